@@ -1,0 +1,1 @@
+"""Receipt printers, scanners, scales, cash drawer and customer display."""

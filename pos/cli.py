@@ -1,0 +1,427 @@
+"""booth-pos: the terminal's command line (every command has --help with an example)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pos import __version__
+from pos.barcodes import classify
+from pos.cart import Cart, Payment
+from pos.config import load_settings, resolve_home
+from pos.errors import BoothError, Refused
+from pos.money import format_fen
+from pos.terminal import CatalogRejected, Terminal
+
+PROG = "booth-pos"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not the whole usage text
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _command(
+    sub, name: str, help_text: str, example: str, handler: Callable
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _emit(args, data, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(text)
+
+
+def _open(args) -> Terminal:
+    return Terminal.open(resolve_home(args.home))
+
+
+# --- handlers --------------------------------------------------------------------------
+
+
+def cmd_init(args) -> int:
+    home = resolve_home(args.home)
+    terminal, created = Terminal.init(home, args.terminal, args.booth_name)
+    verb = "Created" if created else "Already set up:"
+    _emit(
+        args,
+        {
+            "terminal": terminal.terminal_id,
+            "booth_name": terminal.booth_name,
+            "home": str(home),
+            "created": created,
+        },
+        f"{verb} terminal {terminal.terminal_id} for {terminal.booth_name} in {home}",
+    )
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    terminal = _open(args)
+    terminal.add_user(args.name, args.role, args.pin)
+    _emit(args, {"name": args.name, "role": args.role}, f"Added {args.role} {args.name}")
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    users = _open(args).users()
+    rows = [{"name": u.name, "role": u.role} for u in users]
+    _emit(args, rows, "\n".join(f"{u.name}\t{u.role}" for u in users) or "No users yet.")
+    return 0
+
+
+def cmd_catalog_import(args) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise BoothError(f"Cannot read {args.file}: {exc.strerror}.") from None
+    terminal = _open(args)
+    try:
+        summary, encoding = terminal.import_catalog(data)
+    except CatalogRejected as rejected:
+        for line in rejected.errors:
+            print(line, file=sys.stderr)
+        raise
+    _emit(
+        args,
+        {**summary.__dict__, "encoding": encoding},
+        f"Imported {args.file} ({encoding}): {summary.added} added, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged; catalog version {summary.catalog_version}",
+    )
+    return 0
+
+
+def _product_dict(p) -> dict:
+    return {k: v for k, v in p.__dict__.items()}
+
+
+def cmd_catalog_search(args) -> int:
+    found = _open(args).search(args.text, args.limit)
+    text = "\n".join(
+        f"{p.plu or '-':>5}  {p.name}  {format_fen(p.price_fen)}{'/kg' if p.weighed else ''}"
+        for p in found
+    )
+    _emit(args, [_product_dict(p) for p in found], text or f"Nothing matches '{args.text}'.")
+    return 0
+
+
+def cmd_barcode(args) -> int:
+    rules = load_settings(resolve_home(args.home)).barcode
+    scans = [classify(code, rules) for code in args.codes]
+    for scan in scans:
+        if args.json:
+            print(json.dumps(scan.as_dict(), ensure_ascii=False))
+        else:
+            detail = ", ".join(f"{k}={v}" for k, v in scan.as_dict().items() if k not in ("code",))
+            print(f"{scan.code}: {detail}")
+    return 0 if all(scan.valid for scan in scans) else 1
+
+
+def _parse_item(text: str) -> tuple[str, int]:
+    code, _, qty = text.partition("*")
+    if not code:
+        raise Refused(f"--item '{text}' has no code: write CODE or CODE*QTY.")
+    if qty and not qty.isdigit():
+        raise Refused(f"--item '{text}': the quantity after * must be a whole number.")
+    return code, int(qty) if qty else 1
+
+
+def _parse_payment(text: str) -> Payment:
+    method, _, rest = text.partition(":")
+    amount, _, reference = rest.partition(":")
+    if not amount.isdigit():
+        raise Refused(
+            f"--pay '{text}': write METHOD:FEN[:REF], e.g. cash:5000 for {format_fen(5000)}."
+        )
+    return Payment(method, int(amount), reference)
+
+
+def cmd_sale(args) -> int:
+    if not args.pin:
+        raise Refused("A sale needs the cashier's PIN: --pin PIN or BOOTH_POS_PIN.")
+    items = [_parse_item(item) for item in args.item]
+    payments = [_parse_payment(p) for p in args.pay]
+    terminal = _open(args)
+    cashier = terminal.authenticate(args.cashier, args.pin)
+    cart = Cart()
+    for code, qty in items:
+        line = terminal.add_to_cart(cart, code, qty)
+        if line.certificate == "expired":
+            print(
+                f"warning: the certificate {line.product.certificate_no} of {line.product.name} "
+                f"expired on {line.product.certificate_expires}",
+                file=sys.stderr,
+            )
+    entry = terminal.checkout(cart, payments, cashier)
+    body = entry["body"]
+    paid = ", ".join(f"{p['method']} {format_fen(p['amount_fen'])}" for p in body["payments"])
+    _emit(
+        args,
+        entry,
+        f"Sale {terminal.receipt_no(entry['seq'])}: {format_fen(body['total_fen'])}, "
+        f"paid {paid}, change {format_fen(body['change_fen'])}",
+    )
+    return 0
+
+
+def _stock_rows(rows) -> list[dict]:
+    return [
+        {
+            "product_id": pid,
+            "name": name,
+            "unit": "g" if unit == "kg" else "piece",
+            "on_hand": qty,
+            "movements": n,
+        }
+        for pid, name, unit, qty, n in rows
+    ]
+
+
+def cmd_stock_receive(args) -> int:
+    entry = _open(args).receive_stock(args.code, args.qty, args.note or "")
+    body = entry["body"]
+    _emit(
+        args,
+        entry,
+        f"Received {body['delta']} {body['unit']} of {body['name']} (seq {entry['seq']})",
+    )
+    return 0
+
+
+def cmd_stock_adjust(args) -> int:
+    entry = _open(args).adjust_stock(args.code, args.delta, args.reason)
+    body = entry["body"]
+    _emit(
+        args,
+        entry,
+        f"Adjusted {body['name']} by {body['delta']} {body['unit']} (seq {entry['seq']})",
+    )
+    return 0
+
+
+def cmd_stock_show(args) -> int:
+    rows = _stock_rows(_open(args).stock(args.code))
+    text = "\n".join(f"{r['on_hand']:>8} {r['unit']:<5} {r['name']}" for r in rows)
+    _emit(args, rows, text or "No stock movements yet.")
+    return 0
+
+
+def cmd_journal_verify(args) -> int:
+    from pos import journal
+
+    if args.file:
+        try:
+            with open(args.file, encoding="utf-8") as handle:
+                verdict = journal.verify(handle)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BoothError(f"Cannot read {args.file}: {exc}.") from None
+    else:
+        verdict = _open(args).verify_journal()
+    if verdict.ok:
+        _emit(
+            args,
+            verdict.as_dict(),
+            f"Journal OK: {verdict.entries} entries, head seq {verdict.head_seq}, "
+            f"grand total {format_fen(verdict.grand_total_fen)}",
+        )
+        return 0
+    if args.json:
+        print(json.dumps(verdict.as_dict(), ensure_ascii=False))
+    print(f"{PROG}: journal broken at seq {verdict.bad_seq}: {verdict.reason}", file=sys.stderr)
+    return 1
+
+
+def cmd_journal_export(args) -> int:
+    terminal = _open(args)
+    with contextlib.ExitStack() as stack:
+        out = (
+            stack.enter_context(open(args.out, "w", encoding="utf-8", newline="\n"))
+            if args.out
+            else sys.stdout
+        )
+        for line in terminal.export_journal(args.since):
+            out.write(line + "\n")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from pos.demo import run_demo
+
+    return run_demo(resolve_home(args.home), json_output=args.json)
+
+
+def cmd_bench(args) -> int:
+    from pos.bench import run_bench
+
+    return run_bench(args.products, args.dir, json_output=args.json, samples=args.samples)
+
+
+# --- parser ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Booth POS terminal: sells offline, keeps a hash-chained journal.",
+        epilog="example:\n  booth-pos --home /var/lib/booth-pos journal verify",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="data directory (default: $BOOTH_POS_HOME, else the user data dir)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = _command(sub, "init", "Create the terminal's database in the data directory.",
+                 "booth-pos --home /var/lib/booth-pos init --terminal CQ-FJ-001-T1 --booth-name '奉节县扶贫专柜'",
+                 cmd_init)  # fmt: skip
+    p.add_argument("--terminal", required=True, metavar="ID", help="terminal id, e.g. CQ-FJ-001-T1")
+    p.add_argument(
+        "--booth-name", required=True, metavar="NAME", help="booth name printed on receipts"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    users = _command(
+        sub,
+        "user",
+        "Manage cashiers and managers.",
+        "booth-pos user add 李娜 --role cashier --pin 2468",
+        None,
+    )
+    user_sub = users.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)
+    user_sub.required = True
+    p = _command(user_sub, "add", "Add a cashier or manager with a PIN (stored only as a salted hash).",
+                 "booth-pos user add 李娜 --role cashier --pin 2468", cmd_user_add)  # fmt: skip
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=["cashier", "manager"])
+    p.add_argument("--pin", required=True, help="4 to 8 digits")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = _command(
+        user_sub, "list", "List users and roles.", "booth-pos user list --json", cmd_user_list
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    catalog = _command(sub, "catalog", "Import and search the product catalog.",
+                       "booth-pos catalog import products.csv", None)  # fmt: skip
+    cat_sub = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", parser_class=_Parser)
+    cat_sub.required = True
+    p = _command(cat_sub, "import", "Import a catalog CSV (UTF-8 or GBK); all rows or none.",
+                 "booth-pos catalog import assets/demo/catalog.csv", cmd_catalog_import)  # fmt: skip
+    p.add_argument("file", metavar="FILE.csv")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = _command(cat_sub, "search", "Find products by barcode, PLU, name or pinyin initials.",
+                 "booth-pos catalog search fjqc", cmd_catalog_search)  # fmt: skip
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _command(sub, "barcode", "Say what kind of code each CODE is (product, scale label, payment code).",
+                 "booth-pos barcode 6901234567892 2112345012342 --json", cmd_barcode)  # fmt: skip
+    p.add_argument("codes", nargs="+", metavar="CODE")
+    p.add_argument("--json", action="store_true", help="one JSON object per code, in order")
+
+    p = _command(sub, "sale", "Ring up and commit a sale (for smoke tests and scripts).",
+                 "booth-pos sale --cashier 李娜 --pin 2468 --item 6901234567892*2 --pay cash:5000 --json",
+                 cmd_sale)  # fmt: skip
+    p.add_argument("--cashier", required=True, metavar="NAME")
+    p.add_argument(
+        "--pin", default=os.environ.get("BOOTH_POS_PIN"), help="cashier PIN (or $BOOTH_POS_PIN)"
+    )
+    p.add_argument("--item", action="append", required=True, metavar="CODE[*QTY]",
+                   help="barcode, scale label or PLU, optionally *QTY; repeat per item")  # fmt: skip
+    p.add_argument("--pay", action="append", required=True, metavar="METHOD:FEN[:REF]",
+                   help="cash, wechat, alipay, card or voucher; repeat to split")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print the journal entry written")
+
+    stock = _command(sub, "stock", "Receive, adjust and show stock (on hand = sum of movements).",
+                     "booth-pos stock show", None)  # fmt: skip
+    stock_sub = stock.add_subparsers(dest="stock_command", metavar="ACTION", parser_class=_Parser)
+    stock_sub.required = True
+    p = _command(stock_sub, "receive", "Record a delivery (pieces, or grams for products sold by kg).",
+                 "booth-pos stock receive 6901234567892 24 --note 'HQ delivery 1128'", cmd_stock_receive)  # fmt: skip
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("qty", type=int, metavar="QTY")
+    p.add_argument("--note", default="")
+    p.add_argument("--json", action="store_true", help="print the journal entry written")
+    p = _command(stock_sub, "adjust", "Correct stock up or down, with a reason.",
+                 "booth-pos stock adjust 6901234567892 -2 --reason 'damaged in transit'", cmd_stock_adjust)  # fmt: skip
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("delta", type=int, metavar="DELTA")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--json", action="store_true", help="print the journal entry written")
+    p = _command(
+        stock_sub,
+        "show",
+        "Show stock on hand.",
+        "booth-pos stock show 6901234567892 --json",
+        cmd_stock_show,
+    )
+    p.add_argument("code", nargs="?", metavar="CODE")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    jrn = _command(
+        sub,
+        "journal",
+        "Verify or export the hash-chained journal.",
+        "booth-pos journal verify",
+        None,
+    )
+    jrn_sub = jrn.add_subparsers(dest="journal_command", metavar="ACTION", parser_class=_Parser)
+    jrn_sub.required = True
+    p = _command(jrn_sub, "verify", "Check hashes, chain, gap-free seqs and the grand total.",
+                 "booth-pos journal verify --json", cmd_journal_verify)  # fmt: skip
+    p.add_argument(
+        "--file", metavar="FILE.jsonl", help="verify an exported journal instead of this terminal's"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = _command(jrn_sub, "export", "Write the journal as JSON lines, exactly as hashed.",
+                 "booth-pos journal export --since 120 --out journal.jsonl", cmd_journal_export)  # fmt: skip
+    p.add_argument("--since", type=int, default=0, metavar="SEQ", help="only entries after SEQ")
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+
+    p = _command(sub, "demo", "Set up a demo booth and ring up demo sales end to end.",
+                 "booth-pos --home ./demo-home demo", cmd_demo)  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _command(sub, "bench", "Measure lookup, checkout and import against raw SQLite.",
+                 "booth-pos bench --products 100000", cmd_bench)  # fmt: skip
+    p.add_argument("--products", type=int, default=100_000)
+    p.add_argument("--samples", type=int, default=2000, help="lookups and checkouts to time")
+    p.add_argument(
+        "--dir", metavar="DIR", help="where to put the benchmark files (default: a temp dir)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except BoothError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Terminal settings from booth.toml in the data directory, with defaults for every key.
+
+docs/configuration.md lists every setting; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from platformdirs import user_data_dir
+
+from pos.barcodes import DEFAULT_RULES, BarcodeRules, rules_from_config
+from pos.errors import BoothError
+
+CONFIG_NAME = "booth.toml"
+CERTIFICATE_POLICIES = ("warn", "block")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a booth can configure; defaults suit a booth in Chongqing."""
+
+    timezone: str = "Asia/Shanghai"
+    certificate_policy: str = "warn"
+    pin_free_attempts: int = 5
+    pin_lockout_seconds: int = 60
+    barcode: BarcodeRules = field(default=DEFAULT_RULES)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+#: (table, key) -> (Settings attribute, type); the [barcode] table is read by pos.barcodes.
+KEYS = {
+    ("booth", "timezone"): ("timezone", str),
+    ("sale", "certificate_policy"): ("certificate_policy", str),
+    ("pin", "free_attempts"): ("pin_free_attempts", int),
+    ("pin", "lockout_seconds"): ("pin_lockout_seconds", int),
+}
+
+
+def resolve_home(home: str | None) -> Path:
+    """The data directory: --home, else $BOOTH_POS_HOME, else the platform user data dir."""
+    chosen = home or os.environ.get("BOOTH_POS_HOME") or user_data_dir("booth-pos", appauthor=False)
+    return Path(chosen).expanduser()
+
+
+def load_settings(home: Path) -> Settings:
+    """Read booth.toml if present; an unknown key or bad value is refused with its name."""
+    path = home / CONFIG_NAME
+    if not path.exists():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BoothError(f"{path} is not valid TOML ({exc}): fix or remove it.") from None
+    return settings_from_dict(raw, str(path))
+
+
+def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
+    values: dict = {}
+    for table, content in raw.items():
+        if table == "barcode":
+            try:
+                values["barcode"] = rules_from_config(content)
+            except ValueError as exc:
+                raise BoothError(f"{where}: [barcode] {exc}") from None
+            continue
+        if not isinstance(content, dict):
+            raise BoothError(f"{where}: '{table}' should be a [table].")
+        for key, value in content.items():
+            if (table, key) not in KEYS:
+                raise BoothError(
+                    f"{where}: unknown setting {table}.{key}; see docs/configuration.md."
+                )
+            attr, kind = KEYS[(table, key)]
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise BoothError(f"{where}: {table}.{key} should be a {kind.__name__}.")
+            values[attr] = value
+    settings = Settings(**values)
+    if settings.certificate_policy not in CERTIFICATE_POLICIES:
+        raise BoothError(f"{where}: sale.certificate_policy must be 'warn' or 'block'.")
+    try:
+        settings.zone  # noqa: B018 - resolve now so a typo fails at start, not mid-sale
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BoothError(
+            f"{where}: booth.timezone '{settings.timezone}' is not a time zone."
+        ) from None
+    if settings.pin_free_attempts < 1 or settings.pin_lockout_seconds < 1:
+        raise BoothError(f"{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.")
+    return settings

@@ -1,0 +1,175 @@
+"""The hash-chained journal: entry format version 1 and its verification (pure).
+
+Contract (docs/journal.md): one JSON object per entry with keys
+v, terminal, seq, type, at, body, prev, hash. ``hash`` is the lowercase hex SHA-256 of
+the canonical JSON of the entry without its ``hash`` key. ``seq`` starts at 1 and has no
+gaps; ``prev`` is the previous entry's hash, 64 zeros for the first entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+VERSION = 1
+GENESIS = "0" * 64
+KEYS = ("at", "body", "hash", "prev", "seq", "terminal", "type", "v")
+#: Entry types that move the perpetual grand total, and in which direction.
+GRAND_TOTAL_SIGN = {"sale": 1, "refund": -1}
+
+
+def canonical(obj: object) -> str:
+    """The canonical JSON text the hash is computed over."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(entry: dict) -> str:
+    """SHA-256 of the canonical JSON of the entry without its hash key."""
+    unhashed = {k: v for k, v in entry.items() if k != "hash"}
+    return hashlib.sha256(canonical(unhashed).encode("utf-8")).hexdigest()
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """ISO 8601 UTC with milliseconds and a Z, e.g. 2026-11-28T09:15:02.120Z."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def make_entry(terminal: str, seq: int, entry_type: str, at: str, body: dict, prev: str) -> dict:
+    """Build a sealed entry (with its hash)."""
+    entry = {
+        "v": VERSION,
+        "terminal": terminal,
+        "seq": seq,
+        "type": entry_type,
+        "at": at,
+        "body": body,
+        "prev": prev,
+    }
+    entry["hash"] = entry_hash(entry)
+    return entry
+
+
+def floats_in(value: object) -> bool:
+    """True when a float hides anywhere in the value: entries carry integers only."""
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(floats_in(v) for v in value.values())
+    if isinstance(value, list):
+        return any(floats_in(v) for v in value)
+    return False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Outcome of verifying a journal."""
+
+    ok: bool
+    entries: int
+    head_seq: int
+    head_hash: str
+    grand_total_fen: int
+    bad_seq: int | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+class _Bad(Exception):
+    def __init__(self, seq: int, reason: str):
+        super().__init__(reason)
+        self.seq = seq
+        self.reason = reason
+
+
+def parse_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict]]:
+    """Yield (position, entry) from JSON lines; a line that is not JSON is a bad entry."""
+    for position, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise _Bad(position, f"line {position} is not JSON ({exc.msg})") from None
+        if not isinstance(entry, dict):
+            raise _Bad(position, f"line {position} is not a JSON object")
+        yield position, entry
+
+
+def _check_sale_arithmetic(entry: dict) -> None:
+    body = entry["body"]
+    seq = entry["seq"]
+    lines_total = sum(line["amount_fen"] for line in body["lines"])
+    if lines_total != body["total_fen"]:
+        raise _Bad(
+            seq, f"sale lines add up to {lines_total} fen but total_fen is {body['total_fen']}"
+        )
+    paid = sum(p["amount_fen"] for p in body["payments"])
+    if paid - body["change_fen"] != body["total_fen"]:
+        raise _Bad(
+            seq,
+            f"payments {paid} fen minus change {body['change_fen']} fen "
+            f"do not equal total_fen {body['total_fen']}",
+        )
+
+
+def _check_entry(entry: dict, expected_seq: int, prev: str, terminal: str | None) -> None:
+    seq = entry.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        raise _Bad(expected_seq, f"entry after seq {expected_seq - 1} has no integer seq")
+    if sorted(entry) != list(KEYS):
+        raise _Bad(seq, f"entry keys are {sorted(entry)}, expected {list(KEYS)}")
+    if entry["v"] != VERSION:
+        raise _Bad(seq, f"unknown entry version {entry['v']!r}")
+    if seq != expected_seq:
+        raise _Bad(
+            expected_seq,
+            f"gap or reordering: expected seq {expected_seq}, found seq {seq} "
+            "(an entry is missing or out of order)",
+        )
+    if terminal is not None and entry["terminal"] != terminal:
+        raise _Bad(seq, f"terminal is {entry['terminal']!r}, expected {terminal!r}")
+    if entry_hash(entry) != entry["hash"]:
+        raise _Bad(seq, "hash mismatch: the entry was changed after it was written")
+    if entry["prev"] != prev:
+        raise _Bad(seq, "broken chain: prev does not match the previous entry's hash")
+    if floats_in(entry["body"]):
+        raise _Bad(seq, "a number in the body is not an integer")
+
+
+def verify(lines: Iterable[str], terminal: str | None = None) -> Verdict:
+    """Verify JSON-lines entries in order: hashes, chain, gap-free seqs, grand total."""
+    count = 0
+    prev = GENESIS
+    grand_total = 0
+    head_seq = 0
+    try:
+        for _, entry in parse_lines(lines):
+            _check_entry(entry, head_seq + 1, prev, terminal)
+            terminal = entry["terminal"]
+            sign = GRAND_TOTAL_SIGN.get(entry["type"])
+            if sign is not None:
+                body = entry["body"]
+                try:
+                    if entry["type"] == "sale":
+                        _check_sale_arithmetic(entry)
+                    grand_total += sign * body["total_fen"]
+                    stated = body["grand_total_fen"]
+                except (KeyError, TypeError) as exc:
+                    raise _Bad(entry["seq"], f"{entry['type']} body is missing {exc}") from None
+                if stated != grand_total:
+                    raise _Bad(
+                        entry["seq"],
+                        f"grand total off: entry says {stated} fen, running total is {grand_total} fen",
+                    )
+            prev = entry["hash"]
+            head_seq = entry["seq"]
+            count += 1
+    except _Bad as bad:
+        return Verdict(False, count, head_seq, prev, grand_total, bad.seq, bad.reason)
+    return Verdict(True, count, head_seq, prev, grand_total)

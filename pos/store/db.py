@@ -1,0 +1,129 @@
+"""Opening the terminal database durably and running writes as one immediate transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from pos.errors import BoothError, StorageError
+from pos.store.schema import migrations
+
+DB_NAME = "booth.db"
+BUSY_TIMEOUT_MS = 5000
+
+
+def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
+    """Turn an SQLite failure into a sentence for the booth; nothing was recorded."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return StorageError(
+            f"The disk holding {path.parent} is full: nothing was recorded. "
+            "Free some space on the terminal, then try again."
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return StorageError(
+            f"{path.parent} is read-only: nothing was recorded. "
+            "Ask IT to make the data directory writable, then try again."
+        )
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return StorageError(
+            f"Cannot open the terminal database {path}: check that the data directory "
+            "exists and is writable."
+        )
+    if name.startswith("SQLITE_BUSY") or "locked" in text:
+        return StorageError(
+            "The terminal database is busy with another program: nothing was recorded. Try again."
+        )
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text or "not a database" in text:
+        return StorageError(
+            f"The terminal database {path} is damaged: nothing was recorded. Call IT support; "
+            "do not delete the file, it holds unsynced sales."
+        )
+    return StorageError(f"The terminal database failed ({text}): nothing was recorded.")
+
+
+class Store:
+    """One connection to the terminal database; every write is BEGIN IMMEDIATE ... COMMIT."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One use case, one transaction: committed in full or not at all."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise storage_error(exc, self.path) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several reads (reports, export)."""
+        try:
+            self.conn.execute("BEGIN")
+            yield self.conn
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            # The failed statement may already have ended the transaction.
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def open_store(home: Path, create: bool = False) -> Store:
+    """Open (or with ``create``, make) the database in ``home`` and apply pending migrations."""
+    path = home / DB_NAME
+    if not path.exists() and not create:
+        raise BoothError(
+            f"No terminal database in {home}: run "
+            "'booth-pos init --terminal ID --booth-name NAME' first."
+        )
+    try:
+        if create:
+            home.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path)
+    except OSError as exc:
+        raise StorageError(f"Cannot create the data directory {home}: {exc.strerror}.") from None
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from None
+    store = Store(path, conn)
+    try:
+        migrations.apply(store.db)
+    except sqlite3.Error as exc:
+        store.close()
+        raise storage_error(exc, path) from None
+    return store

@@ -1,0 +1,38 @@
+"""Appending to and reading the journal table (call inside Store.write / Store.read)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+from pos.journal import GENESIS, GRAND_TOTAL_SIGN, canonical, make_entry
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str, int]:
+    """(seq, hash, grand_total_fen) of the last entry, or the genesis values."""
+    row = conn.execute(
+        "SELECT seq, hash, grand_total_fen FROM journal ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    return row if row else (0, GENESIS, 0)
+
+
+def append(conn: sqlite3.Connection, terminal: str, entry_type: str, body: dict, at: str) -> dict:
+    """Seal and store the next entry; for sales and refunds, stamp the grand total."""
+    seq, prev, grand_total = head(conn)
+    sign = GRAND_TOTAL_SIGN.get(entry_type)
+    if sign is not None:
+        grand_total += sign * body["total_fen"]
+        body = {**body, "grand_total_fen": grand_total}
+    entry = make_entry(terminal, seq + 1, entry_type, at, body, prev)
+    conn.execute(
+        "INSERT INTO journal (seq, type, at, hash, grand_total_fen, line) VALUES (?, ?, ?, ?, ?, ?)",
+        (entry["seq"], entry_type, at, entry["hash"], grand_total, canonical(entry)),
+    )
+    return entry
+
+
+def lines(conn: sqlite3.Connection, after_seq: int = 0) -> Iterator[str]:
+    """Stored entries in seq order, exactly as hashed, starting after ``after_seq``."""
+    cursor = conn.execute("SELECT line FROM journal WHERE seq > ? ORDER BY seq", (after_seq,))
+    for (line,) in cursor:
+        yield line

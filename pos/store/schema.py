@@ -1,0 +1,122 @@
+"""The database schema as named migrations (forward only; never edit an applied one)."""
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("booth_pos")
+
+
+@migrations()
+def m001_terminal_and_users(db):
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),
+            pin_hash TEXT NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+
+
+@migrations()
+def m002_catalog(db):
+    db.execute(
+        """CREATE TABLE products (
+            id TEXT PRIMARY KEY,
+            plu TEXT UNIQUE,
+            name TEXT NOT NULL,
+            name_en TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL CHECK (unit IN ('piece', 'kg')),
+            price_fen INTEGER NOT NULL CHECK (price_fen > 0),
+            category TEXT NOT NULL DEFAULT '',
+            supplier_id TEXT NOT NULL DEFAULT '',
+            supplier_name TEXT NOT NULL DEFAULT '',
+            county TEXT NOT NULL DEFAULT '',
+            certificate_no TEXT NOT NULL DEFAULT '',
+            certificate_expires TEXT NOT NULL DEFAULT '',
+            initials TEXT NOT NULL DEFAULT '',
+            catalog_version INTEGER NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE barcodes (
+            gtin TEXT PRIMARY KEY,
+            code TEXT NOT NULL,
+            product_id TEXT NOT NULL REFERENCES products(id)
+        )"""
+    )
+    db.execute("CREATE INDEX barcodes_product ON barcodes(product_id)")
+
+
+@migrations()
+def m003_journal(db):
+    # line is the entry exactly as hashed and exported; the other columns index it.
+    db.execute(
+        """CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            at TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            grand_total_fen INTEGER NOT NULL,
+            line TEXT NOT NULL
+        )"""
+    )
+    # Append-only: the application never changes or removes an entry.
+    db.execute(
+        """CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+           BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+           BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END"""
+    )
+
+
+@migrations()
+def m004_sales_and_stock(db):
+    db.execute(
+        """CREATE TABLE sales (
+            sale_id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL UNIQUE REFERENCES journal(seq),
+            at TEXT NOT NULL,
+            cashier TEXT NOT NULL,
+            total_fen INTEGER NOT NULL,
+            change_fen INTEGER NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE sale_lines (
+            sale_id TEXT NOT NULL REFERENCES sales(sale_id),
+            line_no INTEGER NOT NULL,
+            product_id TEXT NOT NULL REFERENCES products(id),
+            barcode TEXT NOT NULL,
+            name TEXT NOT NULL,
+            qty INTEGER,
+            weight_g INTEGER,
+            unit_price_fen INTEGER NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            PRIMARY KEY (sale_id, line_no)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE payments (
+            sale_id TEXT NOT NULL REFERENCES sales(sale_id),
+            line_no INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            reference TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (sale_id, line_no)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE stock_movements (
+            id INTEGER PRIMARY KEY,
+            product_id TEXT NOT NULL REFERENCES products(id),
+            delta INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            seq INTEGER NOT NULL REFERENCES journal(seq)
+        )"""
+    )
+    db.execute("CREATE INDEX stock_movements_product ON stock_movements(product_id)")

@@ -1,0 +1,1 @@
+"""Sync between terminals and the central server (wire protocol, client, server)."""

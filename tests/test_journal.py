@@ -1,0 +1,227 @@
+"""The journal contract of DESIGN.md, and verification catching every kind of tampering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+import pytest
+from conftest import CASHIER, CASHIER_PIN, OIL, RICE
+
+from pos import journal
+from pos.cart import Cart, Payment
+from pos.store import DB_NAME
+
+
+def _sell(terminal, codes, pay):
+    cart = Cart()
+    for code in codes:
+        terminal.add_to_cart(cart, code)
+    return terminal.checkout(cart, pay, terminal.authenticate(CASHIER, CASHIER_PIN))
+
+
+@pytest.fixture
+def journal_with_sales(terminal):
+    terminal.receive_stock(OIL, 10)
+    _sell(terminal, [OIL], [Payment("cash", 10000)])
+    _sell(terminal, [RICE, OIL], [Payment("wechat", 15780, "134567890123456789")])
+    _sell(terminal, [RICE], [Payment("cash", 6980)])
+    return terminal
+
+
+def test_hash_is_sha256_of_canonical_json_without_hash_key():
+    entry = journal.make_entry(
+        "T1", 1, "sale", "2026-11-28T09:15:02.120Z", {"total_fen": 5, "名": "橙"}, journal.GENESIS
+    )
+    unhashed = {k: v for k, v in entry.items() if k != "hash"}
+    text = json.dumps(unhashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert entry["hash"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert entry["prev"] == "0" * 64
+    assert sorted(entry) == ["at", "body", "hash", "prev", "seq", "terminal", "type", "v"]
+
+
+def test_exported_entries_follow_the_contract(journal_with_sales, cli):
+    result = cli("journal", "export")
+    assert result.code == 0
+    entries = [json.loads(line) for line in result.out.splitlines()]
+    assert [e["seq"] for e in entries] == [1, 2, 3, 4]
+    assert entries[0]["prev"] == "0" * 64
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert after["prev"] == before["hash"]
+    for line, entry in zip(result.out.splitlines(), entries, strict=True):
+        assert line == journal.canonical(entry)  # exported exactly as hashed
+        assert entry["at"].endswith("Z") and len(entry["at"]) == 24
+    sales = [e for e in entries if e["type"] == "sale"]
+    assert [s["body"]["grand_total_fen"] for s in sales] == [
+        8800,
+        8800 + 15780,
+        8800 + 15780 + 6980,
+    ]
+    first = sales[0]["body"]
+    assert first["lines"][0]["unit_price_fen"] == 8800
+    assert first["payments"] == [{"method": "cash", "amount_fen": 10000}]
+    assert first["change_fen"] == 1200 and first["cashier"] == CASHIER
+    assert not journal.floats_in(entries)
+
+
+def test_export_since_gives_only_later_entries(journal_with_sales, cli):
+    result = cli("journal", "export", "--since", "2")
+    assert [json.loads(line)["seq"] for line in result.out.splitlines()] == [3, 4]
+
+
+def test_verify_passes_on_an_untouched_journal(journal_with_sales, cli):
+    result = cli("journal", "verify", "--json")
+    assert result.code == 0
+    verdict = json.loads(result.out)
+    assert verdict["ok"] is True and verdict["entries"] == 4
+    assert verdict["grand_total_fen"] == 8800 + 15780 + 6980
+
+
+# --- tampering ---------------------------------------------------------------------------
+
+
+def _tamper(home, change):
+    """Edit the journal table directly, as someone with the database file could."""
+    conn = sqlite3.connect(home / DB_NAME)
+    conn.execute("DROP TRIGGER journal_no_update")
+    conn.execute("DROP TRIGGER journal_no_delete")
+    entries = [
+        json.loads(line) for (line,) in conn.execute("SELECT line FROM journal ORDER BY seq")
+    ]
+    change(conn, entries)
+    conn.commit()
+    conn.close()
+
+
+def _store(conn, seq, entry):
+    conn.execute("UPDATE journal SET line = ? WHERE seq = ?", (journal.canonical(entry), seq))
+
+
+def _reseal_from(conn, entries, start_index):
+    """Recompute prev and hash from an index on, hiding an edit from the hash checks."""
+    prev = entries[start_index - 1]["hash"] if start_index else journal.GENESIS
+    for entry in entries[start_index:]:
+        entry["prev"] = prev
+        entry["hash"] = journal.entry_hash(entry)
+        prev = entry["hash"]
+        _store(conn, entry["seq"], entry)
+
+
+def _assert_broken(cli, seq, words):
+    result = cli("journal", "verify")
+    assert result.code == 1, result
+    assert f"journal broken at seq {seq}:" in result.err
+    assert words in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_verify_catches_an_altered_amount(journal_with_sales, home, cli):
+    def change(conn, entries):
+        entries[1]["body"]["lines"][0]["amount_fen"] = 100
+        entries[1]["body"]["total_fen"] = 100
+        _store(conn, 2, entries[1])
+
+    _tamper(home, change)
+    _assert_broken(cli, 2, "hash mismatch")
+
+
+def test_verify_catches_an_altered_amount_even_when_resealed(journal_with_sales, home, cli):
+    def change(conn, entries):
+        entries[2]["body"]["payments"][0]["amount_fen"] -= 100
+        entries[2]["hash"] = journal.entry_hash(entries[2])
+        _store(conn, 3, entries[2])
+
+    _tamper(home, change)
+    _assert_broken(cli, 3, "payments")
+
+
+def test_verify_catches_a_deleted_entry(journal_with_sales, home, cli):
+    _tamper(home, lambda conn, entries: conn.execute("DELETE FROM journal WHERE seq = 3"))
+    _assert_broken(cli, 3, "missing or out of order")
+
+
+def test_verify_catches_a_deleted_last_entry_by_the_grand_total_seen_elsewhere(
+    journal_with_sales, home
+):
+    # Removing the newest entry leaves a valid shorter chain; the perpetual grand total
+    # on the last receipt and at HQ no longer matches the journal's.
+    before = journal_with_sales.verify_journal()
+    _tamper(home, lambda conn, entries: conn.execute("DELETE FROM journal WHERE seq = 4"))
+    after = journal_with_sales.verify_journal()
+    assert after.ok and after.grand_total_fen < before.grand_total_fen
+    assert after.head_hash != before.head_hash
+
+
+def test_verify_catches_swapped_entries(journal_with_sales, home, cli):
+    def change(conn, entries):
+        _store(conn, 2, entries[2])
+        _store(conn, 3, entries[1])
+
+    _tamper(home, change)
+    _assert_broken(cli, 2, "missing or out of order")
+
+
+def test_verify_catches_an_edited_hash(journal_with_sales, home, cli):
+    def change(conn, entries):
+        entries[1]["hash"] = "f" * 64
+        _store(conn, 2, entries[1])
+
+    _tamper(home, change)
+    _assert_broken(cli, 2, "hash mismatch")
+
+
+def test_verify_catches_a_rehashed_entry_by_the_broken_chain(journal_with_sales, home, cli):
+    def change(conn, entries):
+        entries[1]["body"]["cashier"] = "someone else"
+        entries[1]["hash"] = journal.entry_hash(entries[1])
+        _store(conn, 2, entries[1])
+
+    _tamper(home, change)
+    _assert_broken(cli, 3, "broken chain")
+
+
+def test_verify_catches_a_wrong_grand_total_with_valid_hashes(journal_with_sales, home, cli):
+    def change(conn, entries):
+        entries[2]["body"]["grand_total_fen"] += 1000
+        _reseal_from(conn, entries, 2)
+
+    _tamper(home, change)
+    _assert_broken(cli, 3, "grand total off")
+
+
+def test_verify_of_an_exported_file_catches_a_changed_line(journal_with_sales, cli, tmp_path):
+    out = tmp_path / "export.jsonl"
+    assert cli("journal", "export", "--out", str(out)).code == 0
+    assert cli("journal", "verify", "--file", str(out)).code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace('"total_fen":6980', '"total_fen":698')
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("journal", "verify", "--file", str(out))
+    assert result.code == 1 and "seq 4" in result.err
+
+
+def test_the_database_refuses_to_change_or_delete_entries(journal_with_sales, home):
+    conn = sqlite3.connect(home / DB_NAME)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute("UPDATE journal SET line = 'x' WHERE seq = 1")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute("DELETE FROM journal WHERE seq = 1")
+    conn.close()
+
+
+def test_a_twenty_line_auditor_verifier_agrees(journal_with_sales, cli):
+    """The verifier docs/journal.md describes, written independently of pos.journal."""
+    lines = cli("journal", "export").out.splitlines()
+    prev, seq, grand = "0" * 64, 0, 0
+    for line in lines:
+        e = json.loads(line)
+        h = e.pop("hash")
+        canon = json.dumps(e, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert hashlib.sha256(canon.encode()).hexdigest() == h
+        assert e["prev"] == prev and e["seq"] == seq + 1
+        if e["type"] == "sale":
+            grand += e["body"]["total_fen"]
+            assert e["body"]["grand_total_fen"] == grand
+        prev, seq = h, e["seq"]
+    assert seq == 4
