@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pos import __version__
+from pos import __version__, journal
 from pos.barcodes import classify
 from pos.cart import Cart, Payment
 from pos.config import load_settings, resolve_home
@@ -42,7 +41,7 @@ def _command(
 
 def _emit(args, data, text: str) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False))
+        print(journal.canonical(data))
     else:
         print(text)
 
@@ -125,7 +124,7 @@ def cmd_barcode(args) -> int:
     scans = [classify(code, rules) for code in args.codes]
     for scan in scans:
         if args.json:
-            print(json.dumps(scan.as_dict(), ensure_ascii=False))
+            print(journal.canonical(scan.as_dict()))
         else:
             detail = ", ".join(f"{k}={v}" for k, v in scan.as_dict().items() if k not in ("code",))
             print(f"{scan.code}: {detail}")
@@ -222,8 +221,6 @@ def cmd_stock_show(args) -> int:
 
 
 def cmd_journal_verify(args) -> int:
-    from pos import journal
-
     if args.file:
         try:
             with open(args.file, encoding="utf-8") as handle:
@@ -241,7 +238,7 @@ def cmd_journal_verify(args) -> int:
         )
         return 0
     if args.json:
-        print(json.dumps(verdict.as_dict(), ensure_ascii=False))
+        print(journal.canonical(verdict.as_dict()))
     print(f"{PROG}: journal broken at seq {verdict.bad_seq}: {verdict.reason}", file=sys.stderr)
     return 1
 

@@ -84,25 +84,28 @@ class Terminal:
             raise Refused("The booth name is empty: give the name customers see on receipts.")
         settings = load_settings(home)
         store = open_store(home, create=True)
-        with store.write() as conn:
-            meta = dict(conn.execute("SELECT key, value FROM meta"))
-            existing = meta.get("terminal_id")
-            if existing is not None and existing != terminal_id:
-                store.close()
-                raise Refused(
-                    f"{home} already belongs to terminal {existing}: "
-                    f"refusing to make it {terminal_id}. Use another --home."
-                )
-            if existing is None:
-                conn.executemany(
-                    "INSERT INTO meta (key, value) VALUES (?, ?)",
-                    [
-                        ("terminal_id", terminal_id),
-                        ("booth_name", booth_name.strip()),
-                        ("created_at", journal.utc_timestamp(_utc_now())),
-                        ("catalog_version", "0"),
-                    ],
-                )
+        try:
+            with store.write() as conn:
+                meta = dict(conn.execute("SELECT key, value FROM meta"))
+                existing = meta.get("terminal_id")
+                if existing is not None and existing != terminal_id:
+                    raise Refused(
+                        f"{home} already belongs to terminal {existing}: "
+                        f"refusing to make it {terminal_id}. Use another --home."
+                    )
+                if existing is None:
+                    conn.executemany(
+                        "INSERT INTO meta (key, value) VALUES (?, ?)",
+                        [
+                            ("terminal_id", terminal_id),
+                            ("booth_name", booth_name.strip()),
+                            ("created_at", journal.utc_timestamp(_utc_now())),
+                            ("catalog_version", "0"),
+                        ],
+                    )
+        except BoothError:
+            store.close()
+            raise
         config = home / CONFIG_NAME
         if not config.exists():
             config.write_text(CONFIG_TEMPLATE, encoding="utf-8")

@@ -1,0 +1,460 @@
+"""`booth-pos bench`: how fast the terminal imports, looks up and sells, against raw SQLite.
+
+One run uses one data directory and one database file for everything:
+
+1. **Import**: a synthetic catalog CSV (``pos.demo_catalog``) is imported end to end with
+   ``Terminal.import_catalog`` (decode, parse, check every row, write in one transaction).
+2. **Lookup**: random barcodes from the catalog are looked up with ``Terminal.product_for``
+   and, alternately, with the bare indexed SELECT on a plain ``sqlite3`` connection.
+3. **Checkout**: 5-line cash sales committed with ``Terminal.checkout`` and, alternately, a
+   raw durable transaction (same pragmas) inserting the same rows into ``raw_*`` tables.
+4. **Journal**: the terminal's journal is verified afterwards.
+
+The figures are reported, not asserted: the exit code is 0 however the targets come out,
+because shared or busy machines are noisy. docs/benchmarks.md explains every figure.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import platform
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+from pos.cart import Cart, Payment
+from pos.demo_catalog import write_csv
+from pos.journal import canonical
+from pos.store.db import BUSY_TIMEOUT_MS, DB_NAME
+from pos.terminal import Terminal
+
+#: Import target: 100,000 rows in under 10 s, i.e. at least 10,000 rows per second.
+IMPORT_TARGET_ROWS_PER_S = 10_000
+#: Lookup and checkout targets: our p50 and p99 within this factor of raw SQLite.
+RATIO_TARGET = 3.0
+#: Checkouts are durable commits (an fsync each), so fewer of them are timed than lookups.
+MAX_CHECKOUTS = 500
+LINES_PER_SALE = 5
+WARMUP = 20
+SEED = 1
+
+BENCH_TERMINAL = "BENCH1"
+BENCH_BOOTH = "性能测试专柜"
+BENCH_CASHIER, BENCH_PIN = "测试收银员", "2468"
+
+_RAW_LOOKUP = (
+    "SELECT p.* FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.gtin = ?"
+)
+
+# Scratch tables with the shapes of the sales tables, so raw writes leave the real journal,
+# sales and stock untouched (the journal still verifies after the run).
+_RAW_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS raw_journal (
+        seq INTEGER PRIMARY KEY,
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        grand_total_fen INTEGER NOT NULL,
+        line TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS raw_sales (
+        sale_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE REFERENCES raw_journal(seq),
+        at TEXT NOT NULL,
+        cashier TEXT NOT NULL,
+        total_fen INTEGER NOT NULL,
+        change_fen INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS raw_sale_lines (
+        sale_id TEXT NOT NULL REFERENCES raw_sales(sale_id),
+        line_no INTEGER NOT NULL,
+        product_id TEXT NOT NULL REFERENCES products(id),
+        barcode TEXT NOT NULL,
+        name TEXT NOT NULL,
+        qty INTEGER,
+        weight_g INTEGER,
+        unit_price_fen INTEGER NOT NULL,
+        amount_fen INTEGER NOT NULL,
+        PRIMARY KEY (sale_id, line_no)
+    )""",
+    """CREATE TABLE IF NOT EXISTS raw_payments (
+        sale_id TEXT NOT NULL REFERENCES raw_sales(sale_id),
+        line_no INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        amount_fen INTEGER NOT NULL,
+        reference TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (sale_id, line_no)
+    )""",
+    """CREATE TABLE IF NOT EXISTS raw_stock_movements (
+        id INTEGER PRIMARY KEY,
+        product_id TEXT NOT NULL REFERENCES products(id),
+        delta INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        seq INTEGER NOT NULL REFERENCES raw_journal(seq)
+    )""",
+    "CREATE INDEX IF NOT EXISTS raw_stock_movements_product ON raw_stock_movements(product_id)",
+)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The pct-th percentile (0-100) with linear interpolation between closest ranks."""
+    if not values:
+        raise ValueError("no values to take a percentile of")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def _ratio(ours: float, raw: float) -> float:
+    return round(ours / raw, 3) if raw > 0 else float("inf")
+
+
+def _compare(ours_ns: list[int], raw_ns: list[int], unit: str) -> dict:
+    """p50/p99 of both series in ``unit`` ('us' or 'ms'), with ratios computed from them."""
+    scale = 1_000 if unit == "us" else 1_000_000
+    figures = {}
+    for name, series in (("ours", ours_ns), ("raw", raw_ns)):
+        for pct in (50, 99):
+            figures[f"{name}_p{pct}_{unit}"] = round(percentile(series, pct) / scale, 3)
+    for pct in (50, 99):
+        figures[f"ratio_p{pct}"] = _ratio(
+            figures[f"ours_p{pct}_{unit}"], figures[f"raw_p{pct}_{unit}"]
+        )
+    figures["target_ratio"] = RATIO_TARGET
+    figures["pass"] = figures["ratio_p50"] <= RATIO_TARGET and figures["ratio_p99"] <= RATIO_TARGET
+    return figures
+
+
+def _alternate(
+    count: int, ours: Callable[[int], None], raw: Callable[[int], None]
+) -> tuple[list[int], list[int]]:
+    """Time ours(i) and raw(i) for each i, swapping who goes first, so noise hits both alike."""
+    clock = time.perf_counter_ns
+    ours_ns: list[int] = []
+    raw_ns: list[int] = []
+    for i in range(count):
+        pair = ((ours, ours_ns), (raw, raw_ns)) if i % 2 == 0 else ((raw, raw_ns), (ours, ours_ns))
+        for call, out in pair:
+            start = clock()
+            call(i)
+            out.append(clock() - start)
+    return ours_ns, raw_ns
+
+
+def _raw_connection(path: Path) -> sqlite3.Connection:
+    """A plain connection with the terminal's pragmas (WAL, synchronous=FULL, foreign keys)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def machine() -> dict:
+    return {
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+
+
+# --- the three measurements -----------------------------------------------------------
+
+
+def bench_import(terminal: Terminal, csv_path: Path, products: int) -> dict:
+    data = csv_path.read_bytes()
+    gc.collect()
+    start = time.perf_counter_ns()
+    summary, encoding = terminal.import_catalog(data)
+    seconds = (time.perf_counter_ns() - start) / 1e9
+    rows = summary.added + summary.updated + summary.unchanged
+    rate = rows / seconds
+    return {
+        "rows": rows,
+        "added": summary.added,
+        "encoding": encoding,
+        "csv_bytes": len(data),
+        "seconds": round(seconds, 3),
+        "rows_per_s": round(rate, 1),
+        "target_rows_per_s": IMPORT_TARGET_ROWS_PER_S,
+        "pass": rows == products and rate >= IMPORT_TARGET_ROWS_PER_S,
+    }
+
+
+def bench_lookup(terminal: Terminal, raw: sqlite3.Connection, samples: int, rng) -> dict:
+    """product_for(code) against the bare indexed SELECT, for the same existing barcodes."""
+    rows = raw.execute("SELECT code, gtin FROM barcodes ORDER BY gtin").fetchall()
+    picks = [rng.choice(rows) for _ in range(samples)]
+    codes = [code for code, _ in picks]
+    gtins = [gtin for _, gtin in picks]
+    product_for = terminal.product_for
+    execute = raw.execute
+
+    def ours(i: int) -> None:
+        product_for(codes[i])
+
+    def bare(i: int) -> None:
+        execute(_RAW_LOOKUP, (gtins[i],)).fetchone()
+
+    for i in range(min(WARMUP, samples)):
+        ours(i)
+        bare(i)
+    # Everything the lookups return must be a real product, on both sides.
+    for i in range(min(WARMUP, samples)):
+        product, _ = product_for(codes[i])
+        row = execute(_RAW_LOOKUP, (gtins[i],)).fetchone()
+        if row is None or row[0] != product.id:
+            raise RuntimeError(f"lookup of {codes[i]} disagrees with raw SQLite")
+    gc.collect()
+    ours_ns, raw_ns = _alternate(samples, ours, bare)
+    return {"samples": samples, **_compare(ours_ns, raw_ns, "us")}
+
+
+def bench_checkout(terminal: Terminal, raw: sqlite3.Connection, count: int, rng) -> dict:
+    """5-line cash checkouts against a raw BEGIN IMMEDIATE ... COMMIT of the same rows."""
+    piece_codes = [
+        code
+        for (code,) in raw.execute(
+            "SELECT b.code FROM barcodes b JOIN products p ON p.id = b.product_id "
+            "WHERE p.unit = 'piece' ORDER BY b.gtin"
+        )
+    ]
+    cashier = terminal.authenticate(BENCH_CASHIER, BENCH_PIN)
+    for statement in _RAW_SCHEMA:
+        raw.execute(statement)
+    raw_seq = raw.execute("SELECT coalesce(max(seq), 0) FROM raw_journal").fetchone()[0]
+    total_runs = count + WARMUP
+
+    # Carts are built before timing: only the commit is measured.
+    carts: list[tuple[Cart, int]] = []
+    for _ in range(total_runs):
+        cart = Cart()
+        for code in rng.sample(piece_codes, LINES_PER_SALE):
+            terminal.add_to_cart(cart, code)
+        carts.append((cart, cart.total_fen))
+
+    # The raw side writes what a sale writes: the previous real entry's text stands in for
+    # the journal line (same size), with its own seq, hash and sale id.
+    template = {"line": "", "entry": None}
+    raw_rows: list[tuple] = []
+
+    def prepare_raw(i: int) -> None:
+        nonlocal raw_seq
+        raw_seq += 1
+        cart, total = carts[i]
+        entry = template["entry"]
+        sale_id = hashlib.sha256(f"raw-sale-{raw_seq}-{i}".encode()).hexdigest()[:36]
+        digest = hashlib.sha256(f"raw-entry-{raw_seq}-{i}".encode()).hexdigest()
+        at = entry["at"] if entry else terminal.now()
+        line = template["line"] or canonical({"seq": raw_seq, "lines": []})
+        lines = [
+            (sale_id, n, ln.product.id, ln.barcode, ln.product.name, ln.qty, None,
+             ln.product.price_fen, ln.amount_fen)
+            for n, ln in enumerate(cart.live_lines, start=1)
+        ]  # fmt: skip
+        raw_rows.append(
+            (
+                (raw_seq, "sale", at, digest, total, line),
+                (sale_id, raw_seq, at, BENCH_CASHIER, total, 0),
+                lines,
+                [(sale_id, 1, "cash", total, "")],
+                [(ln.product.id, -(ln.qty or 0), raw_seq) for ln in cart.live_lines],
+            )
+        )
+
+    def ours(i: int) -> None:
+        cart, total = carts[i]
+        entry = terminal.checkout(cart, [Payment("cash", total)], cashier)
+        template["entry"] = entry
+        template["line"] = canonical(entry)
+
+    def bare(i: int) -> None:
+        journal_row, sale_row, line_rows, payment_rows, movement_rows = raw_rows[i]
+        execute = raw.execute
+        execute("BEGIN IMMEDIATE")
+        execute(
+            "INSERT INTO raw_journal (seq, type, at, hash, grand_total_fen, line) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            journal_row,
+        )
+        execute(
+            "INSERT INTO raw_sales (sale_id, seq, at, cashier, total_fen, change_fen) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            sale_row,
+        )
+        raw.executemany(
+            "INSERT INTO raw_sale_lines (sale_id, line_no, product_id, barcode, name, qty, "
+            "weight_g, unit_price_fen, amount_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            line_rows,
+        )
+        raw.executemany(
+            "INSERT INTO raw_payments (sale_id, line_no, method, amount_fen, reference) "
+            "VALUES (?, ?, ?, ?, ?)",
+            payment_rows,
+        )
+        raw.executemany(
+            "INSERT INTO raw_stock_movements (product_id, delta, kind, seq) "
+            "VALUES (?, ?, 'sale', ?)",
+            movement_rows,
+        )
+        execute("COMMIT")
+
+    # Warm-up pairs, untimed: they also give the raw side a real journal line to copy.
+    for i in range(WARMUP):
+        ours(i)
+        prepare_raw(i)
+        bare(i)
+    for i in range(WARMUP, total_runs):
+        prepare_raw(i)
+    line_chars = len(template["line"])
+    gc.collect()
+    ours_ns, raw_ns = _alternate(
+        count, lambda i: ours(WARMUP + i), lambda i: bare(WARMUP + i)
+    )
+    return {
+        "samples": count,
+        "lines_per_sale": LINES_PER_SALE,
+        "journal_line_chars": line_chars,
+        **_compare(ours_ns, raw_ns, "ms"),
+    }
+
+
+def bench_journal(terminal: Terminal) -> dict:
+    start = time.perf_counter_ns()
+    verdict = terminal.verify_journal()
+    seconds = (time.perf_counter_ns() - start) / 1e9
+    result = {"verified": verdict.ok, "entries": verdict.entries, "seconds": round(seconds, 3)}
+    if not verdict.ok:
+        result["bad_seq"] = verdict.bad_seq
+        result["reason"] = verdict.reason
+    return result
+
+
+# --- running and reporting ------------------------------------------------------------
+
+
+def measure(products: int, base: Path, samples: int, checkouts: int) -> dict:
+    rng = random.Random(SEED)
+    csv_path = base / "catalog.csv"
+    home = base / "booth"
+    write_csv(csv_path, products, seed=SEED)
+    with ExitStack() as stack:
+        terminal, _ = Terminal.init(home, BENCH_TERMINAL, BENCH_BOOTH)
+        stack.callback(terminal.close)
+        imported = bench_import(terminal, csv_path, products)
+        terminal.add_user(BENCH_CASHIER, "cashier", BENCH_PIN)
+        raw = _raw_connection(home / DB_NAME)
+        stack.callback(raw.close)
+        lookup = bench_lookup(terminal, raw, samples, rng)
+        checkout = bench_checkout(terminal, raw, checkouts, rng)
+        journal = bench_journal(terminal)
+    return {
+        "machine": machine(),
+        "products": products,
+        "database": str(home / DB_NAME),
+        "import": imported,
+        "lookup": lookup,
+        "checkout": checkout,
+        "journal": journal,
+        "all_targets_met": imported["pass"] and lookup["pass"] and checkout["pass"],
+    }
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def format_report(result: dict) -> str:
+    m, imp, look, co, jr = (
+        result["machine"],
+        result["import"],
+        result["lookup"],
+        result["checkout"],
+        result["journal"],
+    )
+    cpus = m["cpus"]
+    lines = [
+        f"Booth POS benchmark: {result['products']:,} products",
+        f"Python {m['python']}, SQLite {m['sqlite']}, {cpus} CPU{'s' if cpus != 1 else ''}, "
+        f"{m['platform']}",
+        "",
+        f"{'measurement':<34}{'ours':>12}{'raw SQLite':>12}{'ratio':>8}  {'target':<16}result",
+        "-" * 92,
+        f"{'catalog import, rows/s':<34}{imp['rows_per_s']:>12,.0f}{'':>12}{'':>8}  "
+        f"{'>= ' + format(imp['target_rows_per_s'], ',') + ' rows/s':<16}{_verdict(imp['pass'])}",
+        f"{'catalog import, seconds':<34}{imp['seconds']:>12.2f}{'':>12}{'':>8}  "
+        f"{'':<16}{imp['rows']:,} rows",
+    ]
+    target = f"<= {RATIO_TARGET:g}x"
+    for title, data, unit, fmt in (
+        (f"barcode lookup ({look['samples']})", look, "us", ".1f"),
+        (f"5-line checkout ({co['samples']})", co, "ms", ".2f"),
+    ):
+        label = "µs" if unit == "us" else "ms"
+        for pct in (50, 99):
+            ours = data[f"ours_p{pct}_{unit}"]
+            raw = data[f"raw_p{pct}_{unit}"]
+            ratio = data[f"ratio_p{pct}"]
+            ok = ratio <= RATIO_TARGET
+            lines.append(
+                f"{title + f', p{pct} {label}':<34}{ours:>12{fmt}}{raw:>12{fmt}}"
+                f"{ratio:>7.2f}x  {target:<16}{_verdict(ok)}"
+            )
+    lines += [
+        "-" * 92,
+        f"journal after the run: {jr['entries']:,} entries, "
+        + ("verified" if jr["verified"] else f"NOT verified at seq {jr.get('bad_seq')}: "
+           f"{jr.get('reason')}"),  # fmt: skip
+        f"all targets met: {'yes' if result['all_targets_met'] else 'no'} "
+        "(figures are reported, not asserted)",
+    ]
+    return "\n".join(lines)
+
+
+def run_bench(
+    products: int,
+    directory: str | None,
+    json_output: bool = False,
+    samples: int = 2000,
+    checkouts: int | None = None,
+) -> int:
+    """Run every measurement on one database and print a table (or one JSON object).
+
+    ``directory``: where the catalog and the benchmark's data directory go; a fresh
+    subdirectory is made there and kept. Without it, a temporary directory is used and
+    removed afterwards. ``checkouts`` defaults to ``min(samples, 500)``.
+    """
+    if products < LINES_PER_SALE:
+        print(f"booth-pos bench: --products must be at least {LINES_PER_SALE}.", file=sys.stderr)
+        return 2
+    if samples < 1:
+        print("booth-pos bench: --samples must be at least 1.", file=sys.stderr)
+        return 2
+    if checkouts is None:
+        checkouts = min(samples, MAX_CHECKOUTS)
+    if directory is None:
+        with tempfile.TemporaryDirectory(prefix="booth-bench-", ignore_cleanup_errors=True) as d:
+            result = measure(products, Path(d), samples, checkouts)
+        result["database"] = None  # removed with the temporary directory
+    else:
+        parent = Path(directory).expanduser()
+        parent.mkdir(parents=True, exist_ok=True)
+        base = Path(tempfile.mkdtemp(prefix="bench-", dir=parent))
+        result = measure(products, base, samples, checkouts)
+    if json_output:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(format_report(result))
+    return 0
