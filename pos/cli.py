@@ -47,7 +47,8 @@ def _emit(args, data, text: str) -> None:
 
 
 def _open(args) -> Terminal:
-    return Terminal.open(resolve_home(args.home))
+    args.terminal_opened = Terminal.open(resolve_home(args.home))
+    return args.terminal_opened
 
 
 # --- handlers --------------------------------------------------------------------------
@@ -56,6 +57,7 @@ def _open(args) -> Terminal:
 def cmd_init(args) -> int:
     home = resolve_home(args.home)
     terminal, created = Terminal.init(home, args.terminal, args.booth_name)
+    args.terminal_opened = terminal
     verb = "Created" if created else "Already set up:"
     _emit(
         args,
@@ -418,6 +420,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        opened = getattr(args, "terminal_opened", None)
+        if opened is not None:
+            opened.close()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,16 +18,33 @@ DB_NAME = "booth.db"
 BUSY_TIMEOUT_MS = 5000
 
 
+LOW_DISK_BYTES = 1 << 20  # below 1 MiB free, an I/O error is a full disk
+
+
+def _disk_state(directory: Path) -> str:
+    """'read-only', 'full' or 'ok' for the filesystem holding the data directory."""
+    try:
+        stats = os.statvfs(directory)
+    except OSError:
+        return "ok"
+    if stats.f_flag & os.ST_RDONLY or not os.access(directory, os.W_OK):
+        return "read-only"
+    if stats.f_bavail * stats.f_frsize < LOW_DISK_BYTES:
+        return "full"
+    return "ok"
+
+
 def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
     """Turn an SQLite failure into a sentence for the booth; nothing was recorded."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc)
-    if name == "SQLITE_FULL" or "disk is full" in text:
+    disk = _disk_state(path.parent)
+    if name == "SQLITE_FULL" or "disk is full" in text or disk == "full":
         return StorageError(
             f"The disk holding {path.parent} is full: nothing was recorded. "
             "Free some space on the terminal, then try again."
         )
-    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or disk == "read-only":
         return StorageError(
             f"{path.parent} is read-only: nothing was recorded. "
             "Ask IT to make the data directory writable, then try again."
