@@ -23,7 +23,6 @@ import os
 import platform
 import random
 import sqlite3
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from pathlib import Path
 
 from pos.cart import Cart, Payment
 from pos.demo_catalog import write_csv
+from pos.errors import BoothError, Refused
 from pos.journal import canonical
 from pos.store.db import BUSY_TIMEOUT_MS, DB_NAME
 from pos.terminal import Terminal
@@ -50,9 +50,7 @@ BENCH_TERMINAL = "BENCH1"
 BENCH_BOOTH = "性能测试专柜"
 BENCH_CASHIER, BENCH_PIN = "测试收银员", "2468"
 
-_RAW_LOOKUP = (
-    "SELECT p.* FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.gtin = ?"
-)
+_RAW_LOOKUP = "SELECT p.* FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.gtin = ?"
 
 # Scratch tables with the shapes of the sales tables, so raw writes leave the real journal,
 # sales and stock untouched (the journal still verifies after the run).
@@ -231,6 +229,8 @@ def bench_checkout(terminal: Terminal, raw: sqlite3.Connection, count: int, rng)
             "WHERE p.unit = 'piece' ORDER BY b.gtin"
         )
     ]
+    if not piece_codes:
+        raise BoothError("The benchmark catalog has no piece products with a barcode to sell.")
     cashier = terminal.authenticate(BENCH_CASHIER, BENCH_PIN)
     for statement in _RAW_SCHEMA:
         raw.execute(statement)
@@ -241,13 +241,13 @@ def bench_checkout(terminal: Terminal, raw: sqlite3.Connection, count: int, rng)
     carts: list[tuple[Cart, int]] = []
     for _ in range(total_runs):
         cart = Cart()
-        for code in rng.sample(piece_codes, LINES_PER_SALE):
+        for code in rng.choices(piece_codes, k=LINES_PER_SALE):
             terminal.add_to_cart(cart, code)
         carts.append((cart, cart.total_fen))
 
     # The raw side writes what a sale writes: the previous real entry's text stands in for
     # the journal line (same size), with its own seq, hash and sale id.
-    template = {"line": "", "entry": None}
+    template: dict = {"line": "", "entry": None}
     raw_rows: list[tuple] = []
 
     def prepare_raw(i: int) -> None:
@@ -274,11 +274,9 @@ def bench_checkout(terminal: Terminal, raw: sqlite3.Connection, count: int, rng)
             )
         )
 
-    def ours(i: int) -> None:
+    def ours(i: int) -> dict:
         cart, total = carts[i]
-        entry = terminal.checkout(cart, [Payment("cash", total)], cashier)
-        template["entry"] = entry
-        template["line"] = canonical(entry)
+        return terminal.checkout(cart, [Payment("cash", total)], cashier)
 
     def bare(i: int) -> None:
         journal_row, sale_row, line_rows, payment_rows, movement_rows = raw_rows[i]
@@ -313,16 +311,15 @@ def bench_checkout(terminal: Terminal, raw: sqlite3.Connection, count: int, rng)
 
     # Warm-up pairs, untimed: they also give the raw side a real journal line to copy.
     for i in range(WARMUP):
-        ours(i)
+        entry = ours(i)
+        template["entry"], template["line"] = entry, canonical(entry)
         prepare_raw(i)
         bare(i)
     for i in range(WARMUP, total_runs):
         prepare_raw(i)
     line_chars = len(template["line"])
     gc.collect()
-    ours_ns, raw_ns = _alternate(
-        count, lambda i: ours(WARMUP + i), lambda i: bare(WARMUP + i)
-    )
+    ours_ns, raw_ns = _alternate(count, lambda i: ours(WARMUP + i), lambda i: bare(WARMUP + i))
     return {
         "samples": count,
         "lines_per_sale": LINES_PER_SALE,
@@ -390,12 +387,12 @@ def format_report(result: dict) -> str:
         f"Python {m['python']}, SQLite {m['sqlite']}, {cpus} CPU{'s' if cpus != 1 else ''}, "
         f"{m['platform']}",
         "",
-        f"{'measurement':<34}{'ours':>12}{'raw SQLite':>12}{'ratio':>8}  {'target':<16}result",
-        "-" * 92,
+        f"{'measurement':<34}{'ours':>12}{'raw SQLite':>12}{'ratio':>8}  {'target':<20}result",
+        "-" * 96,
         f"{'catalog import, rows/s':<34}{imp['rows_per_s']:>12,.0f}{'':>12}{'':>8}  "
-        f"{'>= ' + format(imp['target_rows_per_s'], ',') + ' rows/s':<16}{_verdict(imp['pass'])}",
+        f"{'>= ' + format(imp['target_rows_per_s'], ',') + ' rows/s':<20}{_verdict(imp['pass'])}",
         f"{'catalog import, seconds':<34}{imp['seconds']:>12.2f}{'':>12}{'':>8}  "
-        f"{'':<16}{imp['rows']:,} rows",
+        f"{'':<20}{imp['rows']:,} rows",
     ]
     target = f"<= {RATIO_TARGET:g}x"
     for title, data, unit, fmt in (
@@ -410,13 +407,16 @@ def format_report(result: dict) -> str:
             ok = ratio <= RATIO_TARGET
             lines.append(
                 f"{title + f', p{pct} {label}':<34}{ours:>12{fmt}}{raw:>12{fmt}}"
-                f"{ratio:>7.2f}x  {target:<16}{_verdict(ok)}"
+                f"{ratio:>7.2f}x  {target:<20}{_verdict(ok)}"
             )
     lines += [
-        "-" * 92,
+        "-" * 96,
         f"journal after the run: {jr['entries']:,} entries, "
-        + ("verified" if jr["verified"] else f"NOT verified at seq {jr.get('bad_seq')}: "
-           f"{jr.get('reason')}"),  # fmt: skip
+        + (
+            "verified"
+            if jr["verified"]
+            else f"NOT verified at seq {jr.get('bad_seq')}: {jr.get('reason')}"
+        ),
         f"all targets met: {'yes' if result['all_targets_met'] else 'no'} "
         "(figures are reported, not asserted)",
     ]
@@ -436,12 +436,10 @@ def run_bench(
     subdirectory is made there and kept. Without it, a temporary directory is used and
     removed afterwards. ``checkouts`` defaults to ``min(samples, 500)``.
     """
-    if products < LINES_PER_SALE:
-        print(f"booth-pos bench: --products must be at least {LINES_PER_SALE}.", file=sys.stderr)
-        return 2
+    if products < 100:
+        raise Refused(f"--products {products} is too few to measure: use 100 or more.")
     if samples < 1:
-        print("booth-pos bench: --samples must be at least 1.", file=sys.stderr)
-        return 2
+        raise Refused(f"--samples {samples} times nothing: use 1 or more.")
     if checkouts is None:
         checkouts = min(samples, MAX_CHECKOUTS)
     if directory is None:
