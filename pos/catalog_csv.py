@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from pos.barcodes import classify
+from pos.barcodes import DEFAULT_RULES, BarcodeRules, classify, ean_check_digit
 
 COLUMNS = (
     "barcode", "plu", "name", "name_en", "unit", "price_fen", "category",
@@ -84,8 +84,11 @@ def normalize_plu(plu: str) -> str:
     return str(int(plu))
 
 
-def parse(data: bytes) -> ParsedCatalog:
-    """Parse and check a whole catalog file; rows only count when errors is empty."""
+def parse(data: bytes, rules: BarcodeRules = DEFAULT_RULES) -> ParsedCatalog:
+    """Parse and check a whole catalog file; rows only count when errors is empty.
+
+    ``rules`` are the booth's barcode settings, so codes its scales print are refused.
+    """
     try:
         text, encoding = decode(data)
     except ValueError as exc:
@@ -127,7 +130,7 @@ def parse(data: bytes) -> ParsedCatalog:
             continue
         values = {name: fields[i].strip() for name, i in index.items()}
         row_errors: list[str] = []
-        row = _check_row(line_no, values, row_errors)
+        row = _check_row(line_no, values, row_errors, rules)
         for code, gtin in row.barcodes if row else ():
             if gtin in seen_barcodes:
                 row_errors.append(
@@ -149,14 +152,16 @@ def parse(data: bytes) -> ParsedCatalog:
     return ParsedCatalog(rows, errors, encoding)
 
 
-def _check_row(line: int, v: dict[str, str], errors: list[str]) -> CatalogRow | None:
+def _check_row(
+    line: int, v: dict[str, str], errors: list[str], rules: BarcodeRules
+) -> CatalogRow | None:
     def bad(column: str, reason: str) -> None:
         errors.append(f"line {line}, column {column}: {reason}")
 
     for column in REQUIRED_VALUES:
         if not v[column]:
             bad(column, "is empty")
-    barcodes = _barcodes(v["barcode"], bad)
+    barcodes = _barcodes(v["barcode"], bad, rules)
     plu = None
     if v["plu"]:
         if PLU_PATTERN.match(v["plu"]):
@@ -210,10 +215,10 @@ def _check_row(line: int, v: dict[str, str], errors: list[str]) -> CatalogRow | 
     )
 
 
-def _barcodes(cell: str, bad) -> tuple[tuple[str, str], ...]:
+def _barcodes(cell: str, bad, rules: BarcodeRules) -> tuple[tuple[str, str], ...]:
     found = []
     for code in (c.strip() for c in cell.split("|") if c.strip()):
-        scan = classify(code)
+        scan = classify(code, rules)
         if scan.kind in ("weighed", "priced"):
             bad(
                 "barcode",
@@ -221,8 +226,17 @@ def _barcodes(cell: str, bad) -> tuple[tuple[str, str], ...]:
             )
         elif scan.is_payment:
             bad("barcode", f"{code} looks like a customer's payment code, not a product barcode")
+        elif scan.kind in ("ean13", "ean8", "upca") and not scan.valid and code.isdigit():
+            expected = ean_check_digit(code[:-1])
+            bad(
+                "barcode",
+                f"{code} has a wrong check digit (expected {expected}): correct it in the sheet",
+            )
         elif not scan.valid or scan.gtin is None:
-            bad("barcode", scan.error or f"{code} is not a product barcode")
+            bad(
+                "barcode",
+                f"{code} is not an EAN-13, EAN-8 or UPC-A barcode: correct it in the sheet",
+            )
         else:
             found.append((code, scan.gtin))
     return tuple(found)

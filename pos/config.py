@@ -44,6 +44,9 @@ KEYS = {
 }
 
 
+KIND_WORDS = {int: "a whole number, without quotes", str: "text in double quotes"}
+
+
 def resolve_home(home: str | None) -> Path:
     """The data directory: --home, else $BOOTH_POS_HOME, else the platform user data dir."""
     chosen = home or os.environ.get("BOOTH_POS_HOME") or user_data_dir("booth-pos", appauthor=False)
@@ -80,7 +83,7 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
                 )
             attr, kind = KEYS[(table, key)]
             if not isinstance(value, kind) or isinstance(value, bool):
-                raise BoothError(f"{where}: {table}.{key} should be a {kind.__name__}.")
+                raise BoothError(f"{where}: {table}.{key} should be {KIND_WORDS[kind]}.")
             values[attr] = value
     settings = Settings(**values)
     if settings.certificate_policy not in CERTIFICATE_POLICIES:

@@ -80,9 +80,11 @@ class Verdict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-class _Bad(Exception):
+class ChainError(Exception):
+    """The journal is broken at ``seq``, for ``reason``."""
+
     def __init__(self, seq: int, reason: str):
-        super().__init__(reason)
+        super().__init__(f"seq {seq}: {reason}")
         self.seq = seq
         self.reason = reason
 
@@ -95,51 +97,72 @@ def parse_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict]]:
         try:
             entry = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise _Bad(position, f"line {position} is not JSON ({exc.msg})") from None
+            raise ChainError(position, f"line {position} is not JSON ({exc.msg})") from None
         if not isinstance(entry, dict):
-            raise _Bad(position, f"line {position} is not a JSON object")
+            raise ChainError(position, f"line {position} is not a JSON object")
         yield position, entry
 
 
-def _check_sale_arithmetic(entry: dict) -> None:
+def check_sale_arithmetic(entry: dict) -> None:
     body = entry["body"]
     seq = entry["seq"]
     lines_total = sum(line["amount_fen"] for line in body["lines"])
     if lines_total != body["total_fen"]:
-        raise _Bad(
+        raise ChainError(
             seq, f"sale lines add up to {lines_total} fen but total_fen is {body['total_fen']}"
         )
     paid = sum(p["amount_fen"] for p in body["payments"])
     if paid - body["change_fen"] != body["total_fen"]:
-        raise _Bad(
+        raise ChainError(
             seq,
             f"payments {paid} fen minus change {body['change_fen']} fen "
             f"do not equal total_fen {body['total_fen']}",
         )
 
 
-def _check_entry(entry: dict, expected_seq: int, prev: str, terminal: str | None) -> None:
+def check_link(entry: dict, expected_seq: int, prev: str, terminal: str | None) -> None:
     seq = entry.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool):
-        raise _Bad(expected_seq, f"entry after seq {expected_seq - 1} has no integer seq")
+        raise ChainError(expected_seq, f"entry after seq {expected_seq - 1} has no integer seq")
     if sorted(entry) != list(KEYS):
-        raise _Bad(seq, f"entry keys are {sorted(entry)}, expected {list(KEYS)}")
+        raise ChainError(seq, f"entry keys are {sorted(entry)}, expected {list(KEYS)}")
     if entry["v"] != VERSION:
-        raise _Bad(seq, f"unknown entry version {entry['v']!r}")
+        raise ChainError(seq, f"unknown entry version {entry['v']!r}")
     if seq != expected_seq:
-        raise _Bad(
+        raise ChainError(
             expected_seq,
             f"gap or reordering: expected seq {expected_seq}, found seq {seq} "
             "(an entry is missing or out of order)",
         )
     if terminal is not None and entry["terminal"] != terminal:
-        raise _Bad(seq, f"terminal is {entry['terminal']!r}, expected {terminal!r}")
+        raise ChainError(seq, f"terminal is {entry['terminal']!r}, expected {terminal!r}")
     if entry_hash(entry) != entry["hash"]:
-        raise _Bad(seq, "hash mismatch: the entry was changed after it was written")
+        raise ChainError(seq, "hash mismatch: the entry was changed after it was written")
     if entry["prev"] != prev:
-        raise _Bad(seq, "broken chain: prev does not match the previous entry's hash")
+        raise ChainError(seq, "broken chain: prev does not match the previous entry's hash")
     if floats_in(entry["body"]):
-        raise _Bad(seq, "a number in the body is not an integer")
+        raise ChainError(seq, "a number in the body is not an integer")
+
+
+def next_grand_total(entry: dict, grand_total: int) -> int:
+    """The running grand total after this entry; raise ChainError if the entry disagrees."""
+    sign = GRAND_TOTAL_SIGN.get(entry["type"])
+    if sign is None:
+        return grand_total
+    body = entry["body"]
+    try:
+        if entry["type"] == "sale":
+            check_sale_arithmetic(entry)
+        grand_total += sign * body["total_fen"]
+        stated = body["grand_total_fen"]
+    except (KeyError, TypeError) as exc:
+        raise ChainError(entry["seq"], f"{entry['type']} body is missing {exc}") from None
+    if stated != grand_total:
+        raise ChainError(
+            entry["seq"],
+            f"grand total off: entry says {stated} fen, running total is {grand_total} fen",
+        )
+    return grand_total
 
 
 def verify(lines: Iterable[str], terminal: str | None = None) -> Verdict:
@@ -150,26 +173,12 @@ def verify(lines: Iterable[str], terminal: str | None = None) -> Verdict:
     head_seq = 0
     try:
         for _, entry in parse_lines(lines):
-            _check_entry(entry, head_seq + 1, prev, terminal)
+            check_link(entry, head_seq + 1, prev, terminal)
             terminal = entry["terminal"]
-            sign = GRAND_TOTAL_SIGN.get(entry["type"])
-            if sign is not None:
-                body = entry["body"]
-                try:
-                    if entry["type"] == "sale":
-                        _check_sale_arithmetic(entry)
-                    grand_total += sign * body["total_fen"]
-                    stated = body["grand_total_fen"]
-                except (KeyError, TypeError) as exc:
-                    raise _Bad(entry["seq"], f"{entry['type']} body is missing {exc}") from None
-                if stated != grand_total:
-                    raise _Bad(
-                        entry["seq"],
-                        f"grand total off: entry says {stated} fen, running total is {grand_total} fen",
-                    )
+            grand_total = next_grand_total(entry, grand_total)
             prev = entry["hash"]
             head_seq = entry["seq"]
             count += 1
-    except _Bad as bad:
+    except ChainError as bad:
         return Verdict(False, count, head_seq, prev, grand_total, bad.seq, bad.reason)
     return Verdict(True, count, head_seq, prev, grand_total)

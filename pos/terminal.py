@@ -177,7 +177,7 @@ class Terminal:
 
     def import_catalog(self, data: bytes) -> tuple[ImportSummary, str]:
         """Check every row, then import all of it in one transaction or nothing."""
-        parsed = parse(data)
+        parsed = parse(data, self.settings.barcode)
         if parsed.errors:
             raise CatalogRejected(parsed.errors)
         with self.store.write() as conn:
@@ -187,7 +187,13 @@ class Terminal:
         return summary, parsed.encoding
 
     def search(self, text: str, limit: int = 20) -> list[Product]:
-        return catalog_db.search(self.store.conn, text, limit)
+        """Barcode (any form of it), PLU (with or without leading zeros), name or initials."""
+        text = text.strip()
+        scan = classify(text, self.settings.barcode)
+        plu = normalize_plu(text) if text.isdigit() and len(text) <= 5 else None
+        return catalog_db.search(
+            self.store.conn, text, scan.gtin if scan.valid else None, plu, limit
+        )
 
     def product_for(self, code: str) -> tuple[Product, str]:
         """The product for a barcode or PLU, with the barcode to record on the line."""

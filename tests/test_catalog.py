@@ -69,7 +69,7 @@ def test_a_bad_file_imports_nothing_and_names_every_bad_row(fresh, home, cli):
     assert result.code == 1
     errors = result.err.strip().splitlines()
     assert (
-        "line 3, column barcode: Check digit is wrong for EAN-13 6970006000012 (expected 1)"
+        "line 3, column barcode: 6970006000012 has a wrong check digit (expected 1): correct it in the sheet"
         in result.err
     )
     assert "line 4, column price_fen: '12.50' is not a whole number of fen" in result.err
@@ -161,3 +161,20 @@ def test_search_treats_percent_and_underscore_literally(terminal):
 
 def test_demo_catalog_imports_cleanly(terminal):
     assert terminal.store.conn.execute("SELECT count(*) FROM products").fetchone()[0] == 50
+
+
+def test_search_finds_a_plu_with_leading_zeros_and_a_barcode_in_another_form(terminal):
+    assert [p.name for p in terminal.search("010001")] == []  # six digits: not a PLU
+    assert terminal.search("00010001")[:1] == []  # eight digits: an EAN-8 that is not there
+    assert terminal.search("10001")[0].name == "奉节脐橙"
+    assert terminal.search("06970006000011")[0].name == "酉阳茶油500ml"  # GTIN-14 form
+
+
+def test_import_follows_the_booths_scale_layouts(home):
+    (home).mkdir(parents=True)
+    (home / "booth.toml").write_text("[barcode]\nlayouts = []\n", encoding="utf-8")
+    term, _ = Terminal.init(home, "T1", "无秤专柜")
+    row = OIL_ROW.replace("6970006000011|6970006009014", "2000000000015")
+    summary, _ = term.import_catalog(_csv(row).encode())
+    assert summary.added == 1
+    term.close()

@@ -51,23 +51,28 @@ def barcode_of(conn: sqlite3.Connection, product_id: str) -> str:
     return row[0] if row else ""
 
 
-def search(conn: sqlite3.Connection, text: str, limit: int = 20) -> list[Product]:
+def search(
+    conn: sqlite3.Connection,
+    text: str,
+    gtin: str | None = None,
+    plu: str | None = None,
+    limit: int = 20,
+) -> list[Product]:
     """Barcode or PLU exact, then Chinese/English name substring or pinyin initials."""
-    text = text.strip()
     if not text:
         return []
     like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     rows = conn.execute(
         f"""SELECT {PRODUCT_COLUMNS} FROM products WHERE id IN (
-                SELECT product_id FROM barcodes WHERE code = :text
-                UNION SELECT id FROM products WHERE plu = :text
+                SELECT product_id FROM barcodes WHERE gtin = :gtin
+                UNION SELECT id FROM products WHERE plu = :plu
                 UNION SELECT id FROM products
                       WHERE name LIKE :like ESCAPE '\\' OR initials LIKE :like ESCAPE '\\'
                          OR name_en LIKE :like ESCAPE '\\')
-            ORDER BY (plu = :text) DESC, (initials LIKE :prefix ESCAPE '\\') DESC,
+            ORDER BY (:plu IS NOT NULL AND plu = :plu) DESC, (initials LIKE :prefix ESCAPE '\\') DESC,
                      length(name), name
             LIMIT :limit""",
-        {"text": text, "like": like, "prefix": like[1:], "limit": limit},
+        {"gtin": gtin, "plu": plu, "like": like, "prefix": like[1:], "limit": limit},
     ).fetchall()
     return [Product(*row) for row in rows]
 
