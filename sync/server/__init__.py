@@ -1,0 +1,1 @@
+"""The central server: enrolment, journal ingest, catalog feed, stock ledger, reports."""

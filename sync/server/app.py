@@ -1,0 +1,72 @@
+"""The FastAPI application: routers, error handling, middleware. Nothing else lives here."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+
+from pos import __version__
+from sync.server.db import make_engine
+from sync.server.errors import ApiError
+from sync.server.middleware import AccessLog, BodyLimit
+from sync.server.routes import system, terminals
+from sync.server.settings import ServerSettings, get_settings
+
+log = logging.getLogger("booth_pos.server")
+
+
+def create_app(settings: ServerSettings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the app on a migrated database (``booth-pos-server migrate`` or ``serve``)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Booth POS central server",
+        version=__version__,
+        description="Enrolment, journal ingest, catalog feed, stock ledger and reports (API v1).",
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.db_url)
+    for module in _routers():
+        app.include_router(module.router)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError):
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(
+            {"detail": exc.detail, **exc.extra}, status_code=exc.status, headers=headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError):
+        problems = [
+            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+            for error in exc.errors()[:10]
+        ]
+        return JSONResponse(
+            {"detail": "The request is not valid: " + "; ".join(problems)}, status_code=422
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"detail": "The server failed; nothing was stored. Try again later."}, 500
+        )
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(AccessLog)
+    return app
+
+
+def _routers():
+    from sync.server.routes import catalog, reports
+
+    return [system, terminals, catalog, reports]
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn workers: settings come from BOOTH_POS_SERVER_* variables."""
+    return create_app(ServerSettings())

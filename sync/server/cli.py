@@ -1,0 +1,371 @@
+"""booth-pos-server: run and administer the central server (every command has --help)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from pos import __version__, journal
+from sync.server import registry
+from sync.server.db import make_engine, migrate, pending_migrations, reading
+from sync.server.errors import ApiError
+from sync.server.settings import ServerSettings, normalize_db_url
+from sync.server.tables import journal as journal_table
+from sync.server.tables import terminals
+
+PROG = "booth-pos-server"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+class Refusal(Exception):
+    pass
+
+
+def _settings(args) -> ServerSettings:
+    settings = ServerSettings()
+    if args.db:
+        settings = settings.model_copy(update={"db": args.db})
+    return settings
+
+
+def _engine(args, check_schema: bool = True):
+    settings = _settings(args)
+    engine = make_engine(settings.db_url)
+    if check_schema and pending_migrations(engine):
+        raise Refusal("The database schema is not current: run 'booth-pos-server migrate' first.")
+    return engine
+
+
+def _print(args, data, text: str) -> None:
+    print(journal.canonical(data) if getattr(args, "json", False) else text)
+
+
+def cmd_migrate(args) -> int:
+    engine = _engine(args, check_schema=False)
+    migrate(engine)
+    print(f"Database is current ({engine.dialect.name}).")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    settings = _settings(args)
+    engine = make_engine(settings.db_url)
+    if engine.dialect.name == "sqlite":
+        migrate(engine)  # the embedded default works out of the box
+    elif pending_migrations(engine):
+        raise Refusal("The database schema is not current: run 'booth-pos-server migrate' first.")
+    engine.dispose()
+    os.environ["BOOTH_POS_SERVER_DB"] = settings.db or settings.db_url
+    print(
+        f"Serving on http://{args.host}:{args.port} ({engine.dialect.name}, {args.workers} worker(s))",
+        flush=True,
+    )
+    uvicorn.run(
+        "sync.server.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def cmd_booth_add(args) -> int:
+    with _engine(args).begin() as conn:
+        registry.add_booth(conn, args.id, args.name, args.district or "")
+    _print(
+        args,
+        {"id": args.id, "name": args.name, "district": args.district or ""},
+        f"Added booth {args.id} ({args.name})",
+    )
+    return 0
+
+
+def cmd_enroll_code(args) -> int:
+    with _engine(args).begin() as conn:
+        code = registry.add_enrol_code(conn, args.booth_id, args.expires)
+    _print(args, {"booth": args.booth_id, "code": code, "expires_hours": args.expires}, code)
+    return 0
+
+
+def cmd_terminal_revoke(args) -> int:
+    with _engine(args).begin() as conn:
+        registry.revoke_terminal(conn, args.id)
+    print(f"Revoked terminal {args.id}: its token no longer works; enrol it again to resume.")
+    return 0
+
+
+def cmd_admin_add(args) -> int:
+    with _engine(args).begin() as conn:
+        token = registry.add_admin(conn, args.name)
+    _print(args, {"name": args.name, "token": token}, token)
+    return 0
+
+
+def cmd_catalog_import(args) -> int:
+    from sync.server import catalog
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise Refusal(f"Cannot read {args.file}: {exc.strerror}.") from None
+    engine = _engine(args)
+    try:
+        summary = catalog.import_csv(engine, data)
+    except ApiError as exc:
+        for line in exc.extra.get("errors", []):
+            print(line, file=sys.stderr)
+        raise
+    _print(args, summary, " ".join(f"{k}={v}" for k, v in summary.items()))
+    return 0
+
+
+def cmd_journal_verify(args) -> int:
+    engine = _engine(args)
+    failures = 0
+    results = []
+    with reading(engine) as conn:
+        query = select(terminals.c.id, terminals.c.acked_seq, terminals.c.head_hash)
+        if args.terminal:
+            query = query.where(terminals.c.id == args.terminal)
+        rows = conn.execute(query.order_by(terminals.c.id)).all()
+        if args.terminal and not rows:
+            raise Refusal(f"There is no terminal {args.terminal}.")
+        for row in rows:
+            lines = conn.execute(
+                select(journal_table.c.line)
+                .where(journal_table.c.terminal_id == row.id)
+                .order_by(journal_table.c.seq)
+            ).scalars()
+            verdict = journal.verify(lines, row.id)
+            ok = verdict.ok and (verdict.head_seq, verdict.head_hash) == (
+                row.acked_seq,
+                row.head_hash,
+            )
+            failures += not ok
+            results.append({"terminal": row.id, **verdict.as_dict(), "ok": ok})
+            if not args.json:
+                if ok:
+                    print(f"{row.id}: OK, {verdict.entries} entries, head seq {verdict.head_seq}")
+                else:
+                    reason = verdict.reason or "stored head does not match the journal"
+                    print(f"{row.id}: BROKEN at seq {verdict.bad_seq}: {reason}")
+    if args.json:
+        print(journal.canonical(results))
+    return 1 if failures else 0
+
+
+def cmd_journal_export(args) -> int:
+    engine = _engine(args)
+    with reading(engine) as conn, contextlib.ExitStack() as stack:
+        if not conn.execute(select(terminals.c.id).where(terminals.c.id == args.terminal)).first():
+            raise Refusal(f"There is no terminal {args.terminal}.")
+        out = stack.enter_context(open(args.out, "w", encoding="utf-8")) if args.out else sys.stdout
+        lines = conn.execute(
+            select(journal_table.c.line)
+            .where(journal_table.c.terminal_id == args.terminal)
+            .order_by(journal_table.c.seq)
+        ).scalars()
+        for line in lines:
+            out.write(line + "\n")
+    return 0
+
+
+def _command(sub, name, help_text, example, handler):
+    parser = sub.add_parser(
+        name, help=help_text, description=help_text, epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Booth POS central server: enrolment, journal ingest, catalog feed, reports.",
+        epilog="example:\n  booth-pos-server --db postgresql://booth@db/booth serve --workers 4",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL or SQLite path (default: $BOOTH_POS_SERVER_DB, else a SQLite file in the user data dir)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = _command(
+        sub,
+        "serve",
+        "Serve the API (SQLite is migrated automatically).",
+        "booth-pos-server serve --host 0.0.0.0 --port 8765 --workers 4",
+        cmd_serve,
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--workers", type=int, default=1)
+    _command(
+        sub,
+        "migrate",
+        "Bring the database schema up to date (forward only).",
+        "booth-pos-server --db postgresql://booth@db/booth migrate",
+        cmd_migrate,
+    )
+
+    booth = _command(
+        sub,
+        "booth",
+        "Register booths.",
+        "booth-pos-server booth add CQ-FJ-001 --name '奉节县扶贫专柜' --district 奉节县",
+        None,
+    )
+    booth_sub = booth.add_subparsers(dest="booth_command", metavar="ACTION", parser_class=_Parser)
+    booth_sub.required = True
+    p = _command(
+        booth_sub,
+        "add",
+        "Register a booth.",
+        "booth-pos-server booth add CQ-FJ-001 --name '奉节县扶贫专柜' --district 奉节县",
+        cmd_booth_add,
+    )
+    p.add_argument("id")
+    p.add_argument("--name", required=True)
+    p.add_argument("--district", default="")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _command(
+        sub,
+        "enroll-code",
+        "Print a one-time enrolment code for a booth's terminal.",
+        "booth-pos-server enroll-code CQ-FJ-001 --expires 48",
+        cmd_enroll_code,
+    )
+    p.add_argument("booth_id", metavar="BOOTH_ID")
+    p.add_argument(
+        "--expires",
+        type=float,
+        default=72,
+        metavar="HOURS",
+        help="hours until the code expires (default 72)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    term = _command(
+        sub,
+        "terminal",
+        "Manage enrolled terminals.",
+        "booth-pos-server terminal revoke CQ-FJ-001-T1",
+        None,
+    )
+    term_sub = term.add_subparsers(dest="terminal_command", metavar="ACTION", parser_class=_Parser)
+    term_sub.required = True
+    p = _command(
+        term_sub,
+        "revoke",
+        "Revoke a terminal's token (a stolen or retired PC).",
+        "booth-pos-server terminal revoke CQ-FJ-001-T1",
+        cmd_terminal_revoke,
+    )
+    p.add_argument("id")
+
+    admin = _command(
+        sub, "admin", "Manage HQ users of the API.", "booth-pos-server admin add zhang.wei", None
+    )
+    admin_sub = admin.add_subparsers(dest="admin_command", metavar="ACTION", parser_class=_Parser)
+    admin_sub.required = True
+    p = _command(
+        admin_sub,
+        "add",
+        "Add an HQ user and print their API token (shown once).",
+        "booth-pos-server admin add zhang.wei",
+        cmd_admin_add,
+    )
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    cat = _command(
+        sub,
+        "catalog",
+        "Manage the certified catalog.",
+        "booth-pos-server catalog import products.csv",
+        None,
+    )
+    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", parser_class=_Parser)
+    cat_sub.required = True
+    p = _command(
+        cat_sub,
+        "import",
+        "Import a catalog CSV (same columns as the terminal); all rows or none.",
+        "booth-pos-server catalog import products.csv",
+        cmd_catalog_import,
+    )
+    p.add_argument("file", metavar="FILE.csv")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    jrn = _command(
+        sub,
+        "journal",
+        "Verify or export terminals' journals as received.",
+        "booth-pos-server journal verify",
+        None,
+    )
+    jrn_sub = jrn.add_subparsers(dest="journal_command", metavar="ACTION", parser_class=_Parser)
+    jrn_sub.required = True
+    p = _command(
+        jrn_sub,
+        "verify",
+        "Verify every terminal's chain (or one).",
+        "booth-pos-server journal verify --terminal CQ-FJ-001-T1",
+        cmd_journal_verify,
+    )
+    p.add_argument("--terminal", metavar="T")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = _command(
+        jrn_sub,
+        "export",
+        "Write a terminal's journal as JSON lines exactly as received.",
+        "booth-pos-server journal export --terminal CQ-FJ-001-T1 --out t1.jsonl",
+        cmd_journal_export,
+    )
+    p.add_argument("--terminal", required=True, metavar="T")
+    p.add_argument("--out", metavar="FILE")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.db:
+        args.db = normalize_db_url(args.db)
+    try:
+        return args.handler(args)
+    except (Refusal, ApiError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        print(
+            f"{PROG}: cannot use the database: {str(exc.orig).strip().splitlines()[0]}",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

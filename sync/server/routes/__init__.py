@@ -1,0 +1,1 @@
+"""HTTP routes, one module per area; sync/server/app.py includes them."""

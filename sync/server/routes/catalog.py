@@ -1,0 +1,7 @@
+"""Catalog feed for terminals, catalog editing and deliveries for HQ."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1")

@@ -1,0 +1,52 @@
+"""Server settings in one object, from BOOTH_POS_SERVER_* environment variables or flags."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from platformdirs import user_data_dir
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sync import protocol
+
+
+def default_db_url() -> str:
+    path = Path(user_data_dir("booth-pos-server", appauthor=False)) / "server.db"
+    return f"sqlite:///{path}"
+
+
+class ServerSettings(BaseSettings):
+    """Everything the central server can be told; every field has a working default."""
+
+    model_config = SettingsConfigDict(env_prefix="BOOTH_POS_SERVER_", extra="ignore")
+
+    db: str = ""  # empty: a SQLite file in the user data directory
+    timezone: str = "Asia/Shanghai"  # business days for reports
+    max_body_bytes: int = protocol.MAX_BODY_BYTES
+    max_batch: int = protocol.MAX_BATCH
+    enroll_code_hours: int = 72
+    log_level: str = "info"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def db_url(self) -> str:
+        return normalize_db_url(self.db or default_db_url())
+
+
+def normalize_db_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and file paths; use the psycopg 3 driver."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    return url
+
+
+@lru_cache
+def get_settings() -> ServerSettings:
+    return ServerSettings()
