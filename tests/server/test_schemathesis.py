@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from server.live import enrol
 
 EXAMPLES = os.environ.get("BOOTH_POS_FUZZ_EXAMPLES", "25")

@@ -2,6 +2,297 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import csv
+import io
+from datetime import date
+from typing import Annotated, Literal
 
-router = APIRouter(prefix="/api/v1")
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from sync.server import clock, registry, reports
+from sync.server.db import reading
+from sync.server.deps import AdminDep, EngineDep
+from sync.server.errors import invalid
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+
+Group = Literal["day", "booth", "supplier", "county", "product"]
+Format = Literal["json", "csv"]
+#: The longest range one sales report covers: three years, one of them a leap year.
+MAX_DAYS = 3 * 365 + 1
+# A business day is typed as text and parsed here: pydantic's date would also take epoch
+# seconds, and the brief wants ISO dates only. The schema still says format: date.
+DAY = {"pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "json_schema_extra": {"format": "date"}}
+BOOTH_ID = registry.IDENTIFIER.pattern
+# Product ids come from terminals' journals: any short text without control characters
+# (PostgreSQL refuses NUL in text, so it must be stopped here, not reach the query).
+PRODUCT_ID = r"^[^\x00-\x1f\x7f]{1,64}$"
+#: Total row of a CSV sales report: its key column says TOTAL.
+TOTAL_KEY = "TOTAL"
+
+
+class Problem(BaseModel):
+    detail: str = Field(description="What is wrong, as a sentence.")
+
+
+RESPONSES = {
+    200: {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "JSON, or CSV with ?format=csv or 'Accept: text/csv'.",
+    },
+    401: {"model": Problem, "description": "Missing, wrong or revoked admin token."},
+    403: {"model": Problem, "description": "A terminal token: reports are for HQ."},
+    404: {"model": Problem, "description": "No such booth."},
+    422: {"model": Problem, "description": "A parameter is not valid."},
+}
+
+# --- response models -----------------------------------------------------------------------
+
+
+class SalesFigures(BaseModel):
+    sales: int = Field(description="Sales counted (distinct sales for line groupings).")
+    amount_fen: int = Field(description="Amount in fen (1 yuan = 100 fen).")
+    lines: int | None = Field(None, description="Sale lines (supplier, county, product).")
+    qty: int | None = Field(None, description="Pieces sold (supplier, county, product).")
+    weight_g: int | None = Field(None, description="Grams sold (supplier, county, product).")
+
+
+class SalesRow(SalesFigures):
+    key: str = Field(
+        description="The business day (YYYY-MM-DD), booth id, supplier id, county or product id."
+    )
+    name: str | None = Field(None, description="Booth or product name (booth, product).")
+
+
+class SalesReport(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    group_by: Group
+    from_: date = Field(alias="from", description="First business day (booth's local date).")
+    to: date = Field(description="Last business day, inclusive.")
+    booth: str | None = Field(None, description="The booth the report is limited to, if any.")
+    rows: list[SalesRow] = Field(description="By day for day, else by amount, largest first.")
+    total: SalesFigures
+
+
+class CampaignTotals(BaseModel):
+    sales: int
+    amount_fen: int
+    lines: int
+    booths: int = Field(description="Booths that have sold.")
+    terminals: int = Field(description="Terminals that have sold.")
+    suppliers: int = Field(description="Suppliers named on sale lines.")
+    counties: int = Field(description="Counties named on sale lines.")
+    first_day: date | None
+    last_day: date | None
+    booths_registered: int
+    terminals_enrolled: int
+
+
+class TerminalHealth(BaseModel):
+    booth_id: str
+    booth_name: str
+    terminal_id: str
+    last_contact: str | None = Field(description="Last push received (UTC), None if never.")
+    seconds_since_contact: int | None
+    acked_seq: int = Field(description="The highest journal seq the server holds.")
+    open_alerts: int = Field(description="Unresolved tamper alerts.")
+    clock_skew_ms: int | None = Field(description="Terminal clock minus server clock.")
+    grand_total_fen: int = Field(description="The terminal's perpetual grand total.")
+    revoked: bool
+
+
+class StockRow(BaseModel):
+    booth_id: str
+    product_id: str
+    name: str
+    unit: Literal["piece", "g"] | None = Field(description="Pieces, or grams for weighed goods.")
+    on_hand: int = Field(description="Sum of all movements.")
+    movements: int
+    sold: int
+    received: int = Field(description="Booked in at the booth (stock_receive).")
+    adjusted: int
+    delivered: int = Field(description="Sent by HQ (deliveries).")
+    expected: int = Field(
+        description="Sent by HQ, not booked in yet: max(delivered - received, 0)."
+    )
+
+
+# --- routes --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/sales",
+    response_model=SalesReport,
+    response_model_exclude_none=True,
+    responses=RESPONSES,
+    summary="Sales by day, booth, supplier, county or product",
+)
+def sales_report(
+    request: Request,
+    _admin: AdminDep,
+    engine: EngineDep,
+    date_from: Annotated[str, Query(alias="from", **DAY, examples=["2026-11-01"])],
+    date_to: Annotated[str, Query(alias="to", **DAY, examples=["2026-11-30"])],
+    group_by: Group = "day",
+    booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    format: Format | None = None,
+):
+    """Business days are the booth's local dates, both ends included; amounts are fen."""
+    first, last = _day(date_from, "from"), _day(date_to, "to")
+    _check_range(first, last)
+    with reading(engine) as conn:
+        if booth is not None:
+            registry.booth(conn, booth)
+        report = reports.sales(conn, group_by, first, last, booth)
+    if not _wants_csv(request, format):
+        return report
+    columns = _sales_columns(group_by)
+    rows = [*report["rows"], {"key": TOTAL_KEY, **report["total"]}]
+    renamed = [{group_by: row["key"], **row} for row in rows]
+    name = f"sales-by-{group_by}-{first.isoformat()}-{last.isoformat()}.csv"
+    return _csv(columns, renamed, name)
+
+
+@router.get(
+    "/campaign",
+    response_model=CampaignTotals,
+    responses=RESPONSES,
+    summary="Campaign totals: sales, amount, booths, suppliers, counties",
+)
+def campaign_report(
+    request: Request, _admin: AdminDep, engine: EngineDep, format: Format | None = None
+):
+    with reading(engine) as conn:
+        totals = reports.campaign(conn)
+    if not _wants_csv(request, format):
+        return totals
+    return _csv(list(CampaignTotals.model_fields), [totals], "campaign.csv")
+
+
+@router.get(
+    "/booths",
+    response_model=list[TerminalHealth],
+    responses=RESPONSES,
+    summary="Booth health: last contact, acked seq, open alerts, clock skew per terminal",
+)
+def booths_report(
+    request: Request,
+    _admin: AdminDep,
+    engine: EngineDep,
+    booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    format: Format | None = None,
+):
+    with reading(engine) as conn:
+        if booth is not None:
+            registry.booth(conn, booth)
+        rows = reports.booth_health(conn, clock.now(), booth)
+    if not _wants_csv(request, format):
+        return rows
+    return _csv(list(TerminalHealth.model_fields), rows, "booth-health.csv")
+
+
+@router.get(
+    "/stock",
+    response_model=list[StockRow],
+    responses=RESPONSES,
+    summary="Stock ledger of a booth: on hand, movements, HQ deliveries expected",
+)
+def stock_report(
+    request: Request,
+    _admin: AdminDep,
+    engine: EngineDep,
+    booth: Annotated[str, Query(pattern=BOOTH_ID, examples=["B1"])],
+    product: Annotated[str | None, Query(pattern=PRODUCT_ID)] = None,
+    format: Format | None = None,
+):
+    with reading(engine) as conn:
+        registry.booth(conn, booth)
+        rows = reports.stock(conn, booth, product)
+    if not _wants_csv(request, format):
+        return rows
+    return _csv(list(StockRow.model_fields), rows, f"stock-{booth}.csv")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _day(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise invalid(f"'{what}' is {text!r}, which is not a date: write YYYY-MM-DD.") from None
+
+
+def _check_range(first: date, last: date) -> None:
+    if first > last:
+        raise invalid(f"'from' ({first}) is after 'to' ({last}): swap them.")
+    days = (last - first).days + 1
+    if days > MAX_DAYS:
+        raise invalid(
+            f"A sales report covers at most {MAX_DAYS} days (3 years); "
+            f"{first} to {last} is {days} days: narrow the range."
+        )
+
+
+def _wants_csv(request: Request, format: str | None) -> bool:
+    """?format= wins; otherwise CSV when the client's Accept header names text/csv."""
+    if format is not None:
+        return format == "csv"
+    return "text/csv" in request.headers.get("accept", "").lower()
+
+
+def _sales_columns(group_by: str) -> list[str]:
+    columns = [group_by]
+    if group_by in ("booth", "product"):
+        columns.append("name")
+    columns.append("sales")
+    if group_by in reports.LINE_GROUPS:
+        columns += ["lines", "qty", "weight_g"]
+    return [*columns, "amount_fen"]
+
+
+def yuan(fen: int) -> str:
+    """Fen as a yuan figure for spreadsheets, from integers only: 1280 -> '12.80'."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        # Names and ids come from terminals: a leading = would run as a formula in Excel.
+        return "'" + value
+    return str(value)
+
+
+def _csv(columns: list[str], rows: list[dict], filename: str) -> Response:
+    """CSV with a header row; each *_fen column is followed by its *_yuan twin."""
+    header: list[str] = []
+    for column in columns:
+        header.append(column)
+        if column.endswith("_fen"):
+            header.append(column[: -len("_fen")] + "_yuan")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        cells = []
+        for column in columns:
+            cells.append(_cell(row.get(column)))
+            if column.endswith("_fen"):
+                cells.append("" if row.get(column) is None else yuan(row[column]))
+        writer.writerow(cells)
+    # UTF-8 with a byte-order mark: Excel on Chinese Windows reads BOM-less CSV as GBK and
+    # garbles every name; with the BOM it opens the file as UTF-8.
+    body = "\ufeff" + out.getvalue()
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
