@@ -92,16 +92,18 @@ class Cart:
         self, product: Product, qty: int = 1, barcode: str = "", certificate: str = "valid"
     ) -> CartLine:
         if product.weighed:
-            raise Refused(f"{product.name} is sold by weight: weigh it or scan its scale label.")
-        _check_range(qty, 1, MAX_QTY, "Quantity")
+            raise Refused(
+                "{name} is sold by weight: weigh it or scan its scale label.", name=product.name
+            )
+        _check_qty(qty)
         return self._append(CartLine(product, barcode, qty=qty, certificate=certificate))
 
     def add_weighed(
         self, product: Product, weight_g: int, barcode: str = "", certificate: str = "valid"
     ) -> CartLine:
         if not product.weighed:
-            raise Refused(f"{product.name} is sold by the piece, not by weight.")
-        _check_range(weight_g, 1, MAX_WEIGHT_G, "Weight in grams")
+            raise Refused("{name} is sold by the piece, not by weight.", name=product.name)
+        _check_weight(weight_g)
         return self._append(CartLine(product, barcode, weight_g=weight_g, certificate=certificate))
 
     def add_priced_label(
@@ -122,8 +124,10 @@ class Cart:
     def set_qty(self, index: int, qty: int) -> None:
         line = self.live_line(index)
         if line.qty is None or line.label_price_fen is not None:
-            raise Refused(f"{line.product.name} is weighed: change its weight, not its quantity.")
-        _check_range(qty, 1, MAX_QTY, "Quantity")
+            raise Refused(
+                "{name} is weighed: change its weight, not its quantity.", name=line.product.name
+            )
+        _check_qty(qty)
         line.qty = qty
 
     def void(self, index: int) -> CartLine:
@@ -133,7 +137,7 @@ class Cart:
 
     def live_line(self, index: int) -> CartLine:
         if not 0 <= index < len(self.lines) or self.lines[index].voided:
-            raise Refused(f"There is no line {index + 1} in the cart.")
+            raise Refused("There is no line {line} in the cart.", line=index + 1)
         return self.lines[index]
 
     @property
@@ -152,20 +156,30 @@ class Cart:
         for p in payments:
             if p.method not in TENDER_METHODS:
                 raise Refused(
-                    f"Unknown payment method '{p.method}': use one of {', '.join(TENDER_METHODS)}."
+                    "Unknown payment method '{method}': use one of {methods}.",
+                    method=p.method,
+                    methods=", ".join(TENDER_METHODS),
                 )
             if p.amount_fen <= 0:
-                raise Refused(f"The {p.method} payment must be more than {format_fen(0)}.")
+                raise Refused(
+                    "The {method} payment must be more than {minimum}.",
+                    method=p.method,
+                    minimum=format_fen(0),
+                )
         paid = sum(p.amount_fen for p in payments)
         if paid < total:
             raise Refused(
-                f"Payment is {format_fen(total - paid)} short of the total {format_fen(total)}."
+                "Payment is {short} short of the total {total}.",
+                short=format_fen(total - paid),
+                total=format_fen(total),
             )
         non_cash = sum(p.amount_fen for p in payments if p.method != "cash")
         if non_cash > total:
             raise Refused(
-                f"Only cash can be more than the total: non-cash payments come to "
-                f"{format_fen(non_cash)} against {format_fen(total)}."
+                "Only cash can be more than the total: non-cash payments come to "
+                "{non_cash} against {total}.",
+                non_cash=format_fen(non_cash),
+                total=format_fen(total),
             )
         return Settlement(total, tuple(payments), paid - total)
 
@@ -174,6 +188,21 @@ class Cart:
         return line
 
 
-def _check_range(value: int, low: int, high: int, what: str) -> None:
-    if not low <= value <= high:
-        raise Refused(f"{what} must be between {low} and {high}, not {value}.")
+def _check_qty(qty: int) -> None:
+    if not 1 <= qty <= MAX_QTY:
+        raise Refused(
+            "Quantity must be between {low} and {high}, not {value}.",
+            low=1,
+            high=MAX_QTY,
+            value=qty,
+        )
+
+
+def _check_weight(weight_g: int) -> None:
+    if not 1 <= weight_g <= MAX_WEIGHT_G:
+        raise Refused(
+            "Weight in grams must be between {low} and {high}, not {value}.",
+            low=1,
+            high=MAX_WEIGHT_G,
+            value=weight_g,
+        )

@@ -264,6 +264,20 @@ def cmd_demo(args) -> int:
     return run_demo(resolve_home(args.home), json_output=args.json)
 
 
+def cmd_run(args) -> int:
+    from pos.ui.app import run
+
+    home = resolve_home(args.home)
+    Terminal.open(home).close()  # a missing or broken data directory fails here, in words
+    return run(home, kiosk=args.kiosk, language=args.language)
+
+
+def cmd_screenshots(args) -> int:
+    from pos.ui.screenshots import main as screenshots
+
+    return screenshots(args.out)
+
+
 def cmd_bench(args) -> int:
     from pos.bench import run_bench
 
@@ -395,6 +409,15 @@ def build_parser() -> argparse.ArgumentParser:
                  "booth-pos journal export --since 120 --out journal.jsonl", cmd_journal_export)  # fmt: skip
     p.add_argument("--since", type=int, default=0, metavar="SEQ", help="only entries after SEQ")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+
+    p = _command(sub, "run", "Open the cashier's window (full screen with --kiosk).",
+                 "booth-pos --home /var/lib/booth-pos run --kiosk", cmd_run)  # fmt: skip
+    p.add_argument("--kiosk", action="store_true", help="full screen, for the booth's kiosk PC")
+    p.add_argument("--language", choices=["zh_CN", "en"], default="zh_CN", help="starting language (default zh_CN)")
+
+    p = _command(sub, "screenshots", "Render the login, sale, payment and receipt screens (zh_CN and en) to PNG.",
+                 "booth-pos screenshots --out screenshots", cmd_screenshots)  # fmt: skip
+    p.add_argument("--out", default="screenshots", metavar="DIR", help="directory for the PNG files")
 
     p = _command(sub, "demo", "Set up a demo booth and ring up demo sales end to end.",
                  "booth-pos --home ./demo-home demo", cmd_demo)  # fmt: skip

@@ -44,9 +44,6 @@ KEYS = {
 }
 
 
-KIND_WORDS = {int: "a whole number, without quotes", str: "text in double quotes"}
-
-
 def resolve_home(home: str | None) -> Path:
     """The data directory: --home, else $BOOTH_POS_HOME, else the platform user data dir."""
     chosen = home or os.environ.get("BOOTH_POS_HOME") or user_data_dir("booth-pos", appauthor=False)
@@ -61,7 +58,11 @@ def load_settings(home: Path) -> Settings:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BoothError(f"{path} is not valid TOML ({exc}): fix or remove it.") from None
+        raise BoothError(
+            "{path} is not valid TOML ({reason}): fix or remove it.",
+            path=str(path),
+            reason=str(exc),
+        ) from None
     return settings_from_dict(raw, str(path))
 
 
@@ -72,28 +73,49 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
             try:
                 values["barcode"] = rules_from_config(content)
             except ValueError as exc:
-                raise BoothError(f"{where}: [barcode] {exc}") from None
+                raise BoothError(
+                    "{where}: [barcode] {reason}", where=where, reason=str(exc)
+                ) from None
             continue
         if not isinstance(content, dict):
-            raise BoothError(f"{where}: '{table}' should be a [table].")
+            raise BoothError("{where}: '{table}' should be a [table].", where=where, table=table)
         for key, value in content.items():
             if (table, key) not in KEYS:
                 raise BoothError(
-                    f"{where}: unknown setting {table}.{key}; see docs/configuration.md."
+                    "{where}: unknown setting {table}.{key}; see docs/configuration.md.",
+                    where=where,
+                    table=table,
+                    key=key,
                 )
             attr, kind = KEYS[(table, key)]
             if not isinstance(value, kind) or isinstance(value, bool):
-                raise BoothError(f"{where}: {table}.{key} should be {KIND_WORDS[kind]}.")
+                if kind is int:
+                    raise BoothError(
+                        "{where}: {table}.{key} should be a whole number, without quotes.",
+                        where=where,
+                        table=table,
+                        key=key,
+                    )
+                raise BoothError(
+                    "{where}: {table}.{key} should be text in double quotes.",
+                    where=where,
+                    table=table,
+                    key=key,
+                )
             values[attr] = value
     settings = Settings(**values)
     if settings.certificate_policy not in CERTIFICATE_POLICIES:
-        raise BoothError(f"{where}: sale.certificate_policy must be 'warn' or 'block'.")
+        raise BoothError("{where}: sale.certificate_policy must be 'warn' or 'block'.", where=where)
     try:
         settings.zone  # noqa: B018 - resolve now so a typo fails at start, not mid-sale
     except (ZoneInfoNotFoundError, ValueError):
         raise BoothError(
-            f"{where}: booth.timezone '{settings.timezone}' is not a time zone."
+            "{where}: booth.timezone '{timezone}' is not a time zone.",
+            where=where,
+            timezone=settings.timezone,
         ) from None
     if settings.pin_free_attempts < 1 or settings.pin_lockout_seconds < 1:
-        raise BoothError(f"{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.")
+        raise BoothError(
+            "{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.", where=where
+        )
     return settings

@@ -26,3 +26,19 @@ def parse_fen(text: str) -> int:
     if not cleaned.isdigit():
         raise ValueError(f"'{text}' is not a whole number of fen: write 1250 for {YUAN_SIGN}12.50.")
     return int(cleaned)
+
+
+def parse_yuan(text: str) -> int:
+    """Parse yuan as a cashier types it ('50', '12.5', '12.50', '￥8') into fen, exactly."""
+    cleaned = text.strip().lstrip(YUAN_SIGN).lstrip("¥").strip()
+    whole, dot, cents = cleaned.partition(".")
+    if not whole and not cents:
+        raise ValueError("Enter an amount, e.g. 50 or 12.50.")
+    if (whole and not whole.isdigit()) or (cents and not cents.isdigit()) or len(cents) > 2:
+        raise ValueError(f"'{text}' is not an amount of money: write 50 or 12.50.")
+    return int(whole or "0") * 100 + int((cents + "00")[:2]) if dot else int(whole) * 100
+
+
+def round_up_fen(fen: int, step_fen: int) -> int:
+    """The next multiple of ``step_fen`` at or above ``fen`` (quick cash tenders)."""
+    return -(-fen // step_fen) * step_fen

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pos import journal, pins
-from pos.barcodes import classify
+from pos.barcodes import BarcodeRules, Scan, classify, ean_check_digit, gs1_price_check_digit
 from pos.cart import Cart, CartLine, Payment
 from pos.catalog_csv import normalize_plu, parse
 from pos.config import CONFIG_NAME, Settings, load_settings
@@ -41,12 +42,126 @@ class CatalogRejected(BoothError):
     """The catalog file had errors; nothing was imported."""
 
     def __init__(self, errors: list[str]):
-        super().__init__(f"The catalog was not imported: {len(errors)} problem(s) found.")
+        super().__init__(
+            "The catalog was not imported: {count} problem(s) found.", count=len(errors)
+        )
         self.errors = errors
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+#: Packaged-goods barcode names by length, as pos.barcodes names them to the cashier.
+_RETAIL_NAMES = {14: "GTIN-14", 13: "EAN-13", 12: "UPC-A", 8: "EAN-8"}
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def scan_refusal(scan: Scan, rules: BarcodeRules) -> Refused | None:
+    """Why an invalid scan cannot be sold, as a translatable template; None if not recognised.
+
+    The English text is the same as ``scan.error`` from pos.barcodes (tests/test_messages.py
+    keeps the two in step); the templates live here so the UI can translate them.
+    """
+    code = scan.code
+    if scan.kind == "unknown":
+        if not code:
+            return Refused("Nothing was read: the code is empty. Scan it again.")
+        if not (code.isascii() and code.isdigit()):
+            return Refused(
+                "Not a barcode this terminal knows: {code} has characters other than digits.",
+                code=repr(_shorten(code)),
+            )
+        if len(code) == 14 and code[0] != "0":
+            return Refused(
+                "{code} is a carton code (GTIN-14 starting with {first}), not a single item: "
+                "scan the barcode on the item itself.",
+                code=code,
+                first=code[0],
+            )
+        return Refused(
+            "Not a barcode this terminal knows: {code} has {digits} digits and is not a "
+            "product barcode, scale label or payment code. Rescan; if it keeps happening, "
+            "ask IT to check the [barcode] settings in booth.toml.",
+            code=_shorten(code),
+            digits=len(code),
+        )
+    if not (code.isascii() and code.isdigit()) or len(code) < 2:
+        return None
+    expected = ean_check_digit(code[:-1])
+    ean_wrong = int(code[-1]) != expected
+    if scan.kind in ("ean13", "upca", "ean8"):
+        if not ean_wrong or len(code) not in _RETAIL_NAMES:
+            return None
+        return Refused(
+            "Check digit is wrong for {name} {code} (expected {expected}): "
+            "rescan, or type the code again.",
+            name=_RETAIL_NAMES[len(code)],
+            code=code,
+            expected=expected,
+        )
+    if scan.kind == "priced":
+        if ean_wrong:
+            return Refused(
+                "Check digit is wrong on priced label {code} (expected {expected}): "
+                "rescan, or reprint the label.",
+                code=code,
+                expected=expected,
+            )
+        if scan.price_fen == 0:
+            return Refused(
+                "Priced label {code} shows a price of 0: reprint the label with the right price.",
+                code=code,
+            )
+        expected = _price_check_expected(code, rules)
+        if expected is None:
+            return None
+        return Refused(
+            "Price check digit is wrong on priced label {code} (expected {expected}): "
+            "rescan, or reprint the label.",
+            code=code,
+            expected=expected,
+        )
+    if scan.kind == "weighed":
+        if ean_wrong:
+            return Refused(
+                "Check digit is wrong on weighed label {code} (expected {expected}): "
+                "rescan, or re-weigh the item and print a new label.",
+                code=code,
+                expected=expected,
+            )
+        if scan.weight_g == 0:
+            return Refused(
+                "Weighed label {code} shows a weight of 0 g: "
+                "re-weigh the item and print a new label.",
+                code=code,
+            )
+        expected = _price_check_expected(code, rules)
+        if expected is None:
+            return None
+        return Refused(
+            "Weight check digit is wrong on weighed label {code} (expected {expected}): "
+            "rescan, or re-weigh the item and print a new label.",
+            code=code,
+            expected=expected,
+        )
+    return None
+
+
+def _price_check_expected(code: str, rules: BarcodeRules) -> int | None:
+    """The GS1 price/weight check digit a scale label should carry, if it is wrong."""
+    for layout in rules.layouts:
+        if len(code) == layout.length and code[: layout.prefix_digits] in layout.prefixes:
+            if not layout.price_check:
+                return None
+            plu_end = layout.prefix_digits + layout.plu_digits
+            value = code[plu_end + 1 : plu_end + 1 + layout.value_digits]
+            expected = gs1_price_check_digit(value)
+            return expected if int(code[plu_end]) != expected else None
+    return None
 
 
 class Terminal:
@@ -60,11 +175,16 @@ class Terminal:
         meta = dict(store.conn.execute("SELECT key, value FROM meta"))
         if "terminal_id" not in meta:
             raise BoothError(
-                f"{home} has no terminal set up: run "
-                "'booth-pos init --terminal ID --booth-name NAME' first."
+                "{home} has no terminal set up: run "
+                "'booth-pos init --terminal ID --booth-name NAME' first.",
+                home=str(home),
             )
         self.terminal_id: str = meta["terminal_id"]
         self.booth_name: str = meta["booth_name"]
+        self._owner_thread = threading.get_ident()
+        self._readers = threading.local()
+        self._owner_thread = threading.get_ident()
+        self._readers = threading.local()
 
     # --- opening -------------------------------------------------------------------------
 
@@ -78,7 +198,8 @@ class Terminal:
         """Create the data directory and database; (terminal, created). Re-running is safe."""
         if not TERMINAL_ID.match(terminal_id):
             raise Refused(
-                f"'{terminal_id}' is not a terminal id: use up to 32 letters, digits, - or _."
+                "'{terminal_id}' is not a terminal id: use up to 32 letters, digits, - or _.",
+                terminal_id=terminal_id,
             )
         if not booth_name.strip():
             raise Refused("The booth name is empty: give the name customers see on receipts.")
@@ -90,8 +211,11 @@ class Terminal:
                 existing = meta.get("terminal_id")
                 if existing is not None and existing != terminal_id:
                     raise Refused(
-                        f"{home} already belongs to terminal {existing}: "
-                        f"refusing to make it {terminal_id}. Use another --home."
+                        "{home} already belongs to terminal {existing}: "
+                        "refusing to make it {terminal_id}. Use another --home.",
+                        home=str(home),
+                        existing=existing,
+                        terminal_id=terminal_id,
                     )
                 if existing is None:
                     conn.executemany(
@@ -131,15 +255,17 @@ class Terminal:
         if not name:
             raise Refused("The name is empty.")
         if role not in ROLES:
-            raise Refused(f"Role '{role}' is unknown: use cashier or manager.")
+            raise Refused("Role '{role}' is unknown: use cashier or manager.", role=role)
         try:
             pins.check_pin_format(pin)
-        except ValueError as exc:
-            raise Refused(str(exc)) from None
+        except ValueError:
+            raise Refused(
+                "A PIN is {low} to {high} digits.", low=pins.MIN_DIGITS, high=pins.MAX_DIGITS
+            ) from None
         pin_hash = pins.hash_pin(pin)
         with self.store.write() as conn:
             if users_db.get(conn, name) is not None:
-                raise Refused(f"There is already a user named {name}.")
+                raise Refused("There is already a user named {name}.", name=name)
             users_db.insert(conn, name, role, pin_hash, self.now())
 
     def users(self) -> list[User]:
@@ -149,11 +275,13 @@ class Terminal:
         """Check a PIN; wrong PINs count towards a lockout that doubles each time."""
         user = users_db.get(self.store.conn, name)
         if user is None:
-            raise NotFound(f"There is no cashier named '{name}' on this terminal.")
+            raise NotFound("There is no cashier named '{name}' on this terminal.", name=name)
         now = self.clock()
         if user.locked_until and datetime.fromisoformat(user.locked_until) > now:
             wait = int((datetime.fromisoformat(user.locked_until) - now).total_seconds()) + 1
-            raise Refused(f"Too many wrong PINs for {name}: try again in {wait} s.")
+            raise Refused(
+                "Too many wrong PINs for {name}: try again in {seconds} s.", name=name, seconds=wait
+            )
         if pins.pin_matches(pin, user.pin_hash):
             if user.failed_attempts:
                 with self.store.write() as conn:
@@ -167,11 +295,14 @@ class Terminal:
             users_db.record_attempt(conn, name, failures, until.isoformat() if until else None)
         if until:
             raise Refused(
-                f"Wrong PIN for {name}. Locked for {int((until - now).total_seconds())} s "
-                "after too many wrong PINs."
+                "Wrong PIN for {name}. Locked for {seconds} s after too many wrong PINs.",
+                name=name,
+                seconds=int((until - now).total_seconds()),
             )
         left = self.settings.pin_free_attempts - failures
-        raise Refused(f"Wrong PIN for {name}: {left} more tries before a lockout.")
+        raise Refused(
+            "Wrong PIN for {name}: {left} more tries before a lockout.", name=name, left=left
+        )
 
     # --- catalog -------------------------------------------------------------------------
 
@@ -187,13 +318,40 @@ class Terminal:
         return summary, parsed.encoding
 
     def search(self, text: str, limit: int = 20) -> list[Product]:
-        """Barcode (any form of it), PLU (with or without leading zeros), name or initials."""
+        """Barcode (any form of it), PLU (with or without leading zeros), name or initials.
+
+        Safe to call from a background thread: each thread reads on its own connection.
+        """
         text = text.strip()
         scan = classify(text, self.settings.barcode)
         plu = normalize_plu(text) if text.isdigit() and len(text) <= 5 else None
-        return catalog_db.search(
-            self.store.conn, text, scan.gtin if scan.valid else None, plu, limit
-        )
+        return catalog_db.search(self._reader(), text, scan.gtin if scan.valid else None, plu, limit)
+
+    def _reader(self):
+        if threading.get_ident() == self._owner_thread:
+            return self.store.conn
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = self.store.reader()
+            self._readers.conn = conn
+        return conn
+
+    def barcode_for(self, product: Product) -> str:
+        """The barcode to record on a line added without scanning (search, quick key)."""
+        return catalog_db.barcode_of(self.store.conn, product.id)
+
+    def quick_keys(self) -> dict[str, list[Product]]:
+        """Products with a PLU, by category: the quick keys for produce without barcodes."""
+        grouped: dict[str, list[Product]] = {}
+        for product in catalog_db.with_plu(self.store.conn):
+            grouped.setdefault(product.category or "", []).append(product)
+        return grouped
+
+    def unsynced_count(self) -> int:
+        """Journal entries the central server has not acknowledged yet."""
+        head_seq = journal_db.head(self.store.conn)[0]
+        row = self.store.conn.execute("SELECT value FROM meta WHERE key = 'acked_through'").fetchone()
+        return head_seq - (int(row[0]) if row else 0)
 
     def product_for(self, code: str) -> tuple[Product, str]:
         """The product for a barcode or PLU, with the barcode to record on the line."""
@@ -203,23 +361,27 @@ class Terminal:
             product = catalog_db.by_plu(conn, normalize_plu(code))
             if product is None:
                 raise NotFound(
-                    f"No product has PLU {code}: check the number on the quick-key list."
+                    "No product has PLU {plu}: check the number on the quick-key list.", plu=code
                 )
             return product, catalog_db.barcode_of(conn, product.id)
         scan = classify(code, self.settings.barcode)
         if scan.is_payment:
             raise Refused(
-                f"{code} is a customer's payment code: take it at payment, not as a product."
+                "{code} is a customer's payment code: take it at payment, not as a product.",
+                code=code,
             )
         if not scan.valid:
-            raise Refused(scan.error or f"{code} is not a barcode this terminal reads.")
+            raise scan_refusal(scan, self.settings.barcode) or Refused(
+                "{code} is not a barcode this terminal reads.", code=code
+            )
         if scan.gtin is None:
-            raise Refused(f"{code} is a scale label: add it with its weight or price.")
+            raise Refused("{code} is a scale label: add it with its weight or price.", code=code)
         product = catalog_db.by_gtin(conn, scan.gtin)
         if product is None:
             raise NotFound(
-                f"Unknown barcode {code}: it is not in the catalog. "
-                "Check the product or ask HQ to add it."
+                "Unknown barcode {code}: it is not in the catalog. "
+                "Check the product or ask HQ to add it.",
+                code=code,
             )
         return product, code
 
@@ -229,12 +391,16 @@ class Terminal:
         scan = classify(code, self.settings.barcode)
         if scan.kind in ("weighed", "priced"):
             if not scan.valid:
-                raise Refused(scan.error or f"{code} is not a valid scale label.")
+                raise scan_refusal(scan, self.settings.barcode) or Refused(
+                    "{code} is not a valid scale label.", code=code
+                )
             product = catalog_db.by_plu(self.store.conn, normalize_plu(scan.plu or "0"))
             if product is None:
                 raise NotFound(
-                    f"The scale label {code} has PLU {scan.plu}, which is not in the catalog: "
-                    "check the scale's PLU list."
+                    "The scale label {code} has PLU {plu}, which is not in the catalog: "
+                    "check the scale's PLU list.",
+                    code=code,
+                    plu=scan.plu,
                 )
             status = self._certificate_check(product)
             if scan.kind == "priced":
@@ -250,8 +416,11 @@ class Terminal:
         status = product.certificate_status(self.today())
         if status == "expired" and self.settings.certificate_policy == "block":
             raise Refused(
-                f"The poverty-relief certificate {product.certificate_no} of {product.name} "
-                f"expired on {product.certificate_expires}: it cannot be sold until HQ renews it."
+                "The poverty-relief certificate {certificate} of {name} "
+                "expired on {expires}: it cannot be sold until HQ renews it.",
+                certificate=product.certificate_no,
+                name=product.name,
+                expires=product.certificate_expires,
             )
         return status
 
@@ -284,7 +453,7 @@ class Terminal:
 
     def receive_stock(self, code: str, qty: int, note: str = "") -> dict:
         if qty <= 0:
-            raise Refused(f"A delivery must add stock: {qty} is not a positive quantity.")
+            raise Refused("A delivery must add stock: {qty} is not a positive quantity.", qty=qty)
         return self._move_stock(code, qty, "stock_receive", {"note": note})
 
     def adjust_stock(self, code: str, delta: int, reason: str) -> dict:

@@ -51,6 +51,11 @@ def barcode_of(conn: sqlite3.Connection, product_id: str) -> str:
     return row[0] if row else ""
 
 
+def with_plu(conn: sqlite3.Connection) -> list[Product]:
+    rows = conn.execute(f"SELECT {PRODUCT_COLUMNS} FROM products WHERE plu IS NOT NULL ORDER BY category, CAST(plu AS INTEGER)")
+    return [Product(*row) for row in rows]
+
+
 def search(
     conn: sqlite3.Connection,
     text: str,

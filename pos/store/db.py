@@ -41,18 +41,21 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
     disk = _disk_state(path.parent)
     if name == "SQLITE_FULL" or "disk is full" in text or disk == "full":
         return StorageError(
-            f"The disk holding {path.parent} is full: nothing was recorded. "
-            "Free some space on the terminal, then try again."
+            "The disk holding {directory} is full: nothing was recorded. "
+            "Free some space on the terminal, then try again.",
+            directory=str(path.parent),
         )
     if name.startswith("SQLITE_READONLY") or "readonly" in text or disk == "read-only":
         return StorageError(
-            f"{path.parent} is read-only: nothing was recorded. "
-            "Ask IT to make the data directory writable, then try again."
+            "{directory} is read-only: nothing was recorded. "
+            "Ask IT to make the data directory writable, then try again.",
+            directory=str(path.parent),
         )
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
         return StorageError(
-            f"Cannot open the terminal database {path}: check that the data directory "
-            "exists and is writable."
+            "Cannot open the terminal database {path}: check that the data directory "
+            "exists and is writable.",
+            path=str(path),
         )
     if name.startswith("SQLITE_BUSY") or "locked" in text:
         return StorageError(
@@ -60,10 +63,13 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
         )
     if name.startswith("SQLITE_CORRUPT") or "malformed" in text or "not a database" in text:
         return StorageError(
-            f"The terminal database {path} is damaged: nothing was recorded. Call IT support; "
-            "do not delete the file, it holds unsynced sales."
+            "The terminal database {path} is damaged: nothing was recorded. Call IT support; "
+            "do not delete the file, it holds unsynced sales.",
+            path=str(path),
         )
-    return StorageError(f"The terminal database failed ({text}): nothing was recorded.")
+    return StorageError(
+        "The terminal database failed ({reason}): nothing was recorded.", reason=text
+    )
 
 
 class Store:
@@ -109,6 +115,12 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
 
+    def reader(self) -> sqlite3.Connection:
+        """A read-only connection for another thread (WAL lets it read while we write)."""
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return conn
+
     def close(self) -> None:
         self.conn.close()
 
@@ -127,15 +139,20 @@ def open_store(home: Path, create: bool = False) -> Store:
     path = home / DB_NAME
     if not path.exists() and not create:
         raise BoothError(
-            f"No terminal database in {home}: run "
-            "'booth-pos init --terminal ID --booth-name NAME' first."
+            "No terminal database in {home}: run "
+            "'booth-pos init --terminal ID --booth-name NAME' first.",
+            home=str(home),
         )
     try:
         if create:
             home.mkdir(parents=True, exist_ok=True)
         conn = _connect(path)
     except OSError as exc:
-        raise StorageError(f"Cannot create the data directory {home}: {exc.strerror}.") from None
+        raise StorageError(
+            "Cannot create the data directory {home}: {reason}.",
+            home=str(home),
+            reason=exc.strerror,
+        ) from None
     except sqlite3.Error as exc:
         raise storage_error(exc, path) from None
     store = Store(path, conn)

@@ -1,0 +1,597 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en">
+<context>
+    <name>CartModel</name>
+    <message>
+        <source>Product</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <source>Qty / weight</source>
+        <translation>Qty / weight</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Certificate {0} expired on {1}</source>
+        <translation>Certificate {0} expired on {1}</translation>
+    </message>
+</context>
+<context>
+    <name>KeypadDialog</name>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>OK (Enter)</source>
+        <translation>OK (Enter)</translation>
+    </message>
+    <message>
+        <source>Enter a whole number from 1 to {0}.</source>
+        <translation>Enter a whole number from 1 to {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <source>Booth POS · {0}</source>
+        <translation>Booth POS · {0}</translation>
+    </message>
+    <message>
+        <source>Who is selling?</source>
+        <translation>Who is selling?</translation>
+    </message>
+    <message>
+        <source>or type your name</source>
+        <translation>or type your name</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Log in (Enter)</source>
+        <translation>Log in (Enter)</translation>
+    </message>
+    <message>
+        <source>Choose your name first.</source>
+        <translation>Choose your name first.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Booth POS · {0}</source>
+        <translation>Booth POS · {0}</translation>
+    </message>
+    <message>
+        <source>Finish the payment (or go back) before scanning products.</source>
+        <translation>Finish the payment (or go back) before scanning products.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <source>Payment</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <source>WeChat Pay</source>
+        <translation>WeChat Pay</translation>
+    </message>
+    <message>
+        <source>Alipay</source>
+        <translation>Alipay</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>Voucher</source>
+        <translation>Voucher</translation>
+    </message>
+    <message>
+        <source>Remove payment</source>
+        <translation>Remove payment</translation>
+    </message>
+    <message>
+        <source>Amount in yuan, e.g. 50 or 12.50</source>
+        <translation>Amount in yuan, e.g. 50 or 12.50</translation>
+    </message>
+    <message>
+        <source>Reference (scan the payment code)</source>
+        <translation>Reference (scan the payment code)</translation>
+    </message>
+    <message>
+        <source>Back (Esc)</source>
+        <translation>Back (Esc)</translation>
+    </message>
+    <message>
+        <source>Add payment</source>
+        <translation>Add payment</translation>
+    </message>
+    <message>
+        <source>Finish (Enter)</source>
+        <translation>Finish (Enter)</translation>
+    </message>
+    <message>
+        <source>Exact</source>
+        <translation>Exact</translation>
+    </message>
+    <message>
+        <source>Due {0}</source>
+        <translation>Due {0}</translation>
+    </message>
+    <message>
+        <source>Change due</source>
+        <translation>Change due</translation>
+    </message>
+    <message>
+        <source>Still to pay</source>
+        <translation>Still to pay</translation>
+    </message>
+    <message>
+        <source>'{0}' is not an amount: type 50 or 12.50.</source>
+        <translation>'{0}' is not an amount: type 50 or 12.50.</translation>
+    </message>
+    <message>
+        <source>Scan or type the reference for {0}.</source>
+        <translation>Scan or type the reference for {0}.</translation>
+    </message>
+    <message>
+        <source>Nothing is left to pay: press Finish.</source>
+        <translation>Nothing is left to pay: press Finish.</translation>
+    </message>
+    <message>
+        <source>Only cash can be more than what is due.</source>
+        <translation>Only cash can be more than what is due.</translation>
+    </message>
+    <message>
+        <source>{0} still to pay.</source>
+        <translation>{0} still to pay.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPreview</name>
+    <message>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>Paid in full</source>
+        <translation>Paid in full</translation>
+    </message>
+    <message>
+        <source>QR: {0}</source>
+        <translation>QR: {0}</translation>
+    </message>
+    <message>
+        <source>Next customer (Enter)</source>
+        <translation>Next customer (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>SaleScreen</name>
+    <message>
+        <source>− (-)</source>
+        <translation>− (-)</translation>
+    </message>
+    <message>
+        <source>+ (+)</source>
+        <translation>+ (+)</translation>
+    </message>
+    <message>
+        <source>Quantity…</source>
+        <translation>Quantity…</translation>
+    </message>
+    <message>
+        <source>Weight…</source>
+        <translation>Weight…</translation>
+    </message>
+    <message>
+        <source>Void line (Del)</source>
+        <translation>Void line (Del)</translation>
+    </message>
+    <message>
+        <source>Cancel sale (Esc)</source>
+        <translation>Cancel sale (Esc)</translation>
+    </message>
+    <message>
+        <source>Search (F2): code, PLU, name, pinyin</source>
+        <translation>Search (F2): code, PLU, name, pinyin</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <source>Pay (F9)</source>
+        <translation>Pay (F9)</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>{0} line(s)</source>
+        <translation>{0} line(s)</translation>
+    </message>
+    <message>
+        <source>Nothing found</source>
+        <translation>Nothing found</translation>
+    </message>
+    <message>
+        <source>{0} is weighed: enter its weight instead.</source>
+        <translation>{0} is weighed: enter its weight instead.</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <source>How many of {0}?</source>
+        <translation>How many of {0}?</translation>
+    </message>
+    <message>
+        <source>Choose a product sold by weight (quick keys or search).</source>
+        <translation>Choose a product sold by weight (quick keys or search).</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <source>Weight of {0} in grams</source>
+        <translation>Weight of {0} in grams</translation>
+    </message>
+    <message>
+        <source>Cancel sale</source>
+        <translation>Cancel sale</translation>
+    </message>
+    <message>
+        <source>Cancel this sale and clear all {0} line(s)?</source>
+        <translation>Cancel this sale and clear all {0} line(s)?</translation>
+    </message>
+    <message>
+        <source>Keep selling</source>
+        <translation>Keep selling</translation>
+    </message>
+</context>
+<context>
+    <name>SaleSession</name>
+    <message>
+        <source>Certificate {0} of {1} expired on {2}: tell the booth manager.</source>
+        <translation>Certificate {0} of {1} expired on {2}: tell the booth manager.</translation>
+    </message>
+    <message>
+        <source>Log in before selling.</source>
+        <translation>Log in before selling.</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Cashier: {0}</source>
+        <translation>Cashier: {0}</translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation>Not logged in</translation>
+    </message>
+    <message>
+        <source>Shift: {0}</source>
+        <translation>Shift: {0}</translation>
+    </message>
+    <message>
+        <source>Shift: none</source>
+        <translation>Shift: none</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>Sync: {0} · {1} unsynced</source>
+        <translation>Sync: {0} · {1} unsynced</translation>
+    </message>
+    <message>
+        <source>preview only</source>
+        <translation>preview only</translation>
+    </message>
+    <message>
+        <source>Printer: {0}</source>
+        <translation>Printer: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <source>'{terminal_id}' is not a terminal id: use up to 32 letters, digits, - or _.</source>
+        <translation>'{terminal_id}' is not a terminal id: use up to 32 letters, digits, - or _.</translation>
+    </message>
+    <message>
+        <source>A PIN is {low} to {high} digits.</source>
+        <translation>A PIN is {low} to {high} digits.</translation>
+    </message>
+    <message>
+        <source>A delivery must add stock: {qty} is not a positive quantity.</source>
+        <translation>A delivery must add stock: {qty} is not a positive quantity.</translation>
+    </message>
+    <message>
+        <source>A sale needs the cashier's PIN: --pin PIN or BOOTH_POS_PIN.</source>
+        <translation>A sale needs the cashier's PIN: --pin PIN or BOOTH_POS_PIN.</translation>
+    </message>
+    <message>
+        <source>A scale label is one weighed item: scan it again for another.</source>
+        <translation>A scale label is one weighed item: scan it again for another.</translation>
+    </message>
+    <message>
+        <source>An adjustment of 0 changes nothing.</source>
+        <translation>An adjustment of 0 changes nothing.</translation>
+    </message>
+    <message>
+        <source>Cannot create the data directory {home}: {reason}.</source>
+        <translation>Cannot create the data directory {home}: {reason}.</translation>
+    </message>
+    <message>
+        <source>Cannot open the terminal database {path}: check that the data directory exists and is writable.</source>
+        <translation>Cannot open the terminal database {path}: check that the data directory exists and is writable.</translation>
+    </message>
+    <message>
+        <source>Check digit is wrong for {name} {code} (expected {expected}): rescan, or type the code again.</source>
+        <translation>Check digit is wrong for {name} {code} (expected {expected}): rescan, or type the code again.</translation>
+    </message>
+    <message>
+        <source>Check digit is wrong on priced label {code} (expected {expected}): rescan, or reprint the label.</source>
+        <translation>Check digit is wrong on priced label {code} (expected {expected}): rescan, or reprint the label.</translation>
+    </message>
+    <message>
+        <source>Check digit is wrong on weighed label {code} (expected {expected}): rescan, or re-weigh the item and print a new label.</source>
+        <translation>Check digit is wrong on weighed label {code} (expected {expected}): rescan, or re-weigh the item and print a new label.</translation>
+    </message>
+    <message>
+        <source>No product has PLU {plu}: check the number on the quick-key list.</source>
+        <translation>No product has PLU {plu}: check the number on the quick-key list.</translation>
+    </message>
+    <message>
+        <source>No terminal database in {home}: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
+        <translation>No terminal database in {home}: run 'booth-pos init --terminal ID --booth-name NAME' first.</translation>
+    </message>
+    <message>
+        <source>Not a barcode this terminal knows: {code} has characters other than digits.</source>
+        <translation>Not a barcode this terminal knows: {code} has characters other than digits.</translation>
+    </message>
+    <message>
+        <source>Not a barcode this terminal knows: {code} has {digits} digits and is not a product barcode, scale label or payment code. Rescan; if it keeps happening, ask IT to check the [barcode] settings in booth.toml.</source>
+        <translation>Not a barcode this terminal knows: {code} has {digits} digits and is not a product barcode, scale label or payment code. Rescan; if it keeps happening, ask IT to check the [barcode] settings in booth.toml.</translation>
+    </message>
+    <message>
+        <source>Nothing was read: the code is empty. Scan it again.</source>
+        <translation>Nothing was read: the code is empty. Scan it again.</translation>
+    </message>
+    <message>
+        <source>Only cash can be more than the total: non-cash payments come to {non_cash} against {total}.</source>
+        <translation>Only cash can be more than the total: non-cash payments come to {non_cash} against {total}.</translation>
+    </message>
+    <message>
+        <source>Payment is {short} short of the total {total}.</source>
+        <translation>Payment is {short} short of the total {total}.</translation>
+    </message>
+    <message>
+        <source>Price check digit is wrong on priced label {code} (expected {expected}): rescan, or reprint the label.</source>
+        <translation>Price check digit is wrong on priced label {code} (expected {expected}): rescan, or reprint the label.</translation>
+    </message>
+    <message>
+        <source>Priced label {code} shows a price of 0: reprint the label with the right price.</source>
+        <translation>Priced label {code} shows a price of 0: reprint the label with the right price.</translation>
+    </message>
+    <message>
+        <source>Quantity must be between {low} and {high}, not {value}.</source>
+        <translation>Quantity must be between {low} and {high}, not {value}.</translation>
+    </message>
+    <message>
+        <source>Role '{role}' is unknown: use cashier or manager.</source>
+        <translation>Role '{role}' is unknown: use cashier or manager.</translation>
+    </message>
+    <message>
+        <source>Say why the stock is adjusted (--reason), e.g. 'damaged in transit'.</source>
+        <translation>Say why the stock is adjusted (--reason), e.g. 'damaged in transit'.</translation>
+    </message>
+    <message>
+        <source>The benchmark catalog has no piece products with a barcode to sell.</source>
+        <translation>The benchmark catalog has no piece products with a barcode to sell.</translation>
+    </message>
+    <message>
+        <source>The booth name is empty: give the name customers see on receipts.</source>
+        <translation>The booth name is empty: give the name customers see on receipts.</translation>
+    </message>
+    <message>
+        <source>The cart is empty: scan a product first.</source>
+        <translation>The cart is empty: scan a product first.</translation>
+    </message>
+    <message>
+        <source>The catalog was not imported: {count} problem(s) found.</source>
+        <translation>The catalog was not imported: {count} problem(s) found.</translation>
+    </message>
+    <message>
+        <source>The disk holding {directory} is full: nothing was recorded. Free some space on the terminal, then try again.</source>
+        <translation>The disk holding {directory} is full: nothing was recorded. Free some space on the terminal, then try again.</translation>
+    </message>
+    <message>
+        <source>The label's price is zero: reprint the label on the scale.</source>
+        <translation>The label's price is zero: reprint the label on the scale.</translation>
+    </message>
+    <message>
+        <source>The name is empty.</source>
+        <translation>The name is empty.</translation>
+    </message>
+    <message>
+        <source>The poverty-relief certificate {certificate} of {name} expired on {expires}: it cannot be sold until HQ renews it.</source>
+        <translation>The poverty-relief certificate {certificate} of {name} expired on {expires}: it cannot be sold until HQ renews it.</translation>
+    </message>
+    <message>
+        <source>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale's PLU list.</source>
+        <translation>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale's PLU list.</translation>
+    </message>
+    <message>
+        <source>The terminal database failed ({reason}): nothing was recorded.</source>
+        <translation>The terminal database failed ({reason}): nothing was recorded.</translation>
+    </message>
+    <message>
+        <source>The terminal database is busy with another program: nothing was recorded. Try again.</source>
+        <translation>The terminal database is busy with another program: nothing was recorded. Try again.</translation>
+    </message>
+    <message>
+        <source>The terminal database {path} is damaged: nothing was recorded. Call IT support; do not delete the file, it holds unsynced sales.</source>
+        <translation>The terminal database {path} is damaged: nothing was recorded. Call IT support; do not delete the file, it holds unsynced sales.</translation>
+    </message>
+    <message>
+        <source>The {method} payment must be more than {minimum}.</source>
+        <translation>The {method} payment must be more than {minimum}.</translation>
+    </message>
+    <message>
+        <source>There is already a user named {name}.</source>
+        <translation>There is already a user named {name}.</translation>
+    </message>
+    <message>
+        <source>There is no cashier named '{name}' on this terminal.</source>
+        <translation>There is no cashier named '{name}' on this terminal.</translation>
+    </message>
+    <message>
+        <source>There is no line {line} in the cart.</source>
+        <translation>There is no line {line} in the cart.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs for {name}: try again in {seconds} s.</source>
+        <translation>Too many wrong PINs for {name}: try again in {seconds} s.</translation>
+    </message>
+    <message>
+        <source>Unknown barcode {code}: it is not in the catalog. Check the product or ask HQ to add it.</source>
+        <translation>Unknown barcode {code}: it is not in the catalog. Check the product or ask HQ to add it.</translation>
+    </message>
+    <message>
+        <source>Unknown payment method '{method}': use one of {methods}.</source>
+        <translation>Unknown payment method '{method}': use one of {methods}.</translation>
+    </message>
+    <message>
+        <source>Weighed label {code} shows a weight of 0 g: re-weigh the item and print a new label.</source>
+        <translation>Weighed label {code} shows a weight of 0 g: re-weigh the item and print a new label.</translation>
+    </message>
+    <message>
+        <source>Weight check digit is wrong on weighed label {code} (expected {expected}): rescan, or re-weigh the item and print a new label.</source>
+        <translation>Weight check digit is wrong on weighed label {code} (expected {expected}): rescan, or re-weigh the item and print a new label.</translation>
+    </message>
+    <message>
+        <source>Weight in grams must be between {low} and {high}, not {value}.</source>
+        <translation>Weight in grams must be between {low} and {high}, not {value}.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN for {name}. Locked for {seconds} s after too many wrong PINs.</source>
+        <translation>Wrong PIN for {name}. Locked for {seconds} s after too many wrong PINs.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN for {name}: {left} more tries before a lockout.</source>
+        <translation>Wrong PIN for {name}: {left} more tries before a lockout.</translation>
+    </message>
+    <message>
+        <source>{code} is a carton code (GTIN-14 starting with {first}), not a single item: scan the barcode on the item itself.</source>
+        <translation>{code} is a carton code (GTIN-14 starting with {first}), not a single item: scan the barcode on the item itself.</translation>
+    </message>
+    <message>
+        <source>{code} is a customer's payment code: take it at payment, not as a product.</source>
+        <translation>{code} is a customer's payment code: take it at payment, not as a product.</translation>
+    </message>
+    <message>
+        <source>{code} is a scale label: add it with its weight or price.</source>
+        <translation>{code} is a scale label: add it with its weight or price.</translation>
+    </message>
+    <message>
+        <source>{code} is not a barcode this terminal reads.</source>
+        <translation>{code} is not a barcode this terminal reads.</translation>
+    </message>
+    <message>
+        <source>{code} is not a valid scale label.</source>
+        <translation>{code} is not a valid scale label.</translation>
+    </message>
+    <message>
+        <source>{directory} is read-only: nothing was recorded. Ask IT to make the data directory writable, then try again.</source>
+        <translation>{directory} is read-only: nothing was recorded. Ask IT to make the data directory writable, then try again.</translation>
+    </message>
+    <message>
+        <source>{home} already belongs to terminal {existing}: refusing to make it {terminal_id}. Use another --home.</source>
+        <translation>{home} already belongs to terminal {existing}: refusing to make it {terminal_id}. Use another --home.</translation>
+    </message>
+    <message>
+        <source>{home} has no terminal set up: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
+        <translation>{home} has no terminal set up: run 'booth-pos init --terminal ID --booth-name NAME' first.</translation>
+    </message>
+    <message>
+        <source>{name} is sold by the piece, not by weight.</source>
+        <translation>{name} is sold by the piece, not by weight.</translation>
+    </message>
+    <message>
+        <source>{name} is sold by weight: weigh it or scan its scale label.</source>
+        <translation>{name} is sold by weight: weigh it or scan its scale label.</translation>
+    </message>
+    <message>
+        <source>{name} is weighed: change its weight, not its quantity.</source>
+        <translation>{name} is weighed: change its weight, not its quantity.</translation>
+    </message>
+    <message>
+        <source>{path} is not valid TOML ({reason}): fix or remove it.</source>
+        <translation>{path} is not valid TOML ({reason}): fix or remove it.</translation>
+    </message>
+    <message>
+        <source>{where}: '{table}' should be a [table].</source>
+        <translation>{where}: '{table}' should be a [table].</translation>
+    </message>
+    <message>
+        <source>{where}: [barcode] {reason}</source>
+        <translation>{where}: [barcode] {reason}</translation>
+    </message>
+    <message>
+        <source>{where}: booth.timezone '{timezone}' is not a time zone.</source>
+        <translation>{where}: booth.timezone '{timezone}' is not a time zone.</translation>
+    </message>
+    <message>
+        <source>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</source>
+        <translation>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</translation>
+    </message>
+    <message>
+        <source>{where}: sale.certificate_policy must be 'warn' or 'block'.</source>
+        <translation>{where}: sale.certificate_policy must be 'warn' or 'block'.</translation>
+    </message>
+    <message>
+        <source>{where}: unknown setting {table}.{key}; see docs/configuration.md.</source>
+        <translation>{where}: unknown setting {table}.{key}; see docs/configuration.md.</translation>
+    </message>
+    <message>
+        <source>{where}: {table}.{key} should be a whole number, without quotes.</source>
+        <translation>{where}: {table}.{key} should be a whole number, without quotes.</translation>
+    </message>
+    <message>
+        <source>{where}: {table}.{key} should be text in double quotes.</source>
+        <translation>{where}: {table}.{key} should be text in double quotes.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,597 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CartModel</name>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Qty / weight</source>
+        <translation>数量/重量</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Certificate {0} expired on {1}</source>
+        <translation>认证证书 {0} 已于 {1} 过期</translation>
+    </message>
+</context>
+<context>
+    <name>KeypadDialog</name>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>OK (Enter)</source>
+        <translation>确定 (Enter)</translation>
+    </message>
+    <message>
+        <source>Enter a whole number from 1 to {0}.</source>
+        <translation>请输入 1 到 {0} 之间的整数。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <source>Booth POS · {0}</source>
+        <translation>扶贫专柜收银 · {0}</translation>
+    </message>
+    <message>
+        <source>Who is selling?</source>
+        <translation>谁在收银？</translation>
+    </message>
+    <message>
+        <source>or type your name</source>
+        <translation>或输入您的名字</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Log in (Enter)</source>
+        <translation>登录 (Enter)</translation>
+    </message>
+    <message>
+        <source>Choose your name first.</source>
+        <translation>请先选择您的名字。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Booth POS · {0}</source>
+        <translation>扶贫专柜收银 · {0}</translation>
+    </message>
+    <message>
+        <source>Finish the payment (or go back) before scanning products.</source>
+        <translation>请先完成收款（或返回），再扫描商品。</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <source>Payment</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>Voucher</source>
+        <translation>代金券</translation>
+    </message>
+    <message>
+        <source>Remove payment</source>
+        <translation>删除付款</translation>
+    </message>
+    <message>
+        <source>Amount in yuan, e.g. 50 or 12.50</source>
+        <translation>金额（元），如 50 或 12.50</translation>
+    </message>
+    <message>
+        <source>Reference (scan the payment code)</source>
+        <translation>凭证号（扫描顾客付款码）</translation>
+    </message>
+    <message>
+        <source>Back (Esc)</source>
+        <translation>返回 (Esc)</translation>
+    </message>
+    <message>
+        <source>Add payment</source>
+        <translation>添加付款</translation>
+    </message>
+    <message>
+        <source>Finish (Enter)</source>
+        <translation>完成收款 (Enter)</translation>
+    </message>
+    <message>
+        <source>Exact</source>
+        <translation>整收</translation>
+    </message>
+    <message>
+        <source>Due {0}</source>
+        <translation>应收 {0}</translation>
+    </message>
+    <message>
+        <source>Change due</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <source>Still to pay</source>
+        <translation>尚需支付</translation>
+    </message>
+    <message>
+        <source>'{0}' is not an amount: type 50 or 12.50.</source>
+        <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
+    </message>
+    <message>
+        <source>Scan or type the reference for {0}.</source>
+        <translation>请扫描或输入{0}的凭证号。</translation>
+    </message>
+    <message>
+        <source>Nothing is left to pay: press Finish.</source>
+        <translation>已付清：请按“完成收款”。</translation>
+    </message>
+    <message>
+        <source>Only cash can be more than what is due.</source>
+        <translation>只有现金可以超过应收金额。</translation>
+    </message>
+    <message>
+        <source>{0} still to pay.</source>
+        <translation>尚需支付 {0}。</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPreview</name>
+    <message>
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <source>Paid in full</source>
+        <translation>已付清</translation>
+    </message>
+    <message>
+        <source>QR: {0}</source>
+        <translation>二维码：{0}</translation>
+    </message>
+    <message>
+        <source>Next customer (Enter)</source>
+        <translation>下一位顾客 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>SaleScreen</name>
+    <message>
+        <source>− (-)</source>
+        <translation>－ (-)</translation>
+    </message>
+    <message>
+        <source>+ (+)</source>
+        <translation>＋ (+)</translation>
+    </message>
+    <message>
+        <source>Quantity…</source>
+        <translation>数量…</translation>
+    </message>
+    <message>
+        <source>Weight…</source>
+        <translation>重量…</translation>
+    </message>
+    <message>
+        <source>Void line (Del)</source>
+        <translation>删除行 (Del)</translation>
+    </message>
+    <message>
+        <source>Cancel sale (Esc)</source>
+        <translation>取消交易 (Esc)</translation>
+    </message>
+    <message>
+        <source>Search (F2): code, PLU, name, pinyin</source>
+        <translation>搜索 (F2)：条码、PLU、品名、拼音首字母</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Pay (F9)</source>
+        <translation>收款 (F9)</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>{0} line(s)</source>
+        <translation>共 {0} 行</translation>
+    </message>
+    <message>
+        <source>Nothing found</source>
+        <translation>没有找到商品</translation>
+    </message>
+    <message>
+        <source>{0} is weighed: enter its weight instead.</source>
+        <translation>{0} 为称重商品：请输入重量。</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>How many of {0}?</source>
+        <translation>{0} 的数量？</translation>
+    </message>
+    <message>
+        <source>Choose a product sold by weight (quick keys or search).</source>
+        <translation>请选择称重商品（快捷键或搜索）。</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>重量</translation>
+    </message>
+    <message>
+        <source>Weight of {0} in grams</source>
+        <translation>{0} 的重量（克）</translation>
+    </message>
+    <message>
+        <source>Cancel sale</source>
+        <translation>取消交易</translation>
+    </message>
+    <message>
+        <source>Cancel this sale and clear all {0} line(s)?</source>
+        <translation>取消本笔交易并清空全部 {0} 行？</translation>
+    </message>
+    <message>
+        <source>Keep selling</source>
+        <translation>继续收银</translation>
+    </message>
+</context>
+<context>
+    <name>SaleSession</name>
+    <message>
+        <source>Certificate {0} of {1} expired on {2}: tell the booth manager.</source>
+        <translation>{1} 的认证证书 {0} 已于 {2} 过期：请告知专柜负责人。</translation>
+    </message>
+    <message>
+        <source>Log in before selling.</source>
+        <translation>请先登录再收银。</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Cashier: {0}</source>
+        <translation>收银员：{0}</translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>Shift: {0}</source>
+        <translation>班次：{0}</translation>
+    </message>
+    <message>
+        <source>Shift: none</source>
+        <translation>班次：未开班</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Sync: {0} · {1} unsynced</source>
+        <translation>同步：{0} · {1} 条未上传</translation>
+    </message>
+    <message>
+        <source>preview only</source>
+        <translation>仅预览</translation>
+    </message>
+    <message>
+        <source>Printer: {0}</source>
+        <translation>打印机：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <source>'{terminal_id}' is not a terminal id: use up to 32 letters, digits, - or _.</source>
+        <translation>“{terminal_id}”不是有效的终端编号：最多 32 个字母、数字、- 或 _。</translation>
+    </message>
+    <message>
+        <source>A PIN is {low} to {high} digits.</source>
+        <translation>密码为 {low} 到 {high} 位数字。</translation>
+    </message>
+    <message>
+        <source>A delivery must add stock: {qty} is not a positive quantity.</source>
+        <translation>入库必须增加库存：{qty} 不是正数。</translation>
+    </message>
+    <message>
+        <source>A sale needs the cashier's PIN: --pin PIN or BOOTH_POS_PIN.</source>
+        <translation>收银需要收银员密码：--pin 密码 或 BOOTH_POS_PIN。</translation>
+    </message>
+    <message>
+        <source>A scale label is one weighed item: scan it again for another.</source>
+        <translation>一张秤签对应一件称重商品：再买一件请再扫一次。</translation>
+    </message>
+    <message>
+        <source>An adjustment of 0 changes nothing.</source>
+        <translation>调整数量为 0，库存不变。</translation>
+    </message>
+    <message>
+        <source>Cannot create the data directory {home}: {reason}.</source>
+        <translation>无法创建数据目录 {home}：{reason}。</translation>
+    </message>
+    <message>
+        <source>Cannot open the terminal database {path}: check that the data directory exists and is writable.</source>
+        <translation>无法打开终端数据库 {path}：请检查数据目录是否存在且可写。</translation>
+    </message>
+    <message>
+        <source>Check digit is wrong for {name} {code} (expected {expected}): rescan, or type the code again.</source>
+        <translation>{name} 条码 {code} 校验位错误（应为 {expected}）：请重新扫描或重新输入。</translation>
+    </message>
+    <message>
+        <source>Check digit is wrong on priced label {code} (expected {expected}): rescan, or reprint the label.</source>
+        <translation>金额秤签 {code} 校验位错误（应为 {expected}）：请重新扫描或重新打印秤签。</translation>
+    </message>
+    <message>
+        <source>Check digit is wrong on weighed label {code} (expected {expected}): rescan, or re-weigh the item and print a new label.</source>
+        <translation>重量秤签 {code} 校验位错误（应为 {expected}）：请重新扫描，或重新称重并打印新秤签。</translation>
+    </message>
+    <message>
+        <source>No product has PLU {plu}: check the number on the quick-key list.</source>
+        <translation>没有 PLU 为 {plu} 的商品：请核对快捷键清单上的编号。</translation>
+    </message>
+    <message>
+        <source>No terminal database in {home}: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
+        <translation>{home} 中没有终端数据库：请先运行 'booth-pos init --terminal ID --booth-name NAME'。</translation>
+    </message>
+    <message>
+        <source>Not a barcode this terminal knows: {code} has characters other than digits.</source>
+        <translation>无法识别的条码：{code} 含有非数字字符。</translation>
+    </message>
+    <message>
+        <source>Not a barcode this terminal knows: {code} has {digits} digits and is not a product barcode, scale label or payment code. Rescan; if it keeps happening, ask IT to check the [barcode] settings in booth.toml.</source>
+        <translation>无法识别的条码：{code} 共 {digits} 位，不是商品条码、秤签或付款码。请重新扫描；如反复出现，请联系技术人员检查 booth.toml 中的 [barcode] 设置。</translation>
+    </message>
+    <message>
+        <source>Nothing was read: the code is empty. Scan it again.</source>
+        <translation>没有读到内容：条码为空，请重新扫描。</translation>
+    </message>
+    <message>
+        <source>Only cash can be more than the total: non-cash payments come to {non_cash} against {total}.</source>
+        <translation>只有现金可以超过应收：非现金付款共 {non_cash}，应收 {total}。</translation>
+    </message>
+    <message>
+        <source>Payment is {short} short of the total {total}.</source>
+        <translation>付款金额不足：还差 {short}，应收 {total}。</translation>
+    </message>
+    <message>
+        <source>Price check digit is wrong on priced label {code} (expected {expected}): rescan, or reprint the label.</source>
+        <translation>金额秤签 {code} 的价格校验位错误（应为 {expected}）：请重新扫描或重新打印秤签。</translation>
+    </message>
+    <message>
+        <source>Priced label {code} shows a price of 0: reprint the label with the right price.</source>
+        <translation>金额秤签 {code} 的价格为 0：请用正确价格重新打印秤签。</translation>
+    </message>
+    <message>
+        <source>Quantity must be between {low} and {high}, not {value}.</source>
+        <translation>数量必须在 {low} 到 {high} 之间，不能是 {value}。</translation>
+    </message>
+    <message>
+        <source>Role '{role}' is unknown: use cashier or manager.</source>
+        <translation>未知角色“{role}”：请用 cashier（收银员）或 manager（负责人）。</translation>
+    </message>
+    <message>
+        <source>Say why the stock is adjusted (--reason), e.g. 'damaged in transit'.</source>
+        <translation>请说明调整库存的原因（--reason），例如“运输损坏”。</translation>
+    </message>
+    <message>
+        <source>The benchmark catalog has no piece products with a barcode to sell.</source>
+        <translation>性能测试商品目录中没有带条码的计件商品。</translation>
+    </message>
+    <message>
+        <source>The booth name is empty: give the name customers see on receipts.</source>
+        <translation>专柜名称为空：请填写顾客在小票上看到的名称。</translation>
+    </message>
+    <message>
+        <source>The cart is empty: scan a product first.</source>
+        <translation>购物车是空的：请先扫描商品。</translation>
+    </message>
+    <message>
+        <source>The catalog was not imported: {count} problem(s) found.</source>
+        <translation>商品目录未导入：发现 {count} 处问题。</translation>
+    </message>
+    <message>
+        <source>The disk holding {directory} is full: nothing was recorded. Free some space on the terminal, then try again.</source>
+        <translation>{directory} 所在磁盘已满：本次操作未记录。请清理终端磁盘空间后重试。</translation>
+    </message>
+    <message>
+        <source>The label's price is zero: reprint the label on the scale.</source>
+        <translation>秤签价格为零：请在电子秤上重新打印秤签。</translation>
+    </message>
+    <message>
+        <source>The name is empty.</source>
+        <translation>名字为空。</translation>
+    </message>
+    <message>
+        <source>The poverty-relief certificate {certificate} of {name} expired on {expires}: it cannot be sold until HQ renews it.</source>
+        <translation>{name} 的扶贫产品认证证书 {certificate} 已于 {expires} 过期：在总部续证前不能销售。</translation>
+    </message>
+    <message>
+        <source>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale's PLU list.</source>
+        <translation>秤签 {code} 的 PLU 为 {plu}，商品目录中没有：请核对电子秤的 PLU 清单。</translation>
+    </message>
+    <message>
+        <source>The terminal database failed ({reason}): nothing was recorded.</source>
+        <translation>终端数据库出错（{reason}）：本次操作未记录。</translation>
+    </message>
+    <message>
+        <source>The terminal database is busy with another program: nothing was recorded. Try again.</source>
+        <translation>终端数据库正被其他程序占用：本次操作未记录，请重试。</translation>
+    </message>
+    <message>
+        <source>The terminal database {path} is damaged: nothing was recorded. Call IT support; do not delete the file, it holds unsynced sales.</source>
+        <translation>终端数据库 {path} 已损坏：本次操作未记录。请联系技术支持；不要删除该文件，其中有尚未上传的销售记录。</translation>
+    </message>
+    <message>
+        <source>The {method} payment must be more than {minimum}.</source>
+        <translation>{method} 付款金额必须大于 {minimum}。</translation>
+    </message>
+    <message>
+        <source>There is already a user named {name}.</source>
+        <translation>已有名为 {name} 的用户。</translation>
+    </message>
+    <message>
+        <source>There is no cashier named '{name}' on this terminal.</source>
+        <translation>本终端没有名为“{name}”的收银员。</translation>
+    </message>
+    <message>
+        <source>There is no line {line} in the cart.</source>
+        <translation>购物车中没有第 {line} 行。</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs for {name}: try again in {seconds} s.</source>
+        <translation>{name} 密码错误次数过多：请 {seconds} 秒后再试。</translation>
+    </message>
+    <message>
+        <source>Unknown barcode {code}: it is not in the catalog. Check the product or ask HQ to add it.</source>
+        <translation>未知条码 {code}：商品目录中没有。请核对商品，或请总部添加。</translation>
+    </message>
+    <message>
+        <source>Unknown payment method '{method}': use one of {methods}.</source>
+        <translation>未知付款方式“{method}”：请使用 {methods} 之一。</translation>
+    </message>
+    <message>
+        <source>Weighed label {code} shows a weight of 0 g: re-weigh the item and print a new label.</source>
+        <translation>重量秤签 {code} 的重量为 0 克：请重新称重并打印新秤签。</translation>
+    </message>
+    <message>
+        <source>Weight check digit is wrong on weighed label {code} (expected {expected}): rescan, or re-weigh the item and print a new label.</source>
+        <translation>重量秤签 {code} 的重量校验位错误（应为 {expected}）：请重新扫描，或重新称重并打印新秤签。</translation>
+    </message>
+    <message>
+        <source>Weight in grams must be between {low} and {high}, not {value}.</source>
+        <translation>重量（克）必须在 {low} 到 {high} 之间，不能是 {value}。</translation>
+    </message>
+    <message>
+        <source>Wrong PIN for {name}. Locked for {seconds} s after too many wrong PINs.</source>
+        <translation>{name} 密码错误。错误次数过多，已锁定 {seconds} 秒。</translation>
+    </message>
+    <message>
+        <source>Wrong PIN for {name}: {left} more tries before a lockout.</source>
+        <translation>{name} 密码错误：再错 {left} 次将被锁定。</translation>
+    </message>
+    <message>
+        <source>{code} is a carton code (GTIN-14 starting with {first}), not a single item: scan the barcode on the item itself.</source>
+        <translation>{code} 是整箱条码（以 {first} 开头的 GTIN-14），不是单件商品：请扫描商品本身的条码。</translation>
+    </message>
+    <message>
+        <source>{code} is a customer's payment code: take it at payment, not as a product.</source>
+        <translation>{code} 是顾客的付款码：请在收款时扫描，不是商品。</translation>
+    </message>
+    <message>
+        <source>{code} is a scale label: add it with its weight or price.</source>
+        <translation>{code} 是秤签：请按重量或金额添加。</translation>
+    </message>
+    <message>
+        <source>{code} is not a barcode this terminal reads.</source>
+        <translation>{code} 不是本终端能识别的条码。</translation>
+    </message>
+    <message>
+        <source>{code} is not a valid scale label.</source>
+        <translation>{code} 不是有效的秤签。</translation>
+    </message>
+    <message>
+        <source>{directory} is read-only: nothing was recorded. Ask IT to make the data directory writable, then try again.</source>
+        <translation>{directory} 为只读：本次操作未记录。请联系技术人员将数据目录设为可写后重试。</translation>
+    </message>
+    <message>
+        <source>{home} already belongs to terminal {existing}: refusing to make it {terminal_id}. Use another --home.</source>
+        <translation>{home} 已属于终端 {existing}：不能改为 {terminal_id}。请使用其他 --home。</translation>
+    </message>
+    <message>
+        <source>{home} has no terminal set up: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
+        <translation>{home} 尚未设置终端：请先运行 'booth-pos init --terminal ID --booth-name NAME'。</translation>
+    </message>
+    <message>
+        <source>{name} is sold by the piece, not by weight.</source>
+        <translation>{name} 按件销售，不按重量。</translation>
+    </message>
+    <message>
+        <source>{name} is sold by weight: weigh it or scan its scale label.</source>
+        <translation>{name} 按重量销售：请称重或扫描秤签。</translation>
+    </message>
+    <message>
+        <source>{name} is weighed: change its weight, not its quantity.</source>
+        <translation>{name} 为称重商品：请修改重量，而不是数量。</translation>
+    </message>
+    <message>
+        <source>{path} is not valid TOML ({reason}): fix or remove it.</source>
+        <translation>{path} 不是有效的 TOML 文件（{reason}）：请修正或删除。</translation>
+    </message>
+    <message>
+        <source>{where}: '{table}' should be a [table].</source>
+        <translation>{where}：“{table}”应为 [表]。</translation>
+    </message>
+    <message>
+        <source>{where}: [barcode] {reason}</source>
+        <translation>{where}：[barcode] {reason}</translation>
+    </message>
+    <message>
+        <source>{where}: booth.timezone '{timezone}' is not a time zone.</source>
+        <translation>{where}：booth.timezone“{timezone}”不是有效时区。</translation>
+    </message>
+    <message>
+        <source>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</source>
+        <translation>{where}：pin.free_attempts 和 pin.lockout_seconds 至少为 1。</translation>
+    </message>
+    <message>
+        <source>{where}: sale.certificate_policy must be 'warn' or 'block'.</source>
+        <translation>{where}：sale.certificate_policy 必须是 'warn' 或 'block'。</translation>
+    </message>
+    <message>
+        <source>{where}: unknown setting {table}.{key}; see docs/configuration.md.</source>
+        <translation>{where}：未知设置 {table}.{key}；请参阅 docs/configuration.md。</translation>
+    </message>
+    <message>
+        <source>{where}: {table}.{key} should be a whole number, without quotes.</source>
+        <translation>{where}：{table}.{key} 应为整数，不加引号。</translation>
+    </message>
+    <message>
+        <source>{where}: {table}.{key} should be text in double quotes.</source>
+        <translation>{where}：{table}.{key} 应为用双引号括起的文字。</translation>
+    </message>
+</context>
+</TS>

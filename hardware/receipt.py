@@ -1,0 +1,138 @@
+"""Receipt layout (pure): a completed sale as lines of text for 58 mm or 80 mm paper.
+
+Column maths counts a Chinese (wide) character as two columns. The same lines feed the
+on-screen preview and, with the ESC/POS encoder, the printer, so the preview is exact.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pos.money import format_fen
+
+WIDTHS = {58: 32, 80: 48}
+METHOD_NAMES = {
+    "zh_CN": {"cash": "现金", "wechat": "微信支付", "alipay": "支付宝", "card": "银行卡", "voucher": "代金券"},
+    "en": {"cash": "Cash", "wechat": "WeChat Pay", "alipay": "Alipay", "card": "Card", "voucher": "Voucher"},
+}
+WORDS = {
+    "zh_CN": {
+        "receipt": "小票号", "time": "时间", "cashier": "收银员", "total": "合计", "change": "找零",
+        "certified": "★ 扶贫产品认证", "certified_note": "★ 为认证扶贫产品，证书号：", "thanks": "谢谢惠顾，助力乡村振兴",
+        "items": "件数",
+    },
+    "en": {
+        "receipt": "Receipt", "time": "Time", "cashier": "Cashier", "total": "TOTAL", "change": "Change",
+        "certified": "★ certified poverty-relief", "certified_note": "★ certified products, certificates:",
+        "thanks": "Thank you for supporting rural revival", "items": "Items",
+    },
+}  # fmt: skip
+
+
+def char_width(ch: str) -> int:
+    """Columns one character takes on a Chinese receipt printer.
+
+    The printer draws every double-byte GBK character (汉字, ￥, ★, full-width punctuation)
+    two columns wide, so the GBK byte count is the width; other characters fall back to
+    their Unicode East Asian width.
+    """
+    try:
+        return len(ch.encode("gbk"))
+    except UnicodeEncodeError:
+        return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def text_width(text: str) -> int:
+    """Printed columns of a string."""
+    return sum(char_width(ch) for ch in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break text into lines of at most ``width`` columns without splitting a character."""
+    lines, current, used = [], "", 0
+    for ch in text:
+        w = char_width(ch)
+        if used + w > width:
+            lines.append(current)
+            current, used = "", 0
+        current += ch
+        used += w
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+def two_columns(left: str, right: str, width: int) -> list[str]:
+    """Left text and right-aligned text on one line, wrapping the left part if needed."""
+    room = width - text_width(right) - 1
+    parts = wrap(left, max(room, 1))
+    last = parts[-1]
+    gap = width - text_width(last) - text_width(right)
+    if gap < 1:
+        return [*parts, " " * (width - text_width(right)) + right]
+    return [*parts[:-1], last + " " * gap + right]
+
+
+def center(text: str, width: int) -> str:
+    pad = max(width - text_width(text), 0)
+    return " " * (pad // 2) + text
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a printer or a preview needs: text lines and the QR payload for the footer."""
+
+    lines: list[str]
+    qr: str
+    width: int
+
+
+def qr_payload(entry: dict) -> str:
+    """Terminal, seq, total and hash prefix: enough to find and check the journal entry."""
+    body = entry["body"]
+    return f"BPOS1|{entry['terminal']}|{entry['seq']}|{body['total_fen']}|{entry['hash'][:16]}"
+
+
+def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh_CN", zone: str = "Asia/Shanghai") -> Receipt:
+    """Lay out a sale journal entry as a receipt."""
+    width = WIDTHS[paper_mm]
+    words = WORDS.get(language, WORDS["zh_CN"])
+    methods = METHOD_NAMES.get(language, METHOD_NAMES["zh_CN"])
+    body = entry["body"]
+    local = datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+    rule = "-" * width
+    out = [*(center(part, width) for part in wrap(booth_name, width)), rule]
+    out.append(f"{words['receipt']}: {entry['terminal']}-{entry['seq']:06d}")
+    out.append(f"{words['time']}: {local:%Y-%m-%d %H:%M:%S}")
+    out.append(f"{words['cashier']}: {body['cashier']}")
+    out.append(rule)
+    certificates = []
+    for line in body["lines"]:
+        mark = "★" if line.get("certificate_no") else ""
+        out.extend(wrap(mark + line["name"], width))
+        if "weight_g" in line:
+            kg, grams = divmod(line["weight_g"], 1000)
+            qty = f"  {kg}.{grams:03d}kg x {format_fen(line['unit_price_fen'])}/kg"
+        else:
+            qty = f"  {line['qty']} x {format_fen(line['unit_price_fen'])}"
+        out.extend(two_columns(qty, format_fen(line["amount_fen"]), width))
+        if line.get("certificate_no") and line["certificate_no"] not in certificates:
+            certificates.append(line["certificate_no"])
+    out.append(rule)
+    out.append(f"{words['items']}: {len(body['lines'])}")
+    out.extend(two_columns(words["total"], format_fen(body["total_fen"]), width))
+    for pay in body["payments"]:
+        out.extend(two_columns(methods.get(pay["method"], pay["method"]), format_fen(pay["amount_fen"]), width))
+    if body["change_fen"]:
+        out.extend(two_columns(words["change"], format_fen(body["change_fen"]), width))
+    if certificates:
+        out.append(rule)
+        out.extend(wrap(words["certified_note"], width))
+        for number in certificates:
+            out.extend(wrap("  " + number, width))
+    out.append(rule)
+    out.append(center(words["thanks"], width))
+    return Receipt(out, qr_payload(entry), width)

@@ -1,0 +1,83 @@
+"""The composition root: builds the terminal, the session, the window and their wiring."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from pos.store import journal as journal_db
+from pos.terminal import Terminal
+from pos.ui.i18n import Languages
+from pos.ui.main_window import MainWindow
+from pos.ui.scanner import ScanDetector, ScannerSettings
+from pos.ui.session import SaleSession
+from pos.ui.status import TerminalStatus
+from pos.ui.style import FONT_FAMILIES, STYLESHEET, pick_font
+from pos.ui.worker import BackgroundRunner, InlineRunner
+
+
+@dataclass
+class AppContext:
+    """Everything the window needs, made in one place."""
+
+    terminal: Terminal
+    session: SaleSession
+    runner: object
+    status: TerminalStatus
+    languages: Languages
+    scanner: ScanDetector
+    quick_keys: dict = field(default_factory=dict)
+    paper_mm: int = 80
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Booth POS")
+    app.setFont(pick_font(FONT_FAMILIES, 14))
+    app.setStyleSheet(STYLESHEET)
+    return app
+
+
+def build(
+    home: Path, language: str = "zh_CN", inline: bool = False, clock=None
+) -> tuple[MainWindow, AppContext]:
+    """Open the terminal in ``home`` and make the window (not shown yet)."""
+    app = application()
+    terminal = Terminal.open(home, clock=clock) if clock else Terminal.open(home)
+    languages = Languages(app)
+    languages.use(language)
+    session = SaleSession(terminal)
+    head_seq = journal_db.head(terminal.store.conn)[0]
+    status = TerminalStatus(head_seq, head_seq - terminal.unsynced_count())
+    scanner = ScanDetector(ScannerSettings(), parent=app)
+    app.installEventFilter(scanner)
+    context = AppContext(
+        terminal=terminal,
+        session=session,
+        runner=InlineRunner() if inline else BackgroundRunner(),
+        status=status,
+        languages=languages,
+        scanner=scanner,
+        quick_keys=terminal.quick_keys(),
+    )
+    return MainWindow(context), context
+
+
+def run(home: Path, kiosk: bool = False, language: str = "zh_CN") -> int:
+    """`booth-pos run`: open the cashier's window and run until it is closed."""
+    app = application()
+    window, context = build(home, language)
+    if kiosk:
+        window.showFullScreen()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    if os.environ.get("BOOTH_POS_READY_FILE"):  # lets start-up benchmarks see "ready to sell"
+        Path(os.environ["BOOTH_POS_READY_FILE"]).write_text("ready", encoding="utf-8")
+    code = app.exec()
+    context.terminal.close()
+    return code

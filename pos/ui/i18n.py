@@ -1,0 +1,53 @@
+"""Languages: Qt translators for our strings (assets/i18n) and Qt's own (qtbase)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from pos.errors import BoothError
+
+I18N = Path(__file__).resolve().parents[2] / "assets" / "i18n"
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+def message(exc: BaseException) -> str:
+    """An error in the cashier's language: domain templates are translated, then filled in."""
+    if isinstance(exc, BoothError):
+        template = QCoreApplication.translate("messages", exc.template)
+        try:
+            return template.format(**exc.params)
+        except (KeyError, IndexError, ValueError):
+            return str(exc)
+    return str(exc)
+
+
+class Languages:
+    """Installs and swaps the translators of the running application."""
+
+    def __init__(self, app):
+        self.app = app
+        self.installed: list[QTranslator] = []
+        self.current = DEFAULT_LANGUAGE
+
+    def use(self, language: str) -> None:
+        if language not in LANGUAGES:
+            language = DEFAULT_LANGUAGE
+        for translator in self.installed:
+            self.app.removeTranslator(translator)
+        self.installed = []
+        ours = QTranslator(self.app)
+        if ours.load(str(I18N / f"booth_pos_{language}.qm")):
+            self.installed.append(ours)
+        if language != "en":
+            qt = QTranslator(self.app)
+            if qt.load(
+                f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            ):
+                self.installed.append(qt)
+        for translator in self.installed:
+            self.app.installTranslator(translator)
+        QLocale.setDefault(QLocale(language))
+        self.current = language

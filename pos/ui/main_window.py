@@ -1,0 +1,112 @@
+"""The terminal window: login, then the sale screen, with the status bar below."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMainWindow, QStackedWidget
+
+from hardware.receipt import layout
+from pos.barcodes import classify
+from pos.ui.login import LoginScreen
+from pos.ui.payment import PaymentDialog
+from pos.ui.receipt_preview import ReceiptPreview
+from pos.ui.sale_screen import SaleScreen
+from pos.ui.status import StatusBar
+
+
+class MainWindow(QMainWindow):
+    """Owns the screens; rebuilds them when the language changes at login."""
+
+    def __init__(self, context, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.session = context.session
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.login: LoginScreen | None = None
+        self.sale: SaleScreen | None = None
+        self.payment: PaymentDialog | None = None
+        self.preview: ReceiptPreview | None = None
+        self.build()
+        self.session.sale_did_complete.connect(self.show_receipt)
+        self.session.payment_code_scanned.connect(self.open_payment)
+        context.scanner.scanned.connect(self.on_scanned)
+
+    def build(self) -> None:
+        ctx = self.context
+        self.setWindowTitle(self.tr("Booth POS · {0}").format(ctx.terminal.booth_name))
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        names = [user.name for user in ctx.terminal.users()]
+        self.login = LoginScreen(
+            self.session, ctx.terminal.booth_name, names, ctx.languages.current
+        )
+        self.login.language_chosen.connect(self.set_language)
+        self.login.logged_in.connect(lambda _: self.show_sale())
+        self.sale = SaleScreen(self.session, ctx.runner, ctx.quick_keys)
+        self.sale.pay_requested.connect(lambda: self.open_payment())
+        self.sale.logout_requested.connect(self.logout)
+        self.stack.addWidget(self.login)
+        self.stack.addWidget(self.sale)
+        self.setStatusBar(StatusBar(ctx.status, self.session, ctx.terminal.settings.zone))
+        self.stack.setCurrentWidget(self.sale if self.session.cashier else self.login)
+
+    def set_language(self, language: str) -> None:
+        self.context.languages.use(language)
+        self.build()
+
+    def show_sale(self) -> None:
+        self.stack.setCurrentWidget(self.sale)
+        self.sale.table.setFocus()
+
+    def logout(self) -> None:
+        self.session.logout()
+        self.stack.setCurrentWidget(self.login)
+
+    def on_scanned(self, code: str) -> None:
+        """Every scan lands here, whatever has focus."""
+        if self.payment is not None:
+            scan = classify(code, self.context.terminal.settings.barcode)
+            if scan.is_payment and scan.valid:
+                self.payment.payment_code(scan.code)
+            else:
+                self.payment.show_error(
+                    self.tr("Finish the payment (or go back) before scanning products.")
+                )
+            return
+        if self.stack.currentWidget() is not self.sale:
+            return
+        if self.preview is not None:
+            self.preview.accept()  # scanning the next customer's first item closes the receipt
+        self.session.scan(code)
+
+    def open_payment(self, payment_code: str = "") -> None:
+        if self.payment is not None or not self.session.cart.live_lines:
+            return
+        self.payment = PaymentDialog(self.session, self)
+        if payment_code:
+            self.payment.payment_code(payment_code)
+        self.payment.finished.connect(self._payment_closed)
+        self.payment.open()
+
+    def _payment_closed(self, _result: int) -> None:
+        self.payment = None
+
+    def show_receipt(self, entry: dict) -> None:
+        ctx = self.context
+        receipt = layout(
+            entry,
+            ctx.terminal.booth_name,
+            ctx.paper_mm,
+            ctx.languages.current,
+            ctx.terminal.settings.timezone,
+        )
+        self.preview = ReceiptPreview(receipt, entry["body"]["change_fen"], self)
+        self.preview.finished.connect(lambda _: self._receipt_closed())
+        self.preview.open()  # not modal-blocking: the next customer can be scanned at once
+
+    def _receipt_closed(self) -> None:
+        self.preview = None
+        if self.sale:
+            self.sale.table.setFocus()

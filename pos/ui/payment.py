@@ -1,0 +1,247 @@
+"""Payment: cash with quick tenders and change shown huge, mobile and card references, split."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QVBoxLayout,
+)
+
+from pos.barcodes import classify
+from pos.cart import TENDER_METHODS, Payment
+from pos.errors import BoothError
+from pos.money import format_fen, parse_yuan, round_up_fen
+from pos.ui.i18n import message
+from pos.ui.widgets import NumberPad, button
+
+NEEDS_REFERENCE = ("wechat", "alipay", "card")
+
+
+class PaymentDialog(QDialog):
+    """One dialog for every tender; Finish commits the sale through the session."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.due = session.total_fen
+        self.payments: list[Payment] = []
+        self.entry: dict | None = None
+        self.setWindowTitle(self.tr("Payment"))
+        self.setMinimumSize(900, 640)
+        names = {
+            "cash": self.tr("Cash"),
+            "wechat": self.tr("WeChat Pay"),
+            "alipay": self.tr("Alipay"),
+            "card": self.tr("Card"),
+            "voucher": self.tr("Voucher"),
+        }
+        self.method_names = names
+        root = QHBoxLayout(self)
+
+        left = QVBoxLayout()
+        self.due_label = QLabel()
+        self.due_label.setObjectName("due")
+        left.addWidget(self.due_label)
+        self.paid_list = QListWidget()
+        self.paid_list.setMaximumHeight(180)
+        self.paid_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left.addWidget(self.paid_list)
+        self.remove_button = button(self.tr("Remove payment"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        left.addWidget(self.remove_button)
+        self.change_caption = QLabel()
+        left.addWidget(self.change_caption)
+        self.change = QLabel()
+        self.change.setObjectName("change")
+        left.addWidget(self.change)
+        self.error = QLabel()
+        self.error.setObjectName("notice_error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        left.addWidget(self.error)
+        left.addStretch()
+        root.addLayout(left, 1)
+
+        right = QVBoxLayout()
+        methods = QHBoxLayout()
+        self.method_group = QButtonGroup(self)
+        self.method_buttons = {}
+        for method in TENDER_METHODS:
+            b = button(names[method], "choice")
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, m=method: self.choose(m))
+            self.method_group.addButton(b)
+            self.method_buttons[method] = b
+            methods.addWidget(b)
+        right.addLayout(methods)
+        self.amount = QLineEdit()
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.amount.setPlaceholderText(self.tr("Amount in yuan, e.g. 50 or 12.50"))
+        right.addWidget(self.amount)
+        self.reference = QLineEdit()
+        self.reference.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.reference.setPlaceholderText(self.tr("Reference (scan the payment code)"))
+        right.addWidget(self.reference)
+        quick = QGridLayout()
+        self.quick_buttons = []
+        for i, (label, amount) in enumerate(self._quick_amounts()):
+            b = button(label)
+            b.clicked.connect(lambda _=False, a=amount: self.quick_tender(a))
+            quick.addWidget(b, 0, i)
+            self.quick_buttons.append(b)
+        right.addLayout(quick)
+        pad = NumberPad(self, with_point=True)
+        pad.digit.connect(lambda d: self.amount.setText(self.amount.text() + d))
+        pad.backspace.connect(lambda: self.amount.setText(self.amount.text()[:-1]))
+        right.addWidget(pad)
+        actions = QHBoxLayout()
+        self.back_button = button(self.tr("Back (Esc)"))
+        self.back_button.clicked.connect(self.reject)
+        self.add_button = button(self.tr("Add payment"))
+        self.add_button.clicked.connect(self.add_current)
+        self.finish_button = button(self.tr("Finish (Enter)"), "pay")
+        self.finish_button.clicked.connect(self.finish)
+        actions.addWidget(self.back_button)
+        actions.addWidget(self.add_button)
+        actions.addWidget(self.finish_button, 2)
+        right.addLayout(actions)
+        root.addLayout(right, 2)
+
+        for keys in ("Return", "Enter"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self.finish)
+        self.choose("cash")
+        self.refresh()
+
+    def _quick_amounts(self) -> list[tuple[str, int]]:
+        due = self.due
+        options = [(self.tr("Exact"), 0)]
+        for step in (100, 1000):  # round up to the next yuan, the next ten yuan
+            rounded = round_up_fen(due, step)
+            if rounded != due:
+                options.append((format_fen(rounded), rounded))
+        for note in (5000, 10000):
+            if note > due:
+                options.append((format_fen(note), note))
+        return options
+
+    # --- state --------------------------------------------------------------------------------
+
+    @property
+    def paid(self) -> int:
+        return sum(p.amount_fen for p in self.payments)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.due - self.paid, 0)
+
+    def refresh(self) -> None:
+        self.due_label.setText(self.tr("Due {0}").format(format_fen(self.due)))
+        self.paid_list.clear()
+        for p in self.payments:
+            ref = f"\n  …{p.reference[-6:]}" if p.reference else ""  # enough to tell payments apart
+            self.paid_list.addItem(
+                f"{self.method_names[p.method]}  {format_fen(p.amount_fen)}{ref}"
+            )
+        if self.paid >= self.due:
+            self.change_caption.setText(self.tr("Change due"))
+            self.change.setText(format_fen(self.paid - self.due))
+        else:
+            self.change_caption.setText(self.tr("Still to pay"))
+            self.change.setText(format_fen(self.remaining))
+        self.remove_button.setEnabled(bool(self.payments))
+
+    def choose(self, method: str) -> None:
+        self.method = method
+        self.method_buttons[method].setChecked(True)
+        self.reference.setEnabled(method != "cash")
+        if method in NEEDS_REFERENCE:
+            self.reference.setFocus()
+        else:
+            self.amount.setFocus()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    # --- tendering ----------------------------------------------------------------------------
+
+    def quick_tender(self, amount_fen: int) -> None:
+        self.choose("cash")
+        self.add(Payment("cash", amount_fen or self.remaining))
+
+    def payment_code(self, code: str) -> None:
+        """A scanned WeChat/Alipay code: the amount typed (for a split), else all that is left."""
+        kind = classify(code, self.session.terminal.settings.barcode).kind
+        method = "wechat" if kind == "wechat_pay" else "alipay"
+        text = self.amount.text().strip()
+        try:
+            amount = parse_yuan(text) if text else self.remaining
+        except ValueError:
+            amount = self.remaining
+        self.choose(method)
+        self.add(Payment(method, amount, code))
+
+    def add_current(self) -> bool:
+        text = self.amount.text().strip()
+        try:
+            amount = parse_yuan(text) if text else self.remaining
+        except ValueError:
+            self.show_error(self.tr("'{0}' is not an amount: type 50 or 12.50.").format(text))
+            return False
+        reference = self.reference.text().strip()
+        if self.method in NEEDS_REFERENCE and not reference:
+            self.show_error(
+                self.tr("Scan or type the reference for {0}.").format(
+                    self.method_names[self.method]
+                )
+            )
+            return False
+        return self.add(Payment(self.method, amount, reference if self.method != "cash" else ""))
+
+    def add(self, payment: Payment) -> bool:
+        if payment.amount_fen <= 0:
+            self.show_error(self.tr("Nothing is left to pay: press Finish."))
+            return False
+        if payment.method != "cash" and self.paid - self._cash() + payment.amount_fen > self.due:
+            self.show_error(self.tr("Only cash can be more than what is due."))
+            return False
+        self.payments.append(payment)
+        self.amount.clear()
+        self.reference.clear()
+        self.error.hide()
+        self.refresh()
+        return True
+
+    def _cash(self) -> int:
+        return sum(p.amount_fen for p in self.payments if p.method == "cash")
+
+    def remove_selected(self) -> None:
+        row = self.paid_list.currentRow()
+        if self.payments:
+            del self.payments[row if row >= 0 else -1]
+            self.refresh()
+
+    def finish(self) -> None:
+        typed = self.amount.text().strip() or (
+            self.method in NEEDS_REFERENCE and self.reference.text().strip()
+        )
+        if typed and not self.add_current():
+            return
+        if self.paid < self.due:
+            self.show_error(self.tr("{0} still to pay.").format(format_fen(self.remaining)))
+            return
+        try:
+            self.entry = self.session.pay(list(self.payments))
+        except BoothError as exc:
+            self.show_error(message(exc))
+            return
+        self.accept()

@@ -1,0 +1,53 @@
+"""The receipt exactly as it will print, shown after every sale."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout
+
+from hardware.receipt import Receipt
+from pos.money import format_fen
+from pos.ui.style import MONO_FAMILIES, pick_font
+from pos.ui.widgets import button
+
+
+class ReceiptPreview(QDialog):
+    """Monospaced receipt text (Chinese characters take two columns, as on paper)."""
+
+    def __init__(self, receipt: Receipt, change_fen: int, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Receipt"))
+        root = QHBoxLayout(self)
+        self.text = QPlainTextEdit("\n".join(receipt.lines))
+        self.text.setReadOnly(True)
+        font = pick_font(MONO_FAMILIES, 12)
+        # The application style sheet sets every widget's font size; name ours explicitly.
+        self.text.setStyleSheet(f"font-family: '{font.family()}'; font-size: 15px;")
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # lines are laid out already
+        self.text.ensurePolished()
+        metrics = self.text.fontMetrics()
+        widest = max(metrics.horizontalAdvance(line) for line in receipt.lines)
+        self.text.setMinimumWidth(widest + 40)
+        # Tall enough for the whole receipt on a 800 px screen; longer ones scroll.
+        self.text.setMinimumHeight(min(metrics.lineSpacing() * (len(receipt.lines) + 2), 700))
+        root.addWidget(self.text)
+        side = QVBoxLayout()
+        caption = QLabel(self.tr("Change") if change_fen else self.tr("Paid in full"))
+        caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        side.addWidget(caption)
+        change = QLabel(format_fen(change_fen))
+        change.setObjectName("change")
+        change.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        side.addWidget(change)
+        side.addStretch()
+        qr = QLabel(self.tr("QR: {0}").format(receipt.qr))
+        qr.setWordWrap(True)
+        side.addWidget(qr)
+        self.next_button = button(self.tr("Next customer (Enter)"), "primary")
+        self.next_button.setMinimumHeight(96)
+        self.next_button.clicked.connect(self.accept)
+        self.next_button.setDefault(True)
+        side.addWidget(self.next_button)
+        root.addLayout(side)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.accept)

@@ -1,0 +1,317 @@
+"""The sale screen: cart, total, search, quick keys, quantity and weight, void, cancel, pay."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos.money import format_fen
+from pos.products import Product
+from pos.ui.cart_model import CartModel
+from pos.ui.widgets import KeypadDialog, NoticeBanner, button
+
+SEARCH_DELAY_MS = 150  # wait for the cashier to stop typing before searching
+
+
+class SaleScreen(QWidget):
+    """Everything a cashier needs for one customer, by finger or keyboard."""
+
+    pay_requested = Signal()
+    logout_requested = Signal()
+
+    def __init__(self, session, runner, quick_keys: dict[str, list[Product]], parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.model = CartModel(session.cart, self)
+        self._search_serial = 0
+        self.cancel_box: QMessageBox | None = None
+
+        root = QVBoxLayout(self)
+        self.notice = NoticeBanner(self)
+        root.addWidget(self.notice)
+        columns = QHBoxLayout()
+        root.addLayout(columns, 1)
+
+        left = QVBoxLayout()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setDefaultSectionSize(52)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            self.table.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
+        left.addWidget(self.table, 1)
+        line_keys = QHBoxLayout()
+        self.minus = button(self.tr("− (-)"))
+        self.plus = button(self.tr("+ (+)"))
+        self.qty_button = button(self.tr("Quantity…"))
+        self.weight_button = button(self.tr("Weight…"))
+        self.void_button = button(self.tr("Void line (Del)"), "danger")
+        self.cancel_button = button(self.tr("Cancel sale (Esc)"), "danger")
+        for b in (self.void_button, self.minus, self.plus, self.qty_button, self.weight_button):
+            line_keys.addWidget(b)
+        line_keys.addStretch()
+        line_keys.addWidget(self.cancel_button)
+        left.addLayout(line_keys)
+        columns.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        self.items_label = QLabel()
+        right.addWidget(self.items_label)
+        self.total = QLabel(format_fen(0))
+        self.total.setObjectName("total")
+        self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        right.addWidget(self.total)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search (F2): code, PLU, name, pinyin"))
+        self.search.setClearButtonEnabled(True)
+        right.addWidget(self.search)
+        self.results = QListWidget()
+        self.results.setMaximumHeight(220)
+        right.addWidget(self.results)
+        self.quick = QTabWidget()
+        self._build_quick_keys(quick_keys)
+        right.addWidget(self.quick, 1)
+        bottom = QHBoxLayout()
+        self.logout_button = button(self.tr("Log out"))
+        bottom.addWidget(self.logout_button)
+        self.pay_button = button(self.tr("Pay (F9)"), "pay")
+        bottom.addWidget(self.pay_button, 1)
+        right.addLayout(bottom)
+        columns.addLayout(right, 2)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self._wire()
+        self.refresh()
+
+    # --- wiring -----------------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        s = self.session
+        s.cart_changed.connect(self.refresh)
+        s.line_added.connect(self._line_added)
+        s.notice.connect(self.notice.show_notice)
+        self.search.textChanged.connect(lambda _: self.search_timer.start())
+        self.search_timer.timeout.connect(self.run_search)
+        self.search.returnPressed.connect(self._search_enter)
+        self.results.itemActivated.connect(self._result_chosen)
+        self.results.itemClicked.connect(self._result_chosen)
+        self.minus.clicked.connect(lambda: self.change_qty(-1))
+        self.plus.clicked.connect(lambda: self.change_qty(+1))
+        self.qty_button.clicked.connect(self.enter_qty)
+        self.weight_button.clicked.connect(self.enter_weight)
+        self.void_button.clicked.connect(self.void_selected)
+        self.cancel_button.clicked.connect(self.confirm_cancel)
+        self.pay_button.clicked.connect(self.request_pay)
+        self.logout_button.clicked.connect(self.logout_requested.emit)
+        shortcuts = [
+            ("F2", self.focus_search),
+            ("F9", self.request_pay),
+            ("Ctrl+Return", self.request_pay),
+            ("Ctrl+Enter", self.request_pay),
+            ("Esc", self.confirm_cancel),
+            ("Del", self.void_selected),
+            ("+", lambda: self.change_qty(+1)),
+            ("-", lambda: self.change_qty(-1)),
+        ]
+        for keys, slot in shortcuts:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)  # works with nothing focused
+            shortcut.activated.connect(slot)
+
+    def _build_quick_keys(self, quick_keys: dict[str, list[Product]]) -> None:
+        for category, products in quick_keys.items():
+            page = QWidget()
+            grid = QGridLayout(page)
+            for i, product in enumerate(products):
+                per = "/kg" if product.weighed else ""
+                b = button(f"{product.name}\n{format_fen(product.price_fen)}{per}")
+                b.setMinimumHeight(64)
+                b.setProperty("product_id", product.id)
+                b.clicked.connect(lambda _=False, p=product: self.quick_key(p))
+                grid.addWidget(b, i // 3, i % 3)
+            grid.setRowStretch(grid.rowCount(), 1)
+            self.quick.addTab(page, category or self.tr("Other"))
+
+    # --- showing ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.model.cart is not self.session.cart:  # a new sale began
+            self.model.cart = self.session.cart
+        self.model.refresh()
+        self.total.setText(format_fen(self.session.total_fen))
+        count = len(self.session.cart.live_lines)
+        self.items_label.setText(self.tr("{0} line(s)").format(count))
+        self.pay_button.setEnabled(count > 0)
+
+    def _line_added(self) -> None:
+        row = len(self.session.cart.live_lines) - 1
+        self.table.selectRow(row)
+        self.table.scrollToBottom()
+
+    def selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return rows[0].row()
+        return len(self.session.cart.live_lines) - 1
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def run_search(self) -> None:
+        text = self.search.text().strip()
+        self._search_serial += 1
+        serial = self._search_serial
+        if not text:
+            self.results.clear()
+            return
+        terminal = self.session.terminal
+        self.runner.run(
+            lambda: terminal.search(text), lambda found: self._show_results(serial, found)
+        )
+
+    def _show_results(self, serial: int, found) -> None:
+        if serial != self._search_serial:
+            return  # an older search finished late
+        self.results.clear()
+        for product in found:
+            per = "/kg" if product.weighed else ""
+            plu = f"[{product.plu}] " if product.plu else ""
+            item = QListWidgetItem(f"{plu}{product.name}   {format_fen(product.price_fen)}{per}")
+            item.setData(Qt.ItemDataRole.UserRole, product)
+            self.results.addItem(item)
+        if found:
+            self.results.setCurrentRow(0)
+        else:
+            self.results.addItem(QListWidgetItem(self.tr("Nothing found")))
+
+    def _search_enter(self) -> None:
+        self.search_timer.stop()
+        self.run_search()
+        if self.results.count() and self.results.item(0).data(Qt.ItemDataRole.UserRole):
+            self._result_chosen(self.results.currentItem() or self.results.item(0))
+
+    def _result_chosen(self, item: QListWidgetItem) -> None:
+        product = item.data(Qt.ItemDataRole.UserRole)
+        if product is None:
+            return
+        self.quick_key(product)
+        self.search.clear()
+        self.results.clear()
+
+    def quick_key(self, product: Product) -> None:
+        if product.weighed:
+            self.enter_weight(product)
+        else:
+            self.session.add_product(product)
+
+    def change_qty(self, delta: int) -> None:
+        row = self.selected_row()
+        if row < 0:
+            return
+        line = self.model.line_at(row)
+        if line.qty is None or line.label_price_fen is not None:
+            self.notice.show_notice(
+                self.tr("{0} is weighed: enter its weight instead.").format(line.product.name),
+                "warning",
+            )
+            return
+        if line.qty + delta < 1:
+            self.void_selected()
+            return
+        self.session.set_qty(row, line.qty + delta)
+        self.table.selectRow(row)
+
+    def enter_qty(self) -> None:
+        row = self.selected_row()
+        if row < 0:
+            return
+        line = self.model.line_at(row)
+        dialog = KeypadDialog(
+            self.tr("Quantity"),
+            self.tr("How many of {0}?").format(line.product.name),
+            line.qty,
+            9999,
+            self,
+        )
+        if dialog.exec():
+            self.session.set_qty(row, dialog.value())
+            self.table.selectRow(row)
+
+    def enter_weight(self, product: Product | None = None) -> None:
+        """Weigh by hand (until a scale is connected): grams for a product sold by kg."""
+        if product is None:
+            row = self.selected_row()
+            if row < 0 or not self.model.line_at(row).product.weighed:
+                self.notice.show_notice(
+                    self.tr("Choose a product sold by weight (quick keys or search)."), "info"
+                )
+                return
+            product = self.model.line_at(row).product
+        dialog = KeypadDialog(
+            self.tr("Weight"),
+            self.tr("Weight of {0} in grams").format(product.name),
+            None,
+            999_999,
+            self,
+        )
+        if dialog.exec():
+            self.session.add_weighed(product, dialog.value())
+
+    def void_selected(self) -> None:
+        row = self.selected_row()
+        if row >= 0:
+            self.session.void(row)
+
+    def confirm_cancel(self) -> None:
+        """Ask before clearing the cart; the question never blocks the event loop."""
+        if not self.session.cart.live_lines or self.cancel_box is not None:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Cancel sale"))
+        box.setText(
+            self.tr("Cancel this sale and clear all {0} line(s)?").format(
+                len(self.session.cart.live_lines)
+            )
+        )
+        self.cancel_yes = box.addButton(
+            self.tr("Cancel sale"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        box.addButton(self.tr("Keep selling"), QMessageBox.ButtonRole.RejectRole)
+        box.finished.connect(lambda _: self._cancel_answered(box))
+        self.cancel_box = box
+        box.open()
+
+    def _cancel_answered(self, box: QMessageBox) -> None:
+        if box.clickedButton() is self.cancel_yes:
+            self.session.cancel()
+        self.cancel_box = None
+
+    def request_pay(self) -> None:
+        if self.session.cart.live_lines:
+            self.pay_requested.emit()

@@ -1,0 +1,82 @@
+"""`booth-pos screenshots`: the four cashier screens in Chinese and English, as PNG files.
+
+Runs on a throw-away demo booth (nothing touches a real data directory), offscreen unless
+a display is set. Install a CJK font first (fonts-noto-cjk) or Chinese shows as boxes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+SCREENS = ("login", "sale", "payment", "receipt")
+LANGUAGES = ("zh_CN", "en")
+SIZE = (1280, 800)
+DEMO_TIME = datetime(2026, 11, 28, 2, 15, 2, tzinfo=UTC)  # 10:15 in Chongqing
+
+
+def take(out_dir: Path) -> list[Path]:
+    """Write <screen>_<language>.png for every screen and language; returns the paths."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from pos.demo import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN, scale_label
+    from pos.terminal import Terminal
+    from pos.ui.app import application, build
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = application()
+    written = []
+    with tempfile.TemporaryDirectory(prefix="booth-shots-") as tmp:
+        home = Path(tmp) / "booth"
+        terminal, _ = Terminal.init(home, "CQ-FJ-001-T1", "奉节县扶贫产品专柜")
+        terminal.import_catalog(DEMO_CATALOG.read_bytes())
+        terminal.add_user(CASHIER, "cashier", CASHIER_PIN)
+        terminal.add_user(MANAGER, "manager", MANAGER_PIN)
+        terminal.close()
+        for language in LANGUAGES:
+            window, ctx = build(home, language, inline=True, clock=lambda: DEMO_TIME)
+            window.resize(*SIZE)
+            window.show()
+
+            def save(name: str, widget, language: str = language) -> None:
+                app.processEvents()
+                path = out_dir / f"{name}_{language}.png"
+                widget.grab().save(str(path))
+                written.append(path)
+
+            window.login.name.setText(CASHIER)
+            window.login.pin.setText("24")
+            save("login", window)
+            ctx.session.login(CASHIER, CASHIER_PIN)
+            window.show_sale()
+            for code in (
+                "6970006000011",
+                scale_label("21", "10001", 1234),
+                "6970005000012",
+                "20001",
+            ):
+                ctx.session.scan(code)
+            ctx.session.set_qty(0, 2)
+            save("sale", window)
+            window.open_payment()
+            pay = window.payment
+            pay.choose("wechat")  # part by WeChat Pay, the rest in cash with change
+            pay.amount.setText("100")
+            pay.reference.setText("134567890123456789")
+            pay.add_current()
+            pay.choose("cash")
+            pay.amount.setText("200")
+            save("payment", window.payment)
+            window.payment.finish()
+            save("receipt", window.preview)
+            window.preview.accept()
+            window.close()
+            ctx.terminal.close()
+    return written
+
+
+def main(out: str) -> int:
+    for path in take(Path(out)):
+        print(path)
+    return 0

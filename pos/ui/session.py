@@ -1,0 +1,128 @@
+"""The sale in progress for the logged-in cashier: the UI's one door to the terminal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from pos.barcodes import classify
+from pos.cart import Cart, CartLine, Payment
+from pos.errors import BoothError
+from pos.products import Product
+from pos.store.users import User
+from pos.terminal import Terminal
+from pos.ui.i18n import message
+
+
+class SaleSession(QObject):
+    """Holds the cart and the cashier; every change is announced by one signal."""
+
+    cart_changed = Signal()  # anything about the cart changed: repaint totals and table
+    line_added = Signal()  # a line was appended (the table inserts one row)
+    notice = Signal(str, str)  # text, level ('info', 'warning', 'error'): shown without a modal
+    sale_did_complete = Signal(dict)  # the journal entry written
+    cashier_changed = Signal(object)  # User or None
+    payment_code_scanned = Signal(str)  # a customer's WeChat/Alipay code
+
+    def __init__(self, terminal: Terminal, parent=None):
+        super().__init__(parent)
+        self.terminal = terminal
+        self.cart = Cart()
+        self.cashier: User | None = None
+        self.last_entry: dict | None = None
+
+    # --- people ---------------------------------------------------------------------------
+
+    def login(self, name: str, pin: str) -> User:
+        user = self.terminal.authenticate(name, pin)
+        self.cashier = user
+        self.cashier_changed.emit(user)
+        return user
+
+    def logout(self) -> None:
+        self.cancel()
+        self.cashier = None
+        self.cashier_changed.emit(None)
+
+    # --- the cart ----------------------------------------------------------------------------
+
+    def scan(self, code: str) -> CartLine | None:
+        """What the scanner read: a product, a scale label, or a customer's payment code."""
+        scan = classify(code, self.terminal.settings.barcode)
+        if scan.is_payment and scan.valid:
+            self.payment_code_scanned.emit(scan.code)
+            return None
+        return self._add(lambda: self.terminal.add_to_cart(self.cart, code))
+
+    def add_product(self, product: Product, qty: int = 1) -> CartLine | None:
+        barcode = self.terminal.barcode_for(product)
+        return self._add(lambda: self.cart.add_pieces(product, qty, barcode, self._status(product)))
+
+    def add_weighed(self, product: Product, weight_g: int) -> CartLine | None:
+        return self._add(
+            lambda: self.cart.add_weighed(product, weight_g, "", self._status(product))
+        )
+
+    def _status(self, product: Product) -> str:
+        return self.terminal._certificate_check(product)
+
+    def _add(self, add) -> CartLine | None:
+        try:
+            line = add()
+        except BoothError as exc:
+            self.notice.emit(message(exc), "error")
+            return None
+        if line.certificate == "expired":
+            self.notice.emit(
+                QCoreApplication.translate(
+                    "SaleSession", "Certificate {0} of {1} expired on {2}: tell the booth manager."
+                ).format(
+                    line.product.certificate_no, line.product.name, line.product.certificate_expires
+                ),
+                "warning",
+            )
+        self.line_added.emit()
+        self.cart_changed.emit()
+        return line
+
+    def set_qty(self, row: int, qty: int) -> None:
+        try:
+            self.cart.set_qty(self._cart_index(row), qty)
+        except BoothError as exc:
+            self.notice.emit(message(exc), "error")
+            return
+        self.cart_changed.emit()
+
+    def void(self, row: int) -> None:
+        try:
+            self.cart.void(self._cart_index(row))
+        except BoothError as exc:
+            self.notice.emit(message(exc), "error")
+            return
+        self.cart_changed.emit()
+
+    def _cart_index(self, row: int) -> int:
+        live = self.cart.live_lines
+        if not 0 <= row < len(live):
+            return -1
+        return self.cart.lines.index(live[row])
+
+    def cancel(self) -> None:
+        self.cart = Cart()
+        self.cart_changed.emit()
+
+    @property
+    def total_fen(self) -> int:
+        return self.cart.total_fen
+
+    # --- paying ------------------------------------------------------------------------------
+
+    def pay(self, payments: list[Payment]) -> dict:
+        """Commit the sale (durably, before anything is printed); raises BoothError if refused."""
+        if self.cashier is None:
+            raise BoothError(QCoreApplication.translate("SaleSession", "Log in before selling."))
+        entry = self.terminal.checkout(self.cart, payments, self.cashier)
+        self.last_entry = entry
+        self.cart = Cart()
+        self.sale_did_complete.emit(entry)
+        self.cart_changed.emit()
+        return entry

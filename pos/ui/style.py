@@ -1,0 +1,56 @@
+"""Look and feel for a touch screen: big targets, big money, Chinese fonts first."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase
+
+#: Preferred UI fonts, best first: Noto Sans CJK SC (fonts-noto-cjk), then WenQuanYi.
+FONT_FAMILIES = [
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Source Han Sans SC",
+]
+MONO_FAMILIES = ["Noto Sans Mono CJK SC", "WenQuanYi Micro Hei Mono", "Noto Sans CJK SC"]
+TOUCH_MIN = 48  # px: the smallest finger target
+PAY_HEIGHT = 96
+
+STYLESHEET = f"""
+QWidget {{ font-size: 18px; }}
+QPushButton {{ min-height: {TOUCH_MIN}px; min-width: {TOUCH_MIN}px; padding: 4px 12px;
+              border: 1px solid #9aa5b1; border-radius: 6px; background: #f5f7fa; }}
+QPushButton:pressed {{ background: #d9e2ec; }}
+QPushButton:focus {{ border: 2px solid #2680c2; }}
+QPushButton#pay {{ min-height: {PAY_HEIGHT}px; font-size: 30px; font-weight: bold;
+                   background: #27ab83; color: white; border: none; }}
+QPushButton#pay:disabled {{ background: #9fb3c8; }}
+QPushButton#danger {{ background: #fce8e8; color: #a61b1b; }}
+QPushButton#primary {{ background: #2680c2; color: white; border: none; font-weight: bold; }}
+QPushButton#choice:checked {{ background: #2680c2; color: white; }}
+QLabel#total {{ font-size: 56px; font-weight: bold; color: #102a43; }}
+QLabel#change {{ font-size: 64px; font-weight: bold; color: #0c6b58; }}
+QLabel#due {{ font-size: 40px; font-weight: bold; }}
+QLabel#title {{ font-size: 28px; font-weight: bold; }}
+QLabel#notice_error {{ background: #a61b1b; color: white; padding: 8px; font-size: 20px; border-radius: 4px; }}
+QLabel#notice_warning {{ background: #f0b429; color: #102a43; padding: 8px; font-size: 20px; border-radius: 4px; }}
+QLabel#notice_info {{ background: #2680c2; color: white; padding: 8px; font-size: 20px; border-radius: 4px; }}
+QLineEdit {{ min-height: {TOUCH_MIN}px; font-size: 22px; padding: 0 8px; }}
+QTableView {{ font-size: 20px; }}
+QHeaderView::section {{ font-size: 18px; padding: 6px; }}
+QListWidget {{ font-size: 20px; }}
+QListWidget::item {{ min-height: {TOUCH_MIN}px; }}
+QTabBar::tab {{ min-height: {TOUCH_MIN}px; min-width: 80px; font-size: 18px; }}
+QStatusBar QLabel {{ font-size: 16px; padding: 0 8px; }}
+"""
+
+
+def pick_font(families: list[str], size: int = 18) -> QFont:
+    """The first installed family of ``families`` (docs/hardware.md lists the packages)."""
+    installed = set(QFontDatabase.families())
+    for family in families:
+        if family in installed:
+            return QFont(family, size)
+    font = QFont()
+    font.setPointSize(size)
+    return font
