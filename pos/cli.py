@@ -261,7 +261,7 @@ def cmd_journal_export(args) -> int:
 def cmd_demo(args) -> int:
     from pos.demo import run_demo
 
-    return run_demo(resolve_home(args.home), json_output=args.json)
+    return run_demo(resolve_home(args.home), json_output=args.json, repeat=not args.no_repeat)
 
 
 def cmd_run(args) -> int:
@@ -422,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "demo", "Set up a demo booth and ring up demo sales end to end.",
                  "booth-pos --home ./demo-home demo", cmd_demo)  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--no-repeat", action="store_true", help="ring up the demo sales only when the demo booth is new")
 
     p = _command(sub, "bench", "Measure lookup, checkout and import against raw SQLite.",
                  "booth-pos bench --products 100000", cmd_bench)  # fmt: skip

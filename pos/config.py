@@ -28,6 +28,11 @@ class Settings:
     certificate_policy: str = "warn"
     pin_free_attempts: int = 5
     pin_lockout_seconds: int = 60
+    quick_keys: tuple[str, ...] = ()  # PLUs in the order the quick keys show; empty: automatic
+    quick_keys_per_category: int = 24
+    scanner_max_gap_ms: int = 35
+    scanner_min_length: int = 6
+    scanner_suffix: str = "enter"
     barcode: BarcodeRules = field(default=DEFAULT_RULES)
 
     @property
@@ -41,7 +46,13 @@ KEYS = {
     ("sale", "certificate_policy"): ("certificate_policy", str),
     ("pin", "free_attempts"): ("pin_free_attempts", int),
     ("pin", "lockout_seconds"): ("pin_lockout_seconds", int),
+    ("sale", "quick_keys"): ("quick_keys", list),
+    ("sale", "quick_keys_per_category"): ("quick_keys_per_category", int),
+    ("scanner", "max_gap_ms"): ("scanner_max_gap_ms", int),
+    ("scanner", "min_length"): ("scanner_min_length", int),
+    ("scanner", "suffix"): ("scanner_suffix", str),
 }
+SCANNER_SUFFIXES = ("enter", "tab")
 
 
 def resolve_home(home: str | None) -> Path:
@@ -88,6 +99,16 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
                     key=key,
                 )
             attr, kind = KEYS[(table, key)]
+            if kind is list:
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise BoothError(
+                        "{where}: {table}.{key} should be a list of text, like [\"10001\", \"10002\"].",
+                        where=where,
+                        table=table,
+                        key=key,
+                    )
+                values[attr] = tuple(value)
+                continue
             if not isinstance(value, kind) or isinstance(value, bool):
                 if kind is int:
                     raise BoothError(
@@ -114,6 +135,14 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
             where=where,
             timezone=settings.timezone,
         ) from None
+    if settings.scanner_suffix not in SCANNER_SUFFIXES:
+        raise BoothError("{where}: scanner.suffix must be 'enter' or 'tab'.", where=where)
+    if not 5 <= settings.scanner_max_gap_ms <= 500 or not 1 <= settings.scanner_min_length <= 64:
+        raise BoothError(
+            "{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.", where=where
+        )
+    if settings.quick_keys_per_category < 1:
+        raise BoothError("{where}: sale.quick_keys_per_category must be at least 1.", where=where)
     if settings.pin_free_attempts < 1 or settings.pin_lockout_seconds < 1:
         raise BoothError(
             "{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.", where=where

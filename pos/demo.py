@@ -35,7 +35,8 @@ def _demo_sales() -> list[tuple[list[tuple[str, int]], list[Payment]]]:
     ]
 
 
-def run_demo(home: Path, json_output: bool = False) -> int:
+def run_demo(home: Path, json_output: bool = False, repeat: bool = True) -> int:
+    """Set up the demo booth; ring up the demo sales (each time, or only when it is new)."""
     terminal, created = Terminal.init(home, "DEMO-T1", "奉节县扶贫产品专柜（演示）")
     summary, _ = terminal.import_catalog(DEMO_CATALOG.read_bytes())
     existing = {user.name for user in terminal.users()}
@@ -43,10 +44,11 @@ def run_demo(home: Path, json_output: bool = False) -> int:
         terminal.add_user(CASHIER, "cashier", CASHIER_PIN)
     if MANAGER not in existing:
         terminal.add_user(MANAGER, "manager", MANAGER_PIN)
-    terminal.receive_stock("6970006000011", 48, "demo delivery")
-    cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
     receipts = []
-    for items, payments in _demo_sales():
+    if created or repeat:
+        terminal.receive_stock("6970006000011", 48, "demo delivery")
+    cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
+    for items, payments in _demo_sales() if created or repeat else []:
         cart = Cart()
         for code, qty in items:
             terminal.add_to_cart(cart, code, qty)

@@ -341,10 +341,22 @@ class Terminal:
         return catalog_db.barcode_of(self.store.conn, product.id)
 
     def quick_keys(self) -> dict[str, list[Product]]:
-        """Products with a PLU, by category: the quick keys for produce without barcodes."""
+        """Quick keys for produce without barcodes, by category.
+
+        ``sale.quick_keys`` lists PLUs in order; otherwise the first products with a PLU of
+        each category, up to ``sale.quick_keys_per_category``.
+        """
+        conn = self.store.conn
         grouped: dict[str, list[Product]] = {}
-        for product in catalog_db.with_plu(self.store.conn):
-            grouped.setdefault(product.category or "", []).append(product)
+        if self.settings.quick_keys:
+            for plu in self.settings.quick_keys:
+                product = catalog_db.by_plu(conn, normalize_plu(plu)) if plu.isdigit() else None
+                if product is not None:
+                    grouped.setdefault(product.category, []).append(product)
+            return grouped
+        limit = self.settings.quick_keys_per_category
+        for product in catalog_db.with_plu(conn, limit):
+            grouped.setdefault(product.category, []).append(product)
         return grouped
 
     def unsynced_count(self) -> int:

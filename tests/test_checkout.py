@@ -196,3 +196,28 @@ def test_wrong_pins_lock_the_user_out_for_longer_each_time(home, terminal):
     now += timedelta(seconds=121)
     assert clocked.authenticate(CASHIER, CASHIER_PIN).name == CASHIER
     assert {u.name: u.failed_attempts for u in clocked.users()}[CASHIER] == 0
+
+
+def test_quick_keys_follow_the_booths_list_or_a_per_category_limit(terminal, home):
+    automatic = terminal.quick_keys()
+    assert [p.plu for p in automatic["水果"]][:2] == ["10001", "10002"]
+    (home / "booth.toml").write_text("[sale]\nquick_keys_per_category = 1\n", encoding="utf-8")
+    limited = Terminal.open(home).quick_keys()
+    assert all(len(products) == 1 for products in limited.values())
+    (home / "booth.toml").write_text(
+        '[sale]\nquick_keys = ["10003", "20001", "99999"]\n', encoding="utf-8"
+    )
+    chosen = Terminal.open(home).quick_keys()
+    assert {cat: [p.plu for p in ps] for cat, ps in chosen.items()} == {
+        "水果": ["10003"],
+        "调味品": ["20001"],
+    }
+
+
+def test_bad_scanner_and_quick_key_settings_are_named(terminal, home, cli):
+    (home / "booth.toml").write_text('[scanner]\nsuffix = "space"\n', encoding="utf-8")
+    result = cli("stock", "show")
+    assert result.code == 1 and "scanner.suffix must be 'enter' or 'tab'" in result.err
+    (home / "booth.toml").write_text("[sale]\nquick_keys = [10001]\n", encoding="utf-8")
+    result = cli("stock", "show")
+    assert result.code == 1 and "sale.quick_keys should be a list of text" in result.err

@@ -582,8 +582,24 @@
         <translation>{where}: sale.certificate_policy must be 'warn' or 'block'.</translation>
     </message>
     <message>
+        <source>{where}: sale.quick_keys_per_category must be at least 1.</source>
+        <translation>{where}: sale.quick_keys_per_category must be at least 1.</translation>
+    </message>
+    <message>
+        <source>{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.</source>
+        <translation>{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.</translation>
+    </message>
+    <message>
+        <source>{where}: scanner.suffix must be 'enter' or 'tab'.</source>
+        <translation>{where}: scanner.suffix must be 'enter' or 'tab'.</translation>
+    </message>
+    <message>
         <source>{where}: unknown setting {table}.{key}; see docs/configuration.md.</source>
         <translation>{where}: unknown setting {table}.{key}; see docs/configuration.md.</translation>
+    </message>
+    <message>
+        <source>{where}: {table}.{key} should be a list of text, like ["10001", "10002"].</source>
+        <translation>{where}: {table}.{key} should be a list of text, like ["10001", "10002"].</translation>
     </message>
     <message>
         <source>{where}: {table}.{key} should be a whole number, without quotes.</source>

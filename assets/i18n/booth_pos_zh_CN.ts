@@ -582,8 +582,24 @@
         <translation>{where}：sale.certificate_policy 必须是 'warn' 或 'block'。</translation>
     </message>
     <message>
+        <source>{where}: sale.quick_keys_per_category must be at least 1.</source>
+        <translation>{where}：sale.quick_keys_per_category 至少为 1。</translation>
+    </message>
+    <message>
+        <source>{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.</source>
+        <translation>{where}：scanner.max_gap_ms 必须在 5 到 500 之间，scanner.min_length 在 1 到 64 之间。</translation>
+    </message>
+    <message>
+        <source>{where}: scanner.suffix must be 'enter' or 'tab'.</source>
+        <translation>{where}：scanner.suffix 必须是 'enter' 或 'tab'。</translation>
+    </message>
+    <message>
         <source>{where}: unknown setting {table}.{key}; see docs/configuration.md.</source>
         <translation>{where}：未知设置 {table}.{key}；请参阅 docs/configuration.md。</translation>
+    </message>
+    <message>
+        <source>{where}: {table}.{key} should be a list of text, like ["10001", "10002"].</source>
+        <translation>{where}：{table}.{key} 应为文字列表，例如 ["10001", "10002"]。</translation>
     </message>
     <message>
         <source>{where}: {table}.{key} should be a whole number, without quotes.</source>

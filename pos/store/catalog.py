@@ -51,8 +51,15 @@ def barcode_of(conn: sqlite3.Connection, product_id: str) -> str:
     return row[0] if row else ""
 
 
-def with_plu(conn: sqlite3.Connection) -> list[Product]:
-    rows = conn.execute(f"SELECT {PRODUCT_COLUMNS} FROM products WHERE plu IS NOT NULL ORDER BY category, CAST(plu AS INTEGER)")
+def with_plu(conn: sqlite3.Connection, per_category: int) -> list[Product]:
+    """Products with a PLU, at most ``per_category`` of each category, by category and PLU."""
+    rows = conn.execute(
+        f"""SELECT {PRODUCT_COLUMNS} FROM (
+                SELECT *, row_number() OVER (PARTITION BY category ORDER BY CAST(plu AS INTEGER)) AS n
+                FROM products WHERE plu IS NOT NULL)
+            WHERE n <= ? ORDER BY category, CAST(plu AS INTEGER)""",
+        (per_category,),
+    )
     return [Product(*row) for row in rows]
 
 

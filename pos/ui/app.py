@@ -53,7 +53,9 @@ def build(
     session = SaleSession(terminal)
     head_seq = journal_db.head(terminal.store.conn)[0]
     status = TerminalStatus(head_seq, head_seq - terminal.unsynced_count())
-    scanner = ScanDetector(ScannerSettings(), parent=app)
+    settings = terminal.settings
+    scanner_settings = ScannerSettings(settings.scanner_max_gap_ms, settings.scanner_min_length, settings.scanner_suffix)
+    scanner = ScanDetector(scanner_settings, parent=app)
     app.installEventFilter(scanner)
     context = AppContext(
         terminal=terminal,

@@ -71,7 +71,11 @@ MESSAGES = [
     QT_TRANSLATE_NOOP("messages", "{where}: booth.timezone '{timezone}' is not a time zone."),
     QT_TRANSLATE_NOOP("messages", "{where}: pin.free_attempts and pin.lockout_seconds must be at least 1."),
     QT_TRANSLATE_NOOP("messages", "{where}: sale.certificate_policy must be 'warn' or 'block'."),
+    QT_TRANSLATE_NOOP("messages", "{where}: sale.quick_keys_per_category must be at least 1."),
+    QT_TRANSLATE_NOOP("messages", "{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64."),
+    QT_TRANSLATE_NOOP("messages", "{where}: scanner.suffix must be 'enter' or 'tab'."),
     QT_TRANSLATE_NOOP("messages", "{where}: unknown setting {table}.{key}; see docs/configuration.md."),
+    QT_TRANSLATE_NOOP("messages", "{where}: {table}.{key} should be a list of text, like [\"10001\", \"10002\"]."),
     QT_TRANSLATE_NOOP("messages", "{where}: {table}.{key} should be a whole number, without quotes."),
     QT_TRANSLATE_NOOP("messages", "{where}: {table}.{key} should be text in double quotes."),
 ]

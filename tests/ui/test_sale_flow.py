@@ -202,3 +202,16 @@ def test_wrong_pin_shows_the_reason_and_stays_on_login(ui):
     window.login.submit()
     assert window.stack.currentWidget() is window.login
     assert window.login.error.isVisible() and window.login.error.text()
+
+
+def test_a_scanner_that_ends_codes_with_tab(ui, qtbot):
+    from pos.ui.scanner import ScannerSettings
+
+    window, context = ui
+    login(window, context)
+    context.scanner.settings = ScannerSettings(suffix="tab")
+    with qtbot.waitSignal(context.scanner.scanned) as scanned:
+        for ch in OIL:
+            QTest.keyClick(window, ch)
+        QTest.keyClick(window, Qt.Key.Key_Tab)
+    assert scanned.args == [OIL]
