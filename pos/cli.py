@@ -278,6 +278,12 @@ def cmd_screenshots(args) -> int:
     return screenshots(args.out)
 
 
+def cmd_bench_ui(args) -> int:
+    from pos.ui.bench import run
+
+    return run(args.products, args.runs, args.scans, json_output=args.json)
+
+
 def cmd_bench(args) -> int:
     from pos.bench import run_bench
 
@@ -413,16 +419,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "run", "Open the cashier's window (full screen with --kiosk).",
                  "booth-pos --home /var/lib/booth-pos run --kiosk", cmd_run)  # fmt: skip
     p.add_argument("--kiosk", action="store_true", help="full screen, for the booth's kiosk PC")
-    p.add_argument("--language", choices=["zh_CN", "en"], default="zh_CN", help="starting language (default zh_CN)")
+    p.add_argument(
+        "--language",
+        choices=["zh_CN", "en"],
+        default="zh_CN",
+        help="starting language (default zh_CN)",
+    )
 
     p = _command(sub, "screenshots", "Render the login, sale, payment and receipt screens (zh_CN and en) to PNG.",
                  "booth-pos screenshots --out screenshots", cmd_screenshots)  # fmt: skip
-    p.add_argument("--out", default="screenshots", metavar="DIR", help="directory for the PNG files")
+    p.add_argument(
+        "--out", default="screenshots", metavar="DIR", help="directory for the PNG files"
+    )
 
     p = _command(sub, "demo", "Set up a demo booth and ring up demo sales end to end.",
                  "booth-pos --home ./demo-home demo", cmd_demo)  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--no-repeat", action="store_true", help="ring up the demo sales only when the demo booth is new")
+    p.add_argument(
+        "--no-repeat",
+        action="store_true",
+        help="ring up the demo sales only when the demo booth is new",
+    )
 
     p = _command(sub, "bench", "Measure lookup, checkout and import against raw SQLite.",
                  "booth-pos bench --products 100000", cmd_bench)  # fmt: skip
@@ -431,6 +448,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--dir", metavar="DIR", help="where to put the benchmark files (default: a temp dir)"
     )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _command(sub, "bench-ui", "Measure the cashier screen: start-up, memory, scan to painted row.",
+                 "booth-pos bench-ui --products 100000", cmd_bench_ui)  # fmt: skip
+    p.add_argument("--products", type=int, default=100_000)
+    p.add_argument("--runs", type=int, default=5, help="start-ups to time")
+    p.add_argument("--scans", type=int, default=300, help="scanner bursts to time")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 

@@ -102,7 +102,7 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
             if kind is list:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise BoothError(
-                        "{where}: {table}.{key} should be a list of text, like [\"10001\", \"10002\"].",
+                        '{where}: {table}.{key} should be a list of text, like ["10001", "10002"].',
                         where=where,
                         table=table,
                         key=key,
@@ -139,7 +139,8 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
         raise BoothError("{where}: scanner.suffix must be 'enter' or 'tab'.", where=where)
     if not 5 <= settings.scanner_max_gap_ms <= 500 or not 1 <= settings.scanner_min_length <= 64:
         raise BoothError(
-            "{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.", where=where
+            "{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.",
+            where=where,
         )
     if settings.quick_keys_per_category < 1:
         raise BoothError("{where}: sale.quick_keys_per_category must be at least 1.", where=where)

@@ -325,7 +325,9 @@ class Terminal:
         text = text.strip()
         scan = classify(text, self.settings.barcode)
         plu = normalize_plu(text) if text.isdigit() and len(text) <= 5 else None
-        return catalog_db.search(self._reader(), text, scan.gtin if scan.valid else None, plu, limit)
+        return catalog_db.search(
+            self._reader(), text, scan.gtin if scan.valid else None, plu, limit
+        )
 
     def _reader(self):
         if threading.get_ident() == self._owner_thread:
@@ -362,7 +364,9 @@ class Terminal:
     def unsynced_count(self) -> int:
         """Journal entries the central server has not acknowledged yet."""
         head_seq = journal_db.head(self.store.conn)[0]
-        row = self.store.conn.execute("SELECT value FROM meta WHERE key = 'acked_through'").fetchone()
+        row = self.store.conn.execute(
+            "SELECT value FROM meta WHERE key = 'acked_through'"
+        ).fetchone()
         return head_seq - (int(row[0]) if row else 0)
 
     def product_for(self, code: str) -> tuple[Product, str]:

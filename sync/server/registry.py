@@ -24,7 +24,7 @@ class TerminalIdentity:
 
 
 def check_identifier(value: str, what: str) -> str:
-    if not isinstance(value, str) or not IDENTIFIER.match(value):
+    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
         raise invalid(f"{what} must be 1 to 32 letters, digits, - or _ (got {value!r}).")
     return value
 
