@@ -63,6 +63,14 @@ class _RowErrors(Exception):
     pass
 
 
+def product_id(row: CatalogRow) -> str:
+    """Deterministic product ids, so HQ and every booth importing the same sheet agree:
+    the first barcode's 14-digit GTIN, else 'PLU' and the PLU."""
+    if row.barcodes:
+        return row.barcodes[0][1]
+    return f"PLU{row.plu}"
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Text and encoding name: UTF-8 (BOM or not), else GBK as Excel in China writes it."""
     try:
@@ -130,7 +138,7 @@ def parse(data: bytes, rules: BarcodeRules = DEFAULT_RULES) -> ParsedCatalog:
             continue
         values = {name: fields[i].strip() for name, i in index.items()}
         row_errors: list[str] = []
-        row = _check_row(line_no, values, row_errors, rules)
+        row = check_row(line_no, values, row_errors, rules)
         for code, gtin in row.barcodes if row else ():
             if gtin in seen_barcodes:
                 row_errors.append(
@@ -152,7 +160,7 @@ def parse(data: bytes, rules: BarcodeRules = DEFAULT_RULES) -> ParsedCatalog:
     return ParsedCatalog(rows, errors, encoding)
 
 
-def _check_row(
+def check_row(
     line: int, v: dict[str, str], errors: list[str], rules: BarcodeRules
 ) -> CatalogRow | None:
     def bad(column: str, reason: str) -> None:

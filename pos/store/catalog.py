@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from pos.catalog_csv import CatalogRow
+from pos.catalog_csv import product_id as product_id_for
 from pos.pinyin import initials
 from pos.products import Product
 
@@ -121,7 +122,7 @@ def import_rows(
                 f"different products already in the catalog ({', '.join(sorted(owners))})"
             )
             continue
-        product_id = owners.pop() if owners else _new_id(row)
+        product_id = owners.pop() if owners else product_id_for(row)
         values = (
             row.name, row.name_en, row.unit, row.price_fen, row.plu, row.category,
             row.supplier_id, row.supplier_name, row.county, row.certificate_no,
@@ -175,10 +176,3 @@ def set_catalog_version(conn: sqlite3.Connection, version: int) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (str(version),),
     )
-
-
-def _new_id(row: CatalogRow) -> str:
-    """Deterministic ids, so HQ and a booth importing the same sheet agree."""
-    if row.barcodes:
-        return row.barcodes[0][1]
-    return f"PLU{row.plu}"

@@ -1,0 +1,473 @@
+"""The versioned catalog HQ edits, and the change feed terminals pull from it.
+
+Versions
+    Every catalog write takes versions from one counter (the ``counters`` row ``catalog``),
+    and every row it changes gets a version of its own: a product upsert or tombstone takes
+    one, a delivery takes one, and a CSV import reserves one block of N versions for its N
+    changed products. No two rows ever share a version; an unchanged row keeps its version.
+
+The cursor
+    ``since`` and ``next`` are plain integers: ``since=V`` means "I have applied every change
+    up to version V". Because versions are unique per row, the feed pages by version alone:
+    a page holds the changes with version > since in version order, at most ``limit`` of
+    them, and ``next`` is the version of the last one (``since`` when there is none). A huge
+    import cannot trap a cursor inside one version, because no version covers two rows.
+    Clients treat ``next`` as opaque: they store it and send it back.
+
+Why the cursor never skips a committed change
+    1. Catalog writers run one at a time, in commit order. Each one locks the counter row
+       first (``SELECT ... FOR UPDATE`` or ``UPDATE ... RETURNING``; SQLite's BEGIN IMMEDIATE
+       serialises all writers anyway) and holds the lock until it commits. So a writer can
+       only take versions after every writer with lower versions has committed, and versions
+       become visible in increasing order.
+    2. The feed reads the committed counter value C first and returns only rows with
+       version <= C. Every such version was committed before C was, so later statements see
+       it, even on PostgreSQL's READ COMMITTED where each statement has its own snapshot. A
+       row changed after that read gets a version above C, hence above ``next``, and comes
+       in a later poll. Without the ceiling, a product committed between the products query
+       and the deliveries query could be stepped over by a delivery's higher version.
+
+Barcodes are stored as digits ('|'-separated, as printed, full-width digits made ASCII) and
+are only ever added: old labels stay on shelves, so terminals must keep resolving them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pos.barcodes import DEFAULT_RULES
+from pos.catalog_csv import COLUMNS, CatalogRow, check_row, parse, product_id
+from sync import protocol
+from sync.server import clock, registry
+from sync.server.errors import ApiError, conflict, invalid, not_found
+from sync.server.tables import counters, deliveries, products
+
+FIELDS = (
+    "plu", "name", "name_en", "unit", "price_fen", "category", "supplier_id",
+    "supplier_name", "county", "certificate_no", "certificate_expires",
+)  # fmt: skip
+STATE = (*FIELDS, "barcodes", "deleted")  # what makes a product row change
+MAX_TEXT = 200
+MAX_SUPPLIER_ID = 64  # products.supplier_id is String(64)
+MAX_QTY = 1_000_000
+MAX_CURSOR = 2**53 - 1  # JSON-safe; far beyond any real version
+MAX_ERRORS = 1000  # a person fixes a sheet from the first problems, not from 100,000 of them
+PRODUCT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+# --- versions -------------------------------------------------------------------------
+
+
+def lock(conn: Connection) -> int:
+    """Lock the catalog counter for this transaction; returns the current version."""
+    # The row lock (PostgreSQL) or the write lock (SQLite's BEGIN IMMEDIATE) is held until
+    # commit, so everything this transaction reads next is the latest committed catalog.
+    return conn.execute(
+        select(counters.c.value).where(counters.c.name == "catalog").with_for_update()
+    ).scalar_one()
+
+
+def take_versions(conn: Connection, count: int) -> int:
+    """Reserve ``count`` consecutive versions; returns the last (the first is last-count+1)."""
+    # UPDATE locks the counter row until this transaction ends. A concurrent writer blocks
+    # here until we commit (then sees our value) or roll back (then reuses it), so versions
+    # are handed out in commit order and a feed cursor never passes an uncommitted version.
+    return conn.execute(
+        update(counters)
+        .where(counters.c.name == "catalog")
+        .values(value=counters.c.value + count)
+        .returning(counters.c.value)
+    ).scalar_one()
+
+
+def next_version(conn: Connection) -> int:
+    """One new version, serialised with every other catalog writer until commit."""
+    return take_versions(conn, 1)
+
+
+def current_version(conn: Connection) -> int:
+    """The highest committed version this transaction can see (no lock)."""
+    return conn.execute(select(counters.c.value).where(counters.c.name == "catalog")).scalar_one()
+
+
+# --- checks shared by the API and the CSV import ---------------------------------------
+
+
+def _server_problems(row: CatalogRow) -> list[str]:
+    """Limits the terminal does not need but the server's columns do, as 'column: reason'."""
+    problems = []
+    for column in FIELDS:
+        value = getattr(row, column)
+        if isinstance(value, str) and CONTROL.search(value):
+            problems.append(f"column {column}: contains a control character; remove it")
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            problems.append(f"column {column}: is {len(value)} characters; keep it to {MAX_TEXT}")
+    if len(row.supplier_id) > MAX_SUPPLIER_ID:
+        problems.append(f"column supplier_id: keep it to {MAX_SUPPLIER_ID} characters")
+    return problems
+
+
+def _ascii(code: str) -> str:
+    return code.translate(FULLWIDTH_DIGITS)
+
+
+def _gtin(stored_code: str) -> str:
+    """The 14-digit GTIN of a stored code."""
+    # Stored codes passed pos.barcodes.classify as EAN-13/EAN-8/UPC-A (or a GTIN-14 of a
+    # single item) and were made ASCII, and for those classify's GTIN is the code zero-filled.
+    return stored_code.zfill(14)
+
+
+def _codes(stored: str) -> list[str]:
+    return [c for c in stored.split("|") if c]
+
+
+def new_id(row: CatalogRow) -> str:
+    """The terminal's id rule (pos.catalog_csv.product_id): HQ and booths agree."""
+    return product_id(row)
+
+
+def _merge_barcodes(stored: str, row: CatalogRow) -> str:
+    """The stored codes plus the row's new ones: barcodes are only ever added."""
+    codes = _codes(stored)
+    known = {_gtin(c) for c in codes}
+    for code, gtin in row.barcodes:
+        if gtin not in known:
+            codes.append(_ascii(code))
+            known.add(gtin)
+    return "|".join(codes)
+
+
+def _state(row: CatalogRow, old: dict | None) -> dict:
+    """The product row a checked CatalogRow makes, given the product it updates (if any)."""
+    state = {column: getattr(row, column) for column in FIELDS}
+    if old is not None and row.plu is None:
+        state["plu"] = old["plu"]  # keep a PLU the row leaves blank, as the terminal does
+    state["barcodes"] = _merge_barcodes(old["barcodes"] if old else "", row)
+    state["deleted"] = False
+    return state
+
+
+def _changed(old: dict | None, state: dict) -> bool:
+    return old is None or any(old[key] != state[key] for key in STATE)
+
+
+# --- CSV import -------------------------------------------------------------------------
+
+
+def _rejected(errors: list[str]) -> ApiError:
+    shown = errors[:MAX_ERRORS]
+    more = f" The first {MAX_ERRORS} are listed." if len(errors) > MAX_ERRORS else ""
+    return ApiError(
+        422,
+        f"The catalog was not imported: {len(errors)} problem(s) found.{more} "
+        "Fix the sheet and import it again.",
+        errors=shown,
+    )
+
+
+def _load_all(conn: Connection) -> dict[str, dict]:
+    columns = [products.c.id, *(products.c[k] for k in STATE), products.c.version]
+    return {row["id"]: dict(row) for row in conn.execute(select(*columns)).mappings()}
+
+
+def _plan(existing: dict[str, dict], rows: list[CatalogRow]) -> tuple[list[dict], dict, list]:
+    """Match rows to products like the terminal does; (changed states, counts, errors)."""
+    owner_by_gtin = {
+        _gtin(code): pid for pid, old in existing.items() for code in _codes(old["barcodes"])
+    }
+    owner_by_plu = {old["plu"]: pid for pid, old in existing.items() if old["plu"]}
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    planned: dict[str, int] = {}  # product id -> line that claimed it
+    changed: list[dict] = []
+    errors: list[str] = []
+    for row in rows:
+        problems = _server_problems(row)
+        if problems:
+            errors.extend(f"line {row.line}, {p}" for p in problems)
+            continue
+        owners = {owner_by_gtin[g] for _, g in row.barcodes if g in owner_by_gtin}
+        if row.plu is not None and row.plu in owner_by_plu:
+            owners.add(owner_by_plu[row.plu])
+        if len(owners) > 1:
+            errors.append(
+                f"line {row.line}, column barcode: this row's barcodes and PLU belong to "
+                f"different products already in the catalog ({', '.join(sorted(owners))})"
+            )
+            continue
+        matched = bool(owners)
+        product_id = owners.pop() if matched else new_id(row)
+        old = existing.get(product_id)
+        if old is not None and not matched:
+            errors.append(
+                f"line {row.line}, column barcode: the id this row would get, {product_id}, "
+                f"belongs to another product ({old['name']}); add that product's barcode or PLU"
+            )
+            continue
+        if product_id in planned:
+            errors.append(
+                f"line {row.line}, column barcode: this row is the same product as line "
+                f"{planned[product_id]} ({product_id}); merge the two rows"
+            )
+            continue
+        planned[product_id] = row.line
+        state = _state(row, old)
+        if old is not None and old["plu"] and state["plu"] != old["plu"]:
+            owner_by_plu.pop(old["plu"], None)
+        if state["plu"]:
+            owner_by_plu[state["plu"]] = product_id
+        for _, gtin in row.barcodes:
+            owner_by_gtin.setdefault(gtin, product_id)
+        if not _changed(old, state):
+            counts["unchanged"] += 1
+            continue
+        counts["added" if old is None else "updated"] += 1
+        changed.append({"id": product_id, **state})
+    return changed, counts, errors
+
+
+def _upsert_rows(conn: Connection, rows: list[dict]) -> None:
+    """INSERT ... ON CONFLICT (id) DO UPDATE for many rows at once (executemany)."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(products)
+    statement = statement.on_conflict_do_update(
+        index_elements=[products.c.id],
+        set_={key: statement.excluded[key] for key in (*STATE, "version")},
+    )
+    conn.execute(statement, rows)
+
+
+def import_csv(engine: Engine, data: bytes) -> dict:
+    """Check a whole catalog CSV, then upsert all of it in one transaction or nothing."""
+    parsed = parse(data, DEFAULT_RULES)
+    if parsed.errors:
+        raise _rejected(parsed.errors)
+    with engine.begin() as conn:
+        version = lock(conn)  # before reading: the plan must see the latest catalog
+        changed, counts, errors = _plan(_load_all(conn), parsed.rows)
+        if errors:
+            raise _rejected(errors)
+        if changed:
+            version = take_versions(conn, len(changed))
+            for offset, row in enumerate(changed):
+                row["version"] = version - len(changed) + 1 + offset
+            _upsert_rows(conn, changed)
+    return {**counts, "version": version, "encoding": parsed.encoding}
+
+
+# --- single products -------------------------------------------------------------------
+
+
+def _checked(product: dict) -> CatalogRow:
+    """A product dict checked exactly like a CSV row (same rules, same messages)."""
+    codes = product.get("barcodes") or []
+    if any("|" in code for code in codes):
+        raise invalid("A barcode cannot contain '|': give each barcode as its own list item.")
+    values = {column: "" for column in COLUMNS}
+    for column in COLUMNS:
+        value = product.get(column)
+        if value is not None and column != "barcode":
+            values[column] = str(value).strip()
+    values["barcode"] = "|".join(codes)
+    errors: list[str] = []
+    row = check_row(0, values, errors, DEFAULT_RULES)
+    problems = [e.removeprefix("line 0, column ") for e in errors]
+    if row is not None:
+        problems += [p.removeprefix("column ") for p in _server_problems(row)]
+    if problems:
+        raise invalid(f"The product was not saved: {problems[0]}.", errors=problems)
+    return row
+
+
+def _owners(conn: Connection, row: CatalogRow) -> set[str]:
+    """Ids of products that already own one of the row's barcodes or its PLU."""
+    owners = set()
+    for _, gtin in row.barcodes:
+        # No barcode index in this schema: LIKE narrows to candidates, _gtin decides.
+        pattern = f"%{gtin.lstrip('0')}%"
+        for pid, stored in conn.execute(
+            select(products.c.id, products.c.barcodes).where(products.c.barcodes.like(pattern))
+        ):
+            if gtin in {_gtin(code) for code in _codes(stored)}:
+                owners.add(pid)
+    if row.plu is not None:
+        owners.update(
+            conn.execute(select(products.c.id).where(products.c.plu == row.plu)).scalars()
+        )
+    return owners
+
+
+def _one(conn: Connection, product_id: str) -> dict | None:
+    columns = [products.c.id, *(products.c[k] for k in STATE), products.c.version]
+    row = conn.execute(select(*columns).where(products.c.id == product_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def public(row: dict) -> dict:
+    """A product as the API shows it (barcodes as a list)."""
+    out = {"id": row["id"], "barcodes": _codes(row["barcodes"])}
+    out.update({key: row[key] for key in FIELDS})
+    return out
+
+
+def _check_id(product_id: str) -> str:
+    if not isinstance(product_id, str) or not PRODUCT_ID.fullmatch(product_id):
+        raise invalid(
+            f"A product id is 1 to 64 letters, digits, '.', '-' or '_' (got {product_id!r})."
+        )
+    return product_id
+
+
+def upsert_product(conn: Connection, product: dict) -> dict:
+    """Create or replace one product (barcodes are only added); a change takes a new version."""
+    product_id = _check_id(product.get("id"))
+    row = _checked(product)
+    lock(conn)
+    others = _owners(conn, row) - {product_id}
+    if others:
+        raise conflict(
+            f"A barcode or the PLU of {product_id} already belongs to {', '.join(sorted(others))}: "
+            "edit that product instead, or take the code off it first."
+        )
+    old = _one(conn, product_id)
+    state = _state(row, old)
+    state["plu"] = row.plu  # an edit says what the PLU is; unlike a sheet, blank clears it
+    if not _changed(old, state):
+        return {**public(old), "deleted": old["deleted"], "version": old["version"]}
+    version = next_version(conn)
+    _upsert_rows(conn, [{"id": product_id, **state, "version": version}])
+    return {**public({"id": product_id, **state}), "deleted": False, "version": version}
+
+
+def get_product(conn: Connection, product_id: str) -> dict:
+    """One product with its tombstone flag and version, or 404."""
+    row = _one(conn, _check_id(product_id))
+    if row is None:
+        raise not_found(f"There is no product {product_id}: check the id, or import it first.")
+    return {**public(row), "deleted": row["deleted"], "version": row["version"]}
+
+
+def delete_product(conn: Connection, product_id: str) -> dict:
+    """Tombstone a product (its row stays, so sold lines and old barcodes still resolve)."""
+    lock(conn)
+    row = get_product(conn, product_id)
+    if row["deleted"]:
+        return row  # deleting twice changes nothing and takes no version
+    version = next_version(conn)
+    conn.execute(
+        update(products).where(products.c.id == product_id).values(deleted=True, version=version)
+    )
+    return {**row, "deleted": True, "version": version}
+
+
+# --- deliveries -------------------------------------------------------------------------
+
+
+def add_delivery(conn: Connection, booth_id: str, product_id: str, qty: int, note: str) -> dict:
+    """HQ sends stock to a booth: an expected receipt in that booth's feed.
+
+    ``qty`` is pieces, or grams for products sold by kg (like stock movements); negative
+    takes stock back (a recall).
+    """
+    if isinstance(qty, bool) or not isinstance(qty, int) or qty == 0 or abs(qty) > MAX_QTY:
+        raise invalid(f"A delivery qty is a whole number from -{MAX_QTY} to {MAX_QTY}, not 0.")
+    note = (note or "").strip()
+    if len(note) > MAX_TEXT or CONTROL.search(note):
+        raise invalid(f"A delivery note is one line of at most {MAX_TEXT} characters.")
+    registry.booth(conn, registry.check_identifier(booth_id, "A booth id"))
+    version = next_version(conn)
+    product = get_product(conn, product_id)
+    if product["deleted"]:
+        raise conflict(f"Product {product_id} is deleted: restore it before delivering it.")
+    created_at = clock.stamp()
+    delivery_id = conn.execute(
+        insert(deliveries)
+        .values(
+            booth_id=booth_id,
+            product_id=product_id,
+            qty=qty,
+            note=note,
+            created_at=created_at,
+            version=version,
+        )
+        .returning(deliveries.c.id)
+    ).scalar_one()
+    return {
+        "id": delivery_id,
+        "booth_id": booth_id,
+        "product_id": product_id,
+        "qty": qty,
+        "note": note,
+        "created_at": created_at,
+        "version": version,
+    }
+
+
+# --- the feed ---------------------------------------------------------------------------
+
+
+def check_page(since: int, limit: int) -> None:
+    if isinstance(since, bool) or not isinstance(since, int) or not 0 <= since <= MAX_CURSOR:
+        raise invalid(f"since must be a cursor from 0 to {MAX_CURSOR}: pass back 'next'.")
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise invalid("limit must be a whole number.")
+    if not 1 <= limit <= protocol.CATALOG_PAGE_MAX:
+        raise invalid(f"limit must be from 1 to {protocol.CATALOG_PAGE_MAX}.")
+
+
+def _product_changes(conn: Connection, since: int, ceiling: int, limit: int) -> Iterable[dict]:
+    columns = [products.c.id, *(products.c[k] for k in STATE), products.c.version]
+    query = (
+        select(*columns)
+        .where(products.c.version > since, products.c.version <= ceiling)
+        .order_by(products.c.version)
+        .limit(limit)
+    )
+    for row in conn.execute(query).mappings():
+        if row["deleted"]:
+            yield {"version": row["version"], "kind": "product_deleted", "id": row["id"]}
+        else:
+            yield {"version": row["version"], "kind": "product", "product": public(row)}
+
+
+def _delivery_changes(
+    conn: Connection, booth_id: str, since: int, ceiling: int, limit: int
+) -> Iterable[dict]:
+    query = (
+        select(deliveries)
+        .where(
+            deliveries.c.booth_id == booth_id,
+            deliveries.c.version > since,
+            deliveries.c.version <= ceiling,
+        )
+        .order_by(deliveries.c.version)
+        .limit(limit)
+    )
+    for row in conn.execute(query).mappings():
+        delivery = {k: row[k] for k in ("id", "product_id", "qty", "note", "created_at")}
+        yield {"version": row["version"], "kind": "delivery", "delivery": delivery}
+
+
+def changes(conn: Connection, booth_id: str, since: int, limit: int) -> dict:
+    """One page of the booth's feed after cursor ``since`` (see the module docstring)."""
+    check_page(since, limit)
+    ceiling = current_version(conn)  # read first: everything at or below it is committed
+    found = [
+        *_product_changes(conn, since, ceiling, limit + 1),
+        *_delivery_changes(conn, booth_id, since, ceiling, limit + 1),
+    ]
+    found.sort(key=lambda change: change["version"])
+    page = found[:limit]
+    return {
+        "changes": page,
+        "next": page[-1]["version"] if page else since,
+        "more": len(found) > limit,
+    }
