@@ -15,8 +15,20 @@ from pos.money import format_fen
 
 WIDTHS = {58: 32, 80: 48}
 METHOD_NAMES = {
-    "zh_CN": {"cash": "现金", "wechat": "微信支付", "alipay": "支付宝", "card": "银行卡", "voucher": "代金券"},
-    "en": {"cash": "Cash", "wechat": "WeChat Pay", "alipay": "Alipay", "card": "Card", "voucher": "Voucher"},
+    "zh_CN": {
+        "cash": "现金",
+        "wechat": "微信支付",
+        "alipay": "支付宝",
+        "card": "银行卡",
+        "voucher": "代金券",
+    },
+    "en": {
+        "cash": "Cash",
+        "wechat": "WeChat Pay",
+        "alipay": "Alipay",
+        "card": "Card",
+        "voucher": "Voucher",
+    },
 }
 WORDS = {
     "zh_CN": {
@@ -96,7 +108,13 @@ def qr_payload(entry: dict) -> str:
     return f"BPOS1|{entry['terminal']}|{entry['seq']}|{body['total_fen']}|{entry['hash'][:16]}"
 
 
-def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh_CN", zone: str = "Asia/Shanghai") -> Receipt:
+def layout(
+    entry: dict,
+    booth_name: str,
+    paper_mm: int = 80,
+    language: str = "zh_CN",
+    zone: str = "Asia/Shanghai",
+) -> Receipt:
     """Lay out a sale journal entry as a receipt."""
     width = WIDTHS[paper_mm]
     words = WORDS.get(language, WORDS["zh_CN"])
@@ -125,7 +143,11 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
     out.append(f"{words['items']}: {len(body['lines'])}")
     out.extend(two_columns(words["total"], format_fen(body["total_fen"]), width))
     for pay in body["payments"]:
-        out.extend(two_columns(methods.get(pay["method"], pay["method"]), format_fen(pay["amount_fen"]), width))
+        out.extend(
+            two_columns(
+                methods.get(pay["method"], pay["method"]), format_fen(pay["amount_fen"]), width
+            )
+        )
     if body["change_fen"]:
         out.extend(two_columns(words["change"], format_fen(body["change_fen"]), width))
     if certificates:
