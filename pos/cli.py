@@ -278,6 +278,37 @@ def cmd_screenshots(args) -> int:
     return screenshots(args.out)
 
 
+def cmd_enroll(args) -> int:
+    from sync.client import enroll
+
+    result = enroll(_open(args), args.server, args.code)
+    _emit(
+        args,
+        result,
+        f"Enrolled terminal {result['terminal']} at {result['server']} for booth {result['booth']['id']} ({result['booth']['name']})",
+    )
+    return 0
+
+
+def cmd_sync(args) -> int:
+    from sync.client import SyncClient
+
+    result = SyncClient(_open(args)).round()
+    data = result.as_dict()
+    state = "online" if result.online else "offline"
+    text = (
+        f"Sync {state}: pushed {result.pushed}, acknowledged through seq {result.acked_through}, "
+        f"{result.unsynced} unsynced; pulled {result.pulled} catalog changes (cursor {result.catalog_cursor})"
+    )
+    if result.skew_ms is not None:
+        text += f"; clock {result.skew_ms / 1000:+.1f} s from the server"
+    _emit(args, data, text)
+    if result.error or result.blocked:
+        print(f"{PROG}: {result.blocked or result.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_bench_ui(args) -> int:
     from pos.ui.bench import run
 
@@ -415,6 +446,24 @@ def build_parser() -> argparse.ArgumentParser:
                  "booth-pos journal export --since 120 --out journal.jsonl", cmd_journal_export)  # fmt: skip
     p.add_argument("--since", type=int, default=0, metavar="SEQ", help="only entries after SEQ")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+
+    p = _command(sub, "enroll", "Enrol this terminal with the central server using a one-time code.",
+                 "booth-pos enroll --server https://hq.example.cn --code 7KQ4-M9XP-2HTD", cmd_enroll)  # fmt: skip
+    p.add_argument(
+        "--server",
+        required=True,
+        metavar="URL",
+        help="the central server, e.g. https://hq.example.cn",
+    )
+    p.add_argument("--code", required=True, metavar="CODE", help="the one-time code from HQ")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _command(sub, "sync", "Sync with the central server: push the journal, pull the catalog.",
+                 "booth-pos sync --once --json", cmd_sync)  # fmt: skip
+    p.add_argument(
+        "--once", action="store_true", help="one round, then exit (the only mode for now)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = _command(sub, "run", "Open the cashier's window (full screen with --kiosk).",
                  "booth-pos --home /var/lib/booth-pos run --kiosk", cmd_run)  # fmt: skip

@@ -16,9 +16,9 @@ PRODUCT_COLUMNS = (
 )
 _BY_GTIN = (
     f"SELECT {', '.join('p.' + c.strip() for c in PRODUCT_COLUMNS.split(','))} "
-    "FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.gtin = ?"
+    "FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.gtin = ? AND p.active = 1"
 )
-_BY_PLU = f"SELECT {PRODUCT_COLUMNS} FROM products WHERE plu = ?"
+_BY_PLU = f"SELECT {PRODUCT_COLUMNS} FROM products WHERE plu = ? AND active = 1"
 _BY_ID = f"SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?"
 
 
@@ -57,7 +57,7 @@ def with_plu(conn: sqlite3.Connection, per_category: int) -> list[Product]:
     rows = conn.execute(
         f"""SELECT {PRODUCT_COLUMNS} FROM (
                 SELECT *, row_number() OVER (PARTITION BY category ORDER BY CAST(plu AS INTEGER)) AS n
-                FROM products WHERE plu IS NOT NULL)
+                FROM products WHERE plu IS NOT NULL AND active = 1)
             WHERE n <= ? ORDER BY category, CAST(plu AS INTEGER)""",
         (per_category,),
     )
@@ -76,7 +76,7 @@ def search(
         return []
     like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     rows = conn.execute(
-        f"""SELECT {PRODUCT_COLUMNS} FROM products WHERE id IN (
+        f"""SELECT {PRODUCT_COLUMNS} FROM products WHERE active = 1 AND id IN (
                 SELECT product_id FROM barcodes WHERE gtin = :gtin
                 UNION SELECT id FROM products WHERE plu = :plu
                 UNION SELECT id FROM products

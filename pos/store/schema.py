@@ -120,3 +120,19 @@ def m004_sales_and_stock(db):
         )"""
     )
     db.execute("CREATE INDEX stock_movements_product ON stock_movements(product_id)")
+
+
+@migrations()
+def m005_sync(db):
+    # HQ can withdraw a product; sold lines still point at it, so it is hidden, not deleted.
+    db.execute("ALTER TABLE products ADD COLUMN active INTEGER NOT NULL DEFAULT 1")
+    db.execute(
+        """CREATE TABLE expected_receipts (
+            delivery_id INTEGER PRIMARY KEY,
+            product_id TEXT NOT NULL,
+            qty INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            sent_at TEXT NOT NULL,
+            version INTEGER NOT NULL
+        )"""
+    )

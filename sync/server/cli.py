@@ -41,7 +41,9 @@ def _settings(args) -> ServerSettings:
 def _engine(args, check_schema: bool = True):
     settings = _settings(args)
     engine = make_engine(settings.db_url)
-    if check_schema and pending_migrations(engine):
+    if check_schema and engine.dialect.name == "sqlite":
+        migrate(engine)  # the embedded default works out of the box, as serve does
+    elif check_schema and pending_migrations(engine):
         raise Refusal("The database schema is not current: run 'booth-pos-server migrate' first.")
     return engine
 

@@ -1,0 +1,306 @@
+"""The terminal's sync client (no Qt): push the journal, pull the catalog, check the clock.
+
+Guarantees (docs/sync.md): entries are pushed oldest first in batches; ``acked_through``
+is recorded locally only after the server has acknowledged, in its own transaction, so a
+crash at any moment leads to a re-push that the server answers as a replay. A catalog page
+and its cursor are applied in one local transaction, so a crash never skips or doubles one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+from pos.errors import BoothError
+from pos.journal import utc_timestamp
+from pos.store import sync_state
+from pos.terminal import Terminal
+from sync import protocol
+
+TOKEN_FILE = "sync.token"
+TIMEOUT = (3.05, 20)  # connect, read (seconds): a slow mobile link, never forever
+SKEW_WARN_MS = 5 * 60 * 1000
+MAX_BACKOFF_S = 300
+
+
+class SyncError(BoothError):
+    """Sync could not be done; the message says what to do. Selling is never affected."""
+
+
+@dataclass
+class RoundResult:
+    """What one sync round did, for the status bar and for `booth-pos sync --once --json`."""
+
+    online: bool = False
+    pushed: int = 0
+    acked_through: int = 0
+    unsynced: int = 0
+    pulled: int = 0
+    catalog_cursor: int = 0
+    skew_ms: int | None = None
+    error: str | None = None
+    blocked: str | None = None
+    at: str = ""
+
+    @property
+    def skew_warning(self) -> bool:
+        return self.skew_ms is not None and abs(self.skew_ms) > SKEW_WARN_MS
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "skew_warning": self.skew_warning}
+
+
+def next_delay(failures: int, interval_s: float, rng: random.Random | None = None) -> float:
+    """Seconds to the next round: the interval when healthy; after failures, exponential
+    backoff with full jitter (so a thousand booths coming back online do not stampede)."""
+    if failures <= 0:
+        return interval_s
+    ceiling = min(interval_s * 2 ** min(failures, 10), MAX_BACKOFF_S)
+    return (rng or random).uniform(interval_s / 2, ceiling)
+
+
+def _now() -> str:
+    return utc_timestamp(datetime.now(UTC))
+
+
+def enroll(
+    terminal: Terminal, server: str, code: str, session: requests.Session | None = None
+) -> dict:
+    """Spend a one-time code; keep the token (mode 0600) and the booth identity."""
+    server = server.rstrip("/")
+    if not server.startswith(("http://", "https://")):
+        raise SyncError(
+            "The server address must start with https:// (or http:// on a test bench), e.g. https://hq.example.cn."
+        )
+    http = session or requests.Session()
+    try:
+        response = http.post(
+            server + protocol.API_PREFIX + "/enroll",
+            json={"code": code, "terminal": terminal.terminal_id},
+            timeout=TIMEOUT,
+        )
+    except requests.RequestException as exc:
+        raise SyncError(
+            "Cannot reach the server at {server} ({reason}): check the network and the address, then try again.",
+            server=server,
+            reason=type(exc).__name__,
+        ) from None
+    if response.status_code != 200:
+        raise SyncError("The server refused the enrolment: {detail}", detail=_detail(response))
+    body = response.json()
+    path = terminal.home / TOKEN_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(body["token"])
+    os.chmod(path, 0o600)  # also when the file already existed with looser rights
+    with terminal.store.write() as conn:
+        sync_state.put(conn, "sync_server", server)
+        sync_state.put(conn, "booth_id", body["booth"]["id"])
+        sync_state.put(conn, "hq_booth_name", body["booth"]["name"])
+        sync_state.put(conn, "enrolled_at", _now())
+        sync_state.put(conn, "sync_blocked", "")
+    return {"server": server, "terminal": terminal.terminal_id, "booth": body["booth"]}
+
+
+def _detail(response: requests.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = None
+    return str(detail) if detail else f"HTTP {response.status_code}"
+
+
+class SyncClient:
+    """One terminal's sync with the central server. Each round is safe to interrupt."""
+
+    def __init__(
+        self,
+        terminal: Terminal,
+        session: requests.Session | None = None,
+        batch: int = protocol.MAX_BATCH,
+        page: int = protocol.CATALOG_PAGE_DEFAULT,
+    ):
+        self.terminal = terminal
+        self.http = session or requests.Session()
+        self.batch = batch
+        self.page = page
+        conn = terminal.store.conn
+        self.server = sync_state.get(conn, "sync_server")
+        token_path = terminal.home / TOKEN_FILE
+        self.token = token_path.read_text(encoding="utf-8").strip() if token_path.exists() else ""
+
+    @property
+    def enrolled(self) -> bool:
+        return bool(self.server and self.token)
+
+    def _url(self, path: str) -> str:
+        return self.server + protocol.API_PREFIX + path
+
+    def _headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}", "X-Terminal-Clock": _now()}
+
+    # --- one round ------------------------------------------------------------------------
+
+    def round(self) -> RoundResult:
+        """Clock, push, pull. Network trouble is reported in the result, never raised."""
+        result = RoundResult(at=_now())
+        conn = self.terminal.store.conn
+        if not self.enrolled:
+            result.error = (
+                "This terminal is not enrolled: run 'booth-pos enroll --server URL --code CODE'."
+            )
+            self._fill_counts(result)
+            return result
+        try:
+            result.skew_ms = self.check_clock()
+            result.online = True
+            result.pushed = self.push()
+            result.pulled = self.pull()
+        except SyncError as exc:
+            result.error = str(exc)
+        except requests.RequestException as exc:
+            result.online = False
+            result.error = f"The server did not answer ({type(exc).__name__}); sales are kept and will be sent later."
+        result.blocked = sync_state.get(conn, "sync_blocked") or None
+        self._fill_counts(result)
+        return result
+
+    def _fill_counts(self, result: RoundResult) -> None:
+        conn = self.terminal.store.conn
+        result.acked_through = int(sync_state.get(conn, "acked_through", "0"))
+        result.unsynced = self.terminal.unsynced_count()
+        result.catalog_cursor = int(sync_state.get(conn, "catalog_cursor", "0"))
+
+    def check_clock(self) -> int:
+        """Terminal clock minus server clock, in ms (half the round trip allowed for)."""
+        started = datetime.now(UTC)
+        response = self.http.get(self._url("/time"), timeout=TIMEOUT)
+        finished = datetime.now(UTC)
+        response.raise_for_status()
+        server_ms = response.json()["epoch_ms"]
+        local_ms = int(((started.timestamp() + finished.timestamp()) / 2) * 1000)
+        return local_ms - server_ms
+
+    # --- journal --------------------------------------------------------------------------
+
+    def push(self) -> int:
+        """Push unacknowledged entries oldest first; returns how many the server took."""
+        store = self.terminal.store
+        if sync_state.get(store.conn, "sync_blocked"):
+            return 0
+        acked = int(sync_state.get(store.conn, "acked_through", "0"))
+        start_acked = acked
+        batch = self.batch
+        while True:
+            lines = sync_state.unacked(store.conn, acked, batch)
+            if not lines:
+                return max(acked - start_acked, 0)
+            body = ('{"entries":[' + ",".join(lines) + "]}").encode("utf-8")
+            headers = {**self._headers(), "Content-Type": "application/json"}
+            response = self.http.post(
+                self._url("/journal"), data=body, headers=headers, timeout=TIMEOUT
+            )
+            if response.status_code == 200:
+                answer = response.json()
+                new_acked = int(answer["acked_through"])
+                self._check_head(new_acked, answer["head"])
+                if new_acked <= acked and new_acked >= json.loads(lines[-1])["seq"]:
+                    raise SyncError(
+                        "The server did not take the entries it was sent; try again later."
+                    )
+                acked = self._record_ack(new_acked)
+                continue
+            if response.status_code == 409:
+                answer = response.json()
+                if answer.get("reason") == "gap" and int(answer.get("expected_seq", 0)) - 1 < acked:
+                    # The server holds less than it acknowledged: restored from a backup. Re-push.
+                    acked = self._record_ack(int(answer["expected_seq"]) - 1)
+                    continue
+                self._block(_detail(response))
+                raise SyncError("Sync stopped: {detail}", detail=_detail(response))
+            if response.status_code == 413 and batch > 1:
+                batch = max(batch // 2, 1)
+                continue
+            if response.status_code == 401:
+                raise SyncError(
+                    "The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'."
+                )
+            raise SyncError("The server refused the push: {detail}", detail=_detail(response))
+
+    def _check_head(self, acked: int, head: str) -> None:
+        local = sync_state.hash_at(self.terminal.store.conn, acked) if acked else None
+        if acked and local is None:
+            self._block(f"the server acknowledges seq {acked}, which this terminal never wrote")
+            raise SyncError(
+                "Sync stopped: the server holds entries this terminal never wrote. Call HQ."
+            )
+        if acked and local != head:
+            self._block(f"the server's entry {acked} differs from this terminal's")
+            raise SyncError(
+                "Sync stopped: the server's journal differs from this terminal's. Call HQ."
+            )
+
+    def _record_ack(self, acked: int) -> int:
+        with self.terminal.store.write() as conn:
+            sync_state.put(conn, "acked_through", acked)
+            sync_state.put(conn, "last_push_at", _now())
+        return acked
+
+    def _block(self, reason: str) -> None:
+        with self.terminal.store.write() as conn:
+            sync_state.put(conn, "sync_blocked", reason)
+
+    # --- catalog --------------------------------------------------------------------------
+
+    def pull(self) -> int:
+        """Apply catalog pages; each page and its cursor commit together. Returns changes applied."""
+        store = self.terminal.store
+        applied = 0
+        while True:
+            cursor = int(sync_state.get(store.conn, "catalog_cursor", "0"))
+            response = self.http.get(
+                self._url("/catalog/changes"),
+                params={"since": cursor, "limit": self.page},
+                headers=self._headers(),
+                timeout=TIMEOUT,
+            )
+            if response.status_code == 401:
+                raise SyncError(
+                    "The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'."
+                )
+            if response.status_code != 200:
+                raise SyncError(
+                    "The server refused the catalog pull: {detail}", detail=_detail(response)
+                )
+            page = response.json()
+            with store.write() as conn:
+                if int(sync_state.get(conn, "catalog_cursor", "0")) != cursor:
+                    continue  # another process applied this page meanwhile; read again
+                for change in page["changes"]:
+                    _apply(conn, change)
+                sync_state.put(conn, "catalog_cursor", page["next"])
+                if page["changes"]:
+                    sync_state.put(conn, "catalog_version", page["next"])
+            applied += len(page["changes"])
+            if not page["more"]:
+                return applied
+
+
+def _apply(conn, change: dict) -> None:
+    kind, version = change["kind"], int(change["version"])
+    if kind == "product":
+        sync_state.apply_product(conn, change["product"], version)
+    elif kind == "product_deleted":
+        sync_state.withdraw_product(conn, change["id"], version)
+    elif kind == "delivery":
+        sync_state.add_expected_receipt(conn, change["delivery"], version)
+
+
+def token_path(home: Path) -> Path:
+    return home / TOKEN_FILE
