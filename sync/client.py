@@ -65,8 +65,12 @@ def next_delay(failures: int, interval_s: float, rng: random.Random | None = Non
     return (rng or random).uniform(interval_s / 2, ceiling)
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _now() -> str:
-    return utc_timestamp(datetime.now(UTC))
+    return utc_timestamp(_utc_now())
 
 
 def enroll(
@@ -143,7 +147,10 @@ class SyncClient:
         return self.server + protocol.API_PREFIX + path
 
     def _headers(self) -> dict:
-        return {"Authorization": f"Bearer {self.token}", "X-Terminal-Clock": _now()}
+        return {
+            "Authorization": f"Bearer {self.token}",
+            "X-Terminal-Clock": utc_timestamp(self.clock()),
+        }
 
     # --- one round ------------------------------------------------------------------------
 
@@ -179,9 +186,9 @@ class SyncClient:
 
     def check_clock(self) -> int:
         """Terminal clock minus server clock, in ms (half the round trip allowed for)."""
-        started = datetime.now(UTC)
+        started = self.clock()
         response = self.http.get(self._url("/time"), timeout=TIMEOUT)
-        finished = datetime.now(UTC)
+        finished = self.clock()
         response.raise_for_status()
         server_ms = response.json()["epoch_ms"]
         local_ms = int(((started.timestamp() + finished.timestamp()) / 2) * 1000)
