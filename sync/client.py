@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,13 +47,19 @@ class RoundResult:
     error: str | None = None
     blocked: str | None = None
     at: str = ""
+    problem: SyncError | None = field(default=None, repr=False)  # the error, for translation
 
     @property
     def skew_warning(self) -> bool:
         return self.skew_ms is not None and abs(self.skew_ms) > SKEW_WARN_MS
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "skew_warning": self.skew_warning}
+        data = {k: v for k, v in asdict(self).items() if k != "problem"}
+        return {**data, "skew_warning": self.skew_warning}
+
+    def fail(self, problem: SyncError) -> None:
+        self.problem = problem
+        self.error = str(problem)
 
 
 def next_delay(failures: int, interval_s: float, rng: random.Random | None = None) -> float:
@@ -129,8 +135,10 @@ class SyncClient:
         session: requests.Session | None = None,
         batch: int = protocol.MAX_BATCH,
         page: int = protocol.CATALOG_PAGE_DEFAULT,
+        clock=_utc_now,
     ):
         self.terminal = terminal
+        self.clock = clock  # the terminal's clock; tests set it days behind or a year ahead
         self.http = session or requests.Session()
         self.batch = batch
         self.page = page
@@ -170,10 +178,15 @@ class SyncClient:
             result.pushed = self.push()
             result.pulled = self.pull()
         except SyncError as exc:
-            result.error = str(exc)
+            result.fail(exc)
         except requests.RequestException as exc:
             result.online = False
-            result.error = f"The server did not answer ({type(exc).__name__}); sales are kept and will be sent later."
+            result.fail(
+                SyncError(
+                    "The server did not answer ({kind}); sales are kept and will be sent later.",
+                    kind=type(exc).__name__,
+                )
+            )
         result.blocked = sync_state.get(conn, "sync_blocked") or None
         self._fill_counts(result)
         return result
