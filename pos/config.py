@@ -33,6 +33,7 @@ class Settings:
     scanner_max_gap_ms: int = 35
     scanner_min_length: int = 6
     scanner_suffix: str = "enter"
+    sync_interval_s: int = 30
     barcode: BarcodeRules = field(default=DEFAULT_RULES)
 
     @property
@@ -51,6 +52,7 @@ KEYS = {
     ("scanner", "max_gap_ms"): ("scanner_max_gap_ms", int),
     ("scanner", "min_length"): ("scanner_min_length", int),
     ("scanner", "suffix"): ("scanner_suffix", str),
+    ("sync", "interval_s"): ("sync_interval_s", int),
 }
 SCANNER_SUFFIXES = ("enter", "tab")
 
@@ -142,6 +144,8 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
             "{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.",
             where=where,
         )
+    if not 5 <= settings.sync_interval_s <= 3600:
+        raise BoothError("{where}: sync.interval_s must be 5 to 3600 seconds.", where=where)
     if settings.quick_keys_per_category < 1:
         raise BoothError("{where}: sale.quick_keys_per_category must be at least 1.", where=where)
     if settings.pin_free_attempts < 1 or settings.pin_lockout_seconds < 1:

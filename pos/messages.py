@@ -24,9 +24,13 @@ CONTEXT = "messages"
 ERROR_CLASSES = frozenset({"BoothError", "Refused", "NotFound", "StorageError", "CatalogRejected"})
 
 
+SYNC_CLIENT = POS.parent / "sync" / "client.py"
+
+
 def source_files() -> list[Path]:
-    """Every module of the domain: pos/**/*.py except the Qt UI in pos/ui."""
-    return sorted(p for p in POS.rglob("*.py") if UI not in p.parents)
+    """Every module a cashier's message can come from: pos/**/*.py except the Qt UI in
+    pos/ui, and the terminal's sync client."""
+    return sorted([*(p for p in POS.rglob("*.py") if UI not in p.parents), SYNC_CLIENT])
 
 
 def _parse(path: Path) -> ast.Module:

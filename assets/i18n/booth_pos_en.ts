@@ -303,6 +303,10 @@
         <translation>Shift: none</translation>
     </message>
     <message>
+        <source>not enrolled</source>
+        <translation>not enrolled</translation>
+    </message>
+    <message>
         <source>online</source>
         <translation>online</translation>
     </message>
@@ -313,6 +317,18 @@
     <message>
         <source>Sync: {0} · {1} unsynced</source>
         <translation>Sync: {0} · {1} unsynced</translation>
+    </message>
+    <message>
+        <source>last {0}</source>
+        <translation>last {0}</translation>
+    </message>
+    <message>
+        <source>SYNC STOPPED: {0} Call HQ.</source>
+        <translation>SYNC STOPPED: {0} Call HQ.</translation>
+    </message>
+    <message>
+        <source>Clock is {0} min off the server's: ask IT to fix it</source>
+        <translation>Clock is {0} min off the server's: ask IT to fix it</translation>
     </message>
     <message>
         <source>preview only</source>
@@ -356,6 +372,10 @@
     <message>
         <source>Cannot open the terminal database {path}: check that the data directory exists and is writable.</source>
         <translation>Cannot open the terminal database {path}: check that the data directory exists and is writable.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at {server} ({reason}): check the network and the address, then try again.</source>
+        <translation>Cannot reach the server at {server} ({reason}): check the network and the address, then try again.</translation>
     </message>
     <message>
         <source>Check digit is wrong for {name} {code} (expected {expected}): rescan, or type the code again.</source>
@@ -418,6 +438,18 @@
         <translation>Say why the stock is adjusted (--reason), e.g. 'damaged in transit'.</translation>
     </message>
     <message>
+        <source>Sync stopped: the server holds entries this terminal never wrote. Call HQ.</source>
+        <translation>Sync stopped: the server holds entries this terminal never wrote. Call HQ.</translation>
+    </message>
+    <message>
+        <source>Sync stopped: the server's journal differs from this terminal's. Call HQ.</source>
+        <translation>Sync stopped: the server's journal differs from this terminal's. Call HQ.</translation>
+    </message>
+    <message>
+        <source>Sync stopped: {detail}</source>
+        <translation>Sync stopped: {detail}</translation>
+    </message>
+    <message>
         <source>The benchmark catalog has no piece products with a barcode to sell.</source>
         <translation>The benchmark catalog has no piece products with a barcode to sell.</translation>
     </message>
@@ -452,6 +484,34 @@
     <message>
         <source>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale's PLU list.</source>
         <translation>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale's PLU list.</translation>
+    </message>
+    <message>
+        <source>The server address must start with https:// (or http:// on a test bench), e.g. https://hq.example.cn.</source>
+        <translation>The server address must start with https:// (or http:// on a test bench), e.g. https://hq.example.cn.</translation>
+    </message>
+    <message>
+        <source>The server did not answer ({kind}); sales are kept and will be sent later.</source>
+        <translation>The server did not answer ({kind}); sales are kept and will be sent later.</translation>
+    </message>
+    <message>
+        <source>The server did not take the entries it was sent; try again later.</source>
+        <translation>The server did not take the entries it was sent; try again later.</translation>
+    </message>
+    <message>
+        <source>The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'.</source>
+        <translation>The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'.</translation>
+    </message>
+    <message>
+        <source>The server refused the catalog pull: {detail}</source>
+        <translation>The server refused the catalog pull: {detail}</translation>
+    </message>
+    <message>
+        <source>The server refused the enrolment: {detail}</source>
+        <translation>The server refused the enrolment: {detail}</translation>
+    </message>
+    <message>
+        <source>The server refused the push: {detail}</source>
+        <translation>The server refused the push: {detail}</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>
@@ -592,6 +652,10 @@
     <message>
         <source>{where}: scanner.suffix must be 'enter' or 'tab'.</source>
         <translation>{where}: scanner.suffix must be 'enter' or 'tab'.</translation>
+    </message>
+    <message>
+        <source>{where}: sync.interval_s must be 5 to 3600 seconds.</source>
+        <translation>{where}: sync.interval_s must be 5 to 3600 seconds.</translation>
     </message>
     <message>
         <source>{where}: unknown setting {table}.{key}; see docs/configuration.md.</source>

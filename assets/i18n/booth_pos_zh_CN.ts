@@ -303,6 +303,10 @@
         <translation>班次：未开班</translation>
     </message>
     <message>
+        <source>not enrolled</source>
+        <translation>未注册</translation>
+    </message>
+    <message>
         <source>online</source>
         <translation>在线</translation>
     </message>
@@ -313,6 +317,18 @@
     <message>
         <source>Sync: {0} · {1} unsynced</source>
         <translation>同步：{0} · {1} 条未上传</translation>
+    </message>
+    <message>
+        <source>last {0}</source>
+        <translation>上次成功 {0}</translation>
+    </message>
+    <message>
+        <source>SYNC STOPPED: {0} Call HQ.</source>
+        <translation>同步已停止：{0} 请联系总部。</translation>
+    </message>
+    <message>
+        <source>Clock is {0} min off the server's: ask IT to fix it</source>
+        <translation>终端时钟与服务器相差 {0} 分钟：请联系技术人员校准</translation>
     </message>
     <message>
         <source>preview only</source>
@@ -356,6 +372,10 @@
     <message>
         <source>Cannot open the terminal database {path}: check that the data directory exists and is writable.</source>
         <translation>无法打开终端数据库 {path}：请检查数据目录是否存在且可写。</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at {server} ({reason}): check the network and the address, then try again.</source>
+        <translation>无法连接服务器 {server}（{reason}）：请检查网络和地址后重试。</translation>
     </message>
     <message>
         <source>Check digit is wrong for {name} {code} (expected {expected}): rescan, or type the code again.</source>
@@ -418,6 +438,18 @@
         <translation>请说明调整库存的原因（--reason），例如“运输损坏”。</translation>
     </message>
     <message>
+        <source>Sync stopped: the server holds entries this terminal never wrote. Call HQ.</source>
+        <translation>同步已停止：服务器上有本终端从未写入的记录。请联系总部。</translation>
+    </message>
+    <message>
+        <source>Sync stopped: the server's journal differs from this terminal's. Call HQ.</source>
+        <translation>同步已停止：服务器的流水与本终端不一致。请联系总部。</translation>
+    </message>
+    <message>
+        <source>Sync stopped: {detail}</source>
+        <translation>同步已停止：{detail}</translation>
+    </message>
+    <message>
         <source>The benchmark catalog has no piece products with a barcode to sell.</source>
         <translation>性能测试商品目录中没有带条码的计件商品。</translation>
     </message>
@@ -452,6 +484,34 @@
     <message>
         <source>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale's PLU list.</source>
         <translation>秤签 {code} 的 PLU 为 {plu}，商品目录中没有：请核对电子秤的 PLU 清单。</translation>
+    </message>
+    <message>
+        <source>The server address must start with https:// (or http:// on a test bench), e.g. https://hq.example.cn.</source>
+        <translation>服务器地址必须以 https:// 开头（测试环境可用 http://），例如 https://hq.example.cn。</translation>
+    </message>
+    <message>
+        <source>The server did not answer ({kind}); sales are kept and will be sent later.</source>
+        <translation>服务器无响应（{kind}）；销售记录已保存，稍后自动上传。</translation>
+    </message>
+    <message>
+        <source>The server did not take the entries it was sent; try again later.</source>
+        <translation>服务器未接收发送的记录；请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'.</source>
+        <translation>服务器不再接受本终端的令牌：请用 'booth-pos enroll' 重新注册。</translation>
+    </message>
+    <message>
+        <source>The server refused the catalog pull: {detail}</source>
+        <translation>服务器拒绝了商品目录下载：{detail}</translation>
+    </message>
+    <message>
+        <source>The server refused the enrolment: {detail}</source>
+        <translation>服务器拒绝了注册：{detail}</translation>
+    </message>
+    <message>
+        <source>The server refused the push: {detail}</source>
+        <translation>服务器拒绝了上传：{detail}</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>
@@ -592,6 +652,10 @@
     <message>
         <source>{where}: scanner.suffix must be 'enter' or 'tab'.</source>
         <translation>{where}：scanner.suffix 必须是 'enter' 或 'tab'。</translation>
+    </message>
+    <message>
+        <source>{where}: sync.interval_s must be 5 to 3600 seconds.</source>
+        <translation>{where}：sync.interval_s 必须在 5 到 3600 秒之间。</translation>
     </message>
     <message>
         <source>{where}: unknown setting {table}.{key}; see docs/configuration.md.</source>

@@ -18,7 +18,9 @@ from pos.ui.scanner import ScanDetector, ScannerSettings
 from pos.ui.session import SaleSession
 from pos.ui.status import TerminalStatus
 from pos.ui.style import FONT_FAMILIES, STYLESHEET, pick_font
+from pos.ui.sync_worker import SyncService
 from pos.ui.worker import BackgroundRunner, InlineRunner
+from sync.client import TOKEN_FILE
 
 
 @dataclass
@@ -53,7 +55,8 @@ def build(
     languages.use(language)
     session = SaleSession(terminal)
     head_seq = journal_db.head(terminal.store.conn)[0]
-    status = TerminalStatus(head_seq, head_seq - terminal.unsynced_count())
+    enrolled = (home / TOKEN_FILE).exists()
+    status = TerminalStatus(head_seq, head_seq - terminal.unsynced_count(), enrolled=enrolled)
     settings = terminal.settings
     scanner_settings = ScannerSettings(
         settings.scanner_max_gap_ms, settings.scanner_min_length, settings.scanner_suffix
@@ -84,6 +87,14 @@ def run(home: Path, kiosk: bool = False, language: str = "zh_CN") -> int:
     ready_file = os.environ.get("BOOTH_POS_READY_FILE")
     if ready_file:  # lets the start-up benchmark see "ready to sell": shown, event loop running
         QTimer.singleShot(0, lambda: Path(ready_file).write_text("ready", encoding="utf-8"))
+    sync = None
+    if context.status.enrolled:
+        sync = SyncService(home, context.terminal.settings.sync_interval_s)
+        sync.round_done.connect(context.status.round_done)
+        context.session.sale_did_complete.connect(sync.sale_recorded)
+        sync.start()
     code = app.exec()
+    if sync is not None:
+        sync.stop()
     context.terminal.close()
     return code

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QObject, QTimer, Signal
+from PySide6.QtCore import QDateTime, QObject, QTime, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
+
+from pos.ui.i18n import message
 
 
 class TerminalStatus(QObject):
@@ -12,7 +14,12 @@ class TerminalStatus(QObject):
     changed = Signal()
 
     def __init__(
-        self, head_seq: int, acked_seq: int, online: bool = False, printer: str = "preview"
+        self,
+        head_seq: int,
+        acked_seq: int,
+        online: bool = False,
+        printer: str = "preview",
+        enrolled: bool = False,
     ):
         super().__init__()
         self.head_seq = head_seq
@@ -20,6 +27,25 @@ class TerminalStatus(QObject):
         self.online = online
         self.printer = printer
         self.shift = ""
+        self.enrolled = enrolled
+        self.last_success = ""  # local time of the last good round, e.g. "10:15:02"
+        self.problem = None  # the last round's error (a BoothError), or None
+        self.blocked = ""
+        self.skew_ms: int | None = None
+        self.skew_warning = False
+
+    def round_done(self, result) -> None:
+        """A sync round finished (sync.client.RoundResult)."""
+        self.online = result.online
+        self.acked_seq = result.acked_through
+        self.head_seq = max(self.head_seq, result.acked_through + result.unsynced)
+        self.problem = result.problem
+        self.blocked = result.blocked or ""
+        self.skew_ms = result.skew_ms
+        self.skew_warning = result.skew_warning
+        if result.online and not result.error:
+            self.last_success = QTime.currentTime().toString("HH:mm:ss")
+        self.changed.emit()
 
     @property
     def unsynced(self) -> int:
@@ -40,7 +66,10 @@ class StatusBar(QStatusBar):
         self.sync = QLabel()
         self.printer = QLabel()
         self.clock = QLabel()
-        for label in (self.cashier, self.shift, self.sync, self.printer):
+        self.clock_warning = QLabel()
+        self.clock_warning.setObjectName("notice_warning")
+        self.clock_warning.hide()
+        for label in (self.cashier, self.shift, self.sync, self.printer, self.clock_warning):
             self.addWidget(label)
         self.addPermanentWidget(self.clock)
         status.changed.connect(self.refresh)
@@ -63,8 +92,34 @@ class StatusBar(QStatusBar):
             if self.status.shift
             else self.tr("Shift: none")
         )
-        state = self.tr("online") if self.status.online else self.tr("offline")
-        self.sync.setText(self.tr("Sync: {0} · {1} unsynced").format(state, self.status.unsynced))
+        status = self.status
+        if not status.enrolled:
+            state = self.tr("not enrolled")
+        else:
+            state = self.tr("online") if status.online else self.tr("offline")
+        text = self.tr("Sync: {0} · {1} unsynced").format(state, status.unsynced)
+        if status.last_success:
+            text += " · " + self.tr("last {0}").format(status.last_success)
+        self.sync.setToolTip(message(status.problem) if status.problem else "")
+        if status.blocked:
+            text = self.tr("SYNC STOPPED: {0} Call HQ.").format(status.blocked)
+            self.sync.setObjectName("notice_error")
+        elif status.problem is not None:
+            text += " · " + message(status.problem)
+            self.sync.setObjectName("")
+        else:
+            self.sync.setObjectName("")
+        self.sync.style().unpolish(self.sync)
+        self.sync.style().polish(self.sync)
+        self.sync.setText(text)
+        if status.skew_warning:
+            minutes = abs(status.skew_ms or 0) // 60000
+            self.clock_warning.setText(
+                self.tr("Clock is {0} min off the server's: ask IT to fix it").format(minutes)
+            )
+            self.clock_warning.show()
+        else:
+            self.clock_warning.hide()
         printer = {"preview": self.tr("preview only")}.get(self.status.printer, self.status.printer)
         self.printer.setText(self.tr("Printer: {0}").format(printer))
 
