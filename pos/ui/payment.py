@@ -236,6 +236,8 @@ class PaymentDialog(QDialog):
         )
         if typed and not self.add_current():
             return
+        if not typed and self.method == "cash" and self.paid < self.due:
+            self.add(Payment("cash", self.remaining))  # Enter on an empty amount: exact cash
         if self.paid < self.due:
             self.show_error(self.tr("{0} still to pay.").format(format_fen(self.remaining)))
             return

@@ -39,6 +39,7 @@ class ReceiptPreview(QDialog):
         change = QLabel(format_fen(change_fen))
         change.setObjectName("change")
         change.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        change.setVisible(change_fen > 0)  # nothing to hand back: say so, show no ￥0.00
         side.addWidget(change)
         side.addStretch()
         qr = QLabel(self.tr("QR: {0}").format(receipt.qr))

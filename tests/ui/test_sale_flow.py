@@ -215,3 +215,14 @@ def test_a_scanner_that_ends_codes_with_tab(ui, qtbot):
             QTest.keyClick(window, ch)
         QTest.keyClick(window, Qt.Key.Key_Tab)
     assert scanned.args == [OIL]
+
+
+def test_enter_on_an_empty_amount_takes_exact_cash(ui, qtbot):
+    window, context = ui
+    login(window, context)
+    scan_keys(window, OIL)
+    window.open_payment()
+    with qtbot.waitSignal(context.session.sale_did_complete) as done:
+        QTest.keyClick(window.payment.amount, Qt.Key.Key_Return)
+    assert done.args[0]["body"]["payments"] == [{"method": "cash", "amount_fen": 8800}]
+    assert done.args[0]["body"]["change_fen"] == 0
