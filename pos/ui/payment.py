@@ -116,6 +116,7 @@ class PaymentDialog(QDialog):
         right.addLayout(actions)
         root.addLayout(right, 2)
 
+        self.amount.returnPressed.connect(self.finish)
         for keys in ("Return", "Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.finish)
         self.choose("cash")
@@ -231,6 +232,8 @@ class PaymentDialog(QDialog):
             self.refresh()
 
     def finish(self) -> None:
+        if self.entry is not None:
+            return  # already committed (Enter can reach us twice: field and shortcut)
         typed = self.amount.text().strip() or (
             self.method in NEEDS_REFERENCE and self.reference.text().strip()
         )
