@@ -33,7 +33,7 @@ from pos.cart import Cart, Payment
 from pos.demo_catalog import write_csv
 from pos.errors import BoothError, Refused
 from pos.journal import canonical
-from pos.store.db import BUSY_TIMEOUT_MS, DB_NAME
+from pos.store.db import DB_NAME, connect
 from pos.terminal import Terminal
 
 #: Import target: 100,000 rows in under 10 s, i.e. at least 10,000 rows per second.
@@ -147,16 +147,6 @@ def _alternate(
             call(i)
             out.append(clock() - start)
     return ours_ns, raw_ns
-
-
-def _raw_connection(path: Path) -> sqlite3.Connection:
-    """A plain connection with the terminal's pragmas (WAL, synchronous=FULL, foreign keys)."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    return conn
 
 
 def machine() -> dict:
@@ -352,7 +342,7 @@ def measure(products: int, base: Path, samples: int, checkouts: int) -> dict:
         stack.callback(terminal.close)
         imported = bench_import(terminal, csv_path, products)
         terminal.add_user(BENCH_CASHIER, "cashier", BENCH_PIN)
-        raw = _raw_connection(home / DB_NAME)
+        raw = connect(home / DB_NAME)  # a plain sqlite3 connection, the terminal's pragmas
         stack.callback(raw.close)
         lookup = bench_lookup(terminal, raw, samples, rng)
         checkout = bench_checkout(terminal, raw, checkouts, rng)

@@ -125,7 +125,8 @@ class Store:
         self.conn.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the terminal's pragmas (WAL, synchronous=FULL, FKs)."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
@@ -146,7 +147,7 @@ def open_store(home: Path, create: bool = False) -> Store:
     try:
         if create:
             home.mkdir(parents=True, exist_ok=True)
-        conn = _connect(path)
+        conn = connect(path)
     except OSError as exc:
         raise StorageError(
             "Cannot create the data directory {home}: {reason}.",
