@@ -7,6 +7,7 @@ against it, one sync round shown, then the cashier's window (which keeps syncing
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -51,11 +52,8 @@ def prepare_server(db: Path) -> str | None:
     """Register the demo booth and the HQ catalog once; return a one-time code if needed."""
     engine = make_engine(f"sqlite:///{db}")
     migrate(engine)
-    with engine.begin() as conn:
-        try:
-            registry.add_booth(conn, BOOTH_ID, BOOTH_NAME, "奉节县")
-        except ApiError:
-            pass  # registered on an earlier run
+    with engine.begin() as conn, contextlib.suppress(ApiError):  # registered on an earlier run
+        registry.add_booth(conn, BOOTH_ID, BOOTH_NAME, "奉节县")
     catalog.import_csv(engine, DEMO_CATALOG.read_bytes())
     with engine.begin() as conn:
         code = registry.add_enrol_code(conn, BOOTH_ID, 1)
