@@ -118,6 +118,12 @@ def enroll(
     return {"server": server, "terminal": terminal.terminal_id, "booth": body["booth"]}
 
 
+def _raise_if_unavailable(response: requests.Response) -> None:
+    """A 5xx (often a gateway in front of a server that is down) means offline, not refused."""
+    if response.status_code >= 500:
+        raise requests.ConnectionError(f"HTTP {response.status_code}")
+
+
 def _detail(response: requests.Response) -> str:
     try:
         detail = response.json().get("detail")
@@ -136,8 +142,10 @@ class SyncClient:
         batch: int = protocol.MAX_BATCH,
         page: int = protocol.CATALOG_PAGE_DEFAULT,
         clock=_utc_now,
+        attempts: int = 2,
     ):
         self.terminal = terminal
+        self.attempts = attempts  # tries per request: a dropped request is retried at once
         self.clock = clock  # the terminal's clock; tests set it days behind or a year ahead
         self.http = session or requests.Session()
         self.batch = batch
@@ -197,10 +205,25 @@ class SyncClient:
         result.unsynced = self.terminal.unsynced_count()
         result.catalog_cursor = int(sync_state.get(conn, "catalog_cursor", "0"))
 
+    def _request(self, method: str, path: str, **kwargs) -> requests.Response:
+        """One call, tried a second time at once when the link drops it: every call here is
+        safe to repeat (a pushed batch the server already took comes back as a replay)."""
+        for attempt in range(1, self.attempts + 1):
+            last = attempt == self.attempts
+            try:
+                response = self.http.request(method, self._url(path), timeout=TIMEOUT, **kwargs)
+            except requests.RequestException:
+                if last:
+                    raise
+                continue
+            if response.status_code < 500 or last:
+                return response
+        raise SyncError("The server could not be asked: no attempts were allowed.")
+
     def check_clock(self) -> int:
         """Terminal clock minus server clock, in ms (half the round trip allowed for)."""
         started = self.clock()
-        response = self.http.get(self._url("/time"), timeout=TIMEOUT)
+        response = self._request("GET", "/time")
         finished = self.clock()
         response.raise_for_status()
         server_ms = response.json()["epoch_ms"]
@@ -214,7 +237,7 @@ class SyncClient:
         store = self.terminal.store
         if sync_state.get(store.conn, "sync_blocked"):
             return 0
-        acked = int(sync_state.get(store.conn, "acked_through", "0"))
+        acked = self._reconcile_head(int(sync_state.get(store.conn, "acked_through", "0")))
         start_acked = acked
         batch = self.batch
         while True:
@@ -223,14 +246,14 @@ class SyncClient:
                 return max(acked - start_acked, 0)
             body = ('{"entries":[' + ",".join(lines) + "]}").encode("utf-8")
             headers = {**self._headers(), "Content-Type": "application/json"}
-            response = self.http.post(
-                self._url("/journal"), data=body, headers=headers, timeout=TIMEOUT
-            )
+            response = self._request("POST", "/journal", data=body, headers=headers)
+            _raise_if_unavailable(response)
             if response.status_code == 200:
                 answer = response.json()
                 new_acked = int(answer["acked_through"])
                 self._check_head(new_acked, answer["head"])
-                if new_acked <= acked and new_acked >= json.loads(lines[-1])["seq"]:
+                if new_acked < json.loads(lines[-1])["seq"]:
+                    # A server that answers 200 without taking the batch would loop us forever.
                     raise SyncError(
                         "The server did not take the entries it was sent; try again later."
                     )
@@ -251,7 +274,28 @@ class SyncClient:
                 raise SyncError(
                     "The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'."
                 )
-            raise SyncError("The server refused the push: {detail}", detail=_detail(response))
+            raise SyncError(
+                "The server refused the push ({detail}); sales are kept. If this goes on, call HQ.",
+                detail=_detail(response),
+            )
+
+    def _reconcile_head(self, acked: int) -> int:
+        """Ask what the server holds: after a restore from a backup it holds less than it once
+        acknowledged, and the rest must be sent again even when nothing new was sold."""
+        response = self._request("GET", "/journal/head", headers=self._headers())
+        _raise_if_unavailable(response)
+        if response.status_code == 401:
+            raise SyncError(
+                "The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'."
+            )
+        if response.status_code != 200:
+            return acked
+        answer = response.json()
+        held = int(answer["acked_through"])
+        if held < acked:
+            self._check_head(held, answer["head"])
+            return self._record_ack(held)
+        return acked
 
     def _check_head(self, acked: int, head: str) -> None:
         local = sync_state.hash_at(self.terminal.store.conn, acked) if acked else None
@@ -284,29 +328,41 @@ class SyncClient:
         applied = 0
         while True:
             cursor = int(sync_state.get(store.conn, "catalog_cursor", "0"))
-            response = self.http.get(
-                self._url("/catalog/changes"),
+            response = self._request(
+                "GET",
+                "/catalog/changes",
                 params={"since": cursor, "limit": self.page},
                 headers=self._headers(),
-                timeout=TIMEOUT,
             )
+            _raise_if_unavailable(response)
             if response.status_code == 401:
                 raise SyncError(
                     "The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'."
                 )
             if response.status_code != 200:
                 raise SyncError(
-                    "The server refused the catalog pull: {detail}", detail=_detail(response)
+                    "The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.",
+                    detail=_detail(response),
                 )
             page = response.json()
+            if cursor > int(page.get("current", cursor)):
+                # The server's catalog went back (restored from a backup): pull it all again.
+                with store.write() as conn:
+                    sync_state.begin_resync(conn)
+                continue
             with store.write() as conn:
                 if int(sync_state.get(conn, "catalog_cursor", "0")) != cursor:
                     continue  # another process applied this page meanwhile; read again
+                resyncing = sync_state.get(conn, "catalog_resync") == "1"
                 for change in page["changes"]:
                     _apply(conn, change)
+                    if resyncing and change["kind"] == "product":
+                        sync_state.seen_in_resync(conn, change["product"]["id"])
                 sync_state.put(conn, "catalog_cursor", page["next"])
                 if page["changes"]:
                     sync_state.put(conn, "catalog_version", page["next"])
+                if resyncing and not page["more"]:
+                    sync_state.finish_resync(conn, page["next"])
             applied += len(page["changes"])
             if not page["more"]:
                 return applied

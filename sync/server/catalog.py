@@ -470,4 +470,7 @@ def changes(conn: Connection, booth_id: str, since: int, limit: int) -> dict:
         "changes": page,
         "next": page[-1]["version"] if page else since,
         "more": len(found) > limit,
+        # A cursor above this means the server went back (restored from a backup): the
+        # terminal must pull everything again (sync/client.py).
+        "current": ceiling,
     }

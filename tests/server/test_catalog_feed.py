@@ -138,7 +138,7 @@ def test_the_demo_catalog_arrives_exactly_once_page_by_page(server, admin_token)
     assert {p["id"]: p for p in received} == expected
     assert cursor == 50
     idle = _poll(server, token, cursor, 7)
-    assert idle == {"changes": [], "next": cursor, "more": False}
+    assert idle == {"changes": [], "next": cursor, "more": False, "current": 50}
 
 
 def test_a_first_page_says_more_and_the_cursor_resumes_where_it_stopped(server, admin_token):
@@ -349,7 +349,7 @@ def test_feed_parameters_are_checked(server):
     for params in ({"since": -1}, {"limit": 0}, {"limit": 5001}, {"since": "x"}, {"since": 2**63}):
         response = requests.get(url, params=params, headers=bearer(token), timeout=10)
         assert response.status_code == 422, (params, response.text)
-    assert _poll(server, token, 0) == {"changes": [], "next": 0, "more": False}
+    assert _poll(server, token, 0) == {"changes": [], "next": 0, "more": False, "current": 0}
 
 
 def test_authorisation(server, admin_token):
@@ -408,7 +408,12 @@ def test_deliveries_appear_only_in_their_booths_feed(server, admin_token):
             },
         }
     ]
-    assert _poll(server, other, cursor) == {"changes": [], "next": cursor, "more": False}
+    assert _poll(server, other, cursor) == {
+        "changes": [],
+        "next": cursor,
+        "more": False,
+        "current": cursor + 1,  # the first booth's delivery is the newest version
+    }
 
 
 def test_deliveries_are_checked(server, admin_token):

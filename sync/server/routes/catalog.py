@@ -127,6 +127,10 @@ class ChangesPage(BaseModel):
     changes: list[Change] = Field(description="In version order.")
     next: int = Field(description="Pass it back as 'since' (the same value when nothing changed).")
     more: bool = Field(description="True when more changes wait: ask again at once.")
+    current: int = Field(
+        description="The newest committed catalog version. A terminal whose cursor is above it "
+        "talks to a server restored from a backup and pulls everything again."
+    )
 
 
 class ImportSummary(BaseModel):

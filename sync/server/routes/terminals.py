@@ -8,7 +8,6 @@ from fastapi import APIRouter, Header
 from pydantic import BaseModel, Field
 
 from sync.server import ingest, registry
-from sync.server.db import reading
 from sync.server.deps import EngineDep, SettingsDep, TerminalDep
 from sync.server.tables import terminals
 
@@ -71,10 +70,18 @@ def push_journal(
 
 
 @router.get(
-    "/journal/head", response_model=Ack, summary="What the server holds of this terminal's journal"
+    "/journal/head",
+    response_model=Ack,
+    summary="What the server holds of this terminal's journal (asked at the start of every round)",
 )
-def journal_head(caller: TerminalDep, engine: EngineDep):
-    with reading(engine) as conn:
+def journal_head(
+    caller: TerminalDep,
+    engine: EngineDep,
+    x_terminal_clock: Annotated[str | None, Header(max_length=40)] = None,
+):
+    # Every round starts here, so this is where an idle booth's contact and clock are seen.
+    with engine.begin() as conn:
+        ingest.record_contact(conn, caller.terminal_id, x_terminal_clock)
         row = conn.execute(
             terminals.select().with_only_columns(terminals.c.acked_seq, terminals.c.head_hash)
             .where(terminals.c.id == caller.terminal_id)
