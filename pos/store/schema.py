@@ -136,3 +136,9 @@ def m005_sync(db):
             version INTEGER NOT NULL
         )"""
     )
+
+
+@migrations()
+def m006_catalog_resync(db):
+    # Products seen during a full catalog re-pull; the rest are withdrawn when it ends.
+    db.execute("CREATE TABLE catalog_resync_seen (product_id TEXT PRIMARY KEY)")

@@ -107,3 +107,25 @@ def expected_receipts(conn: sqlite3.Connection) -> list[tuple]:
         "SELECT e.delivery_id, e.product_id, coalesce(p.name, ''), e.qty, e.note, e.sent_at "
         "FROM expected_receipts e LEFT JOIN products p ON p.id = e.product_id ORDER BY e.delivery_id"
     ).fetchall()
+
+
+def begin_resync(conn: sqlite3.Connection) -> None:
+    """Start pulling the whole catalog again (the server went back to an older state)."""
+    conn.execute("DELETE FROM catalog_resync_seen")
+    put(conn, "catalog_resync", "1")
+    put(conn, "catalog_cursor", 0)
+
+
+def seen_in_resync(conn: sqlite3.Connection, product_id: str) -> None:
+    conn.execute("INSERT OR IGNORE INTO catalog_resync_seen (product_id) VALUES (?)", (product_id,))
+
+
+def finish_resync(conn: sqlite3.Connection, version: int) -> None:
+    """Withdraw every product the full feed did not send: HQ no longer has it."""
+    conn.execute(
+        "UPDATE products SET active = 0, plu = NULL, catalog_version = ? "
+        "WHERE active = 1 AND id NOT IN (SELECT product_id FROM catalog_resync_seen)",
+        (version,),
+    )
+    conn.execute("DELETE FROM catalog_resync_seen")
+    put(conn, "catalog_resync", "")
