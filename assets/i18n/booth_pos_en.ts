@@ -490,6 +490,10 @@
         <translation>The server address must start with https:// (or http:// on a test bench), e.g. https://hq.example.cn.</translation>
     </message>
     <message>
+        <source>The server could not be asked: no attempts were allowed.</source>
+        <translation>The server could not be asked: no attempts were allowed.</translation>
+    </message>
+    <message>
         <source>The server did not answer ({kind}); sales are kept and will be sent later.</source>
         <translation>The server did not answer ({kind}); sales are kept and will be sent later.</translation>
     </message>
@@ -502,16 +506,16 @@
         <translation>The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'.</translation>
     </message>
     <message>
-        <source>The server refused the catalog pull: {detail}</source>
-        <translation>The server refused the catalog pull: {detail}</translation>
+        <source>The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.</source>
+        <translation>The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.</translation>
+    </message>
+    <message>
+        <source>The server refused the push ({detail}); sales are kept. If this goes on, call HQ.</source>
+        <translation>The server refused the push ({detail}); sales are kept. If this goes on, call HQ.</translation>
     </message>
     <message>
         <source>The server refused the enrolment: {detail}</source>
         <translation>The server refused the enrolment: {detail}</translation>
-    </message>
-    <message>
-        <source>The server refused the push: {detail}</source>
-        <translation>The server refused the push: {detail}</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>

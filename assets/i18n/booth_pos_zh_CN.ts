@@ -490,6 +490,10 @@
         <translation>服务器地址必须以 https:// 开头（测试环境可用 http://），例如 https://hq.example.cn。</translation>
     </message>
     <message>
+        <source>The server could not be asked: no attempts were allowed.</source>
+        <translation>未能向服务器发出请求：重试次数设为零。</translation>
+    </message>
+    <message>
         <source>The server did not answer ({kind}); sales are kept and will be sent later.</source>
         <translation>服务器无响应（{kind}）；销售记录已保存，稍后自动上传。</translation>
     </message>
@@ -502,16 +506,16 @@
         <translation>服务器不再接受本终端的令牌：请用 'booth-pos enroll' 重新注册。</translation>
     </message>
     <message>
-        <source>The server refused the catalog pull: {detail}</source>
-        <translation>服务器拒绝了商品目录下载：{detail}</translation>
+        <source>The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.</source>
+        <translation>服务器拒绝了商品目录下载（{detail}）；商品目录保持不变。如持续出现，请联系总部。</translation>
+    </message>
+    <message>
+        <source>The server refused the push ({detail}); sales are kept. If this goes on, call HQ.</source>
+        <translation>服务器拒绝了上传（{detail}）；销售记录已保存。如持续出现，请联系总部。</translation>
     </message>
     <message>
         <source>The server refused the enrolment: {detail}</source>
         <translation>服务器拒绝了注册：{detail}</translation>
-    </message>
-    <message>
-        <source>The server refused the push: {detail}</source>
-        <translation>服务器拒绝了上传：{detail}</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>

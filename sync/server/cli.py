@@ -59,6 +59,27 @@ def cmd_migrate(args) -> int:
     return 0
 
 
+def _log_config(level: str) -> dict:
+    """uvicorn's logging plus our one-JSON-line-per-request logger (booth_pos.server)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["plain"] = {"format": "%(message)s"}
+    config["handlers"]["requests"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "plain",
+        "stream": "ext://sys.stdout",
+    }
+    config["loggers"]["booth_pos.server"] = {
+        "handlers": ["requests"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return config
+
+
 def cmd_serve(args) -> int:
     import uvicorn
 
@@ -81,6 +102,7 @@ def cmd_serve(args) -> int:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level,
+        log_config=_log_config(settings.log_level),
         proxy_headers=True,
     )
     return 0
@@ -98,9 +120,10 @@ def cmd_booth_add(args) -> int:
 
 
 def cmd_enroll_code(args) -> int:
+    hours = args.expires if args.expires is not None else _settings(args).enroll_code_hours
     with _engine(args).begin() as conn:
-        code = registry.add_enrol_code(conn, args.booth_id, args.expires)
-    _print(args, {"booth": args.booth_id, "code": code, "expires_hours": args.expires}, code)
+        code = registry.add_enrol_code(conn, args.booth_id, hours)
+    _print(args, {"booth": args.booth_id, "code": code, "expires_hours": hours}, code)
     return 0
 
 
@@ -271,9 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--expires",
         type=float,
-        default=72,
+        default=None,
         metavar="HOURS",
-        help="hours until the code expires (default 72)",
+        help="hours until the code expires (default: BOOTH_POS_SERVER_ENROLL_CODE_HOURS, 72)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -296,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
 
     admin = _command(
-        sub, "admin", "Manage HQ users of the API.", "booth-pos-server admin add zhang.wei", None
+        sub, "admin", "Manage HQ users of the API.", "booth-pos-server admin add zhangwei", None
     )
     admin_sub = admin.add_subparsers(dest="admin_command", metavar="ACTION", parser_class=_Parser)
     admin_sub.required = True
@@ -304,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         admin_sub,
         "add",
         "Add an HQ user and print their API token (shown once).",
-        "booth-pos-server admin add zhang.wei",
+        "booth-pos-server admin add zhangwei",
         cmd_admin_add,
     )
     p.add_argument("name")
@@ -396,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. journal export | head
+        return 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ import json
 import logging
 import time
 
+from starlette.exceptions import HTTPException
+
 log = logging.getLogger("booth_pos.server")
 
 
@@ -24,7 +26,6 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             return await _too_large(send, self.limit)
         seen = 0
-        started = False
 
         async def limited_receive():
             nonlocal seen
@@ -32,24 +33,15 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise _TooLarge
+                    # An HTTPException passes through the framework's body parsing as 413
+                    # (anything else there would become a 400).
+                    raise HTTPException(
+                        413,
+                        f"The request body is larger than {self.limit} bytes: push fewer entries at once.",
+                    )
             return message
 
-        async def tracking_send(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await _too_large(send, self.limit)
-
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, limited_receive, send)
 
 
 async def _too_large(send, limit: int) -> None:
