@@ -309,6 +309,12 @@ def cmd_sync(args) -> int:
     return 0
 
 
+def cmd_bench_sync(args) -> int:
+    from sync.bench_client import run
+
+    return run(args.entries, args.products, args.pg, json_output=args.json)
+
+
 def cmd_bench_ui(args) -> int:
     from pos.ui.bench import run
 
@@ -496,6 +502,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=2000, help="lookups and checkouts to time")
     p.add_argument(
         "--dir", metavar="DIR", help="where to put the benchmark files (default: a temp dir)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _command(sub, "bench-sync", "Measure sync from the terminal's side: backlog, initial pull, idle round.",
+                 "booth-pos bench-sync --entries 10000 --products 100000", cmd_bench_sync)  # fmt: skip
+    p.add_argument("--entries", type=int, default=10_000, help="journal backlog to drain")
+    p.add_argument("--products", type=int, default=100_000, help="catalog size to pull")
+    p.add_argument(
+        "--pg", metavar="ADMIN_URL", help="PostgreSQL admin URL (default: the local socket)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
