@@ -6,37 +6,18 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from pos import __version__, journal
 from pos.barcodes import classify
 from pos.cart import Cart, Payment
+from pos.cli_support import OneLineParser, add_command
 from pos.config import load_settings, resolve_home
 from pos.errors import BoothError, Refused
 from pos.money import format_fen
 from pos.terminal import CatalogRejected, Terminal
 
 PROG = "booth-pos"
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not the whole usage text
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def _command(
-    sub, name: str, help_text: str, example: str, handler: Callable
-) -> argparse.ArgumentParser:
-    parser = sub.add_parser(
-        name,
-        help=help_text,
-        description=help_text,
-        epilog=f"example:\n  {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.set_defaults(handler=handler)
-    return parser
 
 
 def _emit(args, data, text: str) -> None:
@@ -331,7 +312,7 @@ def cmd_bench(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineParser(
         prog=PROG,
         description="Booth POS terminal: sells offline, keeps a hash-chained journal.",
         epilog="example:\n  booth-pos --home /var/lib/booth-pos journal verify",
@@ -343,10 +324,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="data directory (default: $BOOTH_POS_HOME, else the user data dir)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     sub.required = True
 
-    p = _command(sub, "init", "Create the terminal's database in the data directory.",
+    p = add_command(sub, "init", "Create the terminal's database in the data directory.",
                  "booth-pos --home /var/lib/booth-pos init --terminal CQ-FJ-001-T1 --booth-name '奉节县扶贫专柜'",
                  cmd_init)  # fmt: skip
     p.add_argument("--terminal", required=True, metavar="ID", help="terminal id, e.g. CQ-FJ-001-T1")
@@ -355,46 +336,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    users = _command(
+    users = add_command(
         sub,
         "user",
         "Manage cashiers and managers.",
         "booth-pos user add 李娜 --role cashier --pin 2468",
         None,
     )
-    user_sub = users.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)
+    user_sub = users.add_subparsers(
+        dest="user_command", metavar="ACTION", parser_class=OneLineParser
+    )
     user_sub.required = True
-    p = _command(user_sub, "add", "Add a cashier or manager with a PIN (stored only as a salted hash).",
+    p = add_command(user_sub, "add", "Add a cashier or manager with a PIN (stored only as a salted hash).",
                  "booth-pos user add 李娜 --role cashier --pin 2468", cmd_user_add)  # fmt: skip
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=["cashier", "manager"])
     p.add_argument("--pin", required=True, help="4 to 8 digits")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = _command(
+    p = add_command(
         user_sub, "list", "List users and roles.", "booth-pos user list --json", cmd_user_list
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    catalog = _command(sub, "catalog", "Import and search the product catalog.",
+    catalog = add_command(sub, "catalog", "Import and search the product catalog.",
                        "booth-pos catalog import products.csv", None)  # fmt: skip
-    cat_sub = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", parser_class=_Parser)
+    cat_sub = catalog.add_subparsers(
+        dest="catalog_command", metavar="ACTION", parser_class=OneLineParser
+    )
     cat_sub.required = True
-    p = _command(cat_sub, "import", "Import a catalog CSV (UTF-8 or GBK); all rows or none.",
+    p = add_command(cat_sub, "import", "Import a catalog CSV (UTF-8 or GBK); all rows or none.",
                  "booth-pos catalog import assets/demo/catalog.csv", cmd_catalog_import)  # fmt: skip
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = _command(cat_sub, "search", "Find products by barcode, PLU, name or pinyin initials.",
+    p = add_command(cat_sub, "search", "Find products by barcode, PLU, name or pinyin initials.",
                  "booth-pos catalog search fjqc", cmd_catalog_search)  # fmt: skip
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = _command(sub, "barcode", "Say what kind of code each CODE is (product, scale label, payment code).",
+    p = add_command(sub, "barcode", "Say what kind of code each CODE is (product, scale label, payment code).",
                  "booth-pos barcode 6901234567892 2112345012342 --json", cmd_barcode)  # fmt: skip
     p.add_argument("codes", nargs="+", metavar="CODE")
     p.add_argument("--json", action="store_true", help="one JSON object per code, in order")
 
-    p = _command(sub, "sale", "Ring up and commit a sale (for smoke tests and scripts).",
+    p = add_command(sub, "sale", "Ring up and commit a sale (for smoke tests and scripts).",
                  "booth-pos sale --cashier 李娜 --pin 2468 --item 6901234567892*2 --pay cash:5000 --json",
                  cmd_sale)  # fmt: skip
     p.add_argument("--cashier", required=True, metavar="NAME")
@@ -407,23 +392,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cash, wechat, alipay, card or voucher; repeat to split")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the journal entry written")
 
-    stock = _command(sub, "stock", "Receive, adjust and show stock (on hand = sum of movements).",
+    stock = add_command(sub, "stock", "Receive, adjust and show stock (on hand = sum of movements).",
                      "booth-pos stock show", None)  # fmt: skip
-    stock_sub = stock.add_subparsers(dest="stock_command", metavar="ACTION", parser_class=_Parser)
+    stock_sub = stock.add_subparsers(
+        dest="stock_command", metavar="ACTION", parser_class=OneLineParser
+    )
     stock_sub.required = True
-    p = _command(stock_sub, "receive", "Record a delivery (pieces, or grams for products sold by kg).",
+    p = add_command(stock_sub, "receive", "Record a delivery (pieces, or grams for products sold by kg).",
                  "booth-pos stock receive 6901234567892 24 --note 'HQ delivery 1128'", cmd_stock_receive)  # fmt: skip
     p.add_argument("code", metavar="CODE")
     p.add_argument("qty", type=int, metavar="QTY")
     p.add_argument("--note", default="")
     p.add_argument("--json", action="store_true", help="print the journal entry written")
-    p = _command(stock_sub, "adjust", "Correct stock up or down, with a reason.",
+    p = add_command(stock_sub, "adjust", "Correct stock up or down, with a reason.",
                  "booth-pos stock adjust 6901234567892 -2 --reason 'damaged in transit'", cmd_stock_adjust)  # fmt: skip
     p.add_argument("code", metavar="CODE")
     p.add_argument("delta", type=int, metavar="DELTA")
     p.add_argument("--reason", required=True)
     p.add_argument("--json", action="store_true", help="print the journal entry written")
-    p = _command(
+    p = add_command(
         stock_sub,
         "show",
         "Show stock on hand.",
@@ -433,27 +420,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", nargs="?", metavar="CODE")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    jrn = _command(
+    jrn = add_command(
         sub,
         "journal",
         "Verify or export the hash-chained journal.",
         "booth-pos journal verify",
         None,
     )
-    jrn_sub = jrn.add_subparsers(dest="journal_command", metavar="ACTION", parser_class=_Parser)
+    jrn_sub = jrn.add_subparsers(
+        dest="journal_command", metavar="ACTION", parser_class=OneLineParser
+    )
     jrn_sub.required = True
-    p = _command(jrn_sub, "verify", "Check hashes, chain, gap-free seqs and the grand total.",
+    p = add_command(jrn_sub, "verify", "Check hashes, chain, gap-free seqs and the grand total.",
                  "booth-pos journal verify --json", cmd_journal_verify)  # fmt: skip
     p.add_argument(
         "--file", metavar="FILE.jsonl", help="verify an exported journal instead of this terminal's"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = _command(jrn_sub, "export", "Write the journal as JSON lines, exactly as hashed.",
+    p = add_command(jrn_sub, "export", "Write the journal as JSON lines, exactly as hashed.",
                  "booth-pos journal export --since 120 --out journal.jsonl", cmd_journal_export)  # fmt: skip
     p.add_argument("--since", type=int, default=0, metavar="SEQ", help="only entries after SEQ")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
 
-    p = _command(sub, "enroll", "Enrol this terminal with the central server using a one-time code.",
+    p = add_command(sub, "enroll", "Enrol this terminal with the central server using a one-time code.",
                  "booth-pos enroll --server https://hq.example.cn --code 7KQ4-M9XP-2HTD", cmd_enroll)  # fmt: skip
     p.add_argument(
         "--server",
@@ -464,14 +453,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", required=True, metavar="CODE", help="the one-time code from HQ")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = _command(sub, "sync", "Sync with the central server: push the journal, pull the catalog.",
+    p = add_command(sub, "sync", "Sync with the central server: push the journal, pull the catalog.",
                  "booth-pos sync --once --json", cmd_sync)  # fmt: skip
     p.add_argument(
         "--once", action="store_true", help="one round, then exit (the only mode for now)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = _command(sub, "run", "Open the cashier's window (full screen with --kiosk).",
+    p = add_command(sub, "run", "Open the cashier's window (full screen with --kiosk).",
                  "booth-pos --home /var/lib/booth-pos run --kiosk", cmd_run)  # fmt: skip
     p.add_argument("--kiosk", action="store_true", help="full screen, for the booth's kiosk PC")
     p.add_argument(
@@ -481,13 +470,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="starting language (default zh_CN)",
     )
 
-    p = _command(sub, "screenshots", "Render the login, sale, payment and receipt screens (zh_CN and en) to PNG.",
+    p = add_command(sub, "screenshots", "Render the login, sale, payment and receipt screens (zh_CN and en) to PNG.",
                  "booth-pos screenshots --out screenshots", cmd_screenshots)  # fmt: skip
     p.add_argument(
         "--out", default="screenshots", metavar="DIR", help="directory for the PNG files"
     )
 
-    p = _command(sub, "demo", "Set up a demo booth and ring up demo sales end to end.",
+    p = add_command(sub, "demo", "Set up a demo booth and ring up demo sales end to end.",
                  "booth-pos --home ./demo-home demo", cmd_demo)  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(
@@ -496,7 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="ring up the demo sales only when the demo booth is new",
     )
 
-    p = _command(sub, "bench", "Measure lookup, checkout and import against raw SQLite.",
+    p = add_command(sub, "bench", "Measure lookup, checkout and import against raw SQLite.",
                  "booth-pos bench --products 100000", cmd_bench)  # fmt: skip
     p.add_argument("--products", type=int, default=100_000)
     p.add_argument("--samples", type=int, default=2000, help="lookups and checkouts to time")
@@ -505,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = _command(sub, "bench-sync", "Measure sync from the terminal's side: backlog, initial pull, idle round.",
+    p = add_command(sub, "bench-sync", "Measure sync from the terminal's side: backlog, initial pull, idle round.",
                  "booth-pos bench-sync --entries 10000 --products 100000", cmd_bench_sync)  # fmt: skip
     p.add_argument("--entries", type=int, default=10_000, help="journal backlog to drain")
     p.add_argument("--products", type=int, default=100_000, help="catalog size to pull")
@@ -514,7 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = _command(sub, "bench-ui", "Measure the cashier screen: start-up, memory, scan to painted row.",
+    p = add_command(sub, "bench-ui", "Measure the cashier screen: start-up, memory, scan to painted row.",
                  "booth-pos bench-ui --products 100000", cmd_bench_ui)  # fmt: skip
     p.add_argument("--products", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=5, help="start-ups to time")

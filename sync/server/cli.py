@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from pos import __version__, journal
+from pos.cli_support import OneLineParser, add_command
 from sync.server import registry
 from sync.server.db import make_engine, migrate, pending_migrations, reading
 from sync.server.errors import ApiError
@@ -20,11 +21,6 @@ from sync.server.tables import journal as journal_table
 from sync.server.tables import terminals
 
 PROG = "booth-pos-server"
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 class Refusal(Exception):
@@ -219,17 +215,8 @@ def cmd_bench(args) -> int:
         raise Refusal(str(exc)) from None
 
 
-def _command(sub, name, help_text, example, handler):
-    parser = sub.add_parser(
-        name, help=help_text, description=help_text, epilog=f"example:\n  {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
-    parser.set_defaults(handler=handler)
-    return parser
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineParser(
         prog=PROG,
         description="Booth POS central server: enrolment, journal ingest, catalog feed, reports.",
         epilog="example:\n  booth-pos-server --db postgresql://booth@db/booth serve --workers 4",
@@ -241,10 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="database URL or SQLite path (default: $BOOTH_POS_SERVER_DB, else a SQLite file in the user data dir)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     sub.required = True
 
-    p = _command(
+    p = add_command(
         sub,
         "serve",
         "Serve the API (SQLite is migrated automatically).",
@@ -254,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--workers", type=int, default=1)
-    _command(
+    add_command(
         sub,
         "migrate",
         "Bring the database schema up to date (forward only).",
@@ -262,16 +249,18 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_migrate,
     )
 
-    booth = _command(
+    booth = add_command(
         sub,
         "booth",
         "Register booths.",
         "booth-pos-server booth add CQ-FJ-001 --name '奉节县扶贫专柜' --district 奉节县",
         None,
     )
-    booth_sub = booth.add_subparsers(dest="booth_command", metavar="ACTION", parser_class=_Parser)
+    booth_sub = booth.add_subparsers(
+        dest="booth_command", metavar="ACTION", parser_class=OneLineParser
+    )
     booth_sub.required = True
-    p = _command(
+    p = add_command(
         booth_sub,
         "add",
         "Register a booth.",
@@ -283,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--district", default="")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = _command(
+    p = add_command(
         sub,
         "enroll-code",
         "Print a one-time enrolment code for a booth's terminal.",
@@ -300,16 +289,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    term = _command(
+    term = add_command(
         sub,
         "terminal",
         "Manage enrolled terminals.",
         "booth-pos-server terminal revoke CQ-FJ-001-T1",
         None,
     )
-    term_sub = term.add_subparsers(dest="terminal_command", metavar="ACTION", parser_class=_Parser)
+    term_sub = term.add_subparsers(
+        dest="terminal_command", metavar="ACTION", parser_class=OneLineParser
+    )
     term_sub.required = True
-    p = _command(
+    p = add_command(
         term_sub,
         "revoke",
         "Revoke a terminal's token (a stolen or retired PC).",
@@ -318,12 +309,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("id")
 
-    admin = _command(
+    admin = add_command(
         sub, "admin", "Manage HQ users of the API.", "booth-pos-server admin add zhangwei", None
     )
-    admin_sub = admin.add_subparsers(dest="admin_command", metavar="ACTION", parser_class=_Parser)
+    admin_sub = admin.add_subparsers(
+        dest="admin_command", metavar="ACTION", parser_class=OneLineParser
+    )
     admin_sub.required = True
-    p = _command(
+    p = add_command(
         admin_sub,
         "add",
         "Add an HQ user and print their API token (shown once).",
@@ -333,16 +326,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    cat = _command(
+    cat = add_command(
         sub,
         "catalog",
         "Manage the certified catalog.",
         "booth-pos-server catalog import products.csv",
         None,
     )
-    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", parser_class=_Parser)
+    cat_sub = cat.add_subparsers(
+        dest="catalog_command", metavar="ACTION", parser_class=OneLineParser
+    )
     cat_sub.required = True
-    p = _command(
+    p = add_command(
         cat_sub,
         "import",
         "Import a catalog CSV (same columns as the terminal); all rows or none.",
@@ -352,16 +347,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    jrn = _command(
+    jrn = add_command(
         sub,
         "journal",
         "Verify or export terminals' journals as received.",
         "booth-pos-server journal verify",
         None,
     )
-    jrn_sub = jrn.add_subparsers(dest="journal_command", metavar="ACTION", parser_class=_Parser)
+    jrn_sub = jrn.add_subparsers(
+        dest="journal_command", metavar="ACTION", parser_class=OneLineParser
+    )
     jrn_sub.required = True
-    p = _command(
+    p = add_command(
         jrn_sub,
         "verify",
         "Verify every terminal's chain (or one).",
@@ -370,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--terminal", metavar="T")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = _command(
+    p = add_command(
         jrn_sub,
         "export",
         "Write a terminal's journal as JSON lines exactly as received.",
@@ -380,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--terminal", required=True, metavar="T")
     p.add_argument("--out", metavar="FILE")
 
-    p = _command(
+    p = add_command(
         sub,
         "bench",
         "Measure journal ingest and the catalog feed on SQLite and PostgreSQL (temporary "

@@ -1,0 +1,29 @@
+"""What both command lines (booth-pos, booth-pos-server) share: one-line usage errors and
+subcommands whose --help ends with an example."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors are one line and point at --help, not the whole usage text."""
+
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def add_command(
+    sub, name: str, help_text: str, example: str, handler: Callable | None
+) -> argparse.ArgumentParser:
+    """A subcommand with a description and an 'example:' epilog, bound to its handler."""
+    parser = sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
