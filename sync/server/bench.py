@@ -34,10 +34,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import platform
 import random
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -56,7 +54,7 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from pos import journal
 from pos.barcodes import ean_check_digit
-from pos.bench import percentile
+from pos.bench import machine, percentile
 from pos.cart import Cart, Payment
 from pos.demo_catalog import write_csv
 from pos.terminal import Terminal
@@ -730,15 +728,6 @@ def bench_database(
             server.stop()
         engine.dispose()
         raw.dispose()
-
-
-def machine() -> dict:
-    return {
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-    }
 
 
 def _scratch() -> str | None:
