@@ -418,17 +418,18 @@ class Terminal:
                     code=code,
                     plu=scan.plu,
                 )
-            status = self._certificate_check(product)
+            status = self.check_certificate(product)
             if scan.kind == "priced":
                 return cart.add_priced_label(product, scan.price_fen or 0, code, status)
             if qty != 1:
                 raise Refused("A scale label is one weighed item: scan it again for another.")
             return cart.add_weighed(product, scan.weight_g or 0, code, status)
         product, barcode = self.product_for(code)
-        status = self._certificate_check(product)
+        status = self.check_certificate(product)
         return cart.add_pieces(product, qty, barcode, status)
 
-    def _certificate_check(self, product: Product) -> str:
+    def check_certificate(self, product: Product) -> str:
+        """The product's certificate status today; refused when expired and the booth blocks."""
         status = product.certificate_status(self.today())
         if status == "expired" and self.settings.certificate_policy == "block":
             raise Refused(
@@ -446,7 +447,7 @@ class Terminal:
         """Commit the sale, its lines, payments, stock movements and journal entry at once."""
         settlement = cart.settle(payments)
         for line in cart.live_lines:
-            line.certificate = self._certificate_check(line.product)
+            line.certificate = self.check_certificate(line.product)
         body = {
             "sale_id": str(uuid.uuid4()),
             "cashier": cashier.name,

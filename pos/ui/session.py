@@ -63,7 +63,7 @@ class SaleSession(QObject):
         )
 
     def _status(self, product: Product) -> str:
-        return self.terminal._certificate_check(product)
+        return self.terminal.check_certificate(product)
 
     def _add(self, add) -> CartLine | None:
         try:
