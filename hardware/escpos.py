@@ -1,0 +1,186 @@
+"""Our own ESC/POS encoding of a receipt (pure: bytes in, bytes out, no I/O).
+
+Chinese thermal printers print double-byte GBK text only in Chinese mode, so every line
+that holds a non-ASCII character is wrapped in ``FS &`` (Chinese mode on) and ``FS .``
+(Chinese mode off) and encoded as GBK (or GB18030 when the printer profile says so).
+``￥`` (U+FFE5) is the full-width yuan sign, GBK A3 A4. A character the code page cannot
+carry prints as ``?`` rather than stopping the receipt.
+
+``decode_for_humans`` turns the bytes back into readable text with tags, for tests and for
+IT staff who want to read what a printer would receive.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hardware.receipt import Receipt, text_width
+
+ESC, FS, GS, LF = b"\x1b", b"\x1c", b"\x1d", b"\n"
+INIT = ESC + b"@"
+CN_ON = FS + b"&"
+CN_OFF = FS + b"."
+DOUBLE = GS + b"!\x11"  # double width and double height
+NORMAL = GS + b"!\x00"
+FEED_BEFORE_CUT = ESC + b"d\x03"  # feed three lines so the cut clears the last text
+PARTIAL_CUT = GS + b"V\x42\x00"  # GS V 66 0: feed to the cutter, partial cut
+ENCODINGS = ("gbk", "gb18030")
+TOTAL_WORDS = ("合计", "TOTAL")
+QR_SIZE = 6  # module size in dots: a 40-odd character payload is about 2.5 cm wide
+QR_ERROR_M = 0x31  # error correction level M (about 15 % of the code may be damaged)
+
+
+def _qr_function(fn: int, payload: bytes) -> bytes:
+    """One ``GS ( k`` function of the QR symbol (cn = 49): pL pH count cn, fn and the data."""
+    size = len(payload) + 2
+    return GS + b"(k" + bytes([size % 256, size // 256, 0x31, fn]) + payload
+
+
+def native_qr(payload: str, size: int = QR_SIZE) -> bytes:
+    """Model 2 QR code printed by the printer itself: model, size, level M, store, print."""
+    data = payload.encode("ascii", errors="replace")
+    if len(data) > 7089:
+        raise ValueError("A QR code holds at most 7089 characters; this payload is longer.")
+    return (
+        _qr_function(0x41, bytes([0x32, 0x00]))  # fn 65: model 2
+        + _qr_function(0x43, bytes([size]))  # fn 67: module size
+        + _qr_function(0x45, bytes([QR_ERROR_M]))  # fn 69: error correction level
+        + _qr_function(0x50, b"\x30" + data)  # fn 80: store the data
+        + _qr_function(0x51, b"\x30")  # fn 81: print the stored symbol
+    )
+
+
+def encode_text(text: str, encoding: str = "gbk") -> bytes:
+    """Text in the printer's code page; a character it cannot carry becomes ``?``."""
+    if encoding not in ENCODINGS:
+        raise ValueError(f"The receipt encoding must be one of {', '.join(ENCODINGS)}, not '{encoding}'.")  # fmt: skip
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode(encoding)
+        except UnicodeEncodeError:
+            out += b"?"
+    return bytes(out)
+
+
+def unprintable(receipt: Receipt, encoding: str = "gbk") -> list[str]:
+    """Characters of the receipt that the code page cannot carry (they print as ``?``)."""
+    missing: list[str] = []
+    for line in [*receipt.lines, receipt.qr]:
+        for ch in line:
+            try:
+                ch.encode(encoding)
+            except UnicodeEncodeError:
+                if ch not in missing:
+                    missing.append(ch)
+    return missing
+
+
+def _is_total(line: str) -> bool:
+    return line.lstrip().startswith(TOTAL_WORDS)
+
+
+def _squeeze(line: str, width: int) -> str | None:
+    """The total line re-spaced to fit ``width`` columns, or None when it cannot fit."""
+    parts = line.split()
+    if len(parts) < 2:
+        return line if text_width(line) <= width else None
+    left, right = " ".join(parts[:-1]), parts[-1]
+    gap = width - text_width(left) - text_width(right)
+    return left + " " * gap + right if gap >= 1 else None
+
+
+def _line(text: str, encoding: str) -> bytes:
+    if text.isascii():
+        return text.encode("ascii") + LF
+    return CN_ON + encode_text(text, encoding) + CN_OFF + LF
+
+
+def encode_receipt(
+    receipt: Receipt, encoding: str = "gbk", cut: bool = True, qr_native: bool = True
+) -> bytes:
+    """The raw ESC/POS job for a receipt.
+
+    The total line prints double size; at double width a line takes twice the columns, so
+    it is re-spaced to half the paper width (and printed normal size if it still would not
+    fit). With ``qr_native`` false the QR payload is printed as a text line instead.
+    """
+    out = bytearray(INIT)
+    for text in receipt.lines:
+        if _is_total(text):
+            squeezed = _squeeze(text, receipt.width // 2)
+            if squeezed is not None:
+                out += DOUBLE + _line(squeezed, encoding) + NORMAL
+                continue
+        out += _line(text, encoding)
+    if receipt.qr:
+        out += native_qr(receipt.qr) + LF if qr_native else _line(receipt.qr, encoding)
+    if cut:
+        out += FEED_BEFORE_CUT + PARTIAL_CUT
+    return bytes(out)
+
+
+def kick_drawer(pin: int = 0) -> bytes:
+    """``ESC p m t1 t2``: pulse the cash drawer on connector pin 2 (0) or pin 5 (1)."""
+    if pin not in (0, 1):
+        raise ValueError("The cash drawer pin is 0 (connector pin 2) or 1 (connector pin 5).")
+    return ESC + b"p" + bytes([pin, 25, 250])  # 50 ms on, 500 ms off
+
+
+_TEXT = re.compile(rb"[^\x00-\x1f\x7f]+")
+
+
+def decode_for_humans(data: bytes, encoding: str = "gb18030") -> str:
+    """The byte stream as readable text with tags for the commands.
+
+    Tags: ``<INIT>``, ``<CN ON>``, ``<CN OFF>``, ``<DOUBLE>``, ``<NORMAL>``, ``<SIZE n>``,
+    ``<QR "payload">``, ``<FEED n>``, ``<CUT>``, ``<FULL CUT>``, ``<DRAWER pin>`` and
+    ``<0xNN>`` for a byte this decoder does not know. GB18030 decodes GBK text too.
+    """
+    out: list[str] = []
+    qr_data = b""
+    i, n = 0, len(data)
+    while i < n:
+        rest = data[i:]
+        text = _TEXT.match(rest)
+        if text:
+            out.append(text.group().decode(encoding, errors="replace"))
+            i += text.end()
+        elif rest[:1] == LF:
+            out.append("\n")
+            i += 1
+        elif rest[:2] == INIT:
+            out.append("<INIT>")
+            i += 2
+        elif rest[:2] == CN_ON:
+            out.append("<CN ON>")
+            i += 2
+        elif rest[:2] == CN_OFF:
+            out.append("<CN OFF>")
+            i += 2
+        elif rest[:2] == GS + b"!" and len(rest) >= 3:
+            size = rest[2]
+            out.append({0x11: "<DOUBLE>", 0x00: "<NORMAL>"}.get(size, f"<SIZE 0x{size:02X}>"))
+            i += 3
+        elif rest[:3] == GS + b"(k" and len(rest) >= 5:
+            length = rest[3] + 256 * rest[4]
+            body = rest[5 : 5 + length]
+            if len(body) >= 2 and body[1] == 0x50:
+                qr_data = body[3:]
+            elif len(body) >= 2 and body[1] == 0x51:
+                out.append(f'<QR "{qr_data.decode(encoding, errors="replace")}">')
+            i += 5 + length
+        elif rest[:2] == ESC + b"d" and len(rest) >= 3:
+            out.append(f"<FEED {rest[2]}>")
+            i += 3
+        elif rest[:2] == GS + b"V" and len(rest) >= 3:
+            mode = rest[2]
+            out.append("<FULL CUT>" if mode in (0, 0x30, 65) else "<CUT>")
+            i += 4 if mode in (65, 66) else 3
+        elif rest[:2] == ESC + b"p" and len(rest) >= 5:
+            out.append(f"<DRAWER {rest[2]}>")
+            i += 5
+        else:
+            out.append(f"<0x{rest[0]:02X}>")
+            i += 1
+    return "".join(out)
