@@ -38,6 +38,14 @@ certificate_policy = "warn"
 """
 
 
+class PaymentCodeScanned(Refused):
+    """A customer's WeChat/Alipay code was scanned where a product was expected."""
+
+    @property
+    def code(self) -> str:
+        return self.params["code"]
+
+
 class CatalogRejected(BoothError):
     """The catalog file had errors; nothing was imported."""
 
@@ -369,8 +377,11 @@ class Terminal:
         ).fetchone()
         return head_seq - (int(row[0]) if row else 0)
 
-    def product_for(self, code: str) -> tuple[Product, str]:
-        """The product for a barcode or PLU, with the barcode to record on the line."""
+    def product_for(self, code: str, scan: Scan | None = None) -> tuple[Product, str]:
+        """The product for a barcode or PLU, with the barcode to record on the line.
+
+        ``scan`` is the code already read by classify(), so the scan path reads it once.
+        """
         code = code.strip()
         conn = self.store.conn
         if code.isdigit() and len(code) <= 5:
@@ -380,9 +391,9 @@ class Terminal:
                     "No product has PLU {plu}: check the number on the quick-key list.", plu=code
                 )
             return product, catalog_db.barcode_of(conn, product.id)
-        scan = classify(code, self.settings.barcode)
+        scan = scan or classify(code, self.settings.barcode)
         if scan.is_payment:
-            raise Refused(
+            raise PaymentCodeScanned(
                 "{code} is a customer's payment code: take it at payment, not as a product.",
                 code=code,
             )
@@ -424,7 +435,7 @@ class Terminal:
             if qty != 1:
                 raise Refused("A scale label is one weighed item: scan it again for another.")
             return cart.add_weighed(product, scan.weight_g or 0, code, status)
-        product, barcode = self.product_for(code)
+        product, barcode = self.product_for(code, scan)
         status = self.check_certificate(product)
         return cart.add_pieces(product, qty, barcode, status)
 

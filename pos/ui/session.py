@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from pos.barcodes import classify
 from pos.cart import Cart, CartLine, Payment
 from pos.errors import BoothError
 from pos.products import Product
 from pos.store.users import User
-from pos.terminal import Terminal
+from pos.terminal import PaymentCodeScanned, Terminal
 from pos.ui.i18n import message
 
 
@@ -47,11 +46,11 @@ class SaleSession(QObject):
 
     def scan(self, code: str) -> CartLine | None:
         """What the scanner read: a product, a scale label, or a customer's payment code."""
-        scan = classify(code, self.terminal.settings.barcode)
-        if scan.is_payment and scan.valid:
-            self.payment_code_scanned.emit(scan.code)
+        try:
+            return self._add(lambda: self.terminal.add_to_cart(self.cart, code))
+        except PaymentCodeScanned as payment:
+            self.payment_code_scanned.emit(payment.code)
             return None
-        return self._add(lambda: self.terminal.add_to_cart(self.cart, code))
 
     def add_product(self, product: Product, qty: int = 1) -> CartLine | None:
         barcode = self.terminal.barcode_for(product)
@@ -68,6 +67,8 @@ class SaleSession(QObject):
     def _add(self, add) -> CartLine | None:
         try:
             line = add()
+        except PaymentCodeScanned:
+            raise  # not a product: scan() hands it to the payment dialog
         except BoothError as exc:
             self.notice.emit(message(exc), "error")
             return None
