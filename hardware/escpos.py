@@ -24,6 +24,8 @@ DOUBLE = GS + b"!\x11"  # double width and double height
 NORMAL = GS + b"!\x00"
 FEED_BEFORE_CUT = ESC + b"d\x03"  # feed three lines so the cut clears the last text
 PARTIAL_CUT = GS + b"V\x42\x00"  # GS V 66 0: feed to the cutter, partial cut
+CENTER = ESC + b"a\x01"
+LEFT = ESC + b"a\x00"
 ENCODINGS = ("gbk", "gb18030")
 TOTAL_WORDS = ("合计", "TOTAL")
 QR_SIZE = 6  # module size in dots: a 40-odd character payload is about 2.5 cm wide
@@ -96,16 +98,41 @@ def _line(text: str, encoding: str) -> bytes:
     return CN_ON + encode_text(text, encoding) + CN_OFF + LF
 
 
+DOTS_PER_MM = 8  # 203 dpi thermal heads
+PRINTABLE_DOTS = {58: 384, 80: 576}
+
+
+def image_qr(payload: str, size: int = QR_SIZE, paper_mm: int = 80) -> bytes:
+    """The QR code as a raster picture (drawn by python-escpos), for printers without native
+    QR support. Centred with ``ESC a 1``: half the bytes of a picture padded to full width."""
+    from escpos.printer import Dummy
+
+    printer = Dummy()
+    printer.profile.profile_data["media"]["width"]["pixels"] = PRINTABLE_DOTS[paper_mm]
+    printer.qr(payload, native=False, size=size)
+    return CENTER + printer.output + LEFT
+
+
 def encode_receipt(
-    receipt: Receipt, encoding: str = "gbk", cut: bool = True, qr_native: bool = True
+    receipt: Receipt,
+    encoding: str = "gbk",
+    cut: bool = True,
+    qr_native: bool = True,
+    qr: str = "",
+    kick_pin: int | None = None,
 ) -> bytes:
     """The raw ESC/POS job for a receipt.
 
     The total line prints double size; at double width a line takes twice the columns, so
     it is re-spaced to half the paper width (and printed normal size if it still would not
-    fit). With ``qr_native`` false the QR payload is printed as a text line instead.
+    fit). ``qr`` is ``native`` (the printer draws it), ``image`` (a picture) or ``text``
+    (the payload as a line); left empty, ``qr_native`` chooses native or text.
+    ``kick_pin`` opens the cash drawer as the job starts, so change can be made at once.
     """
+    mode = qr or ("native" if qr_native else "text")
     out = bytearray(INIT)
+    if kick_pin is not None:
+        out += kick_drawer(kick_pin)
     for text in receipt.lines:
         if _is_total(text):
             squeezed = _squeeze(text, receipt.width // 2)
@@ -113,8 +140,12 @@ def encode_receipt(
                 out += DOUBLE + _line(squeezed, encoding) + NORMAL
                 continue
         out += _line(text, encoding)
-    if receipt.qr:
-        out += native_qr(receipt.qr) + LF if qr_native else _line(receipt.qr, encoding)
+    if receipt.qr and mode == "native":
+        out += native_qr(receipt.qr) + LF
+    elif receipt.qr and mode == "image":
+        out += image_qr(receipt.qr, paper_mm=58 if receipt.width <= 32 else 80) + LF
+    elif receipt.qr:
+        out += _line(receipt.qr, encoding)
     if cut:
         out += FEED_BEFORE_CUT + PARTIAL_CUT
     return bytes(out)
@@ -127,6 +158,14 @@ def kick_drawer(pin: int = 0) -> bytes:
     return ESC + b"p" + bytes([pin, 25, 250])  # 50 ms on, 500 ms off
 
 
+def realtime_kick(pin: int = 0) -> bytes:
+    """``DLE DC4 1 m t``: pulse the drawer at once, even while the printer is out of paper
+    or its cover is open (it then ignores ``ESC p``). Pulse 100 ms."""
+    if pin not in (0, 1):
+        raise ValueError("The cash drawer pin is 0 (connector pin 2) or 1 (connector pin 5).")
+    return b"\x10\x14\x01" + bytes([pin, 1])
+
+
 _TEXT = re.compile(rb"[^\x00-\x1f\x7f]+")
 
 
@@ -134,7 +173,8 @@ def decode_for_humans(data: bytes, encoding: str = "gb18030") -> str:
     """The byte stream as readable text with tags for the commands.
 
     Tags: ``<INIT>``, ``<CN ON>``, ``<CN OFF>``, ``<DOUBLE>``, ``<NORMAL>``, ``<SIZE n>``,
-    ``<QR "payload">``, ``<FEED n>``, ``<CUT>``, ``<FULL CUT>``, ``<DRAWER pin>`` and
+    ``<QR "payload">``, ``<FEED n>``, ``<CUT>``, ``<FULL CUT>``, ``<DRAWER pin>``,
+    ``<IMAGE WxH>`` (a raster picture), ``<CENTER>``/``<LEFT>``, ``<CODE PAGE n>`` and
     ``<0xNN>`` for a byte this decoder does not know. GB18030 decodes GBK text too.
     """
     out: list[str] = []
@@ -177,6 +217,22 @@ def decode_for_humans(data: bytes, encoding: str = "gb18030") -> str:
             mode = rest[2]
             out.append("<FULL CUT>" if mode in (0, 0x30, 65) else "<CUT>")
             i += 4 if mode in (65, 66) else 3
+        elif rest[:3] == GS + b"v0" and len(rest) >= 8:
+            width_bytes, height = rest[4] + 256 * rest[5], rest[6] + 256 * rest[7]
+            out.append(f"<IMAGE {width_bytes * 8}x{height}>")
+            i += 8 + width_bytes * height
+        elif rest[:2] == ESC + b"a" and len(rest) >= 3:
+            out.append({0: "<LEFT>", 1: "<CENTER>", 2: "<RIGHT>"}.get(rest[2] % 48, "<ALIGN ?>"))
+            i += 3
+        elif rest[:2] == ESC + b"t" and len(rest) >= 3:
+            out.append(f"<CODE PAGE {rest[2]}>")
+            i += 3
+        elif rest[:3] == b"\x10\x14\x01" and len(rest) >= 5:
+            out.append(f"<DRAWER NOW {rest[3]}>")
+            i += 5
+        elif rest[:2] == b"\x10\x04" and len(rest) >= 3:
+            out.append(f"<STATUS? {rest[2]}>")
+            i += 3
         elif rest[:2] == ESC + b"p" and len(rest) >= 5:
             out.append(f"<DRAWER {rest[2]}>")
             i += 5

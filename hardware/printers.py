@@ -4,20 +4,31 @@ URLs, in the config file and on the command line:
 
 - ``tcp://HOST:PORT`` network printer (port 9100 when left out), one connection per job
 - ``serial:///dev/ttyUSB0?baud=9600&flow=none`` serial printer (flow: none, rtscts, xonxoff)
-- ``usb://VID:PID`` USB printer by hexadecimal vendor and product id, e.g. ``usb://0416:5011``
+- ``usb://VID:PID`` USB printer by hexadecimal vendor and product id, e.g. ``usb://0416:5011``;
+  ``?in=0x81&out=0x03`` when its endpoints are not the usual 0x82 / 0x01
 - ``file:///dev/usb/lp0`` a device file (the kernel's usblp driver) or any file
-- ``preview`` no printer: the receipt is written as decoded text for the on-screen preview
+- ``preview`` no printer: the receipt is written as decoded text and a PNG picture
+
+A job goes out over a ``Connection``: network printers and device files are ours (a socket
+or a file with timeouts), serial printers use ``hardware.serial_port`` and USB printers use
+python-escpos (pyusb), which finds the device, detaches the kernel's usblp driver and sets
+the endpoints. Every connection has a timeout, so a printer that is off or stops answering
+cannot hold anything up.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from hardware.escpos import decode_for_humans
+from hardware.serial_port import DeviceError, open_serial
+from hardware.status import OK, UNKNOWN, PrinterStatus, interpret, request
 
 DEFAULT_TCP_PORT = 9100
 FLOW_CONTROLS = ("none", "rtscts", "xonxoff")
@@ -40,6 +51,8 @@ class PrinterSpec:
     flow: str = "none"
     vendor_id: int = 0
     product_id: int = 0
+    in_ep: int = 0x82
+    out_ep: int = 0x01
 
     @property
     def url(self) -> str:
@@ -48,7 +61,10 @@ class PrinterSpec:
         if self.kind == "serial":
             return f"serial://{self.path}?baud={self.baud}&flow={self.flow}"
         if self.kind == "usb":
-            return f"usb://{self.vendor_id:04x}:{self.product_id:04x}"
+            endpoints = ""
+            if (self.in_ep, self.out_ep) != (0x82, 0x01):
+                endpoints = f"?in=0x{self.in_ep:02x}&out=0x{self.out_ep:02x}"
+            return f"usb://{self.vendor_id:04x}:{self.product_id:04x}{endpoints}"
         if self.kind == "file":
             return f"file://{self.path}"
         return "preview"
@@ -93,7 +109,25 @@ def parse_printer_url(url: str) -> PrinterSpec:
         ids = parts.netloc.split(":")
         if len(ids) != 2 or not all(_HEX_ID.fullmatch(i) for i in ids) or parts.path:
             raise _bad(url, "USB printers are named by four-digit hexadecimal vendor and product ids")  # fmt: skip
-        return PrinterSpec("usb", vendor_id=int(ids[0], 16), product_id=int(ids[1], 16))
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        unknown = sorted(set(query) - {"in", "out"})
+        if unknown:
+            raise _bad(url, f"'{unknown[0]}' is not a USB setting (use in and out)")
+        endpoints = {}
+        for key, default in (("in", 0x82), ("out", 0x01)):
+            try:
+                endpoints[key] = int(query.get(key, str(default)), 0)
+            except ValueError:
+                raise _bad(url, f"the {key} endpoint must be a number such as 0x81") from None
+            if not 0 < endpoints[key] < 256:
+                raise _bad(url, f"the {key} endpoint must be a number such as 0x81")
+        return PrinterSpec(
+            "usb",
+            vendor_id=int(ids[0], 16),
+            product_id=int(ids[1], 16),
+            in_ep=endpoints["in"],
+            out_ep=endpoints["out"],
+        )
     if scheme == "file":
         if parts.netloc or not parts.path.startswith("/"):
             raise _bad(url, "the device path must be absolute (three slashes: file:///dev/usb/lp0)")  # fmt: skip
@@ -101,42 +135,256 @@ def parse_printer_url(url: str) -> PrinterSpec:
     raise _bad(url, f"'{parts.scheme}' is not a printer connection")
 
 
-def send(spec: PrinterSpec, data: bytes, timeout: float = 5.0) -> None:
-    """Send one finished job to the printer; failures raise OSError with what to check.
+class Connection:
+    """One open link to a printer for one job: write bytes, read status replies, close."""
 
-    A network printer gets its own connection per job, with the timeout on connecting and
-    on every send, so a printer that is off or stops answering cannot hold up the terminal.
-    """
+    #: Whether the printer's answers can be read back (a device file cannot).
+    bidirectional = True
+
+    def write(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def read_byte(self, timeout: float) -> int | None:
+        """One byte the printer sent, or None if nothing came within ``timeout`` seconds."""
+        raise NotImplementedError
+
+    def drain(self) -> None:
+        """Drop anything the printer sent earlier (automatic status, echoes)."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+def _took_no_receipt(spec: PrinterSpec, exc: BaseException, advice: str) -> DeviceError:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return DeviceError(getattr(exc, "errno", None) or 0, f"The printer at {spec.url} did not take the receipt ({reason}). {advice}")  # fmt: skip
+
+
+NETWORK_ADVICE = "Check that it is switched on, has paper, is on the same network and that the address is right."  # fmt: skip
+FILE_ADVICE = "Check that the printer is plugged in and switched on and that this user may write to the device (group lp)."  # fmt: skip
+USB_ADVICE = "Check the USB cable and power, the vendor and product ids (booth-pos hw list) and the udev rule in docs/hardware.md."  # fmt: skip
+
+
+class TcpConnection(Connection):
+    def __init__(self, spec: PrinterSpec, timeout: float):
+        self.spec, self.timeout = spec, timeout
+        try:
+            self.sock = socket.create_connection((spec.host, spec.port), timeout=timeout)
+        except OSError as exc:
+            raise _took_no_receipt(spec, exc, NETWORK_ADVICE) from exc
+        self.sock.settimeout(timeout)
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.sock.sendall(data)
+        except OSError as exc:
+            raise _took_no_receipt(self.spec, exc, NETWORK_ADVICE) from exc
+
+    def read_byte(self, timeout: float) -> int | None:
+        self.sock.settimeout(timeout)
+        try:
+            data = self.sock.recv(1)
+        except OSError:
+            return None
+        finally:
+            self.sock.settimeout(self.timeout)
+        return data[0] if data else None
+
+    def drain(self) -> None:
+        self.sock.setblocking(False)
+        with contextlib.suppress(OSError):
+            while self.sock.recv(256):
+                pass
+        self.sock.settimeout(self.timeout)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_WR)
+        self.sock.close()
+
+
+class FileConnection(Connection):
+    bidirectional = False
+
+    def __init__(self, spec: PrinterSpec):
+        self.spec = spec
+        try:
+            self.device = open(spec.path, "wb")  # noqa: SIM115 - closed by close()
+        except OSError as exc:
+            raise _took_no_receipt(spec, exc, FILE_ADVICE) from exc
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.device.write(data)
+            self.device.flush()
+        except OSError as exc:
+            raise _took_no_receipt(self.spec, exc, FILE_ADVICE) from exc
+
+    def read_byte(self, timeout: float) -> int | None:
+        return None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.device.close()
+
+
+class SerialConnection(Connection):
+    def __init__(self, spec: PrinterSpec, timeout: float):
+        import serial
+
+        self._errors = (OSError, serial.SerialException)
+        self.spec = spec
+        self.link = open_serial(
+            spec.path, spec.baud, flow=spec.flow, timeout=timeout, write_timeout=timeout, what="printer"
+        )  # fmt: skip
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.link.port.write(data)
+            self.link.port.flush()
+        except self._errors as exc:
+            raise DeviceError(0, f"The printer at {self.spec.url} stopped taking the receipt ({exc}): check the cable, the power and the baud rate.") from exc  # fmt: skip
+
+    def read_byte(self, timeout: float) -> int | None:
+        try:
+            self.link.port.timeout = timeout
+            data = self.link.port.read(1)
+        except self._errors:
+            return None
+        return data[0] if data else None
+
+    def drain(self) -> None:
+        with contextlib.suppress(*self._errors):
+            self.link.port.reset_input_buffer()
+
+    def close(self) -> None:
+        self.link.close()
+
+
+class UsbConnection(Connection):
+    """A USB printer through python-escpos: finds it, detaches usblp, claims the endpoints."""
+
+    def __init__(self, spec: PrinterSpec, timeout: float):
+        from escpos.exceptions import DeviceNotFoundError
+        from escpos.printer import Usb
+
+        self.spec = spec
+        self.timeout_ms = max(int(timeout * 1000), 1)
+        self.printer = Usb(
+            spec.vendor_id,
+            spec.product_id,
+            timeout=self.timeout_ms,
+            in_ep=spec.in_ep,
+            out_ep=spec.out_ep,
+        )
+        try:
+            self.printer.open()
+        except DeviceNotFoundError as exc:
+            raise DeviceError(0, f"The USB printer {spec.url} was not found or could not be opened: {str(exc).strip()}. {USB_ADVICE}") from exc  # fmt: skip
+        except Exception as exc:  # pyusb without libusb raises NoBackendError
+            raise DeviceError(0, f"The USB printer {spec.url} cannot be used ({type(exc).__name__}: {exc}). Install libusb-1.0-0 and check the udev rule in docs/hardware.md.") from exc  # fmt: skip
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.printer._raw(data)
+        except Exception as exc:  # usb.core.USBError, timeouts
+            raise _took_no_receipt(self.spec, exc, USB_ADVICE) from exc
+
+    def read_byte(self, timeout: float) -> int | None:
+        try:
+            data = self.printer.device.read(self.spec.in_ep, 16, int(timeout * 1000) or 1)
+        except Exception:
+            return None
+        return data[0] if len(data) else None
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.printer.close()
+
+
+def open_printer(spec: PrinterSpec, timeout: float = 5.0) -> Connection:
+    """Open a connection for one job; failures raise DeviceError saying what to check."""
     if spec.kind == "tcp":
-        _send_tcp(spec, data, timeout)
-    elif spec.kind == "file":
-        _send_file(spec, data)
-    elif spec.kind in ("serial", "usb"):
-        raise ValueError(f"Printing to {spec.url} is not available yet: {spec.kind} printers arrive with the hardware drivers; use a tcp://, file:// or preview printer for now.")  # fmt: skip
-    elif spec.kind == "preview":
+        return TcpConnection(spec, timeout)
+    if spec.kind == "file":
+        return FileConnection(spec)
+    if spec.kind == "serial":
+        return SerialConnection(spec, timeout)
+    if spec.kind == "usb":
+        return UsbConnection(spec, timeout)
+    if spec.kind == "preview":
         raise ValueError("The preview printer has no device: use write_preview with the data directory.")  # fmt: skip
-    else:
-        raise ValueError(f"'{spec.kind}' is not a printer connection.")
+    raise ValueError(f"'{spec.kind}' is not a printer connection.")
 
 
-def _send_tcp(spec: PrinterSpec, data: bytes, timeout: float) -> None:
+def query_status(conn: Connection, timeout: float = 0.5) -> PrinterStatus:
+    """Ask DLE EOT 1-4 and check each reply; a printer that stays silent is "unknown"."""
+    if not conn.bidirectional:
+        return PrinterStatus(UNKNOWN, detail="This connection cannot read the printer's answers, so its state is unknown.")  # fmt: skip
+    conn.drain()
+    replies: dict[int, int | None] = {}
+    for n in (1, 2, 3, 4):
+        conn.write(request(n))
+        replies[n] = conn.read_byte(timeout)
+        if replies[n] is None:
+            break  # one silence is enough: do not wait out every request
+    return interpret(replies)
+
+
+def send(spec: PrinterSpec, data: bytes, timeout: float = 5.0) -> None:
+    """Send one finished job without asking for status (device files, test pages)."""
+    conn = open_printer(spec, timeout)
     try:
-        with socket.create_connection((spec.host, spec.port), timeout=timeout) as conn:
-            conn.settimeout(timeout)
-            conn.sendall(data)
-            conn.shutdown(socket.SHUT_WR)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise OSError(exc.errno, f"The printer at {spec.url} did not take the receipt ({reason}). Check that it is switched on, has paper, is on the same network and that the address is right.") from exc  # fmt: skip
+        conn.write(data)
+    finally:
+        conn.close()
 
 
-def _send_file(spec: PrinterSpec, data: bytes) -> None:
+@dataclass(frozen=True)
+class Delivery:
+    """How a job went: whether it left complete, and the printer's state before and after."""
+
+    printed: bool
+    before: PrinterStatus
+    after: PrinterStatus
+    seconds: float
+    kicked: bool = False  # the drawer was opened with a real-time pulse instead
+
+    @property
+    def verified(self) -> bool:
+        return self.after.state == OK
+
+
+def deliver(
+    spec: PrinterSpec,
+    data: bytes,
+    timeout: float = 5.0,
+    status_timeout: float = 0.5,
+    kick_if_blocked: bytes = b"",
+) -> Delivery:
+    """Check the printer, send the job, check again.
+
+    The job is not sent when the printer says it cannot print (paper out, cover open,
+    offline, error); ``kick_if_blocked`` (a real-time drawer pulse) is sent instead, so a
+    cash sale can still be given its change. The job counts as not printed when a printer
+    that answered before it reports a problem or stops answering after it: paper ran out
+    or the cable came out mid-job. A printer that never answers status requests is
+    trusted with the job.
+    """
+    started = time.monotonic()
+    conn = open_printer(spec, timeout)
     try:
-        with open(spec.path, "wb") as device:
-            device.write(data)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise OSError(exc.errno, f"The printer at {spec.url} did not take the receipt ({reason}). Check that the printer is plugged in and switched on and that this user may write to {spec.path} (group lp).") from exc  # fmt: skip
+        before = query_status(conn, status_timeout)
+        if not before.can_print:
+            if kick_if_blocked:
+                conn.write(kick_if_blocked)
+            return Delivery(False, before, before, time.monotonic() - started, bool(kick_if_blocked))  # fmt: skip
+        conn.write(data)
+        after = query_status(conn, status_timeout) if before.state != UNKNOWN else before
+    finally:
+        conn.close()
+    printed = after.can_print and not (before.state == OK and after.state == UNKNOWN)
+    return Delivery(printed, before, after, time.monotonic() - started)
 
 
 def write_preview(directory: Path, terminal: str, seq: int, data: bytes) -> Path:

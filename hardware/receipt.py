@@ -34,12 +34,12 @@ WORDS = {
     "zh_CN": {
         "receipt": "小票号", "time": "时间", "cashier": "收银员", "total": "合计", "change": "找零",
         "certified": "★ 扶贫产品认证", "certified_note": "★ 为认证扶贫产品，证书号：", "thanks": "谢谢惠顾，助力乡村振兴",
-        "items": "件数",
+        "items": "件数", "copy": "*** 补打小票 ***",
     },
     "en": {
         "receipt": "Receipt", "time": "Time", "cashier": "Cashier", "total": "TOTAL", "change": "Change",
         "certified": "★ certified poverty-relief", "certified_note": "★ certified products, certificates:",
-        "thanks": "Thank you for supporting rural revival", "items": "Items",
+        "thanks": "Thank you for supporting rural revival", "items": "Items", "copy": "*** COPY ***",
     },
 }  # fmt: skip
 
@@ -114,15 +114,19 @@ def layout(
     paper_mm: int = 80,
     language: str = "zh_CN",
     zone: str = "Asia/Shanghai",
+    copy: bool = False,
 ) -> Receipt:
-    """Lay out a sale journal entry as a receipt."""
+    """Lay out a sale journal entry as a receipt; ``copy`` marks a reprint as such."""
     width = WIDTHS[paper_mm]
     words = WORDS.get(language, WORDS["zh_CN"])
     methods = METHOD_NAMES.get(language, METHOD_NAMES["zh_CN"])
     body = entry["body"]
     local = datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
     rule = "-" * width
-    out = [*(center(part, width) for part in wrap(booth_name, width)), rule]
+    out = [*(center(part, width) for part in wrap(booth_name, width))]
+    if copy:
+        out.append(center(words["copy"], width))
+    out.append(rule)
     out.append(f"{words['receipt']}: {entry['terminal']}-{entry['seq']:06d}")
     out.append(f"{words['time']}: {local:%Y-%m-%d %H:%M:%S}")
     out.append(f"{words['cashier']}: {body['cashier']}")

@@ -34,6 +34,27 @@ class Settings:
     scanner_min_length: int = 6
     scanner_suffix: str = "enter"
     sync_interval_s: int = 30
+    printer_url: str = "preview"
+    printer_profile: str = "generic-80"
+    printer_paper_mm: int = 0  # 0: the profile's
+    printer_encoding: str = ""  # empty: the profile's
+    printer_qr: str = ""  # empty: the profile's
+    printer_language: str = "zh_CN"
+    printer_drawer_pin: int = 2
+    printer_drawer_on_cash: bool = True
+    printer_timeout_s: int = 5
+    printer_retry_s: int = 5
+    printer_keep_waiting_min: int = 30
+    printer_status_poll_s: int = 30
+    scanner_port: str = ""
+    scanner_baud: int = 9600
+    scale_port: str = ""
+    scale_protocol: str = "toledo8217"
+    scale_baud: int = 9600
+    display_port: str = ""
+    display_protocol: str = "cd5220"
+    display_baud: int = 9600
+    display_encoding: str = "ascii"
     barcode: BarcodeRules = field(default=DEFAULT_RULES)
 
     @property
@@ -53,7 +74,33 @@ KEYS = {
     ("scanner", "min_length"): ("scanner_min_length", int),
     ("scanner", "suffix"): ("scanner_suffix", str),
     ("sync", "interval_s"): ("sync_interval_s", int),
+    ("printer", "url"): ("printer_url", str),
+    ("printer", "profile"): ("printer_profile", str),
+    ("printer", "paper_mm"): ("printer_paper_mm", int),
+    ("printer", "encoding"): ("printer_encoding", str),
+    ("printer", "qr"): ("printer_qr", str),
+    ("printer", "language"): ("printer_language", str),
+    ("printer", "drawer_pin"): ("printer_drawer_pin", int),
+    ("printer", "drawer_on_cash"): ("printer_drawer_on_cash", bool),
+    ("printer", "timeout_s"): ("printer_timeout_s", int),
+    ("printer", "retry_s"): ("printer_retry_s", int),
+    ("printer", "keep_waiting_min"): ("printer_keep_waiting_min", int),
+    ("printer", "status_poll_s"): ("printer_status_poll_s", int),
+    ("scanner", "port"): ("scanner_port", str),
+    ("scanner", "baud"): ("scanner_baud", int),
+    ("scale", "port"): ("scale_port", str),
+    ("scale", "protocol"): ("scale_protocol", str),
+    ("scale", "baud"): ("scale_baud", int),
+    ("display", "port"): ("display_port", str),
+    ("display", "protocol"): ("display_protocol", str),
+    ("display", "baud"): ("display_baud", int),
+    ("display", "encoding"): ("display_encoding", str),
 }
+SCALE_PROTOCOLS = ("toledo8217", "continuous")
+DISPLAY_PROTOCOLS = ("cd5220", "epson")
+DISPLAY_ENCODINGS = ("ascii", "gbk")
+RECEIPT_LANGUAGES = ("zh_CN", "en")
+BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 SCANNER_SUFFIXES = ("enter", "tab")
 
 
@@ -111,6 +158,16 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
                     )
                 values[attr] = tuple(value)
                 continue
+            if kind is bool:
+                if not isinstance(value, bool):
+                    raise BoothError(
+                        "{where}: {table}.{key} should be true or false, without quotes.",
+                        where=where,
+                        table=table,
+                        key=key,
+                    )
+                values[attr] = value
+                continue
             if not isinstance(value, kind) or isinstance(value, bool):
                 if kind is int:
                     raise BoothError(
@@ -152,4 +209,52 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
         raise BoothError(
             "{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.", where=where
         )
+    _check_devices(settings, where)
     return settings
+
+
+def _check_devices(settings: Settings, where: str) -> None:
+    """Printer, scanner, scale and display settings: refused at start, not mid-sale."""
+    from hardware.printers import parse_printer_url
+    from hardware.profiles import profile
+
+    try:
+        parse_printer_url(settings.printer_url)
+        profile(
+            settings.printer_profile,
+            settings.printer_paper_mm,
+            settings.printer_encoding,
+            settings.printer_qr,
+        )
+    except ValueError as exc:
+        raise BoothError("{where}: [printer] {reason}", where=where, reason=str(exc)) from None
+    if settings.printer_language not in RECEIPT_LANGUAGES:
+        raise BoothError("{where}: printer.language must be 'zh_CN' or 'en'.", where=where)
+    if settings.printer_drawer_pin not in (2, 5):
+        raise BoothError(
+            "{where}: printer.drawer_pin is the drawer connector pin, 2 or 5.", where=where
+        )
+    for name in ("timeout_s", "retry_s", "keep_waiting_min"):
+        if not 1 <= getattr(settings, f"printer_{name}") <= 3600:
+            raise BoothError("{where}: printer.{name} must be 1 to 3600.", where=where, name=name)
+    if not 0 <= settings.printer_status_poll_s <= 3600:
+        raise BoothError(
+            "{where}: printer.status_poll_s must be 0 (never) to 3600 seconds.", where=where
+        )
+    if settings.scale_protocol not in SCALE_PROTOCOLS:
+        raise BoothError(
+            "{where}: scale.protocol must be 'toledo8217' or 'continuous'.", where=where
+        )
+    if settings.display_protocol not in DISPLAY_PROTOCOLS:
+        raise BoothError("{where}: display.protocol must be 'cd5220' or 'epson'.", where=where)
+    if settings.display_encoding not in DISPLAY_ENCODINGS:
+        raise BoothError("{where}: display.encoding must be 'ascii' or 'gbk'.", where=where)
+    for table in ("scanner", "scale", "display"):
+        baud = getattr(settings, f"{table}_baud")
+        if baud not in BAUD_RATES:
+            raise BoothError(
+                "{where}: {table}.baud must be one of 1200, 2400, 4800, 9600, 19200, 38400, "
+                "57600 or 115200.",
+                where=where,
+                table=table,
+            )

@@ -16,7 +16,7 @@ from pos.catalog_csv import normalize_plu, parse
 from pos.config import CONFIG_NAME, Settings, load_settings
 from pos.errors import BoothError, NotFound, Refused
 from pos.products import Product
-from pos.store import Store, open_store
+from pos.store import Store, open_store, print_jobs
 from pos.store import catalog as catalog_db
 from pos.store import journal as journal_db
 from pos.store import sales as sales_db
@@ -454,8 +454,14 @@ class Terminal:
 
     # --- selling -------------------------------------------------------------------------
 
-    def checkout(self, cart: Cart, payments: list[Payment], cashier: User) -> dict:
-        """Commit the sale, its lines, payments, stock movements and journal entry at once."""
+    def checkout(
+        self, cart: Cart, payments: list[Payment], cashier: User, print_receipt: bool = False
+    ) -> dict:
+        """Commit the sale, its lines, payments, stock movements and journal entry at once.
+
+        With ``print_receipt`` the receipt's print job is written in the same transaction,
+        so it cannot be lost between the sale and the printer (pos.printing prints it).
+        """
         settlement = cart.settle(payments)
         for line in cart.live_lines:
             line.certificate = self.check_certificate(line.product)
@@ -475,7 +481,75 @@ class Terminal:
             body["catalog_version"] = catalog_db.catalog_version(conn)
             entry = journal_db.append(conn, self.terminal_id, "sale", body, at)
             sales_db.insert_sale(conn, entry)
+            if print_receipt:
+                cash = any(p["method"] == "cash" for p in body["payments"])
+                kick = cash and self.settings.printer_drawer_on_cash
+                print_jobs.add(conn, "receipt", entry["seq"], kick, at)
         return entry
+
+    # --- receipts and the drawer ---------------------------------------------------------
+
+    def sale_entry(self, seq: int) -> dict:
+        """The journal entry of the sale at ``seq``; refused if there is none."""
+        with self.store.read() as conn:
+            entry = journal_db.entry_at(conn, seq)
+        if entry is None:
+            raise NotFound("There is no journal entry {seq} on this terminal.", seq=seq)
+        if entry["type"] != "sale":
+            raise Refused(
+                "Journal entry {seq} is a {type} entry, not a sale: it has no receipt.",
+                seq=seq,
+                type=entry["type"],
+            )
+        return entry
+
+    def record_copy(self, seq: int, by: str, queue: bool = True) -> dict:
+        """Journal a receipt copy of the sale at ``seq`` (and queue it for the printer)."""
+        sale = self.sale_entry(seq)
+        body = {"sale_seq": seq, "receipt_no": self.receipt_no(seq), "by": by}
+        at = self.now()
+        with self.store.write() as conn:
+            entry = journal_db.append(conn, self.terminal_id, "receipt_copy", body, at)
+            if queue:
+                print_jobs.add(conn, "copy", sale["seq"], False, at)
+        return entry
+
+    def reprint_last(self, by: str) -> str:
+        """ "Reprint last receipt": the last sale's receipt, whatever became of the first one.
+
+        If its receipt is still waiting for the printer it is not doubled: it is simply
+        tried again now ("waiting"). Otherwise a copy is journaled and queued ("copy").
+        """
+        with self.store.read() as conn:
+            seq = print_jobs.last_sale_seq(conn)
+            job = print_jobs.latest_for(conn, seq) if seq else None
+        if seq is None:
+            raise NotFound("No sale has been made on this terminal yet: there is no receipt to reprint.")  # fmt: skip
+        if job is not None and job.state == "waiting":
+            return "waiting"
+        if job is not None and job.state == "expired":
+            with self.store.write() as conn:
+                print_jobs.retry(conn, job.id, self.now())
+            return "waiting"
+        self.record_copy(seq, by)
+        return "copy"
+
+    def printer_queue(self) -> tuple[int, int]:
+        """(receipts waiting, receipts that stopped waiting) for the status bar and IT."""
+        with self.store.read() as conn:
+            waiting = print_jobs.waiting_count(conn)
+            expired = conn.execute(
+                "SELECT count(*) FROM print_jobs WHERE state = 'expired'"
+            ).fetchone()[0]
+        return waiting, expired
+
+    def record_drawer_open(self, by: str, reason: str) -> dict:
+        """Journal that the cash drawer was opened outside a sale, by whom and why."""
+        if not reason.strip():
+            raise Refused("Say why the drawer is opened, e.g. 'change for the float'.")
+        body = {"by": by, "reason": reason.strip()}
+        with self.store.write() as conn:
+            return journal_db.append(conn, self.terminal_id, "drawer_open", body, self.now())
 
     # --- stock ---------------------------------------------------------------------------
 

@@ -94,6 +94,7 @@ def test_every_setting_is_documented_with_its_default():
         row = re.search(rf"^\|\s*`{re.escape(name)}`.*$", text, flags=re.M).group(0)
         default = getattr(defaults, attr)
         shown = str(list(default)) if isinstance(default, tuple) else str(default)  # TOML lists
+        shown = str(default).lower() if isinstance(default, bool) else shown  # TOML booleans
         assert shown in row, f"the row for `{name}` does not give its default {shown}"
 
 

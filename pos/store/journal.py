@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 
@@ -36,3 +37,9 @@ def lines(conn: sqlite3.Connection, after_seq: int = 0) -> Iterator[str]:
     cursor = conn.execute("SELECT line FROM journal WHERE seq > ? ORDER BY seq", (after_seq,))
     for (line,) in cursor:
         yield line
+
+
+def entry_at(conn: sqlite3.Connection, seq: int) -> dict | None:
+    """The stored entry with this seq, parsed, or None."""
+    row = conn.execute("SELECT line FROM journal WHERE seq = ?", (seq,)).fetchone()
+    return json.loads(row[0]) if row else None

@@ -142,3 +142,24 @@ def m005_sync(db):
 def m006_catalog_resync(db):
     # Products seen during a full catalog re-pull; the rest are withdrawn when it ends.
     db.execute("CREATE TABLE catalog_resync_seen (product_id TEXT PRIMARY KEY)")
+
+
+@migrations()
+def m007_print_jobs(db):
+    # Receipts waiting for the printer: written before printing, so a printer that is out of
+    # paper or unplugged delays a receipt but never loses it.
+    db.execute(
+        """CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('receipt', 'copy')),
+            seq INTEGER NOT NULL REFERENCES journal(seq),
+            kick INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'waiting'
+                CHECK (state IN ('waiting', 'printed', 'expired')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '',
+            printed_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX print_jobs_waiting ON print_jobs (state, id)")

@@ -118,10 +118,12 @@ def test_file_printer_gets_the_bytes(tmp_path):
         send(parse_printer_url(f"file://{tmp_path}/missing/lp0"), b"x")
 
 
-def test_serial_and_usb_say_they_are_not_available_yet():
-    for url in ("serial:///dev/ttyUSB0", "usb://0416:5011"):
-        with pytest.raises(ValueError, match="not available yet"):
-            send(parse_printer_url(url), b"x")
+def test_missing_serial_and_usb_printers_say_what_to_check():
+    with pytest.raises(OSError, match="does not exist: check the printer's cable"):
+        send(parse_printer_url("serial:///dev/ttyNOSUCH0"), b"x")
+    with pytest.raises(OSError, match="usb://0416:5011") as caught:
+        send(parse_printer_url("usb://0416:5011"), b"x")
+    assert "docs/hardware.md" in str(caught.value)
 
 
 def test_preview_writes_the_decoded_job(tmp_path):
