@@ -92,10 +92,41 @@ def _squeeze(line: str, width: int) -> str | None:
     return left + " " * gap + right if gap >= 1 else None
 
 
-def _line(text: str, encoding: str) -> bytes:
+CELL_DOTS = 12  # Font A: one column is 12 dots wide, a Chinese character two columns
+_GAP = re.compile(r" {5,}")  # shorter runs of spaces are cheaper as spaces
+
+
+def _jumps(text: str) -> list[str | int]:
+    """The text with long runs of spaces replaced by the column to jump to."""
+    parts: list[str | int] = []
+    done = 0
+    for gap in _GAP.finditer(text):
+        parts.append(text[done : gap.start()])
+        parts.append(text_width(text[: gap.end()]))
+        done = gap.end()
+    parts.append(text[done:])
+    return [p for p in parts if p != ""]
+
+
+def _encode_run(text: str, encoding: str) -> bytes:
     if text.isascii():
-        return text.encode("ascii") + LF
-    return CN_ON + encode_text(text, encoding) + CN_OFF + LF
+        return text.encode("ascii")
+    return CN_ON + encode_text(text, encoding) + CN_OFF
+
+
+def _line(text: str, encoding: str, jump: bool = False) -> bytes:
+    """One printed line. With ``jump``, the spaces that right-align an amount become
+    ``ESC $`` (set absolute print position): 4 bytes instead of up to 40 spaces."""
+    if not jump:
+        return _encode_run(text, encoding) + LF
+    out = bytearray()
+    for part in _jumps(text.rstrip()):
+        if isinstance(part, int):
+            dots = part * CELL_DOTS
+            out += ESC + b"$" + bytes([dots % 256, dots // 256])
+        else:
+            out += _encode_run(part, encoding)
+    return bytes(out) + LF
 
 
 DOTS_PER_MM = 8  # 203 dpi thermal heads
@@ -120,6 +151,7 @@ def encode_receipt(
     qr_native: bool = True,
     qr: str = "",
     kick_pin: int | None = None,
+    jump: bool = True,
 ) -> bytes:
     """The raw ESC/POS job for a receipt.
 
@@ -128,6 +160,7 @@ def encode_receipt(
     fit). ``qr`` is ``native`` (the printer draws it), ``image`` (a picture) or ``text``
     (the payload as a line); left empty, ``qr_native`` chooses native or text.
     ``kick_pin`` opens the cash drawer as the job starts, so change can be made at once.
+    ``jump`` positions right-aligned amounts with ``ESC $`` instead of spaces.
     """
     mode = qr or ("native" if qr_native else "text")
     out = bytearray(INIT)
@@ -139,7 +172,7 @@ def encode_receipt(
             if squeezed is not None:
                 out += DOUBLE + _line(squeezed, encoding) + NORMAL
                 continue
-        out += _line(text, encoding)
+        out += _line(text, encoding, jump)
     if receipt.qr and mode == "native":
         out += native_qr(receipt.qr) + LF
     elif receipt.qr and mode == "image":
@@ -175,20 +208,30 @@ def decode_for_humans(data: bytes, encoding: str = "gb18030") -> str:
     Tags: ``<INIT>``, ``<CN ON>``, ``<CN OFF>``, ``<DOUBLE>``, ``<NORMAL>``, ``<SIZE n>``,
     ``<QR "payload">``, ``<FEED n>``, ``<CUT>``, ``<FULL CUT>``, ``<DRAWER pin>``,
     ``<IMAGE WxH>`` (a raster picture), ``<CENTER>``/``<LEFT>``, ``<CODE PAGE n>`` and
+    ``ESC $`` jumps shown as the spaces they stand for, and
     ``<0xNN>`` for a byte this decoder does not know. GB18030 decodes GBK text too.
     """
     out: list[str] = []
     qr_data = b""
+    column = 0  # printed columns on the current line, to turn ESC $ back into spaces
     i, n = 0, len(data)
     while i < n:
         rest = data[i:]
         text = _TEXT.match(rest)
         if text:
-            out.append(text.group().decode(encoding, errors="replace"))
+            decoded = text.group().decode(encoding, errors="replace")
+            out.append(decoded)
+            column += text_width(decoded)
             i += text.end()
         elif rest[:1] == LF:
             out.append("\n")
+            column = 0
             i += 1
+        elif rest[:2] == ESC + b"$" and len(rest) >= 4:
+            target = (rest[2] + 256 * rest[3]) // CELL_DOTS
+            out.append(" " * max(target - column, 0))
+            column = max(target, column)
+            i += 4
         elif rest[:2] == INIT:
             out.append("<INIT>")
             i += 2

@@ -155,9 +155,9 @@ class Connection:
         raise NotImplementedError
 
 
-def _took_no_receipt(spec: PrinterSpec, exc: BaseException, advice: str) -> DeviceError:
+def _took_no_receipt(spec: PrinterSpec, exc: BaseException, advice: str, what: str = "did not take the receipt") -> DeviceError:  # fmt: skip
     reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return DeviceError(getattr(exc, "errno", None) or 0, f"The printer at {spec.url} did not take the receipt ({reason}). {advice}")  # fmt: skip
+    return DeviceError(getattr(exc, "errno", None) or 0, f"The printer at {spec.url} {what} ({reason}). {advice}")  # fmt: skip
 
 
 NETWORK_ADVICE = "Check that it is switched on, has paper, is on the same network and that the address is right."  # fmt: skip
@@ -171,7 +171,7 @@ class TcpConnection(Connection):
         try:
             self.sock = socket.create_connection((spec.host, spec.port), timeout=timeout)
         except OSError as exc:
-            raise _took_no_receipt(spec, exc, NETWORK_ADVICE) from exc
+            raise _took_no_receipt(spec, exc, NETWORK_ADVICE, "cannot be reached") from exc
         self.sock.settimeout(timeout)
 
     def write(self, data: bytes) -> None:
@@ -211,7 +211,7 @@ class FileConnection(Connection):
         try:
             self.device = open(spec.path, "wb")  # noqa: SIM115 - closed by close()
         except OSError as exc:
-            raise _took_no_receipt(spec, exc, FILE_ADVICE) from exc
+            raise _took_no_receipt(spec, exc, FILE_ADVICE, "cannot be opened") from exc
 
     def write(self, data: bytes) -> None:
         try:

@@ -23,6 +23,7 @@ class Profile:
     encoding: str = "gbk"
     qr: str = "native"
     cut: bool = True
+    jump: bool = True  # ESC $ (absolute position) for right-aligned amounts
 
 
 PROFILES = {
@@ -30,7 +31,8 @@ PROFILES = {
     for p in (
         Profile("generic-80"),  # most 80 mm Chinese thermal printers (Xprinter XP-80, GP-80...)
         Profile("generic-58", paper_mm=58),  # 58 mm with native QR and a cutter
-        Profile("basic-58", paper_mm=58, qr="image", cut=False),  # tear-off 58 mm, no QR support
+        # tear-off 58 mm printers without QR support, cutter or ESC $
+        Profile("basic-58", paper_mm=58, qr="image", cut=False, jump=False),
         Profile("epson-80", encoding="gb18030"),  # Epson TM-T82/T88 Chinese models
     )
 }

@@ -88,7 +88,7 @@ def open_serial(
             xonxoff=flow == "xonxoff",
             exclusive=True,
         )
-    except (OSError, serial.SerialException) as exc:
+    except (OSError, serial.SerialException, termios.error) as exc:
         raise explain(path, _cause(exc), what) from exc
     link = SerialLink(port)
     link.ignored = _ignored_settings(port, bytesize, parity)

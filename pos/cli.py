@@ -8,9 +8,11 @@ import os
 import sys
 from pathlib import Path
 
+from hardware.serial_port import DeviceError
 from pos import __version__, journal
 from pos.barcodes import classify
 from pos.cart import Cart, Payment
+from pos.cli_hw import add_hw_commands, add_receipt_commands
 from pos.cli_support import OneLineParser, add_command
 from pos.config import load_settings, resolve_home
 from pos.errors import BoothError, Refused
@@ -302,6 +304,12 @@ def cmd_bench_ui(args) -> int:
     return run(args.products, args.runs, args.scans, json_output=args.json)
 
 
+def cmd_bench_receipt(args) -> int:
+    from hardware.bench import run
+
+    return run(args.runs, json_output=args.json)
+
+
 def cmd_bench(args) -> int:
     from pos.bench import run_bench
 
@@ -509,6 +517,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=5, help="start-ups to time")
     p.add_argument("--scans", type=int, default=300, help="scanner bursts to time")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add_command(sub, "bench-receipt", "Measure a 10-line Chinese receipt: bytes and render time, text vs raster.",
+                 "booth-pos bench-receipt --json", cmd_bench_receipt)  # fmt: skip
+    p.add_argument("--runs", type=int, default=20, help="renders to time per mode (median)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    add_receipt_commands(sub)
+    add_hw_commands(sub)
     return parser
 
 
@@ -517,6 +533,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except BoothError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except DeviceError as exc:  # a printer, scanner or scale: the message says what to check
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

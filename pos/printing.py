@@ -76,6 +76,7 @@ def render(
         cut=chosen.cut,
         qr=chosen.qr,
         kick_pin=drawer_pin_code(settings) if kick else None,
+        jump=chosen.jump,
     )
     return data, receipt
 

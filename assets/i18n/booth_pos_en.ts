@@ -75,6 +75,65 @@
         <source>Finish the payment (or go back) before scanning products.</source>
         <translation>Finish the payment (or go back) before scanning products.</translation>
     </message>
+    <message>
+        <source>Printing a copy of the last receipt.</source>
+        <translation>Printing a copy of the last receipt.</translation>
+    </message>
+    <message>
+        <source>The last receipt has not printed yet: trying the printer again.</source>
+        <translation>The last receipt has not printed yet: trying the printer again.</translation>
+    </message>
+    <message>
+        <source>open the cash drawer</source>
+        <translation>open the cash drawer</translation>
+    </message>
+    <message>
+        <source>Drawer opened.</source>
+        <translation>Drawer opened.</translation>
+    </message>
+    <message>
+        <source>The drawer did not open: {0}</source>
+        <translation>The drawer did not open: {0}</translation>
+    </message>
+    <message>
+        <source>Serial scanner: {0}</source>
+        <translation>Serial scanner: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerApproval</name>
+    <message>
+        <source>Manager approval</source>
+        <translation>Manager approval</translation>
+    </message>
+    <message>
+        <source>A manager must approve: {0}</source>
+        <translation>A manager must approve: {0}</translation>
+    </message>
+    <message>
+        <source>This terminal has no manager: ask IT to add one.</source>
+        <translation>This terminal has no manager: ask IT to add one.</translation>
+    </message>
+    <message>
+        <source>Manager PIN</source>
+        <translation>Manager PIN</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Approve (Enter)</source>
+        <translation>Approve (Enter)</translation>
+    </message>
+    <message>
+        <source>Choose the manager first.</source>
+        <translation>Choose the manager first.</translation>
+    </message>
+    <message>
+        <source>{0} is not a manager.</source>
+        <translation>{0} is not a manager.</translation>
+    </message>
 </context>
 <context>
     <name>PaymentDialog</name>
@@ -217,6 +276,14 @@
         <translation>Search (F2): code, PLU, name, pinyin</translation>
     </message>
     <message>
+        <source>Reprint receipt (F6)</source>
+        <translation>Reprint receipt (F6)</translation>
+    </message>
+    <message>
+        <source>Open drawer</source>
+        <translation>Open drawer</translation>
+    </message>
+    <message>
         <source>Log out</source>
         <translation>Log out</translation>
     </message>
@@ -277,6 +344,7 @@
     <name>SaleSession</name>
     <message>
         <source>Certificate {0} of {1} expired on {2}: tell the booth manager.</source>
+        <extracomment>Write a receipt print job with every sale (the window's print queue prints it).</extracomment>
         <translation>Certificate {0} of {1} expired on {2}: tell the booth manager.</translation>
     </message>
     <message>
@@ -331,12 +399,123 @@
         <translation>Clock is {0} min off the server's: ask IT to fix it</translation>
     </message>
     <message>
-        <source>preview only</source>
-        <translation>preview only</translation>
+        <source>Printer: starting</source>
+        <translation>Printer: starting</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>ready</translation>
+    </message>
+    <message>
+        <source>connected (no status)</source>
+        <translation>connected (no status)</translation>
+    </message>
+    <message>
+        <source>OUT OF PAPER</source>
+        <translation>OUT OF PAPER</translation>
+    </message>
+    <message>
+        <source>COVER OPEN</source>
+        <translation>COVER OPEN</translation>
+    </message>
+    <message>
+        <source>ERROR</source>
+        <translation>ERROR</translation>
+    </message>
+    <message>
+        <source>NOT CONNECTED</source>
+        <translation>NOT CONNECTED</translation>
+    </message>
+    <message>
+        <source>Printer: preview only</source>
+        <translation>Printer: preview only</translation>
+    </message>
+    <message>
+        <source>paper low</source>
+        <translation>paper low</translation>
+    </message>
+    <message>
+        <source>{0} receipt(s) waiting</source>
+        <translation>{0} receipt(s) waiting</translation>
     </message>
     <message>
         <source>Printer: {0}</source>
         <translation>Printer: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>WeighDialog</name>
+    <message>
+        <source>Weigh {0}</source>
+        <translation>Weigh {0}</translation>
+    </message>
+    <message>
+        <source>{0} per kg</source>
+        <translation>{0} per kg</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>Zero</source>
+        <translation>Zero</translation>
+    </message>
+    <message>
+        <source>Tare</source>
+        <translation>Tare</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Add (Enter)</source>
+        <translation>Add (Enter)</translation>
+    </message>
+    <message>
+        <source>Net weight</source>
+        <translation>Net weight</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Weight</translation>
+    </message>
+    <message>
+        <source>Clear tare</source>
+        <translation>Clear tare</translation>
+    </message>
+    <message>
+        <source>Waiting for the scale…</source>
+        <translation>Waiting for the scale…</translation>
+    </message>
+    <message>
+        <source>The scale is not answering: check its cable and power.</source>
+        <translation>The scale is not answering: check its cable and power.</translation>
+    </message>
+    <message>
+        <source>Over capacity</source>
+        <translation>Over capacity</translation>
+    </message>
+    <message>
+        <source>Below zero: press Zero</source>
+        <translation>Below zero: press Zero</translation>
+    </message>
+    <message>
+        <source>Moving: wait for the weight to settle</source>
+        <translation>Moving: wait for the weight to settle</translation>
+    </message>
+    <message>
+        <source>Stable</source>
+        <translation>Stable</translation>
+    </message>
+    <message>
+        <source>Zero needs a steady scale: wait, then press Zero.</source>
+        <translation>Zero needs a steady scale: wait, then press Zero.</translation>
+    </message>
+    <message>
+        <source>Tare needs a steady weight: put the container on and wait.</source>
+        <translation>Tare needs a steady weight: put the container on and wait.</translation>
     </message>
 </context>
 <context>
@@ -390,8 +569,24 @@
         <translation>Check digit is wrong on weighed label {code} (expected {expected}): rescan, or re-weigh the item and print a new label.</translation>
     </message>
     <message>
+        <source>Journal entry {seq} is a {type} entry, not a sale: it has no receipt.</source>
+        <translation>Journal entry {seq} is a {type} entry, not a sale: it has no receipt.</translation>
+    </message>
+    <message>
+        <source>No printer is configured (printer.url is preview): give one with --printer URL.</source>
+        <translation>No printer is configured (printer.url is preview): give one with --printer URL.</translation>
+    </message>
+    <message>
         <source>No product has PLU {plu}: check the number on the quick-key list.</source>
         <translation>No product has PLU {plu}: check the number on the quick-key list.</translation>
+    </message>
+    <message>
+        <source>No sale has been made on this terminal yet: there is no receipt to reprint.</source>
+        <translation>No sale has been made on this terminal yet: there is no receipt to reprint.</translation>
+    </message>
+    <message>
+        <source>No scale port: give --port DEV or set scale.port in booth.toml.</source>
+        <translation>No scale port: give --port DEV or set scale.port in booth.toml.</translation>
     </message>
     <message>
         <source>No terminal database in {home}: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
@@ -432,6 +627,10 @@
     <message>
         <source>Role '{role}' is unknown: use cashier or manager.</source>
         <translation>Role '{role}' is unknown: use cashier or manager.</translation>
+    </message>
+    <message>
+        <source>Say why the drawer is opened, e.g. 'change for the float'.</source>
+        <translation>Say why the drawer is opened, e.g. 'change for the float'.</translation>
     </message>
     <message>
         <source>Say why the stock is adjusted (--reason), e.g. 'damaged in transit'.</source>
@@ -542,6 +741,10 @@
         <translation>There is no cashier named '{name}' on this terminal.</translation>
     </message>
     <message>
+        <source>There is no journal entry {seq} on this terminal.</source>
+        <translation>There is no journal entry {seq} on this terminal.</translation>
+    </message>
+    <message>
         <source>There is no line {line} in the cart.</source>
         <translation>There is no line {line} in the cart.</translation>
     </message>
@@ -634,12 +837,40 @@
         <translation>{where}: [barcode] {reason}</translation>
     </message>
     <message>
+        <source>{where}: [printer] {reason}</source>
+        <translation>{where}: [printer] {reason}</translation>
+    </message>
+    <message>
         <source>{where}: booth.timezone '{timezone}' is not a time zone.</source>
         <translation>{where}: booth.timezone '{timezone}' is not a time zone.</translation>
     </message>
     <message>
+        <source>{where}: display.encoding must be 'ascii' or 'gbk'.</source>
+        <translation>{where}: display.encoding must be 'ascii' or 'gbk'.</translation>
+    </message>
+    <message>
+        <source>{where}: display.protocol must be 'cd5220' or 'epson'.</source>
+        <translation>{where}: display.protocol must be 'cd5220' or 'epson'.</translation>
+    </message>
+    <message>
         <source>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</source>
         <translation>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</translation>
+    </message>
+    <message>
+        <source>{where}: printer.drawer_pin is the drawer connector pin, 2 or 5.</source>
+        <translation>{where}: printer.drawer_pin is the drawer connector pin, 2 or 5.</translation>
+    </message>
+    <message>
+        <source>{where}: printer.language must be 'zh_CN' or 'en'.</source>
+        <translation>{where}: printer.language must be 'zh_CN' or 'en'.</translation>
+    </message>
+    <message>
+        <source>{where}: printer.status_poll_s must be 0 (never) to 3600 seconds.</source>
+        <translation>{where}: printer.status_poll_s must be 0 (never) to 3600 seconds.</translation>
+    </message>
+    <message>
+        <source>{where}: printer.{name} must be 1 to 3600.</source>
+        <translation>{where}: printer.{name} must be 1 to 3600.</translation>
     </message>
     <message>
         <source>{where}: sale.certificate_policy must be 'warn' or 'block'.</source>
@@ -648,6 +879,10 @@
     <message>
         <source>{where}: sale.quick_keys_per_category must be at least 1.</source>
         <translation>{where}: sale.quick_keys_per_category must be at least 1.</translation>
+    </message>
+    <message>
+        <source>{where}: scale.protocol must be 'toledo8217' or 'continuous'.</source>
+        <translation>{where}: scale.protocol must be 'toledo8217' or 'continuous'.</translation>
     </message>
     <message>
         <source>{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.</source>
@@ -666,6 +901,10 @@
         <translation>{where}: unknown setting {table}.{key}; see docs/configuration.md.</translation>
     </message>
     <message>
+        <source>{where}: {table}.baud must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200.</source>
+        <translation>{where}: {table}.baud must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200.</translation>
+    </message>
+    <message>
         <source>{where}: {table}.{key} should be a list of text, like ["10001", "10002"].</source>
         <translation>{where}: {table}.{key} should be a list of text, like ["10001", "10002"].</translation>
     </message>
@@ -676,6 +915,10 @@
     <message>
         <source>{where}: {table}.{key} should be text in double quotes.</source>
         <translation>{where}: {table}.{key} should be text in double quotes.</translation>
+    </message>
+    <message>
+        <source>{where}: {table}.{key} should be true or false, without quotes.</source>
+        <translation>{where}: {table}.{key} should be true or false, without quotes.</translation>
     </message>
 </context>
 </TS>

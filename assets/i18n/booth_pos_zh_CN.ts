@@ -75,6 +75,65 @@
         <source>Finish the payment (or go back) before scanning products.</source>
         <translation>请先完成收款（或返回），再扫描商品。</translation>
     </message>
+    <message>
+        <source>Printing a copy of the last receipt.</source>
+        <translation>正在补打上一张小票。</translation>
+    </message>
+    <message>
+        <source>The last receipt has not printed yet: trying the printer again.</source>
+        <translation>上一张小票还没打印出来：正在重试打印机。</translation>
+    </message>
+    <message>
+        <source>open the cash drawer</source>
+        <translation>打开钱箱</translation>
+    </message>
+    <message>
+        <source>Drawer opened.</source>
+        <translation>钱箱已打开。</translation>
+    </message>
+    <message>
+        <source>The drawer did not open: {0}</source>
+        <translation>钱箱没有打开：{0}</translation>
+    </message>
+    <message>
+        <source>Serial scanner: {0}</source>
+        <translation>串口扫码枪：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerApproval</name>
+    <message>
+        <source>Manager approval</source>
+        <translation>店长授权</translation>
+    </message>
+    <message>
+        <source>A manager must approve: {0}</source>
+        <translation>需要店长授权：{0}</translation>
+    </message>
+    <message>
+        <source>This terminal has no manager: ask IT to add one.</source>
+        <translation>本机没有店长账号：请联系IT添加。</translation>
+    </message>
+    <message>
+        <source>Manager PIN</source>
+        <translation>店长密码</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>Approve (Enter)</source>
+        <translation>授权 (Enter)</translation>
+    </message>
+    <message>
+        <source>Choose the manager first.</source>
+        <translation>请先选择店长。</translation>
+    </message>
+    <message>
+        <source>{0} is not a manager.</source>
+        <translation>{0} 不是店长。</translation>
+    </message>
 </context>
 <context>
     <name>PaymentDialog</name>
@@ -217,6 +276,14 @@
         <translation>搜索 (F2)：条码、PLU、品名、拼音首字母</translation>
     </message>
     <message>
+        <source>Reprint receipt (F6)</source>
+        <translation>补打小票 (F6)</translation>
+    </message>
+    <message>
+        <source>Open drawer</source>
+        <translation>打开钱箱</translation>
+    </message>
+    <message>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
@@ -277,6 +344,7 @@
     <name>SaleSession</name>
     <message>
         <source>Certificate {0} of {1} expired on {2}: tell the booth manager.</source>
+        <extracomment>Write a receipt print job with every sale (the window's print queue prints it).</extracomment>
         <translation>{1} 的认证证书 {0} 已于 {2} 过期：请告知专柜负责人。</translation>
     </message>
     <message>
@@ -331,12 +399,123 @@
         <translation>终端时钟与服务器相差 {0} 分钟：请联系技术人员校准</translation>
     </message>
     <message>
-        <source>preview only</source>
-        <translation>仅预览</translation>
+        <source>Printer: starting</source>
+        <translation>打印机：启动中</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>connected (no status)</source>
+        <translation>已连接（无状态）</translation>
+    </message>
+    <message>
+        <source>OUT OF PAPER</source>
+        <translation>缺纸</translation>
+    </message>
+    <message>
+        <source>COVER OPEN</source>
+        <translation>纸仓盖未关</translation>
+    </message>
+    <message>
+        <source>ERROR</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>NOT CONNECTED</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Printer: preview only</source>
+        <translation>打印机：仅预览</translation>
+    </message>
+    <message>
+        <source>paper low</source>
+        <translation>纸将用完</translation>
+    </message>
+    <message>
+        <source>{0} receipt(s) waiting</source>
+        <translation>{0} 张小票待打印</translation>
     </message>
     <message>
         <source>Printer: {0}</source>
         <translation>打印机：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>WeighDialog</name>
+    <message>
+        <source>Weigh {0}</source>
+        <translation>称重：{0}</translation>
+    </message>
+    <message>
+        <source>{0} per kg</source>
+        <translation>{0} /千克</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Zero</source>
+        <translation>置零</translation>
+    </message>
+    <message>
+        <source>Tare</source>
+        <translation>去皮</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>Add (Enter)</source>
+        <translation>加入 (Enter)</translation>
+    </message>
+    <message>
+        <source>Net weight</source>
+        <translation>净重</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>重量</translation>
+    </message>
+    <message>
+        <source>Clear tare</source>
+        <translation>清除皮重</translation>
+    </message>
+    <message>
+        <source>Waiting for the scale…</source>
+        <translation>等待电子秤…</translation>
+    </message>
+    <message>
+        <source>The scale is not answering: check its cable and power.</source>
+        <translation>电子秤没有响应：请检查数据线和电源。</translation>
+    </message>
+    <message>
+        <source>Over capacity</source>
+        <translation>超出量程</translation>
+    </message>
+    <message>
+        <source>Below zero: press Zero</source>
+        <translation>低于零点：请按置零</translation>
+    </message>
+    <message>
+        <source>Moving: wait for the weight to settle</source>
+        <translation>称量中：请等读数稳定</translation>
+    </message>
+    <message>
+        <source>Stable</source>
+        <translation>已稳定</translation>
+    </message>
+    <message>
+        <source>Zero needs a steady scale: wait, then press Zero.</source>
+        <translation>置零需要秤面稳定：请稍候再按置零。</translation>
+    </message>
+    <message>
+        <source>Tare needs a steady weight: put the container on and wait.</source>
+        <translation>去皮需要稳定读数：请放上容器并稍候。</translation>
     </message>
 </context>
 <context>
@@ -390,8 +569,24 @@
         <translation>重量秤签 {code} 校验位错误（应为 {expected}）：请重新扫描，或重新称重并打印新秤签。</translation>
     </message>
     <message>
+        <source>Journal entry {seq} is a {type} entry, not a sale: it has no receipt.</source>
+        <translation>流水 {seq} 是 {type} 记录，不是销售：没有小票。</translation>
+    </message>
+    <message>
+        <source>No printer is configured (printer.url is preview): give one with --printer URL.</source>
+        <translation>未配置打印机（printer.url 为 preview）：请用 --printer URL 指定。</translation>
+    </message>
+    <message>
         <source>No product has PLU {plu}: check the number on the quick-key list.</source>
         <translation>没有 PLU 为 {plu} 的商品：请核对快捷键清单上的编号。</translation>
+    </message>
+    <message>
+        <source>No sale has been made on this terminal yet: there is no receipt to reprint.</source>
+        <translation>本机还没有销售：没有可补打的小票。</translation>
+    </message>
+    <message>
+        <source>No scale port: give --port DEV or set scale.port in booth.toml.</source>
+        <translation>没有电子秤端口：请用 --port DEV 指定，或在 booth.toml 中设置 scale.port。</translation>
     </message>
     <message>
         <source>No terminal database in {home}: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
@@ -432,6 +627,10 @@
     <message>
         <source>Role '{role}' is unknown: use cashier or manager.</source>
         <translation>未知角色“{role}”：请用 cashier（收银员）或 manager（负责人）。</translation>
+    </message>
+    <message>
+        <source>Say why the drawer is opened, e.g. 'change for the float'.</source>
+        <translation>请说明打开钱箱的原因，例如“换零钱”。</translation>
     </message>
     <message>
         <source>Say why the stock is adjusted (--reason), e.g. 'damaged in transit'.</source>
@@ -542,6 +741,10 @@
         <translation>本终端没有名为“{name}”的收银员。</translation>
     </message>
     <message>
+        <source>There is no journal entry {seq} on this terminal.</source>
+        <translation>本机没有流水 {seq}。</translation>
+    </message>
+    <message>
         <source>There is no line {line} in the cart.</source>
         <translation>购物车中没有第 {line} 行。</translation>
     </message>
@@ -634,12 +837,40 @@
         <translation>{where}：[barcode] {reason}</translation>
     </message>
     <message>
+        <source>{where}: [printer] {reason}</source>
+        <translation>{where}：[printer] {reason}</translation>
+    </message>
+    <message>
         <source>{where}: booth.timezone '{timezone}' is not a time zone.</source>
         <translation>{where}：booth.timezone“{timezone}”不是有效时区。</translation>
     </message>
     <message>
+        <source>{where}: display.encoding must be 'ascii' or 'gbk'.</source>
+        <translation>{where}：display.encoding 必须是 'ascii' 或 'gbk'。</translation>
+    </message>
+    <message>
+        <source>{where}: display.protocol must be 'cd5220' or 'epson'.</source>
+        <translation>{where}：display.protocol 必须是 'cd5220' 或 'epson'。</translation>
+    </message>
+    <message>
         <source>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</source>
         <translation>{where}：pin.free_attempts 和 pin.lockout_seconds 至少为 1。</translation>
+    </message>
+    <message>
+        <source>{where}: printer.drawer_pin is the drawer connector pin, 2 or 5.</source>
+        <translation>{where}：printer.drawer_pin 是钱箱接口针脚，2 或 5。</translation>
+    </message>
+    <message>
+        <source>{where}: printer.language must be 'zh_CN' or 'en'.</source>
+        <translation>{where}：printer.language 必须是 'zh_CN' 或 'en'。</translation>
+    </message>
+    <message>
+        <source>{where}: printer.status_poll_s must be 0 (never) to 3600 seconds.</source>
+        <translation>{where}：printer.status_poll_s 必须在 0（从不）到 3600 秒之间。</translation>
+    </message>
+    <message>
+        <source>{where}: printer.{name} must be 1 to 3600.</source>
+        <translation>{where}：printer.{name} 必须在 1 到 3600 之间。</translation>
     </message>
     <message>
         <source>{where}: sale.certificate_policy must be 'warn' or 'block'.</source>
@@ -648,6 +879,10 @@
     <message>
         <source>{where}: sale.quick_keys_per_category must be at least 1.</source>
         <translation>{where}：sale.quick_keys_per_category 至少为 1。</translation>
+    </message>
+    <message>
+        <source>{where}: scale.protocol must be 'toledo8217' or 'continuous'.</source>
+        <translation>{where}：scale.protocol 必须是 'toledo8217' 或 'continuous'。</translation>
     </message>
     <message>
         <source>{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.</source>
@@ -666,6 +901,10 @@
         <translation>{where}：未知设置 {table}.{key}；请参阅 docs/configuration.md。</translation>
     </message>
     <message>
+        <source>{where}: {table}.baud must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200.</source>
+        <translation>{where}：{table}.baud 必须是 1200、2400、4800、9600、19200、38400、57600 或 115200 之一。</translation>
+    </message>
+    <message>
         <source>{where}: {table}.{key} should be a list of text, like ["10001", "10002"].</source>
         <translation>{where}：{table}.{key} 应为文字列表，例如 ["10001", "10002"]。</translation>
     </message>
@@ -676,6 +915,10 @@
     <message>
         <source>{where}: {table}.{key} should be text in double quotes.</source>
         <translation>{where}：{table}.{key} 应为用双引号括起的文字。</translation>
+    </message>
+    <message>
+        <source>{where}: {table}.{key} should be true or false, without quotes.</source>
+        <translation>{where}：{table}.{key} 应为 true 或 false，不加引号。</translation>
     </message>
 </context>
 </TS>

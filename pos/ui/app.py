@@ -10,8 +10,10 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from pos.printing import printer_profile
 from pos.store import journal as journal_db
 from pos.terminal import Terminal
+from pos.ui.devices import DeviceHub
 from pos.ui.i18n import Languages
 from pos.ui.main_window import MainWindow
 from pos.ui.scanner import ScanDetector, ScannerSettings
@@ -35,6 +37,7 @@ class AppContext:
     scanner: ScanDetector
     quick_keys: dict = field(default_factory=dict)
     paper_mm: int = 80
+    devices: DeviceHub | None = None
 
 
 def application() -> QApplication:
@@ -56,8 +59,13 @@ def build(
     session = SaleSession(terminal)
     head_seq = journal_db.head(terminal.store.conn)[0]
     enrolled = (home / TOKEN_FILE).exists()
-    status = TerminalStatus(head_seq, head_seq - terminal.unsynced_count(), enrolled=enrolled)
     settings = terminal.settings
+    status = TerminalStatus(
+        head_seq,
+        head_seq - terminal.unsynced_count(),
+        printer=settings.printer_url,
+        enrolled=enrolled,
+    )
     scanner_settings = ScannerSettings(
         settings.scanner_max_gap_ms, settings.scanner_min_length, settings.scanner_suffix
     )
@@ -71,6 +79,8 @@ def build(
         languages=languages,
         scanner=scanner,
         quick_keys=terminal.quick_keys(),
+        paper_mm=printer_profile(settings).paper_mm,
+        devices=DeviceHub(terminal, parent=app),
     )
     return MainWindow(context), context
 
@@ -84,6 +94,7 @@ def run(home: Path, kiosk: bool = False, language: str = "zh_CN") -> int:
     else:
         window.resize(1280, 800)
         window.show()
+    context.devices.start()  # printer queue, serial scanner, scale, customer display
     ready_file = os.environ.get("BOOTH_POS_READY_FILE")
     if ready_file:  # lets the start-up benchmark see "ready to sell": shown, event loop running
         QTimer.singleShot(0, lambda: Path(ready_file).write_text("ready", encoding="utf-8"))
@@ -96,5 +107,6 @@ def run(home: Path, kiosk: bool = False, language: str = "zh_CN") -> int:
     code = app.exec()
     if sync is not None:
         sync.stop()
+    context.devices.stop()
     context.terminal.close()
     return code

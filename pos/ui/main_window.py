@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
+from hardware import display as pole
 from hardware.receipt import layout
 from pos.barcodes import classify
+from pos.errors import BoothError
+from pos.ui.approval import ManagerApproval
+from pos.ui.i18n import message
 from pos.ui.login import LoginScreen
 from pos.ui.payment import PaymentDialog
 from pos.ui.receipt_preview import ReceiptPreview
@@ -30,6 +34,15 @@ class MainWindow(QMainWindow):
         self.session.sale_did_complete.connect(self.show_receipt)
         self.session.payment_code_scanned.connect(self.open_payment)
         context.scanner.scanned.connect(self.on_scanned)
+        devices = context.devices
+        if devices is not None:
+            self.session.sale_did_complete.connect(devices.receipt_queued)
+            self.session.sale_did_complete.connect(self._show_change)
+            self.session.line_added.connect(self._show_last_item)
+            devices.code_scanned.connect(self.on_scanned)
+            devices.printer_changed.connect(context.status.printer_changed)
+            devices.drawer_done.connect(self._drawer_done)
+            devices.scanner_state.connect(self._scanner_state)
 
     def build(self) -> None:
         ctx = self.context
@@ -47,6 +60,10 @@ class MainWindow(QMainWindow):
         self.sale = SaleScreen(self.session, ctx.runner, ctx.quick_keys)
         self.sale.pay_requested.connect(lambda: self.open_payment())
         self.sale.logout_requested.connect(self.logout)
+        self.sale.reprint_requested.connect(self.reprint_last)
+        self.sale.drawer_requested.connect(self.open_drawer)
+        if ctx.devices is not None:
+            self.sale.scale = ctx.devices.scale
         self.stack.addWidget(self.login)
         self.stack.addWidget(self.sale)
         self.setStatusBar(StatusBar(ctx.status, self.session, ctx.terminal.settings.zone))
@@ -85,6 +102,8 @@ class MainWindow(QMainWindow):
         if self.payment is not None or not self.session.cart.live_lines:
             return
         self.payment = PaymentDialog(self.session, self)
+        if self.context.devices is not None:
+            self.context.devices.show_on_display(pole.total, self.session.total_fen)
         if payment_code:
             self.payment.payment_code(payment_code)
         self.payment.finished.connect(self._payment_closed)
@@ -99,7 +118,7 @@ class MainWindow(QMainWindow):
             entry,
             ctx.terminal.booth_name,
             ctx.paper_mm,
-            ctx.languages.current,
+            ctx.terminal.settings.printer_language,
             ctx.terminal.settings.timezone,
         )
         self.preview = ReceiptPreview(receipt, entry["body"]["change_fen"], self)
@@ -110,3 +129,68 @@ class MainWindow(QMainWindow):
         self.preview = None
         if self.sale:
             self.sale.table.setFocus()
+
+    # --- receipts, drawer, customer display ----------------------------------------------
+
+    def _notice(self, text: str, level: str = "info") -> None:
+        if self.sale is not None:
+            self.sale.notice.show_notice(text, level)
+
+    def reprint_last(self) -> None:
+        """Reprint the last receipt: always possible, journaled as a copy."""
+        cashier = self.session.cashier
+        if cashier is None:
+            return
+        try:
+            what = self.context.terminal.reprint_last(cashier.name)
+        except BoothError as exc:
+            self._notice(message(exc), "warning")
+            return
+        if self.context.devices is not None:
+            self.context.devices.printer.wake()
+        if what == "copy":
+            self._notice(self.tr("Printing a copy of the last receipt."))
+        else:
+            self._notice(self.tr("The last receipt has not printed yet: trying the printer again."))  # fmt: skip
+
+    def open_drawer(self) -> None:
+        """Open the cash drawer outside a sale: a manager approves; it is journaled."""
+        cashier = self.session.cashier
+        if cashier is None or self.context.devices is None:
+            return
+        if cashier.role == "manager":
+            self._drawer_approved(cashier)
+            return
+        dialog = ManagerApproval(self.context.terminal, self.tr("open the cash drawer"), self)
+        dialog.accepted.connect(lambda: self._drawer_approved(dialog.approved_by))
+        dialog.open()
+        self.approval = dialog
+
+    def _drawer_approved(self, manager) -> None:
+        try:
+            self.context.terminal.record_drawer_open(manager.name, "no sale")
+        except BoothError as exc:
+            self._notice(message(exc), "error")
+            return
+        self.context.devices.open_drawer()
+
+    def _drawer_done(self, opened: bool, why: str) -> None:
+        if opened:
+            self._notice(self.tr("Drawer opened."))
+        else:
+            self._notice(self.tr("The drawer did not open: {0}").format(why), "error")
+
+    def _scanner_state(self, state: str) -> None:
+        if state != "connected":
+            self._notice(self.tr("Serial scanner: {0}").format(state), "warning")
+
+    def _show_last_item(self) -> None:
+        live = self.session.cart.live_lines
+        if live and self.context.devices is not None:
+            line = live[-1]
+            self.context.devices.show_on_display(pole.item, line.product.name, line.amount_fen)
+
+    def _show_change(self, entry: dict) -> None:
+        body = entry["body"]
+        paid = sum(p["amount_fen"] for p in body["payments"])
+        self.context.devices.show_on_display(pole.change, paid, body["change_fen"])

@@ -33,11 +33,15 @@ class SaleScreen(QWidget):
 
     pay_requested = Signal()
     logout_requested = Signal()
+    reprint_requested = Signal()
+    drawer_requested = Signal()
 
     def __init__(self, session, runner, quick_keys: dict[str, list[Product]], parent=None):
         super().__init__(parent)
         self.session = session
         self.runner = runner
+        self.scale = None  # a pos.ui.weigh.ScaleSource when a scale is connected
+        self.weigh_dialog = None
         self.model = CartModel(session.cart, self)
         self._search_serial = 0
         self.cancel_box: QMessageBox | None = None
@@ -92,6 +96,12 @@ class SaleScreen(QWidget):
         self.quick = QTabWidget()
         self._build_quick_keys(quick_keys)
         right.addWidget(self.quick, 1)
+        tools = QHBoxLayout()
+        self.reprint_button = button(self.tr("Reprint receipt (F6)"))
+        self.drawer_button = button(self.tr("Open drawer"))
+        tools.addWidget(self.reprint_button)
+        tools.addWidget(self.drawer_button)
+        right.addLayout(tools)
         bottom = QHBoxLayout()
         self.logout_button = button(self.tr("Log out"))
         bottom.addWidget(self.logout_button)
@@ -126,9 +136,12 @@ class SaleScreen(QWidget):
         self.cancel_button.clicked.connect(self.confirm_cancel)
         self.pay_button.clicked.connect(self.request_pay)
         self.logout_button.clicked.connect(self.logout_requested.emit)
+        self.reprint_button.clicked.connect(self.reprint_requested.emit)
+        self.drawer_button.clicked.connect(self.drawer_requested.emit)
         shortcuts = [
             ("F2", self.focus_search),
             ("F9", self.request_pay),
+            ("F6", self.reprint_requested.emit),
             ("Ctrl+Return", self.request_pay),
             ("Ctrl+Enter", self.request_pay),
             ("Esc", self.confirm_cancel),
@@ -264,7 +277,7 @@ class SaleScreen(QWidget):
             self.table.selectRow(row)
 
     def enter_weight(self, product: Product | None = None) -> None:
-        """Weigh by hand (until a scale is connected): grams for a product sold by kg."""
+        """Weigh a product sold by kg: on the scale when one is connected, else typed grams."""
         if product is None:
             row = self.selected_row()
             if row < 0 or not self.model.line_at(row).product.weighed:
@@ -273,6 +286,14 @@ class SaleScreen(QWidget):
                 )
                 return
             product = self.model.line_at(row).product
+        if self.scale is not None:
+            from pos.ui.weigh import WeighDialog
+
+            weigh = WeighDialog(product, self.scale, self)
+            weigh.accepted.connect(lambda: self.session.add_weighed(product, weigh.weight_g))
+            weigh.open()  # not exec(): the event loop (and the scale's readings) keep running
+            self.weigh_dialog = weigh
+            return
         dialog = KeypadDialog(
             self.tr("Weight"),
             self.tr("Weight of {0} in grams").format(product.name),

@@ -22,6 +22,9 @@ class SaleSession(QObject):
     cashier_changed = Signal(object)  # User or None
     payment_code_scanned = Signal(str)  # a customer's WeChat/Alipay code
 
+    #: Write a receipt print job with every sale (the window's print queue prints it).
+    print_receipts = True
+
     def __init__(self, terminal: Terminal, parent=None):
         super().__init__(parent)
         self.terminal = terminal
@@ -121,7 +124,9 @@ class SaleSession(QObject):
         """Commit the sale (durably, before anything is printed); raises BoothError if refused."""
         if self.cashier is None:
             raise BoothError(QCoreApplication.translate("SaleSession", "Log in before selling."))
-        entry = self.terminal.checkout(self.cart, payments, self.cashier)
+        entry = self.terminal.checkout(
+            self.cart, payments, self.cashier, print_receipt=self.print_receipts
+        )
         self.last_entry = entry
         self.cart = Cart()
         self.sale_did_complete.emit(entry)

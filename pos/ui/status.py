@@ -33,6 +33,11 @@ class TerminalStatus(QObject):
         self.blocked = ""
         self.skew_ms: int | None = None
         self.skew_warning = False
+        self.printer_state = None  # pos.printing.PrinterState once the print queue reports
+
+    def printer_changed(self, state) -> None:
+        self.printer_state = state
+        self.changed.emit()
 
     def round_done(self, result) -> None:
         """A sync round finished (sync.client.RoundResult)."""
@@ -120,8 +125,35 @@ class StatusBar(QStatusBar):
             self.clock_warning.show()
         else:
             self.clock_warning.hide()
-        printer = {"preview": self.tr("preview only")}.get(self.status.printer, self.status.printer)
-        self.printer.setText(self.tr("Printer: {0}").format(printer))
+        self.show_printer()
+
+    def show_printer(self) -> None:
+        state = self.status.printer_state
+        if state is None:
+            self.printer.setText(self.tr("Printer: starting"))
+            return
+        names = {
+            "ok": self.tr("ready"),
+            "unknown": self.tr("connected (no status)"),
+            "paper_out": self.tr("OUT OF PAPER"),
+            "cover_open": self.tr("COVER OPEN"),
+            "offline": self.tr("offline"),
+            "error": self.tr("ERROR"),
+            "unreachable": self.tr("NOT CONNECTED"),
+        }
+        text = self.tr("Printer: {0}").format(names.get(state.status.state, state.status.state))
+        if self.status.printer == "preview":
+            text = self.tr("Printer: preview only")
+        if state.status.paper_near_end and state.status.state == "ok":
+            text += " · " + self.tr("paper low")
+        if state.waiting:
+            text += " · " + self.tr("{0} receipt(s) waiting").format(state.waiting)
+        blocked = state.status.state in ("paper_out", "cover_open", "error", "unreachable")
+        self.printer.setObjectName("notice_error" if blocked else "")
+        self.printer.setToolTip(state.status.detail or state.last_error)
+        self.printer.style().unpolish(self.printer)
+        self.printer.style().polish(self.printer)
+        self.printer.setText(text)
 
     def tick(self) -> None:
         self.clock.setText(QDateTime.currentDateTime().toString("yyyy-MM-dd HH:mm:ss"))

@@ -8,7 +8,7 @@ import pytest
 from conftest import CASHIER, CASHIER_PIN, OIL, ORANGES_PLU, RICE, scale_label
 
 from hardware.escpos import decode_for_humans, encode_receipt, kick_drawer, unprintable
-from hardware.receipt import Receipt, layout
+from hardware.receipt import Receipt, layout, text_width
 from pos.cart import Cart, Payment
 
 BOOTH = "奉节县扶贫产品专柜"
@@ -34,7 +34,7 @@ def text_lines(decoded: str) -> list[str]:
 @pytest.mark.parametrize("paper", [58, 80])
 def test_chinese_lines_are_gbk_in_chinese_mode_with_yuan_sign_total_qr_and_cut(sale, paper):
     receipt = layout(sale, BOOTH, paper)
-    data = encode_receipt(receipt)
+    data = encode_receipt(receipt, jump=False)
     assert data.startswith(b"\x1b@")
     assert BOOTH.encode("gbk") in data
     for line in receipt.lines:
@@ -62,6 +62,22 @@ def test_chinese_lines_are_gbk_in_chinese_mode_with_yuan_sign_total_qr_and_cut(s
 
 
 @pytest.mark.parametrize("paper", [58, 80])
+def test_amounts_are_right_aligned_by_absolute_position_not_spaces(sale, paper):
+    receipt = layout(sale, BOOTH, paper)
+    spaced, jumped = encode_receipt(receipt, jump=False), encode_receipt(receipt)
+    assert len(jumped) < len(spaced)
+    total_line = jumped.split(b"\x1d!\x11")[1].split(b"\x1d!\x00")[0]  # double size: spaced
+    assert b"     " not in jumped.replace(total_line, b"")
+    width = {58: 32, 80: 48}[paper]
+    amount = next(line for line in receipt.lines if "x ￥" in line).split()[-1]  # a line amount
+    column = width - text_width(amount)
+    dots = column * 12
+    assert b"\x1b$" + bytes([dots % 256, dots // 256]) + FS_ON + amount.encode("gbk") in jumped
+    reads = text_lines(decode_for_humans(jumped))
+    assert reads == [line.rstrip() for line in text_lines(decode_for_humans(spaced))]
+
+
+@pytest.mark.parametrize("paper", [58, 80])
 def test_decoded_job_reads_back_the_receipt_lines(sale, paper):
     receipt = layout(sale, BOOTH, paper)
     decoded = decode_for_humans(encode_receipt(receipt))
@@ -81,7 +97,7 @@ def test_decoded_job_reads_back_the_receipt_lines(sale, paper):
 
 def test_total_line_too_long_for_double_width_prints_normal_size():
     receipt = Receipt(["TOTAL" + " " * 10 + "￥123456789012.00"], "", 32)
-    data = encode_receipt(receipt, cut=False)
+    data = encode_receipt(receipt, cut=False, jump=False)
     assert b"\x1d!\x11" not in data
     assert decode_for_humans(data) == "<INIT><CN ON>" + receipt.lines[0] + "<CN OFF>\n"
 

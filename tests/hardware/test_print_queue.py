@@ -153,7 +153,7 @@ def test_printer_unplugged_then_back(terminal, printer):
     try:
         entries = [sell(terminal, svc=svc), sell(terminal, code=RICE, svc=svc)]
         state = states.wait_for(lambda s: s.status.state == "unreachable" and s.waiting == 2)
-        assert "did not take the receipt" in state.last_error and "switched on" in state.last_error
+        assert "cannot be reached" in state.last_error and "switched on" in state.last_error
         printer.plug()
         states.wait_for(lambda s: s.waiting == 0 and s.last_printed_seq == entries[1]["seq"])
     finally:
