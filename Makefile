@@ -31,9 +31,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Speed figures against raw SQLite on a 100,000-product catalog.
+## Speed figures against raw SQLite on a 100,000-product catalog, and receipt sizes.
 bench: setup
 	$(BIN)/booth-pos bench --products 100000
+	$(BIN)/booth-pos bench-receipt
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) build *.egg-info .pytest_cache .ruff_cache

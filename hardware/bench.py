@@ -109,7 +109,8 @@ def run(runs: int = 20, json_output: bool = False) -> int:
     if json_output:
         print(json.dumps({"rows": rows, "target_bytes": TARGET_BYTES}, ensure_ascii=False))
     else:
-        print("A 10-line Chinese receipt (4 certificates, 2 weighed lines, cash with change):")
+        certified = sum(1 for n in NAMES if n[3])
+        print(f"A 10-line Chinese receipt ({certified} certified lines, 2 weighed, cash with change):")  # fmt: skip
         print(f"{'paper':>5}  {'mode':<32} {'bytes':>7} {'render ms':>10} {'9600 bd s':>10} {'115200 bd s':>12}")  # fmt: skip
         for r in rows:
             print(f"{r['paper_mm']:>3}mm  {r['mode']:<32} {r['bytes']:>7} {r['render_ms_median']:>10} {r['send_s_9600']:>10} {r['send_s_115200']:>12}")  # fmt: skip

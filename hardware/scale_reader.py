@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
-import termios
 import threading
 import time
 from collections.abc import Callable
@@ -268,9 +267,9 @@ def open_scale(path: str, protocol: str, baud: int = 9600) -> SerialLink:
         link = open_serial(
             path, baud, bytesize, parity, stopbits, timeout=READ_SLICE_S, what="scale"
         )
-    except termios.error as exc:
-        if bytesize == 8 or exc.args[0] != errno.EINVAL:
-            raise explain(path, exc, "scale") from exc
+    except DeviceError as exc:  # open_serial's sentence for the OS's refusal
+        if bytesize == 8 or exc.errno != errno.EINVAL:
+            raise
         link = open_serial(path, baud, timeout=READ_SLICE_S, what="scale")
         link.ignored = [f"parity {parity}", f"{bytesize} data bits"]
     with contextlib.suppress(OSError, serial.SerialException):

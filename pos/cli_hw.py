@@ -191,6 +191,8 @@ def cmd_hw_status(args) -> int:
 def cmd_hw_drawer(args) -> int:
     settings = _settings(args)
     home = resolve_home(args.home)
+    if not args.reason.strip():
+        raise BoothError("Say why the drawer is opened (--reason), e.g. 'drawer test'.")
     ok, message = pulse_drawer(parse_printer_url(settings.printer_url), settings)
     if not ok:
         raise DeviceFailed(message)
@@ -283,11 +285,11 @@ def add_hw_commands(sub) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p = add_command(hsub, "scan-test", "Read codes from a serial scanner: one line (or JSON line) per code.",
                     "booth-pos hw scan-test --port /dev/ttyACM0 --count 3 --json", cmd_hw_scan_test)  # fmt: skip
-    p.add_argument("--port", required=True, metavar="DEV", help="the scanner's serial port")
-    p.add_argument("--baud", type=int, default=9600, metavar="B", help="baud rate (default 9600)")
-    p.add_argument("--suffix", choices=["enter", "tab"], default="enter", help="what ends a code")
+    p.add_argument("--port", metavar="DEV", help="the scanner's serial port (default: scanner.port)")  # fmt: skip
+    p.add_argument("--baud", type=int, metavar="B", help="baud rate (default: scanner.baud)")
+    p.add_argument("--suffix", choices=["enter", "tab"], help="what ends a code (default: scanner.suffix)")  # fmt: skip
     p.add_argument("--count", type=int, metavar="N", help="stop after N codes")
-    p.add_argument("--timeout", type=float, metavar="S", help="stop after S seconds without a code")  # fmt: skip
+    p.add_argument("--timeout", type=float, metavar="S", help="stop after S seconds in all")  # fmt: skip
     p.add_argument("--json", action="store_true", help='one {"code": ..., "kind": ...} line per code')  # fmt: skip
     p = add_command(hsub, "scale-read", "Read one weight from a serial scale.",
                     "booth-pos hw scale-read --port /dev/ttyUSB1 --protocol toledo8217 --json",
@@ -357,7 +359,13 @@ def cmd_hw_list(args) -> int:
 def cmd_hw_scan_test(args) -> int:
     from hardware.serial_scanner import code_kind, read_codes
 
-    rules = load_settings(resolve_home(args.home)).barcode
+    settings = load_settings(resolve_home(args.home))
+    rules = settings.barcode
+    args.port = args.port or settings.scanner_port
+    args.baud = args.baud or settings.scanner_baud
+    args.suffix = args.suffix or settings.scanner_suffix
+    if not args.port:
+        raise BoothError("No scanner port: give --port DEV or set scanner.port in booth.toml.")
     if not args.json:
         _stderr(f"Reading {args.port} at {args.baud} baud: scan some codes (Ctrl-C to stop).")
     seen = 0
@@ -369,7 +377,7 @@ def cmd_hw_scan_test(args) -> int:
             sys.stdout.flush()
     except KeyboardInterrupt:
         pass
-    if args.count is not None and seen < args.count:
+    if args.count is not None and seen < args.count and args.timeout is not None:
         raise DeviceFailed(
             f"Only {seen} of {args.count} codes arrived from {args.port} in {args.timeout:g} s: "
             "check the scanner's cable, that it is set to serial (not keyboard) mode, "

@@ -230,7 +230,9 @@ class PrintService:
             self._publish(conn, delivery.after, seq=job.seq)
             return True
         reason = delivery.after.detail or "The printer stopped answering during the receipt."
-        self._write(conn, print_jobs.mark_failed, job.id, reason, delivery.kicked)
+        # The drawer opened if the job went out (it starts with ESC p) or by the pulse.
+        kicked = delivery.kicked or (kick and delivery.before.can_print)
+        self._write(conn, print_jobs.mark_failed, job.id, reason, kicked)
         self._publish(conn, delivery.after, reason)
         log.warning("receipt %s waits: %s", job.seq, reason)
         return False
@@ -275,7 +277,8 @@ class PrintService:
 
 
 def pulse_drawer(spec: PrinterSpec, settings: Settings) -> tuple[bool, str]:
-    """Open the drawer now: ``ESC p`` and the real-time pulse (one of them always works)."""
+    """Open the drawer now: the real-time pulse (``DLE DC4``, obeyed even when the printer is
+    out of paper) on connections that carry it, ``ESC p`` on a device file."""
     if spec.kind == "preview":
         return False, "No printer is configured, so there is no cash drawer to open."
     pin = drawer_pin_code(settings)

@@ -265,7 +265,11 @@ def test_every_entry_key_type_and_body_field_written_is_documented(tmp_path, cap
     terminal.add_to_cart(cart, "6970015000019")  # certificate expired: marked on the line
     terminal.add_to_cart(cart, "6970005000012")
     cart.void(1)
-    terminal.checkout(cart, [Payment("cash", 5000)], terminal.authenticate("李娜", "2468"))
+    sale = terminal.checkout(
+        cart, [Payment("cash", 5000)], terminal.authenticate("李娜", "2468"), print_receipt=True
+    )
+    terminal.record_copy(sale["seq"], "李娜")  # a reprinted receipt
+    terminal.record_drawer_open("王强", "no sale")
     lines = list(terminal.export_journal())
     terminal.close()
 

@@ -99,6 +99,10 @@
         <source>Serial scanner: {0}</source>
         <translation>Serial scanner: {0}</translation>
     </message>
+    <message>
+        <source>Customer display: {0}</source>
+        <translation>Customer display: {0}</translation>
+    </message>
 </context>
 <context>
     <name>ManagerApproval</name>
@@ -715,6 +719,14 @@
     <message>
         <source>The server refused the enrolment: {detail}</source>
         <translation>The server refused the enrolment: {detail}</translation>
+    </message>
+    <message>
+        <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>
+        <translation>No scanner port: give --port DEV or set scanner.port in booth.toml.</translation>
+    </message>
+    <message>
+        <source>Say why the drawer is opened (--reason), e.g. 'drawer test'.</source>
+        <translation>Say why the drawer is opened (--reason), e.g. 'drawer test'.</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>

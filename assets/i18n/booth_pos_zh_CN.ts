@@ -99,6 +99,10 @@
         <source>Serial scanner: {0}</source>
         <translation>串口扫码枪：{0}</translation>
     </message>
+    <message>
+        <source>Customer display: {0}</source>
+        <translation>顾客显示屏：{0}</translation>
+    </message>
 </context>
 <context>
     <name>ManagerApproval</name>
@@ -715,6 +719,14 @@
     <message>
         <source>The server refused the enrolment: {detail}</source>
         <translation>服务器拒绝了注册：{detail}</translation>
+    </message>
+    <message>
+        <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>
+        <translation>没有扫码枪端口：请用 --port DEV 指定，或在 booth.toml 中设置 scanner.port。</translation>
+    </message>
+    <message>
+        <source>Say why the drawer is opened (--reason), e.g. 'drawer test'.</source>
+        <translation>请说明打开钱箱的原因（--reason），例如“钱箱测试”。</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>

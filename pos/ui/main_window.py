@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
             devices.printer_changed.connect(context.status.printer_changed)
             devices.drawer_done.connect(self._drawer_done)
             devices.scanner_state.connect(self._scanner_state)
+            devices.display_state.connect(self._display_state)
 
     def build(self) -> None:
         ctx = self.context
@@ -183,6 +184,10 @@ class MainWindow(QMainWindow):
     def _scanner_state(self, state: str) -> None:
         if state != "connected":
             self._notice(self.tr("Serial scanner: {0}").format(state), "warning")
+
+    def _display_state(self, state: str) -> None:
+        if state != "connected":
+            self._notice(self.tr("Customer display: {0}").format(state), "warning")
 
     def _show_last_item(self) -> None:
         live = self.session.cart.live_lines
