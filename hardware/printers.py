@@ -19,7 +19,10 @@ cannot hold anything up.
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import re
+import select
 import socket
 import time
 from dataclasses import dataclass
@@ -204,19 +207,30 @@ class TcpConnection(Connection):
 
 
 class FileConnection(Connection):
+    """A device file such as /dev/usb/lp0 (the kernel's usblp driver), written without
+    blocking: a printer that stops taking data times out instead of freezing the queue."""
+
     bidirectional = False
 
-    def __init__(self, spec: PrinterSpec):
-        self.spec = spec
+    def __init__(self, spec: PrinterSpec, timeout: float = 5.0):
+        self.spec, self.timeout = spec, timeout
         try:
-            self.device = open(spec.path, "wb")  # noqa: SIM115 - closed by close()
+            self.fd = os.open(spec.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK, 0o660)  # fmt: skip
         except OSError as exc:
             raise _took_no_receipt(spec, exc, FILE_ADVICE, "cannot be opened") from exc
 
     def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        deadline = time.monotonic() + self.timeout
         try:
-            self.device.write(data)
-            self.device.flush()
+            while view:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([], [self.fd], [], left)[1]:
+                    raise TimeoutError(errno.ETIMEDOUT, "it stopped taking data")
+                try:
+                    view = view[os.write(self.fd, view) :]
+                except BlockingIOError:
+                    continue
         except OSError as exc:
             raise _took_no_receipt(self.spec, exc, FILE_ADVICE) from exc
 
@@ -225,7 +239,7 @@ class FileConnection(Connection):
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
-            self.device.close()
+            os.close(self.fd)
 
 
 class SerialConnection(Connection):
@@ -307,7 +321,7 @@ def open_printer(spec: PrinterSpec, timeout: float = 5.0) -> Connection:
     if spec.kind == "tcp":
         return TcpConnection(spec, timeout)
     if spec.kind == "file":
-        return FileConnection(spec)
+        return FileConnection(spec, timeout)
     if spec.kind == "serial":
         return SerialConnection(spec, timeout)
     if spec.kind == "usb":

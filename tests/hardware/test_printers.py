@@ -132,3 +132,19 @@ def test_preview_writes_the_decoded_job(tmp_path):
     path = write_preview(tmp_path / "previews", "T1", 7, b"\x1b@\x1c&" + "合计".encode("gbk") + b"\x1c.\n")  # fmt: skip
     assert path.name == "receipt-T1-7.txt"
     assert path.read_text(encoding="utf-8") == "<INIT><CN ON>合计<CN OFF>\n"
+
+
+def test_a_device_file_that_stops_taking_data_times_out(tmp_path):
+    """Like a usblp printer that is jammed: the reader is there but never reads."""
+    import os
+
+    fifo = tmp_path / "lp0"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # holds the line open, reads nothing
+    try:
+        started = time.monotonic()
+        with pytest.raises(OSError, match="did not take the receipt.*stopped taking data"):
+            send(parse_printer_url(f"file://{fifo}"), b"x" * 1_000_000, timeout=0.5)
+        assert time.monotonic() - started < 2
+    finally:
+        os.close(reader)
