@@ -200,3 +200,13 @@ def test_a_serial_printer_on_a_pty_answers_status_and_gets_the_copy(demo):
     assert result.code == 0, result.err
     assert json.loads(result.out)["status"] == "ok"
     assert "补打小票" in decode_for_humans(bytes(received))
+
+
+def test_a_toledo_scale_can_be_opened_again(cli):
+    """Reopening a pty with 7E1 is refused on some kernels (EINVAL): 8N1 with 7-bit masking."""
+    sim = ScaleSimulator("toledo8217", weight_g=850)
+    try:
+        results = [cli("hw", "scale-read", "--port", sim.path, "--json") for _ in range(2)]
+    finally:
+        sim.close()
+    assert [json.loads(r.out)["weight_g"] for r in results] == [850, 850], results
