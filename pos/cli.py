@@ -13,6 +13,7 @@ from pos import __version__, journal
 from pos.barcodes import classify
 from pos.cart import Cart, Payment
 from pos.cli_hw import add_hw_commands, add_receipt_commands
+from pos.cli_shift import add_shift_commands
 from pos.cli_support import OneLineParser, add_command
 from pos.config import load_settings, resolve_home
 from pos.errors import BoothError, Refused
@@ -525,6 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_receipt_commands(sub)
     add_hw_commands(sub)
+    add_shift_commands(sub)
     return parser
 
 

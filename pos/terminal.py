@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import uuid
@@ -9,12 +10,13 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pos import journal, pins
+from pos import journal, pins, shift
 from pos.barcodes import BarcodeRules, Scan, classify, ean_check_digit, gs1_price_check_digit
 from pos.cart import Cart, CartLine, Payment
 from pos.catalog_csv import normalize_plu, parse
 from pos.config import CONFIG_NAME, Settings, load_settings
 from pos.errors import BoothError, NotFound, Refused
+from pos.money import format_fen
 from pos.products import Product
 from pos.store import Store, open_store, print_jobs
 from pos.store import catalog as catalog_db
@@ -550,6 +552,90 @@ class Terminal:
         body = {"by": by, "reason": reason.strip()}
         with self.store.write() as conn:
             return journal_db.append(conn, self.terminal_id, "drawer_open", body, self.now())
+
+    # --- shifts ----------------------------------------------------------------------------
+
+    def _require_manager(self, manager: User) -> None:
+        if manager.role != "manager":
+            raise Refused("{name} is a cashier: only a manager may approve this.", name=manager.name)  # fmt: skip
+
+    def open_shift(self, manager: User, float_fen: int, counts: dict[int, int] | None = None) -> dict:  # fmt: skip
+        """Start a shift with the float a manager counted into the drawer."""
+        self._require_manager(manager)
+        if counts is not None and shift.counted_fen(counts) != float_fen:
+            raise Refused(
+                "The counted notes and coins add up to {counted}, not the float {float}.",
+                counted=format_fen(shift.counted_fen(counts)),
+                float=format_fen(float_fen),
+            )
+        if float_fen < 0:
+            raise Refused("A float cannot be negative.")
+        body = {"shift_id": str(uuid.uuid4()), "by": manager.name, "float_fen": float_fen}
+        if counts:
+            body["counts"] = {str(k): v for k, v in sorted(counts.items(), reverse=True)}
+        with self.store.write() as conn:
+            current = shift.open_shift_of(self._shift_entries(conn))
+            if current is not None:
+                raise Refused(
+                    "A shift is already open (opened by {by} at entry {seq}): close it first.",
+                    by=current.opened_by,
+                    seq=current.opened_seq,
+                )
+            return journal_db.append(conn, self.terminal_id, "shift_open", body, self.now())
+
+    def move_cash(self, kind: str, amount_fen: int, reason: str, manager: User) -> dict:
+        """Cash put into (cash_in) or taken out of (cash_out) the drawer, approved and why."""
+        self._require_manager(manager)
+        if kind not in ("cash_in", "cash_out"):
+            raise ValueError(kind)
+        if amount_fen <= 0:
+            raise Refused("The amount must be more than ￥0.00.")
+        if not reason.strip():
+            raise Refused("Say why the cash moves (--reason), e.g. 'change from the bank'.")
+        with self.store.write() as conn:
+            current = shift.open_shift_of(self._shift_entries(conn))
+            if current is None:
+                raise Refused("No shift is open: a manager opens one with its float first.")
+            if kind == "cash_out" and amount_fen > current.expected_cash_fen:
+                raise Refused(
+                    "The drawer should hold only {expected}: {amount} cannot be taken out.",
+                    expected=format_fen(current.expected_cash_fen),
+                    amount=format_fen(amount_fen),
+                )
+            body = {
+                "shift_id": current.shift_id,
+                "amount_fen": amount_fen,
+                "reason": reason.strip(),
+                "approved_by": manager.name,
+            }
+            return journal_db.append(conn, self.terminal_id, kind, body, self.now())
+
+    def x_report(self) -> dict | None:
+        """The open shift's figures, with per-supplier and per-county totals; changes nothing."""
+        with self.store.read() as conn:
+            report = shift.open_shift_of(self._shift_entries(conn))
+            if report is None:
+                return None
+            data = report.as_dict()
+            suppliers: dict[str, int] = {}
+            counties: dict[str, int] = {}
+            for product_id, fen in report.products.items():
+                product = catalog_db.by_id(conn, product_id)
+                supplier = product.supplier_name if product else ""
+                county = product.county if product else ""
+                suppliers[supplier] = suppliers.get(supplier, 0) + fen
+                counties[county] = counties.get(county, 0) + fen
+        data["suppliers"] = dict(sorted(suppliers.items()))
+        data["counties"] = dict(sorted(counties.items()))
+        return data
+
+    def _shift_entries(self, conn) -> Iterator[dict]:
+        """Journal entries from the last shift_open on (all a shift's figures need)."""
+        start = conn.execute(
+            "SELECT coalesce(max(seq), 0) FROM journal WHERE type = 'shift_open'"
+        ).fetchone()[0]
+        for line in journal_db.lines(conn, max(start - 1, 0)):
+            yield json.loads(line)
 
     # --- stock ---------------------------------------------------------------------------
 

@@ -270,6 +270,10 @@ def test_every_entry_key_type_and_body_field_written_is_documented(tmp_path, cap
     )
     terminal.record_copy(sale["seq"], "李娜")  # a reprinted receipt
     terminal.record_drawer_open("王强", "no sale")
+    manager = terminal.authenticate("王强", "1357")
+    terminal.open_shift(manager, 50000, {10000: 5})
+    terminal.move_cash("cash_in", 1000, "coins", manager)
+    terminal.move_cash("cash_out", 500, "banked", manager)
     lines = list(terminal.export_journal())
     terminal.close()
 

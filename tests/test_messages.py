@@ -25,7 +25,7 @@ from pos.terminal import CatalogRejected, scan_refusal
 
 #: Command-line-only modules: their errors are printed by the English CLI, never shown by
 #: the Qt UI, so they may still build messages with f-strings (they are not collected).
-CLI_ONLY = {"cli.py", "cli_hw.py", "bench.py", "demo.py"}
+CLI_ONLY = {"cli.py", "cli_hw.py", "cli_shift.py", "bench.py", "demo.py"}
 
 
 def _trees() -> dict[Path, ast.Module]:

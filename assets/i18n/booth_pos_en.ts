@@ -721,12 +721,52 @@
         <translation>The server refused the enrolment: {detail}</translation>
     </message>
     <message>
+        <source>'{part}' is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</source>
+        <translation>'{part}' is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</translation>
+    </message>
+    <message>
+        <source>A float cannot be negative.</source>
+        <translation>A float cannot be negative.</translation>
+    </message>
+    <message>
+        <source>A shift is already open (opened by {by} at entry {seq}): close it first.</source>
+        <translation>A shift is already open (opened by {by} at entry {seq}): close it first.</translation>
+    </message>
+    <message>
+        <source>Give the manager's PIN with --pin (or $BOOTH_POS_PIN).</source>
+        <translation>Give the manager's PIN with --pin (or $BOOTH_POS_PIN).</translation>
+    </message>
+    <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>
         <translation>No scanner port: give --port DEV or set scanner.port in booth.toml.</translation>
     </message>
     <message>
+        <source>No shift is open: a manager opens one with its float first.</source>
+        <translation>No shift is open: a manager opens one with its float first.</translation>
+    </message>
+    <message>
+        <source>No shift is open: there is nothing to report yet.</source>
+        <translation>No shift is open: there is nothing to report yet.</translation>
+    </message>
+    <message>
+        <source>Say why the cash moves (--reason), e.g. 'change from the bank'.</source>
+        <translation>Say why the cash moves (--reason), e.g. 'change from the bank'.</translation>
+    </message>
+    <message>
         <source>Say why the drawer is opened (--reason), e.g. 'drawer test'.</source>
         <translation>Say why the drawer is opened (--reason), e.g. 'drawer test'.</translation>
+    </message>
+    <message>
+        <source>The amount must be more than ￥0.00.</source>
+        <translation>The amount must be more than ￥0.00.</translation>
+    </message>
+    <message>
+        <source>The counted notes and coins add up to {counted}, not the float {float}.</source>
+        <translation>The counted notes and coins add up to {counted}, not the float {float}.</translation>
+    </message>
+    <message>
+        <source>The drawer should hold only {expected}: {amount} cannot be taken out.</source>
+        <translation>The drawer should hold only {expected}: {amount} cannot be taken out.</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>
@@ -825,6 +865,10 @@
         <translation>{home} has no terminal set up: run 'booth-pos init --terminal ID --booth-name NAME' first.</translation>
     </message>
     <message>
+        <source>{name} is a cashier: only a manager may approve this.</source>
+        <translation>{name} is a cashier: only a manager may approve this.</translation>
+    </message>
+    <message>
         <source>{name} is sold by the piece, not by weight.</source>
         <translation>{name} is sold by the piece, not by weight.</translation>
     </message>
@@ -839,6 +883,14 @@
     <message>
         <source>{path} is not valid TOML ({reason}): fix or remove it.</source>
         <translation>{path} is not valid TOML ({reason}): fix or remove it.</translation>
+    </message>
+    <message>
+        <source>{value} fen is counted twice.</source>
+        <translation>{value} fen is counted twice.</translation>
+    </message>
+    <message>
+        <source>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50 or 10.</source>
+        <translation>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50 or 10.</translation>
     </message>
     <message>
         <source>{where}: '{table}' should be a [table].</source>

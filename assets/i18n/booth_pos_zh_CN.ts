@@ -721,12 +721,52 @@
         <translation>服务器拒绝了注册：{detail}</translation>
     </message>
     <message>
+        <source>'{part}' is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</source>
+        <translation>“{part}”不是点数：请写 面额=张数（面额以分计），例如 10000=3。</translation>
+    </message>
+    <message>
+        <source>A float cannot be negative.</source>
+        <translation>备用金不能为负数。</translation>
+    </message>
+    <message>
+        <source>A shift is already open (opened by {by} at entry {seq}): close it first.</source>
+        <translation>已有班次在进行中（{by} 于流水 {seq} 开班）：请先结班。</translation>
+    </message>
+    <message>
+        <source>Give the manager's PIN with --pin (or $BOOTH_POS_PIN).</source>
+        <translation>请用 --pin（或 $BOOTH_POS_PIN）提供店长密码。</translation>
+    </message>
+    <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>
         <translation>没有扫码枪端口：请用 --port DEV 指定，或在 booth.toml 中设置 scanner.port。</translation>
     </message>
     <message>
+        <source>No shift is open: a manager opens one with its float first.</source>
+        <translation>没有进行中的班次：请店长先放入备用金开班。</translation>
+    </message>
+    <message>
+        <source>No shift is open: there is nothing to report yet.</source>
+        <translation>没有进行中的班次：暂无报表。</translation>
+    </message>
+    <message>
+        <source>Say why the cash moves (--reason), e.g. 'change from the bank'.</source>
+        <translation>请说明现金存取的原因（--reason），例如“银行换零钱”。</translation>
+    </message>
+    <message>
         <source>Say why the drawer is opened (--reason), e.g. 'drawer test'.</source>
         <translation>请说明打开钱箱的原因（--reason），例如“钱箱测试”。</translation>
+    </message>
+    <message>
+        <source>The amount must be more than ￥0.00.</source>
+        <translation>金额必须大于 ￥0.00。</translation>
+    </message>
+    <message>
+        <source>The counted notes and coins add up to {counted}, not the float {float}.</source>
+        <translation>清点的纸币和硬币合计 {counted}，与备用金 {float} 不符。</translation>
+    </message>
+    <message>
+        <source>The drawer should hold only {expected}: {amount} cannot be taken out.</source>
+        <translation>钱箱应有现金仅 {expected}：不能取出 {amount}。</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>
@@ -825,6 +865,10 @@
         <translation>{home} 尚未设置终端：请先运行 'booth-pos init --terminal ID --booth-name NAME'。</translation>
     </message>
     <message>
+        <source>{name} is a cashier: only a manager may approve this.</source>
+        <translation>{name} 是收银员：只有店长可以授权。</translation>
+    </message>
+    <message>
         <source>{name} is sold by the piece, not by weight.</source>
         <translation>{name} 按件销售，不按重量。</translation>
     </message>
@@ -839,6 +883,14 @@
     <message>
         <source>{path} is not valid TOML ({reason}): fix or remove it.</source>
         <translation>{path} 不是有效的 TOML 文件（{reason}）：请修正或删除。</translation>
+    </message>
+    <message>
+        <source>{value} fen is counted twice.</source>
+        <translation>{value} 分面额重复清点。</translation>
+    </message>
+    <message>
+        <source>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50 or 10.</source>
+        <translation>{value} 分不是纸币或硬币面额：请用 10000、5000、2000、1000、500、100、50 或 10。</translation>
     </message>
     <message>
         <source>{where}: '{table}' should be a [table].</source>

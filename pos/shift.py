@@ -1,0 +1,130 @@
+"""Shifts and the X report (pure): what the drawer should hold, from the journal alone.
+
+A shift starts with a ``shift_open`` entry (the float, counted by a manager) and ends with a
+``z_close``. Between them, every ``sale``, ``cash_in`` and ``cash_out`` entry moves the
+expected figures. The X report reads them and changes nothing, so it can be printed at any
+time, as often as wanted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pos.errors import Refused
+
+#: Chinese banknotes and coins a booth counts, in fen, largest first.
+DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
+SHIFT_TYPES = ("shift_open", "cash_in", "cash_out", "z_close")
+
+
+def parse_counts(text: str) -> dict[int, int]:
+    """``"10000=3,5000=1,100=12"`` (denomination in fen = how many) as a dict."""
+    counts: dict[int, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        value, sep, number = part.partition("=")
+        if not sep or not value.strip().isdigit() or not number.strip().isdigit():
+            raise Refused(
+                "'{part}' is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.",
+                part=part,
+            )
+        denomination = int(value)
+        if denomination not in DENOMINATIONS:
+            raise Refused(
+                "{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, "
+                "50 or 10.",
+                value=denomination,
+            )
+        if denomination in counts:
+            raise Refused("{value} fen is counted twice.", value=denomination)
+        counts[denomination] = int(number)
+    return counts
+
+
+def counted_fen(counts: dict[int, int]) -> int:
+    return sum(denomination * number for denomination, number in counts.items())
+
+
+@dataclass
+class XReport:
+    """The open shift's figures so far."""
+
+    shift_id: str
+    opened_seq: int
+    opened_at: str
+    opened_by: str
+    float_fen: int
+    sales_count: int = 0
+    sales_fen: int = 0
+    voided_lines: int = 0
+    voided_fen: int = 0
+    tenders: dict[str, int] = field(default_factory=dict)  # method -> fen kept (cash net of change)
+    cash_in_fen: int = 0
+    cash_out_fen: int = 0
+    products: dict[str, int] = field(default_factory=dict)  # product_id -> fen sold
+    last_seq: int = 0
+
+    @property
+    def expected_cash_fen(self) -> int:
+        cash = self.tenders.get("cash", 0)
+        return self.float_fen + cash + self.cash_in_fen - self.cash_out_fen
+
+    def as_dict(self) -> dict:
+        return {
+            "shift_id": self.shift_id,
+            "opened_seq": self.opened_seq,
+            "opened_at": self.opened_at,
+            "opened_by": self.opened_by,
+            "float_fen": self.float_fen,
+            "sales_count": self.sales_count,
+            "sales_fen": self.sales_fen,
+            "voided_lines": self.voided_lines,
+            "voided_fen": self.voided_fen,
+            "tenders": dict(sorted(self.tenders.items())),
+            "cash_in_fen": self.cash_in_fen,
+            "cash_out_fen": self.cash_out_fen,
+            "expected_cash_fen": self.expected_cash_fen,
+            "through_seq": self.last_seq,
+        }
+
+
+def open_shift_of(entries: Iterable[dict]) -> XReport | None:
+    """The X report of the shift open at the end of ``entries`` (journal order), or None."""
+    report: XReport | None = None
+    for entry in entries:
+        kind, body = entry["type"], entry["body"]
+        if kind == "shift_open":
+            report = XReport(
+                body["shift_id"], entry["seq"], entry["at"], body["by"], body["float_fen"]
+            )
+        elif kind == "z_close":
+            report = None
+        elif report is None:
+            continue
+        elif kind == "sale":
+            _add_sale(report, body)
+        elif kind == "cash_in":
+            report.cash_in_fen += body["amount_fen"]
+        elif kind == "cash_out":
+            report.cash_out_fen += body["amount_fen"]
+        if report is not None:
+            report.last_seq = entry["seq"]
+    return report
+
+
+def _add_sale(report: XReport, body: dict) -> None:
+    report.sales_count += 1
+    report.sales_fen += body["total_fen"]
+    for payment in body["payments"]:
+        report.tenders[payment["method"]] = (
+            report.tenders.get(payment["method"], 0) + payment["amount_fen"]
+        )
+    if body["change_fen"]:
+        report.tenders["cash"] = report.tenders.get("cash", 0) - body["change_fen"]
+    for line in body.get("voided_lines", []):
+        report.voided_lines += 1
+        report.voided_fen += line["amount_fen"]
+    for line in body["lines"]:
+        report.products[line["product_id"]] = (
+            report.products.get(line["product_id"], 0) + line["amount_fen"]
+        )

@@ -1,0 +1,136 @@
+"""Shifts: the float, cash in and out with a manager's approval, and the X report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pos.cart import Cart, Payment
+from pos.errors import Refused
+from pos.shift import parse_counts
+from tests.conftest import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE
+
+PRICES = {OIL: 8800, RICE: 6980}
+
+
+def sell(terminal, items, payments):
+    cart = Cart()
+    for code in items:
+        terminal.add_to_cart(cart, code)
+    cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
+    return terminal.checkout(cart, [Payment(m, a) for m, a in payments], cashier)
+
+
+@pytest.fixture
+def manager(terminal):
+    return terminal.authenticate(MANAGER, MANAGER_PIN)
+
+
+def test_a_day_of_sales_gives_the_expected_figures(terminal, manager):
+    terminal.open_shift(manager, 50000, {10000: 3, 5000: 4})
+    day = [
+        ([OIL], [("cash", 10000)]),  # change 12.00
+        ([RICE, RICE], [("wechat", 13960)]),
+        ([OIL, RICE], [("alipay", 5000), ("cash", 11000)]),  # split, change 12.20
+        ([RICE], [("card", 6980)]),
+    ]
+    for items, payments in day:
+        sell(terminal, items, payments)
+    terminal.move_cash("cash_in", 20000, "change from the bank", manager)
+    terminal.move_cash("cash_out", 30000, "banked at noon", manager)
+    # Computed here from the prices, independently of the report code.
+    totals = [sum(PRICES[c] for c in items) for items, _ in day]
+    cash_kept = totals[0] + (totals[2] - 5000)  # cash tendered minus change given
+    report = terminal.x_report()
+    assert report["sales_count"] == 4
+    assert report["sales_fen"] == sum(totals)
+    assert report["tenders"] == {
+        "alipay": 5000,
+        "card": 6980,
+        "cash": cash_kept,
+        "wechat": 13960,
+    }
+    assert report["expected_cash_fen"] == 50000 + cash_kept + 20000 - 30000
+    assert sum(report["counties"].values()) == sum(totals)
+    assert terminal.verify_journal().ok
+
+
+def test_the_x_report_resets_nothing(terminal, manager):
+    terminal.open_shift(manager, 10000)
+    sell(terminal, [OIL], [("cash", 8800)])
+    first = terminal.x_report()
+    head = list(terminal.export_journal())
+    assert terminal.x_report() == first
+    assert list(terminal.export_journal()) == head  # no entry written
+
+
+def test_a_cashier_cannot_approve(terminal):
+    cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
+    with pytest.raises(Refused, match="only a manager may approve"):
+        terminal.open_shift(cashier, 10000)
+    with pytest.raises(Refused, match="only a manager may approve"):
+        terminal.move_cash("cash_out", 100, "x", cashier)
+
+
+def test_approvals_are_journaled_with_approver_reason_and_amount(terminal, manager):
+    opened = terminal.open_shift(manager, 10000)
+    moved = terminal.move_cash("cash_out", 2500, "  supplier paid in cash ", manager)
+    assert opened["type"] == "shift_open" and opened["body"]["by"] == MANAGER
+    assert moved["type"] == "cash_out"
+    assert moved["body"] == {
+        "shift_id": opened["body"]["shift_id"],
+        "amount_fen": 2500,
+        "reason": "supplier paid in cash",
+        "approved_by": MANAGER,
+    }
+    stored = [json.loads(line) for line in terminal.export_journal()]
+    assert stored[-1] == moved
+
+
+def test_one_open_shift_and_no_cash_moves_without_one(terminal, manager):
+    with pytest.raises(Refused, match="No shift is open"):
+        terminal.move_cash("cash_in", 100, "x", manager)
+    assert terminal.x_report() is None
+    terminal.open_shift(manager, 10000)
+    with pytest.raises(Refused, match="already open"):
+        terminal.open_shift(manager, 10000)
+
+
+def test_cash_out_cannot_take_more_than_the_drawer_holds(terminal, manager):
+    terminal.open_shift(manager, 10000)
+    before = list(terminal.export_journal())
+    with pytest.raises(Refused, match="should hold only ￥100.00"):
+        terminal.move_cash("cash_out", 10001, "too much", manager)
+    assert list(terminal.export_journal()) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("10000", "not a count"),
+        ("10000=x", "not a count"),
+        ("3000=1", "not a banknote or coin"),
+        ("100=1,100=2", "counted twice"),
+    ],
+)
+def test_bad_counts_say_what_is_wrong(text, why):
+    with pytest.raises(Refused, match=why):
+        parse_counts(text)
+
+
+def test_counts_must_add_up_to_the_float(terminal, manager):
+    with pytest.raises(Refused, match="add up to ￥300.00, not the float ￥500.00"):
+        terminal.open_shift(manager, 50000, parse_counts("10000=3"))
+
+
+def test_shift_commands(cli, terminal):
+    terminal.close()
+    opened = cli("shift", "open", "--manager", MANAGER, "--pin", MANAGER_PIN, "--float", "50000", "--json")  # fmt: skip
+    assert opened.code == 0, opened.err
+    refused = cli("shift", "cash-out", "--amount", "100", "--reason", "x", "--manager", CASHIER, "--pin", CASHIER_PIN)  # fmt: skip
+    assert refused.code == 1 and "only a manager" in refused.err
+    moved = cli("shift", "cash-in", "--amount", "2000", "--reason", "coins", "--manager", MANAGER, "--pin", MANAGER_PIN)  # fmt: skip
+    assert moved.code == 0, moved.err
+    report = cli("report", "x", "--json")
+    assert json.loads(report.out)["expected_cash_fen"] == 52000
