@@ -9,7 +9,7 @@ from pos.cli_support import OneLineParser, add_command
 from pos.config import resolve_home
 from pos.errors import Refused
 from pos.money import format_fen
-from pos.shift import parse_counts
+from pos.shift import parse_confirmed, parse_counts
 from pos.terminal import Terminal
 
 
@@ -48,6 +48,22 @@ def cmd_shift_cash(args) -> int:
         f"{format_fen(args.amount)} {verb} the drawer (entry {entry['seq']}), "
         f"approved by {manager.name}: {entry['body']['reason']}",
     )
+    return 0
+
+
+def cmd_shift_close(args) -> int:
+    terminal, manager = _manager(args)
+    counts = parse_counts(args.counts)
+    entry = terminal.close_shift(manager, counts, parse_confirmed(args.confirm or []), args.reason)  # fmt: skip
+    body = entry["body"]
+    lines = [f"Z report (entry {entry['seq']}), shift closed by {manager.name}:"]
+    for method, f in body["tenders"].items():
+        lines.append(
+            f"  {method:<8} expected {format_fen(f['expected_fen']):>12}  counted "
+            f"{format_fen(f['counted_fen']):>12}  variance {format_fen(f['variance_fen']):>10}"
+        )
+    lines.append(f"  sales {body['sales_count']}, {format_fen(body['sales_fen'])}; grand total {format_fen(body['grand_total_fen'])}")  # fmt: skip
+    _emit(args, {**body, "seq": entry["seq"]}, "\n".join(lines))
     return 0
 
 
@@ -99,6 +115,13 @@ def add_shift_commands(sub) -> None:
         p.add_argument("--amount", type=int, required=True, metavar="FEN", help="the amount in fen")  # fmt: skip
         p.add_argument("--reason", required=True, help="why, for the journal")
         _approval(p)
+    p = add_command(ssub, "close", "Close the shift blind: count the drawer first, then see the variances (the Z).",
+                    "booth-pos shift close --counts 10000=4,5000=2,100=8 --confirm wechat=13960 --manager 王强 --pin 1357 --json",
+                    cmd_shift_close)  # fmt: skip
+    p.add_argument("--counts", required=True, metavar="D=N,...", help="the cash in the drawer by denomination in fen")  # fmt: skip
+    p.add_argument("--confirm", action="append", metavar="METHOD=FEN", help="a provider's settlement total; repeat per tender (default: accept the expected total)")  # fmt: skip
+    p.add_argument("--reason", default="", help="why, when a variance is over shift.variance_threshold_fen")  # fmt: skip
+    _approval(p)
     report = add_command(sub, "report", "Reports on the open shift.", "booth-pos report x --json", None)  # fmt: skip
     rsub = report.add_subparsers(dest="report_command", metavar="REPORT", parser_class=OneLineParser)  # fmt: skip
     rsub.required = True

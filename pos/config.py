@@ -55,6 +55,7 @@ class Settings:
     display_protocol: str = "cd5220"
     display_baud: int = 9600
     display_encoding: str = "ascii"
+    shift_variance_threshold_fen: int = 1000
     barcode: BarcodeRules = field(default=DEFAULT_RULES)
 
     @property
@@ -95,6 +96,7 @@ KEYS = {
     ("display", "protocol"): ("display_protocol", str),
     ("display", "baud"): ("display_baud", int),
     ("display", "encoding"): ("display_encoding", str),
+    ("shift", "variance_threshold_fen"): ("shift_variance_threshold_fen", int),
 }
 SCALE_PROTOCOLS = ("toledo8217", "continuous")
 DISPLAY_PROTOCOLS = ("cd5220", "epson")
@@ -210,6 +212,8 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
             "{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.", where=where
         )
     _check_devices(settings, where)
+    if settings.shift_variance_threshold_fen < 0:
+        raise BoothError("{where}: shift.variance_threshold_fen cannot be negative.", where=where)
     return settings
 
 

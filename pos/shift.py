@@ -128,3 +128,46 @@ def _add_sale(report: XReport, body: dict) -> None:
         report.products[line["product_id"]] = (
             report.products.get(line["product_id"], 0) + line["amount_fen"]
         )
+
+
+def close_tenders(
+    report: XReport, counted_cash_fen: int, confirmed: dict[str, int]
+) -> dict[str, dict[str, int]]:
+    """Expected, counted and variance per tender at the close.
+
+    Cash is what the manager counted in the drawer; every other tender is the provider's
+    settlement total the manager confirmed (``confirmed``), or the expected total when
+    accepted as is. A variance is counted minus expected: negative means money is missing.
+    """
+    unknown = sorted(set(confirmed) - set(report.tenders) - {"cash"})
+    if unknown:
+        raise Refused(
+            "No {method} payments were taken in this shift: there is nothing to confirm.",
+            method=unknown[0],
+        )
+    if "cash" in confirmed:
+        raise Refused("Cash is counted in the drawer, not confirmed: give the counts instead.")
+    tenders = {"cash": {"expected_fen": report.expected_cash_fen, "counted_fen": counted_cash_fen}}
+    for method, expected in sorted(report.tenders.items()):
+        if method != "cash":
+            tenders[method] = {
+                "expected_fen": expected,
+                "counted_fen": confirmed.get(method, expected),
+            }
+    for figures in tenders.values():
+        figures["variance_fen"] = figures["counted_fen"] - figures["expected_fen"]
+    return tenders
+
+
+def parse_confirmed(texts: list[str]) -> dict[str, int]:
+    """``["wechat=13960", "card=6980"]`` as a dict of settlement totals in fen."""
+    confirmed: dict[str, int] = {}
+    for text in texts:
+        method, sep, amount = text.partition("=")
+        if not sep or not method.strip() or not amount.strip().isdigit():
+            raise Refused(
+                "'{text}' is not a settlement total: write METHOD=FEN, e.g. wechat=13960.",
+                text=text,
+            )
+        confirmed[method.strip()] = int(amount)
+    return confirmed

@@ -617,17 +617,68 @@ class Terminal:
             if report is None:
                 return None
             data = report.as_dict()
-            suppliers: dict[str, int] = {}
-            counties: dict[str, int] = {}
-            for product_id, fen in report.products.items():
-                product = catalog_db.by_id(conn, product_id)
-                supplier = product.supplier_name if product else ""
-                county = product.county if product else ""
-                suppliers[supplier] = suppliers.get(supplier, 0) + fen
-                counties[county] = counties.get(county, 0) + fen
-        data["suppliers"] = dict(sorted(suppliers.items()))
-        data["counties"] = dict(sorted(counties.items()))
+            data["suppliers"], data["counties"] = self._supplier_totals(conn, report.products)
         return data
+
+    def close_shift(
+        self,
+        manager: User,
+        counts: dict[int, int],
+        confirmed: dict[str, int] | None = None,
+        reason: str = "",
+    ) -> dict:
+        """The blind close: the manager's count goes in before anything expected is shown;
+        the Z entry (``z_close``) carries the shift's figures and ends the shift."""
+        self._require_manager(manager)
+        with self.store.write() as conn:
+            report = shift.open_shift_of(self._shift_entries(conn))
+            if report is None:
+                raise Refused("No shift is open: there is nothing to close.")
+            tenders = shift.close_tenders(report, shift.counted_fen(counts), confirmed or {})
+            threshold = self.settings.shift_variance_threshold_fen
+            over = [m for m, f in tenders.items() if abs(f["variance_fen"]) > threshold]
+            if over and not reason.strip():
+                figures = tenders[over[0]]
+                raise Refused(
+                    "{method} is {variance} off (counted {counted}, expected {expected}): "
+                    "say why (--reason) to close the shift.",
+                    method=over[0],
+                    variance=format_fen(figures["variance_fen"]),
+                    counted=format_fen(figures["counted_fen"]),
+                    expected=format_fen(figures["expected_fen"]),
+                )
+            totals = self._supplier_totals(conn, report.products)
+            body = {
+                "shift_id": report.shift_id,
+                "opened_seq": report.opened_seq,
+                "by": manager.name,
+                "float_fen": report.float_fen,
+                "sales_count": report.sales_count,
+                "sales_fen": report.sales_fen,
+                "voided_lines": report.voided_lines,
+                "voided_fen": report.voided_fen,
+                "cash_in_fen": report.cash_in_fen,
+                "cash_out_fen": report.cash_out_fen,
+                "counts": {str(k): v for k, v in sorted(counts.items(), reverse=True)},
+                "tenders": tenders,
+                "suppliers": totals[0],
+                "counties": totals[1],
+                "grand_total_fen": journal_db.head(conn)[2],
+            }
+            if reason.strip():
+                body["reason"] = reason.strip()
+            return journal_db.append(conn, self.terminal_id, "z_close", body, self.now())
+
+    def _supplier_totals(self, conn, products: dict[str, int]) -> tuple[dict, dict]:
+        suppliers: dict[str, int] = {}
+        counties: dict[str, int] = {}
+        for product_id, fen in products.items():
+            product = catalog_db.by_id(conn, product_id)
+            supplier = product.supplier_name if product else ""
+            county = product.county if product else ""
+            suppliers[supplier] = suppliers.get(supplier, 0) + fen
+            counties[county] = counties.get(county, 0) + fen
+        return dict(sorted(suppliers.items())), dict(sorted(counties.items()))
 
     def _shift_entries(self, conn) -> Iterator[dict]:
         """Journal entries from the last shift_open on (all a shift's figures need)."""

@@ -134,3 +134,71 @@ def test_shift_commands(cli, terminal):
     assert moved.code == 0, moved.err
     report = cli("report", "x", "--json")
     assert json.loads(report.out)["expected_cash_fen"] == 52000
+
+
+def test_the_blind_close_writes_a_z_with_variance_per_tender(terminal, manager):
+    terminal.open_shift(manager, 50000)
+    sell(terminal, [OIL], [("cash", 10000)])  # cash kept 88.00
+    sell(terminal, [RICE, RICE], [("wechat", 13960)])
+    terminal.move_cash("cash_out", 20000, "banked", manager)
+    expected_cash = 50000 + 8800 - 20000
+    counts = parse_counts("10000=3,5000=1,1000=3,500=1,100=3")  # 388.00: ￥0.00 off
+    assert sum(d * n for d, n in counts.items()) == expected_cash
+    z = terminal.close_shift(manager, counts, {"wechat": 13900})  # the provider says 139.00
+    assert z["type"] == "z_close"
+    assert z["body"]["tenders"] == {
+        "cash": {"expected_fen": expected_cash, "counted_fen": expected_cash, "variance_fen": 0},
+        "wechat": {"expected_fen": 13960, "counted_fen": 13900, "variance_fen": -60},
+    }
+    assert z["body"]["sales_count"] == 2 and z["body"]["sales_fen"] == 8800 + 13960
+    sales = [json.loads(line) for line in terminal.export_journal()]
+    last_sale = [e for e in sales if e["type"] == "sale"][-1]
+    assert z["body"]["grand_total_fen"] == last_sale["body"]["grand_total_fen"]
+    assert terminal.verify_journal().ok
+
+
+def test_a_variance_over_the_threshold_needs_a_reason_and_nothing_is_written(terminal, manager):
+    terminal.open_shift(manager, 50000)
+    sell(terminal, [OIL], [("cash", 8800)])
+    short = parse_counts("10000=5,5000=1,1000=2")  # 570.00 against 588.00: over ￥10.00
+    before = list(terminal.export_journal())
+    with pytest.raises(
+        Refused, match=r"cash is -￥18.00 off \(counted ￥570.00, expected ￥588.00\)"
+    ):
+        terminal.close_shift(manager, short)
+    assert list(terminal.export_journal()) == before
+    z = terminal.close_shift(manager, short, reason="a ￥20 note given as change for ￥2")
+    assert z["body"]["reason"].startswith("a ￥20 note")
+    assert z["body"]["tenders"]["cash"]["variance_fen"] == -1800
+
+
+def test_after_the_z_the_shift_is_over(terminal, manager):
+    terminal.open_shift(manager, 1000)
+    terminal.close_shift(manager, parse_counts("1000=1"))
+    assert terminal.x_report() is None
+    with pytest.raises(Refused, match="No shift is open"):
+        terminal.move_cash("cash_in", 100, "x", manager)
+    with pytest.raises(Refused, match="nothing to close"):
+        terminal.close_shift(manager, {})
+    terminal.open_shift(manager, 2000)  # the next shift
+    assert terminal.x_report()["float_fen"] == 2000
+
+
+def test_a_cashier_cannot_close_and_unknown_tenders_cannot_be_confirmed(terminal, manager):
+    terminal.open_shift(manager, 1000)
+    cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
+    with pytest.raises(Refused, match="only a manager"):
+        terminal.close_shift(cashier, parse_counts("1000=1"))
+    with pytest.raises(Refused, match="No alipay payments"):
+        terminal.close_shift(manager, parse_counts("1000=1"), {"alipay": 100})
+
+
+def test_shift_close_command_prints_the_z_json(cli, terminal):
+    terminal.close()
+    approve = ("--manager", MANAGER, "--pin", MANAGER_PIN)
+    assert cli("shift", "open", "--float", "10000", *approve).code == 0
+    assert cli("sale", "--cashier", CASHIER, "--pin", CASHIER_PIN, "--item", OIL, "--pay", "cash:8800").code == 0  # fmt: skip
+    result = cli("shift", "close", "--counts", "10000=1,5000=1,2000=1,1000=1,500=1,100=3", *approve, "--json")  # fmt: skip
+    assert result.code == 0, result.err
+    z = json.loads(result.out)
+    assert z["tenders"] == {"cash": {"expected_fen": 18800, "counted_fen": 18800, "variance_fen": 0}}  # fmt: skip

@@ -725,12 +725,20 @@
         <translation>'{part}' is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</translation>
     </message>
     <message>
+        <source>'{text}' is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</source>
+        <translation>'{text}' is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</translation>
+    </message>
+    <message>
         <source>A float cannot be negative.</source>
         <translation>A float cannot be negative.</translation>
     </message>
     <message>
         <source>A shift is already open (opened by {by} at entry {seq}): close it first.</source>
         <translation>A shift is already open (opened by {by} at entry {seq}): close it first.</translation>
+    </message>
+    <message>
+        <source>Cash is counted in the drawer, not confirmed: give the counts instead.</source>
+        <translation>Cash is counted in the drawer, not confirmed: give the counts instead.</translation>
     </message>
     <message>
         <source>Give the manager's PIN with --pin (or $BOOTH_POS_PIN).</source>
@@ -745,8 +753,16 @@
         <translation>No shift is open: a manager opens one with its float first.</translation>
     </message>
     <message>
+        <source>No shift is open: there is nothing to close.</source>
+        <translation>No shift is open: there is nothing to close.</translation>
+    </message>
+    <message>
         <source>No shift is open: there is nothing to report yet.</source>
         <translation>No shift is open: there is nothing to report yet.</translation>
+    </message>
+    <message>
+        <source>No {method} payments were taken in this shift: there is nothing to confirm.</source>
+        <translation>No {method} payments were taken in this shift: there is nothing to confirm.</translation>
     </message>
     <message>
         <source>Say why the cash moves (--reason), e.g. 'change from the bank'.</source>
@@ -865,6 +881,10 @@
         <translation>{home} has no terminal set up: run 'booth-pos init --terminal ID --booth-name NAME' first.</translation>
     </message>
     <message>
+        <source>{method} is {variance} off (counted {counted}, expected {expected}): say why (--reason) to close the shift.</source>
+        <translation>{method} is {variance} off (counted {counted}, expected {expected}): say why (--reason) to close the shift.</translation>
+    </message>
+    <message>
         <source>{name} is a cashier: only a manager may approve this.</source>
         <translation>{name} is a cashier: only a manager may approve this.</translation>
     </message>
@@ -955,6 +975,10 @@
     <message>
         <source>{where}: scanner.suffix must be 'enter' or 'tab'.</source>
         <translation>{where}: scanner.suffix must be 'enter' or 'tab'.</translation>
+    </message>
+    <message>
+        <source>{where}: shift.variance_threshold_fen cannot be negative.</source>
+        <translation>{where}: shift.variance_threshold_fen cannot be negative.</translation>
     </message>
     <message>
         <source>{where}: sync.interval_s must be 5 to 3600 seconds.</source>

@@ -725,12 +725,20 @@
         <translation>“{part}”不是点数：请写 面额=张数（面额以分计），例如 10000=3。</translation>
     </message>
     <message>
+        <source>'{text}' is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</source>
+        <translation>“{text}”不是结算金额：请写 支付方式=分，例如 wechat=13960。</translation>
+    </message>
+    <message>
         <source>A float cannot be negative.</source>
         <translation>备用金不能为负数。</translation>
     </message>
     <message>
         <source>A shift is already open (opened by {by} at entry {seq}): close it first.</source>
         <translation>已有班次在进行中（{by} 于流水 {seq} 开班）：请先结班。</translation>
+    </message>
+    <message>
+        <source>Cash is counted in the drawer, not confirmed: give the counts instead.</source>
+        <translation>现金要在钱箱中清点，不是确认：请提供点钞数。</translation>
     </message>
     <message>
         <source>Give the manager's PIN with --pin (or $BOOTH_POS_PIN).</source>
@@ -745,8 +753,16 @@
         <translation>没有进行中的班次：请店长先放入备用金开班。</translation>
     </message>
     <message>
+        <source>No shift is open: there is nothing to close.</source>
+        <translation>没有进行中的班次：无需结班。</translation>
+    </message>
+    <message>
         <source>No shift is open: there is nothing to report yet.</source>
         <translation>没有进行中的班次：暂无报表。</translation>
+    </message>
+    <message>
+        <source>No {method} payments were taken in this shift: there is nothing to confirm.</source>
+        <translation>本班次没有 {method} 收款：无需确认。</translation>
     </message>
     <message>
         <source>Say why the cash moves (--reason), e.g. 'change from the bank'.</source>
@@ -865,6 +881,10 @@
         <translation>{home} 尚未设置终端：请先运行 'booth-pos init --terminal ID --booth-name NAME'。</translation>
     </message>
     <message>
+        <source>{method} is {variance} off (counted {counted}, expected {expected}): say why (--reason) to close the shift.</source>
+        <translation>{method} 差额 {variance}（实点 {counted}，应有 {expected}）：请说明原因（--reason）后结班。</translation>
+    </message>
+    <message>
         <source>{name} is a cashier: only a manager may approve this.</source>
         <translation>{name} 是收银员：只有店长可以授权。</translation>
     </message>
@@ -955,6 +975,10 @@
     <message>
         <source>{where}: scanner.suffix must be 'enter' or 'tab'.</source>
         <translation>{where}：scanner.suffix 必须是 'enter' 或 'tab'。</translation>
+    </message>
+    <message>
+        <source>{where}: shift.variance_threshold_fen cannot be negative.</source>
+        <translation>{where}：shift.variance_threshold_fen 不能为负数。</translation>
     </message>
     <message>
         <source>{where}: sync.interval_s must be 5 to 3600 seconds.</source>
