@@ -31,10 +31,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Speed figures against raw SQLite on a 100,000-product catalog, and receipt sizes.
+## Speed figures against raw SQLite: catalog of 100,000 products, receipt sizes, X/Z reports.
 bench: setup
 	$(BIN)/booth-pos bench --products 100000
 	$(BIN)/booth-pos bench-receipt
+	$(BIN)/booth-pos bench-shift
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) build *.egg-info .pytest_cache .ruff_cache

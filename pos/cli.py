@@ -311,6 +311,14 @@ def cmd_bench_receipt(args) -> int:
     return run(args.runs, json_output=args.json)
 
 
+def cmd_bench_shift(args) -> int:
+    from pos.bench_shift import run
+
+    if args.sales < args.day + 1 or args.day < 1 or args.runs < 1:
+        raise Refused("--sales must be more than --day, and --day and --runs at least 1.")
+    return run(args.sales, args.day, args.runs, json_output=args.json)
+
+
 def cmd_bench(args) -> int:
     from pos.bench import run_bench
 
@@ -522,6 +530,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_command(sub, "bench-receipt", "Measure a 10-line Chinese receipt: bytes and render time, text vs raster.",
                  "booth-pos bench-receipt --json", cmd_bench_receipt)  # fmt: skip
     p.add_argument("--runs", type=int, default=20, help="renders to time per mode (median)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add_command(sub, "bench-shift", "Measure the X report and the Z close on a year of sales.",
+                 "booth-pos bench-shift --sales 300000", cmd_bench_shift)  # fmt: skip
+    p.add_argument("--sales", type=int, default=300_000, help="sales on the terminal (a year)")
+    p.add_argument("--day", type=int, default=300, help="sales in the open shift")
+    p.add_argument("--runs", type=int, default=7, help="timings per figure (median)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     add_receipt_commands(sub)

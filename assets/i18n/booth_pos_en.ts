@@ -729,6 +729,10 @@
         <translation>'{text}' is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</translation>
     </message>
     <message>
+        <source>--sales must be more than --day, and --day and --runs at least 1.</source>
+        <translation>--sales must be more than --day, and --day and --runs at least 1.</translation>
+    </message>
+    <message>
         <source>A float cannot be negative.</source>
         <translation>A float cannot be negative.</translation>
     </message>

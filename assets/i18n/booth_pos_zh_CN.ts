@@ -729,6 +729,10 @@
         <translation>“{text}”不是结算金额：请写 支付方式=分，例如 wechat=13960。</translation>
     </message>
     <message>
+        <source>--sales must be more than --day, and --day and --runs at least 1.</source>
+        <translation>--sales 必须大于 --day，且 --day 和 --runs 至少为 1。</translation>
+    </message>
+    <message>
         <source>A float cannot be negative.</source>
         <translation>备用金不能为负数。</translation>
     </message>
