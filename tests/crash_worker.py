@@ -22,10 +22,29 @@ CODES = [
 ]
 
 
+def shifts(terminal: Terminal) -> None:
+    """Open a shift, sell, close it blind with the exact count; print each Z's seq."""
+    manager = terminal.authenticate("王强", "1357")
+    cashier = terminal.authenticate("李娜", "2468")
+    print("ready", flush=True)
+    while True:
+        if terminal.x_report() is None:
+            terminal.open_shift(manager, 10000)
+        cart = Cart()
+        terminal.add_to_cart(cart, CODES[0])
+        terminal.checkout(cart, [Payment("cash", cart.total_fen)], cashier)
+        expected = terminal.x_report()["expected_cash_fen"]
+        z = terminal.close_shift(manager, {10: expected // 10})
+        print(f"z {z['seq']}", flush=True)
+
+
 def main() -> None:
     home, seed = Path(sys.argv[1]), int(sys.argv[2])
     rng = random.Random(seed)
     terminal = Terminal.open(home)
+    if sys.argv[3:] == ["shifts"]:
+        shifts(terminal)
+        return
     cashier = terminal.authenticate("李娜", "2468")
     print("ready", flush=True)
     while True:

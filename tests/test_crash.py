@@ -26,10 +26,10 @@ KILLS = int(os.environ.get("BOOTH_POS_CRASH_KILLS", "200"))
 WORKER = Path(__file__).with_name("crash_worker.py")
 
 
-def _run_and_kill(home: Path, seed: int, delay: float) -> list[tuple[str, int]]:
+def _run_and_kill(home: Path, seed: int, delay: float, *mode: str) -> list[tuple[str, int]]:
     """Start a worker, let it sell for ``delay`` seconds after it is ready, then SIGKILL it."""
     proc = subprocess.Popen(
-        [sys.executable, str(WORKER), str(home), str(seed)],
+        [sys.executable, str(WORKER), str(home), str(seed), *mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -97,3 +97,37 @@ def test_sigkill_during_checkouts_never_loses_or_half_writes_a_sale(terminal, ho
     conn.close()
     assert len(reported) > KILLS  # the kills really landed among checkouts
     print(f"{KILLS} kills, {len(reported)} sales reported, {len(entries)} in the journal")
+
+
+Z_KEYS = {
+    "shift_id", "opened_seq", "by", "float_fen", "sales_count", "sales_fen", "voided_lines",
+    "voided_fen", "cash_in_fen", "cash_out_fen", "counts", "tenders", "suppliers", "counties",
+    "grand_total_fen",
+}  # fmt: skip
+
+
+def test_sigkill_during_shift_closes_leaves_no_z_or_a_complete_one(terminal, home):
+    terminal.close()
+    rng = random.Random(7)
+    reported = []
+    for kill in range(max(KILLS // 8, 5)):
+        reported += _run_and_kill(home, kill, rng.uniform(0, 0.08), "shifts")
+    conn = sqlite3.connect(home / DB_NAME)
+    lines = [row[0] for row in conn.execute("SELECT line FROM journal ORDER BY seq")]
+    conn.close()
+    assert journal.verify(lines).ok
+    entries = [json.loads(line) for line in lines]
+    closes = [e for e in entries if e["type"] == "z_close"]
+    assert {seq for _, seq in reported} <= {e["seq"] for e in closes}  # every reported Z is there
+    open_shift = None
+    for entry in entries:
+        if entry["type"] == "shift_open":
+            assert open_shift is None, "a shift opened while another was open"
+            open_shift = entry["body"]["shift_id"]
+        elif entry["type"] == "z_close":
+            assert entry["body"]["shift_id"] == open_shift, "a Z without its shift"
+            assert set(entry["body"]) == Z_KEYS
+            cash = entry["body"]["tenders"]["cash"]
+            assert cash["variance_fen"] == cash["counted_fen"] - cash["expected_fen"] == 0
+            open_shift = None
+    assert len(closes) >= 1  # the kills landed among closes
