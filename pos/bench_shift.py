@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from hardware.bench import median_ms
 from pos.journal import canonical, make_entry
 from pos.store import sales as sales_db
 from pos.store.db import DB_NAME
@@ -91,15 +92,6 @@ def _raw_x(db: Path) -> int:
         conn.close()
 
 
-def _median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def run(sales: int = 300_000, day: int = 300, runs: int = 7, json_output: bool = False) -> int:
     from pos.demo import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN
 
@@ -115,8 +107,8 @@ def run(sales: int = 300_000, day: int = 300, runs: int = 7, json_output: bool =
         terminal.open_shift(manager, 50000)
         _fill(terminal, day)
         fill_s = time.perf_counter() - started
-        x_ms = _median_ms(terminal.x_report, runs)
-        raw_ms = _median_ms(lambda: _raw_x(home / DB_NAME), runs)
+        x_ms = median_ms(terminal.x_report, runs)[0]
+        raw_ms = median_ms(lambda: _raw_x(home / DB_NAME), runs)[0]
         expected = terminal.x_report()["expected_cash_fen"]
         counts = {10: expected // 10}
         terminal.close()

@@ -14,20 +14,13 @@ from pos.barcodes import classify
 from pos.cart import Cart, Payment
 from pos.cli_hw import add_hw_commands, add_receipt_commands
 from pos.cli_shift import add_shift_commands
-from pos.cli_support import OneLineParser, add_command
+from pos.cli_support import OneLineParser, add_command, emit
 from pos.config import load_settings, resolve_home
 from pos.errors import BoothError, Refused
 from pos.money import format_fen
 from pos.terminal import CatalogRejected, Terminal
 
 PROG = "booth-pos"
-
-
-def _emit(args, data, text: str) -> None:
-    if getattr(args, "json", False):
-        print(journal.canonical(data))
-    else:
-        print(text)
 
 
 def _open(args) -> Terminal:
@@ -43,7 +36,7 @@ def cmd_init(args) -> int:
     terminal, created = Terminal.init(home, args.terminal, args.booth_name)
     args.terminal_opened = terminal
     verb = "Created" if created else "Already set up:"
-    _emit(
+    emit(
         args,
         {
             "terminal": terminal.terminal_id,
@@ -59,14 +52,14 @@ def cmd_init(args) -> int:
 def cmd_user_add(args) -> int:
     terminal = _open(args)
     terminal.add_user(args.name, args.role, args.pin)
-    _emit(args, {"name": args.name, "role": args.role}, f"Added {args.role} {args.name}")
+    emit(args, {"name": args.name, "role": args.role}, f"Added {args.role} {args.name}")
     return 0
 
 
 def cmd_user_list(args) -> int:
     users = _open(args).users()
     rows = [{"name": u.name, "role": u.role} for u in users]
-    _emit(args, rows, "\n".join(f"{u.name}\t{u.role}" for u in users) or "No users yet.")
+    emit(args, rows, "\n".join(f"{u.name}\t{u.role}" for u in users) or "No users yet.")
     return 0
 
 
@@ -82,7 +75,7 @@ def cmd_catalog_import(args) -> int:
         for line in rejected.errors:
             print(line, file=sys.stderr)
         raise
-    _emit(
+    emit(
         args,
         {**summary.__dict__, "encoding": encoding},
         f"Imported {args.file} ({encoding}): {summary.added} added, {summary.updated} updated, "
@@ -101,7 +94,7 @@ def cmd_catalog_search(args) -> int:
         f"{p.plu or '-':>5}  {p.name}  {format_fen(p.price_fen)}{'/kg' if p.weighed else ''}"
         for p in found
     )
-    _emit(args, [_product_dict(p) for p in found], text or f"Nothing matches '{args.text}'.")
+    emit(args, [_product_dict(p) for p in found], text or f"Nothing matches '{args.text}'.")
     return 0
 
 
@@ -155,7 +148,7 @@ def cmd_sale(args) -> int:
     entry = terminal.checkout(cart, payments, cashier)
     body = entry["body"]
     paid = ", ".join(f"{p['method']} {format_fen(p['amount_fen'])}" for p in body["payments"])
-    _emit(
+    emit(
         args,
         entry,
         f"Sale {terminal.receipt_no(entry['seq'])}: {format_fen(body['total_fen'])}, "
@@ -180,7 +173,7 @@ def _stock_rows(rows) -> list[dict]:
 def cmd_stock_receive(args) -> int:
     entry = _open(args).receive_stock(args.code, args.qty, args.note or "")
     body = entry["body"]
-    _emit(
+    emit(
         args,
         entry,
         f"Received {body['delta']} {body['unit']} of {body['name']} (seq {entry['seq']})",
@@ -191,7 +184,7 @@ def cmd_stock_receive(args) -> int:
 def cmd_stock_adjust(args) -> int:
     entry = _open(args).adjust_stock(args.code, args.delta, args.reason)
     body = entry["body"]
-    _emit(
+    emit(
         args,
         entry,
         f"Adjusted {body['name']} by {body['delta']} {body['unit']} (seq {entry['seq']})",
@@ -202,7 +195,7 @@ def cmd_stock_adjust(args) -> int:
 def cmd_stock_show(args) -> int:
     rows = _stock_rows(_open(args).stock(args.code))
     text = "\n".join(f"{r['on_hand']:>8} {r['unit']:<5} {r['name']}" for r in rows)
-    _emit(args, rows, text or "No stock movements yet.")
+    emit(args, rows, text or "No stock movements yet.")
     return 0
 
 
@@ -216,7 +209,7 @@ def cmd_journal_verify(args) -> int:
     else:
         verdict = _open(args).verify_journal()
     if verdict.ok:
-        _emit(
+        emit(
             args,
             verdict.as_dict(),
             f"Journal OK: {verdict.entries} entries, head seq {verdict.head_seq}, "
@@ -266,7 +259,7 @@ def cmd_enroll(args) -> int:
     from sync.client import enroll
 
     result = enroll(_open(args), args.server, args.code)
-    _emit(
+    emit(
         args,
         result,
         f"Enrolled terminal {result['terminal']} at {result['server']} for booth {result['booth']['id']} ({result['booth']['name']})",
@@ -286,7 +279,7 @@ def cmd_sync(args) -> int:
     )
     if result.skew_ms is not None:
         text += f"; clock {result.skew_ms / 1000:+.1f} s from the server"
-    _emit(args, data, text)
+    emit(args, data, text)
     if result.error or result.blocked:
         print(f"{PROG}: {result.blocked or result.error}", file=sys.stderr)
         return 1

@@ -13,20 +13,16 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from hardware.escpos import CN_OFF, CN_ON, INIT, LF, decode_for_humans, encode_text, native_qr
+from hardware.escpos import decode_for_humans, encode_receipt
 from hardware.printers import deliver, parse_printer_url
-from hardware.receipt import WIDTHS, center, two_columns
+from hardware.receipt import WIDTHS, Receipt, center, two_columns
 from hardware.serial_port import DeviceError
 from pos import journal
-from pos.cli_support import OneLineParser, add_command
+from pos.cli_support import OneLineParser, add_command, emit
 from pos.config import Settings, load_settings, resolve_home
 from pos.errors import BoothError
 from pos.printing import PrintService, printer_profile, pulse_drawer, render, write_preview
 from pos.terminal import Terminal
-
-
-def _emit(args, data, text: str) -> None:
-    print(journal.canonical(data) if getattr(args, "json", False) else text)
 
 
 class DeviceFailed(BoothError):
@@ -81,7 +77,7 @@ def cmd_receipt_print(args) -> int:
             )
         where, state = spec.url, delivery.after.state
     copy = terminal.record_copy(args.seq, _who(), queue=False)
-    _emit(
+    emit(
         args,
         {
             "seq": args.seq,
@@ -130,17 +126,8 @@ def test_page(settings: Settings, booth_name: str = "") -> bytes:
         "-" * width,
         time.strftime("%Y-%m-%d %H:%M:%S"),
     ]
-    out = bytearray(INIT)
-    for line in lines:
-        if line.isascii():
-            out += line.encode("ascii") + LF
-        else:
-            out += CN_ON + encode_text(line, chosen.encoding) + CN_OFF + LF
-    if chosen.qr == "native":
-        out += native_qr("BPOS-TEST") + LF
-    if chosen.cut:
-        out += b"\x1bd\x03\x1dV\x42\x00"
-    return bytes(out)
+    qr = "BPOS-TEST" if chosen.qr == "native" else ""
+    return encode_receipt(Receipt(lines, qr, width), chosen.encoding, cut=chosen.cut, jump=chosen.jump)  # fmt: skip
 
 
 def cmd_hw_print_test(args) -> int:
@@ -155,7 +142,7 @@ def cmd_hw_print_test(args) -> int:
         delivery = deliver(spec, data, settings.printer_timeout_s, 1.0)
     except DeviceError as exc:
         raise DeviceFailed(str(exc)) from None
-    _emit(
+    emit(
         args,
         {
             "printer": spec.url,
@@ -175,7 +162,7 @@ def cmd_hw_status(args) -> int:
     settings = _settings(args)
     service = PrintService(resolve_home(args.home), "", "", settings)
     status = service.check_status()
-    _emit(
+    emit(
         args,
         {
             "printer": settings.printer_url,
@@ -200,7 +187,7 @@ def cmd_hw_drawer(args) -> int:
     if (home / "booth.db").exists():
         terminal = args.terminal_opened = Terminal.open(home)
         journaled = terminal.record_drawer_open(_who(), args.reason)["seq"]
-    _emit(
+    emit(
         args,
         {
             "printer": settings.printer_url,
@@ -373,7 +360,7 @@ def cmd_hw_scan_test(args) -> int:
         for code in read_codes(args.port, args.baud, args.suffix, args.count, args.timeout):
             seen += 1
             kind = code_kind(code, rules)
-            _emit(args, {"code": code, "kind": kind}, f"{code}\t{kind}")
+            emit(args, {"code": code, "kind": kind}, f"{code}\t{kind}")
             sys.stdout.flush()
     except KeyboardInterrupt:
         pass
@@ -413,7 +400,7 @@ def cmd_hw_scale_read(args) -> int:
         "reason": why_not or "",
     }
     kg = f"{reading.weight_g / 1000:.3f} kg"
-    _emit(args, data, f"{port} ({protocol}): {kg}, " + ("stable" if reading.stable else "moving") + (f"; cannot sell: {why_not}" if why_not else ""))  # fmt: skip
+    emit(args, data, f"{port} ({protocol}): {kg}, " + ("stable" if reading.stable else "moving") + (f"; cannot sell: {why_not}" if why_not else ""))  # fmt: skip
     return 0
 
 

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import os
 
-from pos import journal
-from pos.cli_support import OneLineParser, add_command
+from pos.cli_support import OneLineParser, add_command, emit
 from pos.config import resolve_home
 from pos.errors import Refused
 from pos.money import format_fen
 from pos.shift import parse_confirmed, parse_counts
 from pos.terminal import Terminal
-
-
-def _emit(args, data, text: str) -> None:
-    print(journal.canonical(data) if getattr(args, "json", False) else text)
 
 
 def _manager(args) -> tuple[Terminal, object]:
@@ -28,7 +23,7 @@ def cmd_shift_open(args) -> int:
     terminal, manager = _manager(args)
     counts = parse_counts(args.counts) if args.counts else None
     entry = terminal.open_shift(manager, args.float, counts)
-    _emit(
+    emit(
         args,
         entry,
         f"Shift open (entry {entry['seq']}) by {manager.name} with a float of "
@@ -42,7 +37,7 @@ def cmd_shift_cash(args) -> int:
     kind = "cash_in" if args.shift_command == "cash-in" else "cash_out"
     entry = terminal.move_cash(kind, args.amount, args.reason, manager)
     verb = "into" if kind == "cash_in" else "out of"
-    _emit(
+    emit(
         args,
         entry,
         f"{format_fen(args.amount)} {verb} the drawer (entry {entry['seq']}), "
@@ -63,7 +58,7 @@ def cmd_shift_close(args) -> int:
             f"{format_fen(f['counted_fen']):>12}  variance {format_fen(f['variance_fen']):>10}"
         )
     lines.append(f"  sales {body['sales_count']}, {format_fen(body['sales_fen'])}; grand total {format_fen(body['grand_total_fen'])}")  # fmt: skip
-    _emit(args, {**body, "seq": entry["seq"]}, "\n".join(lines))
+    emit(args, {**body, "seq": entry["seq"]}, "\n".join(lines))
     return 0
 
 
@@ -86,7 +81,7 @@ def cmd_report_x(args) -> int:
         f"  expected cash            {format_fen(report['expected_cash_fen']):>14}",
     ]
     lines += [f"  county {name or '-'}: {format_fen(fen)}" for name, fen in report["counties"].items()]  # fmt: skip
-    _emit(args, report, "\n".join(lines))
+    emit(args, report, "\n".join(lines))
     return 0
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from pos.journal import canonical
+
 
 class OneLineParser(argparse.ArgumentParser):
     """Usage errors are one line and point at --help, not the whole usage text."""
@@ -27,3 +29,8 @@ def add_command(
     )
     parser.set_defaults(handler=handler)
     return parser
+
+
+def emit(args, data, text: str) -> None:
+    """Print ``data`` as canonical JSON with --json, else the sentence for people."""
+    print(canonical(data) if getattr(args, "json", False) else text)

@@ -13,7 +13,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from hardware import display as pole
-from pos.printing import PrinterState, PrintService
+from pos.printing import PrintService
 from pos.terminal import Terminal
 from pos.ui.inbox import Inbox
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class DeviceHub(QObject):
-    printer_changed = Signal(object)  # PrinterState
+    printer_changed = Signal(object)  # pos.printing.PrinterState
     drawer_done = Signal(bool, str)  # opened?, why not
     code_scanned = Signal(str)  # from a serial scanner (keyboard-wedge scans come via ScanDetector)
     scanner_state = Signal(str)  # "connected" or what to check
@@ -32,14 +32,13 @@ class DeviceHub(QObject):
         self.terminal = terminal
         settings = terminal.settings
         self.settings = settings
-        self.printer_state: PrinterState | None = None
         self.inbox = Inbox(self)  # device threads hand their news to the UI thread here
         self.printer = PrintService(
             terminal.home,
             terminal.terminal_id,
             terminal.booth_name,
             settings,
-            on_state=self.inbox.poster(self._printer_state),
+            on_state=self.inbox.poster(self.printer_changed.emit),
             on_drawer=self.inbox.poster(self.drawer_done.emit),
         )
         self.scanner = None
@@ -88,10 +87,6 @@ class DeviceHub(QObject):
             self.display.close()
 
     # --- printer -------------------------------------------------------------------------
-
-    def _printer_state(self, state: PrinterState) -> None:  # UI thread, via the inbox
-        self.printer_state = state
-        self.printer_changed.emit(state)
 
     def receipt_queued(self, _entry: dict | None = None) -> None:
         """A sale (and its receipt job) was committed: print now, not at the next retry."""

@@ -141,9 +141,10 @@ class StatusBar(QStatusBar):
             "error": self.tr("ERROR"),
             "unreachable": self.tr("NOT CONNECTED"),
         }
-        text = self.tr("Printer: {0}").format(names.get(state.status.state, state.status.state))
         if self.status.printer == "preview":
             text = self.tr("Printer: preview only")
+        else:
+            text = self.tr("Printer: {0}").format(names.get(state.status.state, state.status.state))
         if state.status.paper_near_end and state.status.state == "ok":
             text += " · " + self.tr("paper low")
         if state.waiting:

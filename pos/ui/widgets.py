@@ -55,6 +55,12 @@ class NumberPad(QWidget):
                 b.clicked.connect(lambda _=False, k=label: self.digit.emit(k))
             grid.addWidget(b, 3, column)
 
+    def attach(self, field: QLineEdit) -> None:
+        """Type into ``field``: digits append, backspace deletes the last, C clears it."""
+        self.digit.connect(lambda d: field.setText(field.text() + d))
+        self.backspace.connect(lambda: field.setText(field.text()[:-1]))
+        self.cleared.connect(field.clear)
+
 
 class KeypadDialog(QDialog):
     """Ask for a whole number (quantity, grams) by finger or keyboard."""
@@ -79,9 +85,7 @@ class KeypadDialog(QDialog):
         self.field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         layout.addWidget(self.field)
         pad = NumberPad(self)
-        pad.digit.connect(lambda d: self.field.setText(self.field.text() + d))
-        pad.backspace.connect(lambda: self.field.setText(self.field.text()[:-1]))
-        pad.cleared.connect(self.field.clear)
+        pad.attach(self.field)
         layout.addWidget(pad)
         row = QHBoxLayout()
         cancel = button(self.tr("Cancel (Esc)"))
