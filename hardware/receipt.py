@@ -93,6 +93,11 @@ def center(text: str, width: int) -> str:
     return " " * (pad // 2) + text
 
 
+def local_time(at: str, zone: str) -> datetime:
+    """A journal ``at`` (UTC) as the booth's local time: what people read on paper."""
+    return datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+
+
 @dataclass(frozen=True)
 class Receipt:
     """What a printer or a preview needs: text lines and the QR payload for the footer."""
@@ -121,7 +126,7 @@ def layout(
     words = WORDS.get(language, WORDS["zh_CN"])
     methods = METHOD_NAMES.get(language, METHOD_NAMES["zh_CN"])
     body = entry["body"]
-    local = datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+    local = local_time(entry["at"], zone)
     rule = "-" * width
     out = [*(center(part, width) for part in wrap(booth_name, width))]
     if copy:

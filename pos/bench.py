@@ -49,6 +49,9 @@ SEED = 1
 BENCH_TERMINAL = "BENCH1"
 BENCH_BOOTH = "性能测试专柜"
 BENCH_CASHIER, BENCH_PIN = "测试收银员", "2468"
+BENCH_MANAGER, BENCH_MANAGER_PIN = "测试店长", "1357"
+#: The float the bench manager counts into the drawer when opening the shift (￥500).
+BENCH_FLOAT_FEN = 50_000
 
 _RAW_LOOKUP = "SELECT p.* FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.gtin = ?"
 
@@ -342,6 +345,10 @@ def measure(products: int, base: Path, samples: int, checkouts: int) -> dict:
         stack.callback(terminal.close)
         imported = bench_import(terminal, csv_path, products)
         terminal.add_user(BENCH_CASHIER, "cashier", BENCH_PIN)
+        terminal.add_user(BENCH_MANAGER, "manager", BENCH_MANAGER_PIN)
+        # As at a booth, a manager opens the shift with its float before anything is sold.
+        manager = terminal.authenticate(BENCH_MANAGER, BENCH_MANAGER_PIN)
+        terminal.open_shift(manager, BENCH_FLOAT_FEN)
         raw = connect(home / DB_NAME)  # a plain sqlite3 connection, the terminal's pragmas
         stack.callback(raw.close)
         lookup = bench_lookup(terminal, raw, samples, rng)

@@ -1,4 +1,5 @@
-"""The cart and its tenders (pure): lines, quantities, weights, voids, split payment."""
+"""The cart and its tenders (pure): lines, quantities, weights, voids, discounts, price
+overrides, split payment."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pos.products import Product
 TENDER_METHODS = ("cash", "wechat", "alipay", "card", "voucher")
 MAX_QTY = 9999
 MAX_WEIGHT_G = 999_999
+MAX_PRICE_FEN = 9_999_999  # ￥99,999.99
 
 
 @dataclass
@@ -24,14 +26,28 @@ class CartLine:
     label_price_fen: int | None = None  # a priced scale label states the amount itself
     certificate: str = "valid"
     voided: bool = False
+    price_fen: int | None = None  # a price override (per piece or per kg), else the catalog's
+    override_by: str = ""
+    override_reason: str = ""
+    discount_fen: int = 0
+    discount_by: str = ""
 
     @property
-    def amount_fen(self) -> int:
+    def unit_price_fen(self) -> int:
+        return self.product.price_fen if self.price_fen is None else self.price_fen
+
+    @property
+    def gross_fen(self) -> int:
+        """What the line costs before its discount."""
         if self.label_price_fen is not None:
             return self.label_price_fen
         if self.weight_g is not None:
-            return weighed_amount_fen(self.weight_g, self.product.price_fen)
-        return (self.qty or 0) * self.product.price_fen
+            return weighed_amount_fen(self.weight_g, self.unit_price_fen)
+        return (self.qty or 0) * self.unit_price_fen
+
+    @property
+    def amount_fen(self) -> int:
+        return self.gross_fen - self.discount_fen
 
     def as_journal(self) -> dict:
         """The line as the sale entry records it: what was charged, not today's catalog."""
@@ -41,7 +57,7 @@ class CartLine:
             "barcode": self.barcode,
             "name": p.name,
             "unit": p.unit,
-            "unit_price_fen": p.price_fen,
+            "unit_price_fen": self.unit_price_fen,
             "amount_fen": self.amount_fen,
             "supplier_id": p.supplier_id,
             "county": p.county,
@@ -55,6 +71,13 @@ class CartLine:
             line["label_priced"] = True
         if self.certificate == "expired":
             line["certificate_expired"] = True
+        if self.price_fen is not None:
+            line["list_price_fen"] = p.price_fen
+            line["override_by"] = self.override_by
+            line["override_reason"] = self.override_reason
+        if self.discount_fen:
+            line["discount_fen"] = self.discount_fen
+            line["discount_by"] = self.discount_by
         return line
 
 
@@ -128,7 +151,48 @@ class Cart:
                 "{name} is weighed: change its weight, not its quantity.", name=line.product.name
             )
         _check_qty(qty)
+        if qty != line.qty:  # a discount was given on the old amount: ask again
+            line.discount_fen, line.discount_by = 0, ""
         line.qty = qty
+
+    def set_discount(self, index: int, discount_fen: int, by: str) -> CartLine:
+        """Take ``discount_fen`` off a line (0 removes the discount); who allowed it is kept."""
+        line = self.live_line(index)
+        if discount_fen < 0:
+            raise Refused("A discount cannot be negative.")
+        if discount_fen >= line.gross_fen:
+            raise Refused(
+                "A discount of {discount} would leave nothing to pay for {name} ({amount}).",
+                discount=format_fen(discount_fen),
+                name=line.product.name,
+                amount=format_fen(line.gross_fen),
+            )
+        line.discount_fen = discount_fen
+        line.discount_by = by if discount_fen else ""
+        return line
+
+    def override_price(self, index: int, price_fen: int, by: str, reason: str) -> CartLine:
+        """Charge ``price_fen`` per piece (or per kg) instead of the catalog price."""
+        line = self.live_line(index)
+        if line.label_price_fen is not None:
+            raise Refused(
+                "{name} carries its price on the scale label: weigh it again instead.",
+                name=line.product.name,
+            )
+        if not 0 < price_fen <= MAX_PRICE_FEN:
+            raise Refused(
+                "A price must be between {low} and {high}.",
+                low=format_fen(1),
+                high=format_fen(MAX_PRICE_FEN),
+            )
+        if not reason.strip():
+            raise Refused("Say why the price is changed, e.g. 'damaged packaging'.")
+        line.price_fen = price_fen
+        line.override_by = by
+        line.override_reason = reason.strip()
+        line.discount_fen = 0
+        line.discount_by = ""
+        return line
 
     def void(self, index: int) -> CartLine:
         line = self.live_line(index)

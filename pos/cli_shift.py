@@ -1,13 +1,16 @@
-"""booth-pos shift … and report x: a shift's float and cash movements, and the X report."""
+"""booth-pos shift … and report x|z: a shift's float and cash movements, the X and Z reports."""
 
 from __future__ import annotations
 
 import os
 
+from hardware.serial_port import DeviceError
+from pos.cli_hw import DeviceFailed, _settings, _who
 from pos.cli_support import OneLineParser, add_command, emit
 from pos.config import resolve_home
 from pos.errors import Refused
 from pos.money import format_fen
+from pos.printing import PREVIEW_DIR, PrintService, print_now, printer_profile, render
 from pos.shift import parse_confirmed, parse_counts
 from pos.terminal import Terminal
 
@@ -49,7 +52,8 @@ def cmd_shift_cash(args) -> int:
 def cmd_shift_close(args) -> int:
     terminal, manager = _manager(args)
     counts = parse_counts(args.counts)
-    entry = terminal.close_shift(manager, counts, parse_confirmed(args.confirm or []), args.reason)  # fmt: skip
+    confirmed = parse_confirmed(args.confirm or [])
+    entry = terminal.close_shift(manager, counts, confirmed, args.reason, print_report=args.print)
     body = entry["body"]
     lines = [f"Z report (entry {entry['seq']}), shift closed by {manager.name}:"]
     for method, f in body["tenders"].items():
@@ -58,7 +62,59 @@ def cmd_shift_close(args) -> int:
             f"{format_fen(f['counted_fen']):>12}  variance {format_fen(f['variance_fen']):>10}"
         )
     lines.append(f"  sales {body['sales_count']}, {format_fen(body['sales_fen'])}; grand total {format_fen(body['grand_total_fen'])}")  # fmt: skip
-    emit(args, {**body, "seq": entry["seq"]}, "\n".join(lines))
+    data = {**body, "seq": entry["seq"]}
+    if args.print:
+        data["printed"], sentence = _print_queued_z(terminal, entry["seq"])
+        lines.append(sentence)
+    emit(args, data, "\n".join(lines))
+    return 0
+
+
+def _print_queued_z(terminal: Terminal, seq: int) -> tuple[bool, str]:
+    """Print the queue (the Z is its newest job) on the configured printer, now."""
+    settings = terminal.settings
+    service = PrintService(terminal.home, terminal.terminal_id, terminal.booth_name, settings)
+    state = service.print_waiting()
+    if state.last_printed_seq == seq and service.spec.kind == "preview":
+        return True, f"  Z written to the preview in {terminal.home / PREVIEW_DIR}."
+    if state.last_printed_seq == seq:
+        return True, f"  Z printed on {settings.printer_url}."
+    reason = state.last_error or state.status.detail or "the printer did not print it."
+    return False, (
+        f"  The Z is not printed yet: {reason} It waits in the print queue; "
+        f"'booth-pos report z {seq} --print' prints a copy now."
+    )
+
+
+def cmd_report_z(args) -> int:
+    home = resolve_home(args.home)
+    terminal = args.terminal_opened = Terminal.open(home)
+    settings = _settings(args)
+    entry = terminal.z_entry(args.seq)
+    number = terminal.receipt_no(entry["seq"])
+    if not args.print:
+        _, report = render(entry, terminal.booth_name, settings)
+        emit(args, {**entry["body"], "seq": entry["seq"], "at": entry["at"]}, "\n".join(report.lines))  # fmt: skip
+        return 0
+    try:
+        where, state, data = print_now(home, entry, terminal.booth_name, settings, copy=True)
+    except DeviceError as exc:
+        raise DeviceFailed(f"Z report {number} was not printed: {exc}") from None
+    copy = terminal.record_z_copy(entry["seq"], _who(), queue=False)
+    paper = printer_profile(settings).paper_mm
+    emit(
+        args,
+        {
+            "z_seq": entry["seq"],
+            "printer": settings.printer_url,
+            "paper_mm": paper,
+            "bytes": len(data),
+            "status": state,
+            "journal_seq": copy["seq"],
+        },
+        f"Printed a copy of Z report {number} ({paper} mm, {len(data)} bytes) to {where}; "
+        f"printer status {state}; journaled as entry {copy['seq']}.",
+    )
     return 0
 
 
@@ -71,6 +127,11 @@ def cmd_report_x(args) -> int:
         f"X report, shift opened at entry {report['opened_seq']} by {report['opened_by']}"
         f" (through entry {report['through_seq']}; nothing is reset)",
         f"  sales            {report['sales_count']:>6}  {format_fen(report['sales_fen']):>14}",
+        f"  refunds          {report['refunds_count']:>6}  {format_fen(report['refunds_fen']):>14}",
+        f"  post-voids       {report['post_voids_count']:>6}  {format_fen(report['post_voids_fen']):>14}",
+        f"  net sales                {format_fen(report['net_fen']):>14}",
+        f"  discounts                {format_fen(report['discount_fen']):>14}",
+        f"  price changes    {report['overrides']:>6}",
         f"  voided lines     {report['voided_lines']:>6}  {format_fen(report['voided_fen']):>14}",
     ]
     lines += [f"  {method:<16}         {format_fen(fen):>14}" for method, fen in report["tenders"].items()]  # fmt: skip
@@ -116,10 +177,18 @@ def add_shift_commands(sub) -> None:
     p.add_argument("--counts", required=True, metavar="D=N,...", help="the cash in the drawer by denomination in fen")  # fmt: skip
     p.add_argument("--confirm", action="append", metavar="METHOD=FEN", help="a provider's settlement total; repeat per tender (default: accept the expected total)")  # fmt: skip
     p.add_argument("--reason", default="", help="why, when a variance is over shift.variance_threshold_fen")  # fmt: skip
+    p.add_argument("--print", action="store_true", help="queue the Z for the printer and print it now on printer.url")  # fmt: skip
     _approval(p)
-    report = add_command(sub, "report", "Reports on the open shift.", "booth-pos report x --json", None)  # fmt: skip
+    report = add_command(sub, "report", "Reports on the open shift (X) and closed shifts (Z).", "booth-pos report x --json", None)  # fmt: skip
     rsub = report.add_subparsers(dest="report_command", metavar="REPORT", parser_class=OneLineParser)  # fmt: skip
     rsub.required = True
     p = add_command(rsub, "x", "The X report: the open shift's sales, tenders and expected cash; resets nothing.",
                     "booth-pos report x --json", cmd_report_x)  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(rsub, "z", "Show the last (or SEQ's) Z report as it prints; --print prints a copy marked 补打 (journaled).",
+                    "booth-pos report z 12 --print --printer tcp://192.168.1.50:9100 --width 58", cmd_report_z)  # fmt: skip
+    p.add_argument("seq", type=int, nargs="?", metavar="SEQ", help="the z_close entry's seq (default: the last Z)")  # fmt: skip
+    p.add_argument("--print", action="store_true", help="print a copy, marked 补打, and journal it as z_copy")  # fmt: skip
+    p.add_argument("--printer", metavar="URL", help="printer URL (default: printer.url in booth.toml)")  # fmt: skip
+    p.add_argument("--width", type=int, choices=[58, 80], help="paper width in mm (default: the profile's)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -56,6 +56,7 @@ class Settings:
     display_baud: int = 9600
     display_encoding: str = "ascii"
     shift_variance_threshold_fen: int = 1000
+    discount_limit_pct: int = 10
     barcode: BarcodeRules = field(default=DEFAULT_RULES)
 
     @property
@@ -97,6 +98,7 @@ KEYS = {
     ("display", "baud"): ("display_baud", int),
     ("display", "encoding"): ("display_encoding", str),
     ("shift", "variance_threshold_fen"): ("shift_variance_threshold_fen", int),
+    ("sale", "discount_limit_pct"): ("discount_limit_pct", int),
 }
 SCALE_PROTOCOLS = ("toledo8217", "continuous")
 DISPLAY_PROTOCOLS = ("cd5220", "epson")
@@ -214,6 +216,8 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
     _check_devices(settings, where)
     if settings.shift_variance_threshold_fen < 0:
         raise BoothError("{where}: shift.variance_threshold_fen cannot be negative.", where=where)
+    if not 0 <= settings.discount_limit_pct <= 100:
+        raise BoothError("{where}: sale.discount_limit_pct must be 0 to 100.", where=where)
     return settings
 
 

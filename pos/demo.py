@@ -14,6 +14,8 @@ from pos.terminal import Terminal
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "assets" / "demo" / "catalog.csv"
 CASHIER, CASHIER_PIN = "李娜", "2468"
 MANAGER, MANAGER_PIN = "王强", "1357"
+DEMO_FLOAT_FEN = 50000
+DEMO_FLOAT_COUNTS = {10000: 2, 5000: 4, 1000: 8, 500: 2, 100: 10}
 
 
 def scale_label(prefix: str, plu: str, value: int) -> str:
@@ -48,6 +50,10 @@ def run_demo(home: Path, json_output: bool = False, repeat: bool = True) -> int:
     if created or repeat:
         terminal.receive_stock("6970006000011", 48, "demo delivery")
     cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
+    if not terminal.shift_is_open():
+        # The manager counts a ￥500 float into the drawer, so the booth can sell at once.
+        manager = terminal.authenticate(MANAGER, MANAGER_PIN)
+        terminal.open_shift(manager, DEMO_FLOAT_FEN, DEMO_FLOAT_COUNTS)
     for items, payments in _demo_sales() if created or repeat else []:
         cart = Cart()
         for code, qty in items:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hardware import raster
+from hardware import raster, zreport
 from hardware.escpos import encode_receipt, kick_drawer, realtime_kick
 from hardware.printers import PrinterSpec, deliver, open_printer, parse_printer_url
 from hardware.profiles import Profile, profile
@@ -64,12 +64,15 @@ def render(
     kick: bool = False,
     width_mm: int = 0,
 ) -> tuple[bytes, object]:
-    """The ESC/POS bytes and the laid-out receipt of a sale entry, for this booth's printer."""
+    """The ESC/POS bytes and the laid-out paper of a journal entry, for this booth's printer:
+    a sale's receipt, or the Z report of a ``z_close`` (which never opens the drawer)."""
     chosen = printer_profile(settings)
     paper = width_mm or chosen.paper_mm
-    receipt = layout(
+    lay_out = zreport.layout if entry["type"] == "z_close" else layout
+    receipt = lay_out(
         entry, booth_name, paper, settings.printer_language, settings.timezone, copy=copy
     )
+    kick = kick and entry["type"] == "sale"
     data = encode_receipt(
         receipt,
         chosen.encoding,
@@ -87,9 +90,25 @@ def write_preview(home: Path, entry: dict, data: bytes, receipt, paper_mm: int, 
 
     directory = home / PREVIEW_DIR
     directory.mkdir(parents=True, exist_ok=True)
-    stem = f"receipt-{entry['terminal']}-{entry['seq']:06d}" + ("-copy" if copy else "")
+    kind = "z" if entry["type"] == "z_close" else "receipt"
+    stem = f"{kind}-{entry['terminal']}-{entry['seq']:06d}" + ("-copy" if copy else "")
     (directory / f"{stem}.txt").write_text(decode_for_humans(data), encoding="utf-8")
     return raster.write_png(receipt, paper_mm, directory / f"{stem}.png")
+
+
+def print_now(home: Path, entry: dict, booth_name: str, settings: Settings, copy: bool = False) -> tuple[str, str, bytes]:  # fmt: skip
+    """Print an entry's paper straight to the printer, not through the queue (the command
+    line): (where it went, the printer's state, the bytes sent). Raises DeviceError when
+    the printer cannot be reached or did not print it."""
+    data, receipt = render(entry, booth_name, settings, copy=copy)
+    spec = parse_printer_url(settings.printer_url)
+    if spec.kind == "preview":
+        paper = printer_profile(settings).paper_mm
+        return str(write_preview(home, entry, data, receipt, paper, copy)), "preview", data
+    delivery = deliver(spec, data, settings.printer_timeout_s, 1.0)
+    if not delivery.printed:
+        raise DeviceError(delivery.after.detail or "The printer stopped answering.")
+    return spec.url, delivery.after.state, data
 
 
 @dataclass(frozen=True)
@@ -153,6 +172,17 @@ class PrintService:
         with self._lock:
             self._drawer_requests += 1
         self._wake.set()
+
+    def print_waiting(self) -> PrinterState:
+        """Print the waiting jobs now, in the caller's thread, until none is left or the
+        printer stops; for the command line, where no worker runs (do not also start())."""
+        conn = connect(self.home / "booth.db")
+        try:
+            while self._print_next(conn):
+                pass
+        finally:
+            conn.close()
+        return self.state
 
     # --- the worker ----------------------------------------------------------------------
 

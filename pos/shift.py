@@ -1,8 +1,8 @@
 """Shifts and the X report (pure): what the drawer should hold, from the journal alone.
 
 A shift starts with a ``shift_open`` entry (the float, counted by a manager) and ends with a
-``z_close``. Between them, every ``sale``, ``cash_in`` and ``cash_out`` entry moves the
-expected figures. The X report reads them and changes nothing, so it can be printed at any
+``z_close``. Between them, every ``sale``, ``refund``, ``cash_in`` and ``cash_out`` entry
+moves the expected figures. The X report reads them and changes nothing, so it can be printed at any
 time, as often as wanted.
 """
 
@@ -58,11 +58,24 @@ class XReport:
     sales_fen: int = 0
     voided_lines: int = 0
     voided_fen: int = 0
+    refunds_count: int = 0
+    refunds_fen: int = 0
+    post_voids_count: int = 0
+    post_voids_fen: int = 0
+    discount_fen: int = 0
+    overrides: int = 0
     tenders: dict[str, int] = field(default_factory=dict)  # method -> fen kept (cash net of change)
     cash_in_fen: int = 0
     cash_out_fen: int = 0
     products: dict[str, int] = field(default_factory=dict)  # product_id -> fen sold
+    names: dict[str, str] = field(default_factory=dict)  # product_id -> name as sold
+    hours: dict[str, int] = field(default_factory=dict)  # UTC "YYYY-MM-DDTHH" -> fen sold
     last_seq: int = 0
+
+    @property
+    def net_fen(self) -> int:
+        """Sales less refunds and post-voids."""
+        return self.sales_fen - self.refunds_fen - self.post_voids_fen
 
     @property
     def expected_cash_fen(self) -> int:
@@ -80,6 +93,13 @@ class XReport:
             "sales_fen": self.sales_fen,
             "voided_lines": self.voided_lines,
             "voided_fen": self.voided_fen,
+            "refunds_count": self.refunds_count,
+            "refunds_fen": self.refunds_fen,
+            "post_voids_count": self.post_voids_count,
+            "post_voids_fen": self.post_voids_fen,
+            "discount_fen": self.discount_fen,
+            "overrides": self.overrides,
+            "net_fen": self.net_fen,
             "tenders": dict(sorted(self.tenders.items())),
             "cash_in_fen": self.cash_in_fen,
             "cash_out_fen": self.cash_out_fen,
@@ -103,6 +123,10 @@ def open_shift_of(entries: Iterable[dict]) -> XReport | None:
             continue
         elif kind == "sale":
             _add_sale(report, body)
+            hour = entry["at"][:13]
+            report.hours[hour] = report.hours.get(hour, 0) + body["total_fen"]
+        elif kind == "refund":
+            _add_refund(report, body)
         elif kind == "cash_in":
             report.cash_in_fen += body["amount_fen"]
         elif kind == "cash_out":
@@ -127,6 +151,26 @@ def _add_sale(report: XReport, body: dict) -> None:
     for line in body["lines"]:
         report.products[line["product_id"]] = (
             report.products.get(line["product_id"], 0) + line["amount_fen"]
+        )
+        report.names[line["product_id"]] = line["name"]
+        report.discount_fen += line.get("discount_fen", 0)
+        report.overrides += "list_price_fen" in line
+
+
+def _add_refund(report: XReport, body: dict) -> None:
+    if body["kind"] == "post_void":
+        report.post_voids_count += 1
+        report.post_voids_fen += body["total_fen"]
+    else:
+        report.refunds_count += 1
+        report.refunds_fen += body["total_fen"]
+    for payment in body["payments"]:
+        report.tenders[payment["method"]] = (
+            report.tenders.get(payment["method"], 0) - payment["amount_fen"]
+        )
+    for line in body["lines"]:
+        report.products[line["product_id"]] = (
+            report.products.get(line["product_id"], 0) - line["amount_fen"]
         )
 
 
@@ -171,3 +215,9 @@ def parse_confirmed(texts: list[str]) -> dict[str, int]:
             )
         confirmed[method.strip()] = int(amount)
     return confirmed
+
+
+def top_products(report: XReport, count: int = 10) -> list[tuple[str, int]]:
+    """(name, fen) of the products that brought in most in the shift, net of refunds."""
+    ranked = sorted(report.products.items(), key=lambda item: (-item[1], item[0]))
+    return [(report.names.get(pid, pid), fen) for pid, fen in ranked[:count] if fen > 0]

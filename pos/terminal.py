@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pos import journal, pins, shift
+from pos import journal, pins, refunds, shift
 from pos.barcodes import BarcodeRules, Scan, classify, ean_check_digit, gs1_price_check_digit
 from pos.cart import Cart, CartLine, Payment
 from pos.catalog_csv import normalize_plu, parse
@@ -21,6 +21,7 @@ from pos.products import Product
 from pos.store import Store, open_store, print_jobs
 from pos.store import catalog as catalog_db
 from pos.store import journal as journal_db
+from pos.store import refunds as refunds_db
 from pos.store import sales as sales_db
 from pos.store import stock as stock_db
 from pos.store import users as users_db
@@ -46,6 +47,10 @@ class PaymentCodeScanned(Refused):
     @property
     def code(self) -> str:
         return self.params["code"]
+
+
+class NeedsManager(Refused):
+    """The action is allowed only with a manager's approval: ask for their PIN and retry."""
 
 
 class CatalogRejected(BoothError):
@@ -371,6 +376,11 @@ class Terminal:
             grouped.setdefault(product.category, []).append(product)
         return grouped
 
+    def head_seq(self) -> int:
+        """The newest journal entry's seq (0 before the first)."""
+        with self.store.read() as conn:
+            return journal_db.head(conn)[0]
+
     def unsynced_count(self) -> int:
         """Journal entries the central server has not acknowledged yet."""
         head_seq = journal_db.head(self.store.conn)[0]
@@ -480,6 +490,8 @@ class Terminal:
             body["voided_lines"] = voided
         at = self.now()
         with self.store.write() as conn:
+            if not self._shift_open(conn):
+                raise Refused("No shift is open: a manager opens one with its float before selling.")  # fmt: skip
             body["catalog_version"] = catalog_db.catalog_version(conn)
             entry = journal_db.append(conn, self.terminal_id, "sale", body, at)
             sales_db.insert_sale(conn, entry)
@@ -487,6 +499,180 @@ class Terminal:
                 cash = any(p["method"] == "cash" for p in body["payments"])
                 kick = cash and self.settings.printer_drawer_on_cash
                 print_jobs.add(conn, "receipt", entry["seq"], kick, at)
+        return entry
+
+    # --- discounts, price overrides, refunds ------------------------------------------------
+
+    def discount_needs_manager(self, line: CartLine, discount_fen: int) -> bool:
+        """True when ``discount_fen`` off ``line`` is more than a cashier may give alone."""
+        return discount_fen * 100 > self.settings.discount_limit_pct * line.gross_fen
+
+    def discount_line(
+        self,
+        cart: Cart,
+        index: int,
+        discount_fen: int,
+        cashier: User,
+        manager: User | None = None,
+    ) -> CartLine:
+        """Take ``discount_fen`` off a cart line; over the booth's limit a manager approves."""
+        line = cart.live_line(index)
+        by = cashier.name
+        if cashier.role != "manager" and self.discount_needs_manager(line, discount_fen):
+            if manager is None:
+                raise NeedsManager(
+                    "A discount of more than {limit}% needs a manager's approval.",
+                    limit=self.settings.discount_limit_pct,
+                )
+            self._require_manager(manager)
+            by = manager.name
+        return cart.set_discount(index, discount_fen, by)
+
+    def override_price(
+        self,
+        cart: Cart,
+        index: int,
+        price_fen: int,
+        reason: str,
+        cashier: User,
+        manager: User | None = None,
+    ) -> CartLine:
+        """Charge another price for a cart line: always a manager's decision."""
+        approver = self._approver(cashier, manager)
+        if approver is None:
+            raise NeedsManager("A price change needs a manager's approval.")
+        return cart.override_price(index, price_fen, approver.name, reason)
+
+    def _approver(self, user: User, manager: User | None) -> User | None:
+        """The manager approving: the user themself if a manager, else ``manager``, if any."""
+        if user.role == "manager":
+            return user
+        if manager is not None:
+            self._require_manager(manager)
+        return manager
+
+    def refundable(self, sale_seq: int) -> tuple[dict, dict[int, tuple[int, int]]]:
+        """The sale at ``sale_seq`` and, per line number, what may still be refunded."""
+        sale = self.sale_entry(sale_seq)
+        with self.store.read() as conn:
+            returned = refunds_db.returned(conn, sale_seq)
+        return sale, refunds.left_to_return(sale["body"], returned)
+
+    def refund(
+        self,
+        sale_seq: int,
+        items: dict[int, int | None] | None,
+        reason: str,
+        cashier: User,
+        manager: User | None = None,
+        method: str | None = None,
+    ) -> dict:
+        """Give back lines of a paid sale (``items``: line number -> pieces; None: all).
+
+        The money goes back in ``method`` (default: the tender the customer paid with, cash
+        for a split sale), never more than that tender took; goods go back into stock.
+        """
+        approver = self._approver(cashier, manager)
+        if approver is None:
+            raise NeedsManager("A refund needs a manager's approval.")
+        if not reason.strip():
+            raise Refused("Say why the goods are refunded, e.g. 'spoiled'.")
+        sale = self.sale_entry(sale_seq)
+        with self.store.write() as conn:
+            current = self._require_shift(conn)
+            returned = refunds_db.returned(conn, sale_seq)
+            if items is None:
+                items = dict.fromkeys(refunds.left_to_return(sale["body"], returned))
+                if not items:
+                    raise Refused("Sale {receipt} was already refunded in full.", receipt=self.receipt_no(sale_seq))  # fmt: skip
+            lines = refunds.refund_lines(sale["body"], returned, items)
+            total = sum(line["amount_fen"] for line in lines)
+            method = method or refunds.default_method(sale["body"])
+            self._check_refund_tender(conn, sale, method, total, current)
+            payments = [{"method": method, "amount_fen": total}]
+            return self._write_refund(conn, "refund", sale, lines, payments, reason, cashier, approver)  # fmt: skip
+
+    def post_void(
+        self, sale_seq: int, reason: str, cashier: User, manager: User | None = None
+    ) -> dict:
+        """Reverse a whole sale of the open shift, tender by tender (a mistaken sale)."""
+        approver = self._approver(cashier, manager)
+        if approver is None:
+            raise NeedsManager("Voiding a paid sale needs a manager's approval.")
+        if not reason.strip():
+            raise Refused("Say why the sale is voided, e.g. 'rung up twice'.")
+        sale = self.sale_entry(sale_seq)
+        with self.store.write() as conn:
+            current = self._require_shift(conn)
+            if sale_seq < current.opened_seq:
+                raise Refused(
+                    "Sale {receipt} was made before this shift: refund it instead of voiding it.",
+                    receipt=self.receipt_no(sale_seq),
+                )
+            if refunds_db.returned(conn, sale_seq):
+                raise Refused(
+                    "Sale {receipt} was already refunded in part: refund the rest instead.",
+                    receipt=self.receipt_no(sale_seq),
+                )
+            lines = refunds.refund_lines(sale["body"], {}, dict.fromkeys(range(1, len(sale["body"]["lines"]) + 1)))  # fmt: skip
+            kept = refunds.kept_by_tender(sale["body"])
+            payments = [{"method": m, "amount_fen": fen} for m, fen in kept.items()]
+            return self._write_refund(conn, "post_void", sale, lines, payments, reason, cashier, approver)  # fmt: skip
+
+    def _check_refund_tender(self, conn, sale: dict, method: str, total: int, current) -> None:
+        kept = refunds.kept_by_tender(sale["body"])
+        if method == "cash":
+            if total > current.expected_cash_fen:
+                raise Refused(
+                    "The drawer should hold only {expected}: {amount} cannot be refunded in cash.",
+                    expected=format_fen(current.expected_cash_fen),
+                    amount=format_fen(total),
+                )
+            return
+        if method not in kept:
+            raise Refused(
+                "Sale {receipt} was not paid by {method}: refund it in cash or by {methods}.",
+                receipt=self.receipt_no(sale["seq"]),
+                method=method,
+                methods=", ".join(kept) or "cash",
+            )
+        already = sum(
+            p["amount_fen"]
+            for entry in self._refunds_of(conn, sale["seq"])
+            for p in entry["body"]["payments"]
+            if p["method"] == method
+        )
+        if total > kept[method] - already:
+            raise Refused(
+                "Only {left} of sale {receipt} was paid by {method} and not yet refunded.",
+                left=format_fen(kept[method] - already),
+                receipt=self.receipt_no(sale["seq"]),
+                method=method,
+            )
+
+    def _refunds_of(self, conn, sale_seq: int) -> list[dict]:
+        rows = conn.execute(
+            "SELECT j.line FROM journal j WHERE j.seq IN "
+            "(SELECT DISTINCT seq FROM refund_lines WHERE sale_seq = ?) ORDER BY j.seq",
+            (sale_seq,),
+        )
+        return [json.loads(line) for (line,) in rows]
+
+    def _write_refund(self, conn, kind, sale, lines, payments, reason, cashier, approver) -> dict:  # fmt: skip
+        body = {
+            "refund_id": str(uuid.uuid4()),
+            "kind": kind,
+            "sale_seq": sale["seq"],
+            "sale_id": sale["body"]["sale_id"],
+            "cashier": cashier.name,
+            "approved_by": approver.name,
+            "reason": reason.strip(),
+            "lines": lines,
+            "total_fen": sum(line["amount_fen"] for line in lines),
+            "payments": payments,
+        }
+        entry = journal_db.append(conn, self.terminal_id, "refund", body, self.now())
+        refunds_db.insert_refund(conn, entry)
         return entry
 
     # --- receipts and the drawer ---------------------------------------------------------
@@ -504,6 +690,12 @@ class Terminal:
                 type=entry["type"],
             )
         return entry
+
+    def last_sale(self) -> dict | None:
+        """The newest sale entry, or None before the first sale."""
+        with self.store.read() as conn:
+            row = conn.execute("SELECT max(seq) FROM sales").fetchone()
+            return journal_db.entry_at(conn, row[0]) if row[0] else None
 
     def record_copy(self, seq: int, by: str, queue: bool = True) -> dict:
         """Journal a receipt copy of the sale at ``seq`` (and queue it for the printer)."""
@@ -554,6 +746,27 @@ class Terminal:
             return journal_db.append(conn, self.terminal_id, "drawer_open", body, self.now())
 
     # --- shifts ----------------------------------------------------------------------------
+
+    def _require_shift(self, conn) -> shift.XReport:
+        """The open shift's figures; refused when no shift is open."""
+        current = shift.open_shift_of(self._shift_entries(conn))
+        if current is None:
+            raise Refused("No shift is open: a manager opens one with its float before selling.")  # fmt: skip
+        return current
+
+    def _shift_open(self, conn) -> bool:
+        """Is there a shift_open after the last z_close? (Two index lookups.)"""
+        opened, closed = (
+            conn.execute(
+                "SELECT coalesce(max(seq), 0) FROM journal WHERE type = ?", (kind,)
+            ).fetchone()[0]
+            for kind in ("shift_open", "z_close")
+        )
+        return opened > closed
+
+    def shift_is_open(self) -> bool:
+        with self.store.read() as conn:
+            return self._shift_open(conn)
 
     def _require_manager(self, manager: User) -> None:
         if manager.role != "manager":
@@ -626,17 +839,16 @@ class Terminal:
         counts: dict[int, int],
         confirmed: dict[str, int] | None = None,
         reason: str = "",
+        print_report: bool = False,
     ) -> dict:
         """The blind close: the manager's count goes in before anything expected is shown;
-        the Z entry (``z_close``) carries the shift's figures and ends the shift."""
+        the Z entry (``z_close``) carries the shift's figures and ends the shift.
+
+        With ``print_report`` the Z's print job is written in the same transaction.
+        """
         self._require_manager(manager)
         with self.store.write() as conn:
-            report = shift.open_shift_of(self._shift_entries(conn))
-            if report is None:
-                raise Refused("No shift is open: there is nothing to close.")
-            tenders = shift.close_tenders(report, shift.counted_fen(counts), confirmed or {})
-            threshold = self.settings.shift_variance_threshold_fen
-            over = [m for m, f in tenders.items() if abs(f["variance_fen"]) > threshold]
+            report, tenders, over = self._close_figures(conn, counts, confirmed)
             if over and not reason.strip():
                 figures = tenders[over[0]]
                 raise Refused(
@@ -657,6 +869,11 @@ class Terminal:
                 "sales_fen": report.sales_fen,
                 "voided_lines": report.voided_lines,
                 "voided_fen": report.voided_fen,
+                "refunds_count": report.refunds_count,
+                "refunds_fen": report.refunds_fen,
+                "post_voids_count": report.post_voids_count,
+                "post_voids_fen": report.post_voids_fen,
+                "discount_fen": report.discount_fen,
                 "cash_in_fen": report.cash_in_fen,
                 "cash_out_fen": report.cash_out_fen,
                 "counts": {str(k): v for k, v in sorted(counts.items(), reverse=True)},
@@ -667,7 +884,83 @@ class Terminal:
             }
             if reason.strip():
                 body["reason"] = reason.strip()
-            return journal_db.append(conn, self.terminal_id, "z_close", body, self.now())
+            entry = journal_db.append(conn, self.terminal_id, "z_close", body, self.now())
+            if print_report:  # a "receipt" job of a z_close entry prints its Z report
+                print_jobs.add(conn, "receipt", entry["seq"], False, entry["at"])
+            return entry
+
+    def _close_figures(self, conn, counts: dict[int, int], confirmed: dict[str, int] | None):
+        report = shift.open_shift_of(self._shift_entries(conn))
+        if report is None:
+            raise Refused("No shift is open: there is nothing to close.")
+        tenders = shift.close_tenders(report, shift.counted_fen(counts), confirmed or {})
+        threshold = self.settings.shift_variance_threshold_fen
+        over = [m for m, f in tenders.items() if abs(f["variance_fen"]) > threshold]
+        return report, tenders, over
+
+    def preview_close(
+        self, counts: dict[int, int], confirmed: dict[str, int] | None = None
+    ) -> tuple[dict, list[str]]:
+        """Per-tender expected/counted/variance the close would write, and the tenders
+        whose variance needs a reason; writes nothing (the close wizard's review page)."""
+        with self.store.read() as conn:
+            _, tenders, over = self._close_figures(conn, counts, confirmed)
+        return tenders, over
+
+    def z_reports(self, limit: int = 100) -> list[dict]:
+        """The last ``limit`` Z reports, newest first."""
+        with self.store.read() as conn:
+            rows = conn.execute(
+                "SELECT line FROM journal WHERE type = 'z_close' ORDER BY seq DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [json.loads(line) for (line,) in rows]
+
+    def shift_charts(self) -> dict | None:
+        """What the manager screen draws for the open shift: sales by local hour, by
+        tender, and the top products; None when no shift is open."""
+        with self.store.read() as conn:
+            report = shift.open_shift_of(self._shift_entries(conn))
+        if report is None:
+            return None
+        zone = self.settings.zone
+        hours: dict[int, int] = {}
+        for utc_hour, fen in report.hours.items():
+            moment = datetime.fromisoformat(utc_hour + ":00:00+00:00").astimezone(zone)
+            hours[moment.hour] = hours.get(moment.hour, 0) + fen
+        return {
+            "hours": dict(sorted(hours.items())),
+            "tenders": {m: fen for m, fen in sorted(report.tenders.items()) if fen},
+            "top_products": shift.top_products(report),
+        }
+
+    def z_entry(self, seq: int | None = None) -> dict:
+        """The ``z_close`` entry at ``seq``, or the last one; refused if it is not a Z."""
+        with self.store.read() as conn:
+            seq = print_jobs.last_z_seq(conn) if seq is None else seq
+            entry = journal_db.entry_at(conn, seq) if seq is not None else None
+        if seq is None:
+            raise NotFound("No shift has been closed on this terminal yet: there is no Z report.")  # fmt: skip
+        if entry is None:
+            raise NotFound("There is no journal entry {seq} on this terminal.", seq=seq)
+        if entry["type"] != "z_close":
+            raise Refused(
+                "Journal entry {seq} is a {type} entry, not a Z report (z_close): "
+                "there is no Z to show or reprint.",
+                seq=seq,
+                type=entry["type"],
+            )
+        return entry
+
+    def record_z_copy(self, seq: int, by: str, queue: bool = True) -> dict:
+        """Journal a reprint of the Z at ``seq`` (and queue it, marked 补打); a Z is never redone."""
+        self.z_entry(seq)
+        at = self.now()
+        with self.store.write() as conn:
+            entry = journal_db.append(conn, self.terminal_id, "z_copy", {"z_seq": seq, "by": by}, at)  # fmt: skip
+            if queue:
+                print_jobs.add(conn, "copy", seq, False, at)
+        return entry
 
     def _supplier_totals(self, conn, products: dict[str, int]) -> tuple[dict, dict]:
         suppliers: dict[str, int] = {}

@@ -33,14 +33,25 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def terminal(home: Path) -> Terminal:
-    """A terminal with the demo catalog and one cashier and one manager."""
+def new_terminal(home: Path) -> Terminal:
+    """A terminal with the demo catalog, one cashier and one manager, and no shift open."""
     term, _ = Terminal.init(home, "T1", "奉节县扶贫产品专柜")
     term.import_catalog(DEMO_CATALOG.read_bytes())
     term.add_user(CASHIER, "cashier", CASHIER_PIN)
     term.add_user(MANAGER, "manager", MANAGER_PIN)
     yield term
     term.close()
+
+
+@pytest.fixture
+def terminal(new_terminal: Terminal) -> Terminal:
+    """The same terminal ready to sell: the manager opened a shift with a ￥0 float."""
+    open_shift(new_terminal)
+    return new_terminal
+
+
+def open_shift(terminal: Terminal, float_fen: int = 0) -> dict:
+    return terminal.open_shift(terminal.authenticate(MANAGER, MANAGER_PIN), float_fen)
 
 
 class CliResult:

@@ -46,6 +46,8 @@ def main() -> None:
         shifts(terminal)
         return
     cashier = terminal.authenticate("李娜", "2468")
+    if not terminal.shift_is_open():  # a sale needs a shift: the manager opens one first
+        terminal.open_shift(terminal.authenticate("王强", "1357"), 10000)
     print("ready", flush=True)
     while True:
         cart = Cart()

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import CASHIER, CASHIER_PIN, DEMO_CATALOG, OIL, fingerprint
+from conftest import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN, OIL, fingerprint
 
 from pos.store import DB_NAME
 
@@ -33,7 +33,7 @@ def _unchanged_after(cli, home, args, words, skip=()):
     assert len(result.err.strip().splitlines()) == 1, result.err
     assert result.out == ""
     assert fingerprint(home / DB_NAME, skip) == before
-    _next_sale_takes_the_next_seq(cli, 2)
+    _next_sale_takes_the_next_seq(cli, 3)  # 1: the shift_open, 2: the first sale
 
 
 def _next_sale_takes_the_next_seq(cli, seq):
@@ -142,7 +142,10 @@ def _booth_on(disk: Path, cli_home_runner):
     assert run("init", "--terminal", "T1", "--booth-name", "满盘专柜").code == 0
     assert run("catalog", "import", str(DEMO_CATALOG)).code == 0
     assert run("user", "add", CASHIER, "--role", "cashier", "--pin", CASHIER_PIN).code == 0
-    assert run(*SALE, "--item", OIL, "--pay", "cash:8800").code == 0
+    assert run("user", "add", MANAGER, "--role", "manager", "--pin", MANAGER_PIN).code == 0
+    # A sale needs an open shift: the manager opens one with a ￥0 float (seq 1).
+    assert run("shift", "open", "--manager", MANAGER, "--pin", MANAGER_PIN, "--float", "0").code == 0  # fmt: skip
+    assert run(*SALE, "--item", OIL, "--pay", "cash:8800").code == 0  # seq 2
 
 
 @pytest.fixture
@@ -183,7 +186,7 @@ def test_full_disk_refuses_the_sale_and_loses_nothing(disk_cli, small_disk):
     assert fingerprint(home / DB_NAME) == before
     assert run("journal", "verify").code == 0
     result = run(*SALE, "--item", OIL, "--pay", "cash:8800", "--json")
-    assert result.code == 0 and json.loads(result.out)["seq"] == 2
+    assert result.code == 0 and json.loads(result.out)["seq"] == 3  # after the shift_open and sale
 
 
 def test_read_only_disk_refuses_the_sale_and_loses_nothing(disk_cli, small_disk):
@@ -199,7 +202,7 @@ def test_read_only_disk_refuses_the_sale_and_loses_nothing(disk_cli, small_disk)
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
     assert fingerprint(home / DB_NAME) == before
     result = run(*SALE, "--item", OIL, "--pay", "cash:8800", "--json")
-    assert result.code == 0 and json.loads(result.out)["seq"] == 2
+    assert result.code == 0 and json.loads(result.out)["seq"] == 3  # after the shift_open and sale
 
 
 def _fill(disk: Path) -> Path:
@@ -233,11 +236,11 @@ def test_disk_filling_up_under_a_running_terminal_loses_nothing(disk_cli, small_
             terminal.checkout(cart, [Payment("cash", 44000)], cashier)
             sold += 1
     filler.unlink()
-    assert terminal.verify_journal().entries == 1 + sold
+    assert terminal.verify_journal().entries == 2 + sold  # the shift_open, the first sale
     cart = Cart()
     terminal.add_to_cart(cart, OIL)
     entry = terminal.checkout(cart, [Payment("cash", 8800)], cashier)
-    assert entry["seq"] == 2 + sold
+    assert entry["seq"] == 3 + sold
     terminal.close()
     assert fingerprint(home / DB_NAME) != before
     assert run("journal", "verify").code == 0

@@ -113,7 +113,10 @@ def test_reimport_updates_price_and_name_without_touching_history(terminal, home
     assert (summary.added, summary.updated, summary.catalog_version) == (0, 1, 2)
     product = terminal.product_for(OIL)[0]
     assert (product.name, product.price_fen) == ("酉阳山茶油500ml", 9200)
-    line = json.loads(next(terminal.export_journal(0)))["body"]["lines"][0]
+    journalled = [json.loads(text) for text in terminal.export_journal(0)]
+    sales = [e for e in journalled if e["type"] == "sale"]  # after the fixture's shift_open
+    assert [e["seq"] for e in sales] == [entry["seq"]]
+    line = sales[0]["body"]["lines"][0]
     assert (line["name"], line["unit_price_fen"]) == ("酉阳茶油500ml", 8800)
     sold = terminal.store.conn.execute("SELECT name, unit_price_fen FROM sale_lines").fetchall()
     assert sold == [("酉阳茶油500ml", 8800)]

@@ -38,7 +38,7 @@ def test_checkout_writes_sale_lines_payments_stock_and_journal_together(terminal
         _cashier(terminal),
     )
     assert _counts(terminal) == {
-        "journal": 1,
+        "journal": 1 + 1,  # the shift_open at seq 1, then the sale
         "sales": 1,
         "sale_lines": 4,
         "payments": 2,
@@ -54,11 +54,12 @@ def test_checkout_writes_sale_lines_payments_stock_and_journal_together(terminal
         "amount_fen": 20000,
         "reference": "281234567890123456",
     }
-    stored = terminal.store.conn.execute("SELECT line FROM journal WHERE seq = 1").fetchone()[0]
+    assert entry["seq"] == 2  # seq 1 is the shift_open the manager wrote
+    stored = terminal.store.conn.execute("SELECT line FROM journal WHERE seq = 2").fetchone()[0]
     assert json.loads(stored) == entry
     moves = dict(terminal.store.conn.execute("SELECT product_id, delta FROM stock_movements"))
     assert moves["PLU10001"] == -1234 and moves["06970006000011"] == -2
-    assert terminal.receipt_no(entry["seq"]) == "T1-000001"
+    assert terminal.receipt_no(entry["seq"]) == "T1-000002"
 
 
 def test_a_failure_inside_checkout_leaves_nothing_and_uses_no_seq(terminal, monkeypatch):
@@ -72,12 +73,14 @@ def test_a_failure_inside_checkout_leaves_nothing_and_uses_no_seq(terminal, monk
         raise OSError("power cut while writing")
 
     monkeypatch.setattr(sales_db, "insert_sale", broken)
+    before = _counts(terminal)
+    assert before == {"journal": 1, "sales": 0, "sale_lines": 0, "payments": 0, "stock_movements": 0}  # fmt: skip
     with pytest.raises(OSError):
         terminal.checkout(cart, [Payment("cash", 8800)], _cashier(terminal))
-    assert set(_counts(terminal).values()) == {0}
+    assert _counts(terminal) == before  # only the shift_open at seq 1
     monkeypatch.undo()
     entry = terminal.checkout(cart, [Payment("cash", 8800)], _cashier(terminal))
-    assert entry["seq"] == 1 and terminal.verify_journal().ok
+    assert entry["seq"] == 2 and terminal.verify_journal().ok
 
 
 def test_priced_scale_label_charges_the_printed_price(terminal):
@@ -132,7 +135,7 @@ def test_stock_on_hand_is_the_sum_of_movements(terminal, cli):
         }
     ]
     types = [json.loads(line)["type"] for line in terminal.export_journal()]
-    assert types == ["stock_receive", "sale", "stock_adjust"]
+    assert types == ["shift_open", "stock_receive", "sale", "stock_adjust"]
     assert terminal.verify_journal().ok
 
 
@@ -140,7 +143,8 @@ def test_stock_changes_need_a_sensible_quantity_and_a_reason(terminal, cli):
     assert "positive" in cli("stock", "receive", OIL, "0").err
     result = cli("stock", "adjust", OIL, "-2", "--reason", " ")
     assert result.code == 1 and "Say why" in result.err
-    assert terminal.store.conn.execute("SELECT count(*) FROM journal").fetchone()[0] == 0
+    # only the shift_open the fixture wrote: neither refused change reached the journal
+    assert terminal.store.conn.execute("SELECT count(*) FROM journal").fetchone()[0] == 1
 
 
 def test_cli_sale_prints_the_journal_entry_it_wrote(terminal, cli):
@@ -151,7 +155,8 @@ def test_cli_sale_prints_the_journal_entry_it_wrote(terminal, cli):
     entry = json.loads(result.out)
     assert entry["body"]["total_fen"] == 17600 + 1024
     assert entry["body"]["change_fen"] == 20000 - 18624
-    assert next(terminal.export_journal()) == result.out.strip()
+    assert entry["seq"] == 2  # after the shift_open at seq 1
+    assert list(terminal.export_journal())[-1] == result.out.strip()
 
 
 def test_cli_sale_warns_about_an_expired_certificate(terminal, cli):
@@ -163,7 +168,7 @@ def test_cli_sale_warns_about_an_expired_certificate(terminal, cli):
         "warning: the certificate CQFP-2024-013621 of 黔江鸡杂350g expired on 2026-10-31"
         in result.err
     )
-    assert "Sale T1-000001: ￥39.80" in result.out
+    assert "Sale T1-000002: ￥39.80" in result.out  # T1-000001 is the shift_open
 
 
 def test_init_refuses_another_terminal_id_and_is_safe_to_repeat(terminal, cli):

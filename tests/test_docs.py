@@ -215,7 +215,8 @@ def test_the_auditors_verifier_in_the_docs_accepts_a_real_journal(exported_journ
         encoding="utf-8",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("OK: 4 entries")
+    # The demo journal: a stock delivery, the manager's shift_open, then three sales.
+    assert result.stdout.startswith(f"OK: {1 + 1 + 3} entries")
     assert "grand total 35380 fen" in result.stdout
 
 
@@ -271,10 +272,29 @@ def test_every_entry_key_type_and_body_field_written_is_documented(tmp_path, cap
     terminal.record_copy(sale["seq"], "李娜")  # a reprinted receipt
     terminal.record_drawer_open("王强", "no sale")
     manager = terminal.authenticate("王强", "1357")
+    cashier = terminal.authenticate("李娜", "2468")
+    # A discount a manager approved and a changed price, then a refund and a post-void.
+    cart = Cart()
+    terminal.add_to_cart(cart, "6970006000011", 2)
+    terminal.add_to_cart(cart, "6970005000012")
+    terminal.discount_line(cart, 0, 3000, cashier, manager)
+    terminal.override_price(cart, 1, 5980, "damaged packaging", cashier, manager)
+    priced = terminal.checkout(cart, [Payment("cash", 21000)], cashier)
+    terminal.refund(priced["seq"], {1: 1}, "leaking", cashier, manager)
+    cart = Cart()
+    terminal.add_to_cart(cart, "6970005000012")
+    mistaken = terminal.checkout(cart, [Payment("wechat", 6980, "134567890123456789")], cashier)
+    terminal.post_void(mistaken["seq"], "rung up twice", cashier, manager)
+    # The demo sold in the ￥500 shift it opened and left open: the manager closes it with an
+    # exact count (no reason needed), then opens the next shift with its own counted float.
+    expected = terminal.x_report()["expected_cash_fen"]
+    assert expected % 10 == 0
+    terminal.close_shift(manager, {10: expected // 10})
     terminal.open_shift(manager, 50000, {10000: 5})
     terminal.move_cash("cash_in", 1000, "coins", manager)
     terminal.move_cash("cash_out", 500, "banked", manager)
-    terminal.close_shift(manager, {10000: 5, 100: 5}, reason="counted twice")
+    z = terminal.close_shift(manager, {10000: 5, 100: 5}, reason="counted twice")
+    terminal.record_z_copy(z["seq"], "王强")  # a reprinted Z report
     lines = list(terminal.export_journal())
     terminal.close()
 

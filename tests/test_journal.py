@@ -45,7 +45,8 @@ def test_exported_entries_follow_the_contract(journal_with_sales, cli):
     result = cli("journal", "export")
     assert result.code == 0
     entries = [json.loads(line) for line in result.out.splitlines()]
-    assert [e["seq"] for e in entries] == [1, 2, 3, 4]
+    assert [e["seq"] for e in entries] == [1, 2, 3, 4, 5]
+    assert [e["type"] for e in entries] == ["shift_open", "stock_receive", "sale", "sale", "sale"]
     assert entries[0]["prev"] == "0" * 64
     for before, after in zip(entries, entries[1:], strict=False):
         assert after["prev"] == before["hash"]
@@ -66,19 +67,23 @@ def test_exported_entries_follow_the_contract(journal_with_sales, cli):
 
 
 def test_export_since_gives_only_later_entries(journal_with_sales, cli):
-    result = cli("journal", "export", "--since", "2")
-    assert [json.loads(line)["seq"] for line in result.out.splitlines()] == [3, 4]
+    result = cli("journal", "export", "--since", "3")  # 1 shift_open, 2 stock_receive, 3-5 sales
+    assert [json.loads(line)["seq"] for line in result.out.splitlines()] == [4, 5]
 
 
 def test_verify_passes_on_an_untouched_journal(journal_with_sales, cli):
     result = cli("journal", "verify", "--json")
     assert result.code == 0
     verdict = json.loads(result.out)
-    assert verdict["ok"] is True and verdict["entries"] == 4
+    assert verdict["ok"] is True and verdict["entries"] == 1 + 4  # the shift_open, then 4
     assert verdict["grand_total_fen"] == 8800 + 15780 + 6980
 
 
 # --- tampering ---------------------------------------------------------------------------
+
+
+# The fixture's journal: seq 1 shift_open, seq 2 stock_receive, seq 3-5 the three sales
+# (entries[0] is seq 1, so entries[2] is the first sale).
 
 
 def _tamper(home, change):
@@ -118,27 +123,27 @@ def _assert_broken(cli, seq, words):
 
 def test_verify_catches_an_altered_amount(journal_with_sales, home, cli):
     def change(conn, entries):
-        entries[1]["body"]["lines"][0]["amount_fen"] = 100
-        entries[1]["body"]["total_fen"] = 100
-        _store(conn, 2, entries[1])
+        entries[2]["body"]["lines"][0]["amount_fen"] = 100
+        entries[2]["body"]["total_fen"] = 100
+        _store(conn, 3, entries[2])
 
     _tamper(home, change)
-    _assert_broken(cli, 2, "hash mismatch")
+    _assert_broken(cli, 3, "hash mismatch")
 
 
 def test_verify_catches_an_altered_amount_even_when_resealed(journal_with_sales, home, cli):
     def change(conn, entries):
-        entries[2]["body"]["payments"][0]["amount_fen"] -= 100
-        entries[2]["hash"] = journal.entry_hash(entries[2])
-        _store(conn, 3, entries[2])
+        entries[3]["body"]["payments"][0]["amount_fen"] -= 100
+        entries[3]["hash"] = journal.entry_hash(entries[3])
+        _store(conn, 4, entries[3])
 
     _tamper(home, change)
-    _assert_broken(cli, 3, "payments")
+    _assert_broken(cli, 4, "payments")
 
 
 def test_verify_catches_a_deleted_entry(journal_with_sales, home, cli):
-    _tamper(home, lambda conn, entries: conn.execute("DELETE FROM journal WHERE seq = 3"))
-    _assert_broken(cli, 3, "missing or out of order")
+    _tamper(home, lambda conn, entries: conn.execute("DELETE FROM journal WHERE seq = 4"))
+    _assert_broken(cli, 4, "missing or out of order")
 
 
 def test_verify_catches_a_deleted_last_entry_by_the_grand_total_seen_elsewhere(
@@ -147,7 +152,7 @@ def test_verify_catches_a_deleted_last_entry_by_the_grand_total_seen_elsewhere(
     # Removing the newest entry leaves a valid shorter chain; the perpetual grand total
     # on the last receipt and at HQ no longer matches the journal's.
     before = journal_with_sales.verify_journal()
-    _tamper(home, lambda conn, entries: conn.execute("DELETE FROM journal WHERE seq = 4"))
+    _tamper(home, lambda conn, entries: conn.execute("DELETE FROM journal WHERE seq = 5"))
     after = journal_with_sales.verify_journal()
     assert after.ok and after.grand_total_fen < before.grand_total_fen
     assert after.head_hash != before.head_hash
@@ -155,39 +160,39 @@ def test_verify_catches_a_deleted_last_entry_by_the_grand_total_seen_elsewhere(
 
 def test_verify_catches_swapped_entries(journal_with_sales, home, cli):
     def change(conn, entries):
-        _store(conn, 2, entries[2])
-        _store(conn, 3, entries[1])
+        _store(conn, 3, entries[3])
+        _store(conn, 4, entries[2])
 
     _tamper(home, change)
-    _assert_broken(cli, 2, "missing or out of order")
+    _assert_broken(cli, 3, "missing or out of order")
 
 
 def test_verify_catches_an_edited_hash(journal_with_sales, home, cli):
     def change(conn, entries):
-        entries[1]["hash"] = "f" * 64
-        _store(conn, 2, entries[1])
+        entries[2]["hash"] = "f" * 64
+        _store(conn, 3, entries[2])
 
     _tamper(home, change)
-    _assert_broken(cli, 2, "hash mismatch")
+    _assert_broken(cli, 3, "hash mismatch")
 
 
 def test_verify_catches_a_rehashed_entry_by_the_broken_chain(journal_with_sales, home, cli):
     def change(conn, entries):
-        entries[1]["body"]["cashier"] = "someone else"
-        entries[1]["hash"] = journal.entry_hash(entries[1])
-        _store(conn, 2, entries[1])
+        entries[2]["body"]["cashier"] = "someone else"
+        entries[2]["hash"] = journal.entry_hash(entries[2])
+        _store(conn, 3, entries[2])
 
     _tamper(home, change)
-    _assert_broken(cli, 3, "broken chain")
+    _assert_broken(cli, 4, "broken chain")
 
 
 def test_verify_catches_a_wrong_grand_total_with_valid_hashes(journal_with_sales, home, cli):
     def change(conn, entries):
-        entries[2]["body"]["grand_total_fen"] += 1000
-        _reseal_from(conn, entries, 2)
+        entries[3]["body"]["grand_total_fen"] += 1000
+        _reseal_from(conn, entries, 3)
 
     _tamper(home, change)
-    _assert_broken(cli, 3, "grand total off")
+    _assert_broken(cli, 4, "grand total off")
 
 
 def test_verify_of_an_exported_file_catches_a_changed_line(journal_with_sales, cli, tmp_path):
@@ -195,10 +200,12 @@ def test_verify_of_an_exported_file_catches_a_changed_line(journal_with_sales, c
     assert cli("journal", "export", "--out", str(out)).code == 0
     assert cli("journal", "verify", "--file", str(out)).code == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    lines[3] = lines[3].replace('"total_fen":6980', '"total_fen":698')
+    changed = lines[4].replace('"total_fen":6980', '"total_fen":698')
+    assert changed != lines[4]  # the last sale (seq 5) really was changed
+    lines[4] = changed
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = cli("journal", "verify", "--file", str(out))
-    assert result.code == 1 and "seq 4" in result.err
+    assert result.code == 1 and "seq 5" in result.err
 
 
 def test_the_database_refuses_to_change_or_delete_entries(journal_with_sales, home):
@@ -224,4 +231,4 @@ def test_a_twenty_line_auditor_verifier_agrees(journal_with_sales, cli):
             grand += e["body"]["total_fen"]
             assert e["body"]["grand_total_fen"] == grand
         prev, seq = h, e["seq"]
-    assert seq == 4
+    assert seq == 1 + 4  # the shift_open, then the stock receipt and three sales

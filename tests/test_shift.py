@@ -23,6 +23,12 @@ def sell(terminal, items, payments):
 
 
 @pytest.fixture
+def terminal(new_terminal):
+    """These tests open and close their shifts themselves."""
+    return new_terminal
+
+
+@pytest.fixture
 def manager(terminal):
     return terminal.authenticate(MANAGER, MANAGER_PIN)
 

@@ -1,4 +1,5 @@
-"""The print queue table: receipts written before they print (call inside Store.write/read)."""
+"""The print queue table: receipts and Z reports written before they print (call inside
+Store.write/read)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class PrintJob:
     id: int
-    kind: str  # receipt (the customer's) or copy (a reprint, marked as such)
-    seq: int  # the sale's journal seq
+    kind: str  # receipt (the first print) or copy (a reprint, marked as such)
+    seq: int  # the journal entry printed: a sale (its receipt) or a z_close (the Z report)
     kick: bool  # open the cash drawer with it (cash sales)
     created_at: str
     state: str  # waiting, printed or expired
@@ -67,9 +68,12 @@ def mark_failed(conn: sqlite3.Connection, job_id: int, error: str, kicked: bool 
 
 
 def expire_before(conn: sqlite3.Connection, cutoff: str) -> int:
-    """Waiting jobs created before ``cutoff`` stop printing by themselves (the customer left)."""
+    """Waiting receipts created before ``cutoff`` stop printing by themselves (the customer
+    left); a Z report keeps waiting, as the manager still needs it on paper."""
     cursor = conn.execute(
-        "UPDATE print_jobs SET state = 'expired' WHERE state = 'waiting' AND created_at < ?",
+        "UPDATE print_jobs SET state = 'expired' WHERE state = 'waiting' AND created_at < ?"
+        " AND NOT EXISTS (SELECT 1 FROM journal"
+        " WHERE journal.seq = print_jobs.seq AND journal.type = 'z_close')",
         (cutoff,),
     )
     return cursor.rowcount
@@ -85,6 +89,11 @@ def retry(conn: sqlite3.Connection, job_id: int, at: str) -> None:
 
 def last_sale_seq(conn: sqlite3.Connection) -> int | None:
     row = conn.execute("SELECT max(seq) FROM journal WHERE type = 'sale'").fetchone()
+    return row[0]
+
+
+def last_z_seq(conn: sqlite3.Connection) -> int | None:
+    row = conn.execute("SELECT max(seq) FROM journal WHERE type = 'z_close'").fetchone()
     return row[0]
 
 

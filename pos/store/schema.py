@@ -163,3 +163,21 @@ def m007_print_jobs(db):
         )"""
     )
     db.execute("CREATE INDEX print_jobs_waiting ON print_jobs (state, id)")
+
+
+@migrations()
+def m008_refunds_and_shifts(db):
+    # What refunds took back from each sale line, so a line is never returned twice.
+    db.execute(
+        """CREATE TABLE refund_lines (
+            seq INTEGER NOT NULL REFERENCES journal(seq),
+            sale_seq INTEGER NOT NULL REFERENCES journal(seq),
+            line_no INTEGER NOT NULL,
+            qty INTEGER NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            PRIMARY KEY (seq, line_no)
+        )"""
+    )
+    db.execute("CREATE INDEX refund_lines_sale ON refund_lines (sale_seq)")
+    # The last shift_open / z_close without reading the whole journal at every sale.
+    db.execute("CREATE INDEX journal_type ON journal (type, seq)")

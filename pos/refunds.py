@@ -1,0 +1,107 @@
+"""Refunds and post-voids (pure): what may still be returned from a sale, and for how much.
+
+A refund gives back part or all of a paid sale; a post-void reverses a whole sale of the
+open shift, tender by tender, as if it had not been rung up. Both are journaled as
+``refund`` entries (``kind`` says which) and both take their total off the grand total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos.errors import Refused
+
+#: Sale line fields a refund line repeats (the price and product as they were sold).
+LINE_FIELDS = (
+    "product_id",
+    "barcode",
+    "name",
+    "unit",
+    "unit_price_fen",
+    "supplier_id",
+    "county",
+    "certificate_no",
+)
+
+
+@dataclass(frozen=True)
+class Returned:
+    """What earlier refunds already took back from one sale line."""
+
+    qty: int = 0  # pieces, or grams for a weighed line
+    amount_fen: int = 0
+
+
+def line_size(line: dict) -> int:
+    """Pieces on a piece line, grams on a weighed line."""
+    return line["weight_g"] if "weight_g" in line else line["qty"]
+
+
+def left_to_return(sale: dict, returned: dict[int, Returned]) -> dict[int, tuple[int, int]]:
+    """Line number (from 1) -> (pieces or grams, fen) that can still be returned."""
+    left = {}
+    for n, line in enumerate(sale["lines"], start=1):
+        done = returned.get(n, Returned())
+        size = line_size(line) - done.qty
+        if size > 0:
+            left[n] = (size, line["amount_fen"] - done.amount_fen)
+    return left
+
+
+def refund_lines(
+    sale: dict, returned: dict[int, Returned], items: dict[int, int | None]
+) -> list[dict]:
+    """The refund's lines for ``items`` (line number -> pieces to return; None: all left).
+
+    A weighed line goes back whole. Part of a piece line gives back its share of what the
+    line cost, rounded down, and the last piece gives back the rest, so a line refunded in
+    several goes returns exactly what was paid for it, discount included.
+    """
+    if not items:
+        raise Refused("Choose at least one line to refund.")
+    lines = []
+    left = left_to_return(sale, returned)
+    for n in sorted(items):
+        if not 1 <= n <= len(sale["lines"]):
+            raise Refused("The sale has no line {line}.", line=n)
+        line = sale["lines"][n - 1]
+        if n not in left:
+            raise Refused("Line {line} ({name}) was already refunded.", line=n, name=line["name"])
+        size, _ = left[n]
+        wanted = items[n]
+        weighed = "weight_g" in line
+        if wanted is None or weighed:
+            wanted = size
+        if not 1 <= wanted <= size:
+            raise Refused(
+                "Line {line} ({name}) has {left} left to refund, not {wanted}.",
+                line=n,
+                name=line["name"],
+                left=size,
+                wanted=wanted,
+            )
+        done = returned.get(n, Returned())
+        total_size = line_size(line)
+        amount = line["amount_fen"] * (done.qty + wanted) // total_size - done.amount_fen
+        refund_line = {key: line[key] for key in LINE_FIELDS if key in line}
+        refund_line["line_no"] = n
+        refund_line["weight_g" if weighed else "qty"] = wanted
+        refund_line["amount_fen"] = amount
+        lines.append(refund_line)
+    return lines
+
+
+def kept_by_tender(sale: dict) -> dict[str, int]:
+    """What the sale left in each tender: cash net of the change handed back."""
+    kept: dict[str, int] = {}
+    for payment in sale["payments"]:
+        kept[payment["method"]] = kept.get(payment["method"], 0) + payment["amount_fen"]
+    if sale["change_fen"]:
+        kept["cash"] = kept.get("cash", 0) - sale["change_fen"]
+    return {method: fen for method, fen in kept.items() if fen > 0}
+
+
+def default_method(sale: dict) -> str:
+    """Refund to the tender the customer used; split sales are refunded in cash."""
+    kept = kept_by_tender(sale)
+    return next(iter(kept)) if len(kept) == 1 else "cash"

@@ -1,0 +1,33 @@
+"""Refunds: what each refund took back, and the goods back on the shelf."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from pos.refunds import Returned, line_size
+
+
+def returned(conn: sqlite3.Connection, sale_seq: int) -> dict[int, Returned]:
+    """Line number -> what earlier refunds took back from the sale at ``sale_seq``."""
+    rows = conn.execute(
+        "SELECT line_no, sum(qty), sum(amount_fen) FROM refund_lines WHERE sale_seq = ? "
+        "GROUP BY line_no",
+        (sale_seq,),
+    )
+    return {line_no: Returned(qty, fen) for line_no, qty, fen in rows}
+
+
+def insert_refund(conn: sqlite3.Connection, entry: dict) -> None:
+    """Project a sealed refund entry: its lines, and the goods back in stock."""
+    body = entry["body"]
+    conn.executemany(
+        "INSERT INTO refund_lines (seq, sale_seq, line_no, qty, amount_fen) VALUES (?, ?, ?, ?, ?)",
+        [
+            (entry["seq"], body["sale_seq"], line["line_no"], line_size(line), line["amount_fen"])
+            for line in body["lines"]
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO stock_movements (product_id, delta, kind, seq) VALUES (?, ?, 'refund', ?)",
+        [(line["product_id"], line_size(line), entry["seq"]) for line in body["lines"]],
+    )
