@@ -5,7 +5,8 @@ One run measures both databases with the same data:
 1. **A real journal.** A throw-away terminal (``pos.terminal.Terminal``, in a tmpfs
    directory when there is one) sells from a synthetic catalog: sales of 1 to 5 lines with
    pieces, weighed and priced scale labels, cash with change, WeChat, Alipay, card and split
-   tenders, plus stock receipts and adjustments, on a simulated clock of 300 sales a day.
+   tenders, plus stock receipts and adjustments, on a simulated clock of 300 sales a day, all
+   in one shift a manager opens first (a terminal sells only in an open shift).
    Its exported lines are pushed exactly as the terminal stores them.
 2. **Journal ingest** (per database). A real ``booth-pos-server serve`` process on
    127.0.0.1 takes the journal in pushes of 500 entries (``POST /api/v1/journal``), each
@@ -98,6 +99,7 @@ RECEIVE_EVERY, ADJUST_EVERY = 60, 250  # one stock receipt per 60 entries, one a
 BENCH_TERMINAL, BENCH_BOOTH_ID = "BENCH-T1", "BENCH-B1"
 BENCH_BOOTH = "性能测试专柜"
 CASHIERS = (("测试收银员", "2468"), ("测试店长", "1357"))
+MANAGER = ("测试经理", "8642")  # opens the one shift the journal's sales are made in
 SERVER_START_S = 30.0
 HTTP_TIMEOUT_S = 120.0
 
@@ -162,6 +164,8 @@ def make_journal(base: Path, entries: int) -> dict:
         for name, pin in CASHIERS:
             terminal.add_user(name, "cashier", pin)
         people = [terminal.authenticate(name, pin) for name, pin in CASHIERS]
+        terminal.add_user(MANAGER[0], "manager", MANAGER[1])
+        manager = terminal.authenticate(*MANAGER)
         conn = terminal.store.conn
         pieces = [
             code
@@ -185,9 +189,10 @@ def make_journal(base: Path, entries: int) -> dict:
             return moment["at"]
 
         terminal.clock = lambda: moment["at"]
-        for seq in range(1, entries + 1):
+        terminal.open_shift(manager, 0)  # seq 1
+        for seq in range(2, entries + 1):
             tick()
-            if seq % RECEIVE_EVERY == 1:
+            if seq % RECEIVE_EVERY == 2:
                 terminal.receive_stock(rng.choice(pieces), rng.randint(6, 48), "HQ delivery")
             elif seq % ADJUST_EVERY == 0:
                 terminal.adjust_stock(rng.choice(pieces), -rng.randint(1, 2), "damaged")

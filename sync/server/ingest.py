@@ -1,13 +1,22 @@
 """Journal ingest: verify each pushed entry against the terminal's stored head, store it
-with its projections in one transaction, and answer with what is now acknowledged."""
+with its projections in one transaction, and answer with what is now acknowledged.
+
+Two kinds of refusal: an entry that is not a valid entry on its own (a missing field, a
+wrong type, a body whose own figures do not add up) is malformed, 422, and nothing is
+recorded; an entry that is well formed but contradicts what the server holds (a seq
+received with another hash, a broken chain, a grand total that does not follow, a sale or
+refund id used twice, a refund of a sale this terminal never made) is tampering, 409, and
+a tamper alert is recorded. Either way nothing of the push is stored.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from pos import journal
 from sync.server import clock
@@ -18,16 +27,42 @@ from sync.server.tables import (
 )
 from sync.server.tables import (
     payments,
+    refund_lines,
+    refund_payments,
+    refunds,
     sale_lines,
     sales,
     stock_movements,
     tamper_alerts,
     terminals,
+    z_close_tenders,
+    z_closes,
 )
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 STOCK_TYPES = ("stock_receive", "stock_adjust")
 MAX_TEXT = 200
+#: Reasons (refunds, Z reports) are free text typed by a manager: allow a paragraph.
+MAX_REASON = 1000
+REFUND_KINDS = ("refund", "post_void")
+#: Figures every z_close carries (integers, 0 or more), and those newer terminals add.
+Z_FIGURES = (
+    "float_fen",
+    "sales_count",
+    "sales_fen",
+    "voided_lines",
+    "voided_fen",
+    "cash_in_fen",
+    "cash_out_fen",
+)
+Z_OPTIONAL_FIGURES = (
+    "refunds_count",
+    "refunds_fen",
+    "post_voids_count",
+    "post_voids_fen",
+    "discount_fen",
+)
+TENDER_FIGURES = ("expected_fen", "counted_fen", "variance_fen")
 
 
 def _is_int(value) -> bool:
@@ -35,7 +70,23 @@ def _is_int(value) -> bool:
 
 
 def _text(value, limit: int = MAX_TEXT) -> bool:
-    return isinstance(value, str) and len(value) <= limit
+    # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the INSERT.
+    return isinstance(value, str) and len(value) <= limit and "\x00" not in value
+
+
+def _name(value, limit: int = MAX_TEXT) -> bool:
+    """Short text that is not blank: an id or a person's name."""
+    return _text(value, limit) and bool(value.strip())
+
+
+def _count(value) -> bool:
+    return _is_int(value) and value >= 0
+
+
+def _show(value) -> str:
+    """A value from a body, shortened for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def shape_problem(entry) -> str | None:
@@ -64,6 +115,10 @@ def shape_problem(entry) -> str | None:
         return "a number in the body is not an integer"
     if entry["type"] == "sale":
         return _sale_problem(entry["body"])
+    if entry["type"] == "refund":
+        return _refund_problem(entry["body"], entry["seq"])
+    if entry["type"] == "z_close":
+        return _z_close_problem(entry["body"], entry["seq"])
     if entry["type"] in STOCK_TYPES:
         body = entry["body"]
         if not (_text(body.get("product_id"), 64) and _is_int(body.get("delta"))):
@@ -81,28 +136,138 @@ def _sale_problem(body: dict) -> str | None:
     if not (isinstance(lines, list) and lines and isinstance(pays, list) and pays):
         return "a sale needs lines and payments"
     for line in lines:
-        if not isinstance(line, dict):
-            return "a sale line is not an object"
-        if not all(
-            _text(line.get(k), 64 if k != "name" else MAX_TEXT)
-            for k in ("product_id", "barcode", "name")
-        ):
-            return "a sale line needs product_id, barcode and name"
-        if not (_is_int(line.get("unit_price_fen")) and _is_int(line.get("amount_fen"))):
-            return "a sale line needs integer unit_price_fen and amount_fen"
-        if not (_is_int(line.get("qty")) or _is_int(line.get("weight_g"))):
-            return "a sale line needs an integer qty or weight_g"
-        if not (_text(line.get("supplier_id", ""), 64) and _text(line.get("county", ""))):
-            return "supplier_id and county must be short strings"
+        problem = _line_problem(line, "sale")
+        if problem:
+            return problem
     for pay in pays:
-        if not (
-            isinstance(pay, dict)
-            and _text(pay.get("method"), 16)
-            and _is_int(pay.get("amount_fen"))
-        ):
-            return "a payment needs a method and an integer amount_fen"
-        if not _text(pay.get("reference", "")):
-            return "a payment reference must be a short string"
+        problem = _payment_problem(pay)
+        if problem:
+            return problem
+    return None
+
+
+def _line_problem(line, what: str) -> str | None:
+    """Why a sale line, or a refund line (shaped like one), cannot be stored."""
+    if not isinstance(line, dict):
+        return f"a {what} line is not an object"
+    if not (
+        _text(line.get("product_id"), 64)
+        and _text(line.get("barcode"), 32)
+        and _text(line.get("name"), MAX_TEXT)
+    ):
+        return f"a {what} line needs product_id, barcode and name"
+    if not (_is_int(line.get("unit_price_fen")) and _is_int(line.get("amount_fen"))):
+        return f"a {what} line needs integer unit_price_fen and amount_fen"
+    sizes = [line[key] for key in ("qty", "weight_g") if key in line]
+    if not (len(sizes) == 1 and _is_int(sizes[0])):
+        return f"a {what} line needs an integer qty or weight_g (one of them)"
+    if not (_text(line.get("supplier_id", ""), 64) and _text(line.get("county", ""))):
+        return "supplier_id and county must be short strings"
+    return None
+
+
+def _payment_problem(pay) -> str | None:
+    if not (
+        isinstance(pay, dict) and _text(pay.get("method"), 16) and _is_int(pay.get("amount_fen"))
+    ):
+        return "a payment needs a method and an integer amount_fen"
+    if not _text(pay.get("reference", "")):
+        return "a payment reference must be a short string"
+    return None
+
+
+def _refund_problem(body: dict, seq: int) -> str | None:
+    """A refund or post-void: what went back (lines) and how the money went back (payments).
+
+    Amounts are positive (what is given back); lines and payments must each add up to
+    ``total_fen``. Whether the sale exists and has that much left is checked in ``_store``.
+    """
+    if not _name(body.get("refund_id"), 64):
+        return "a refund needs refund_id"
+    if body.get("kind") not in REFUND_KINDS:
+        return f"a refund's kind is refund or post_void, not {_show(body.get('kind'))}"
+    if not _name(body.get("sale_id"), 64):
+        return "a refund needs the sale_id of the sale it refunds"
+    sale_seq = body.get("sale_seq")
+    if not (_is_int(sale_seq) and 1 <= sale_seq < seq):
+        return f"a refund needs sale_seq, the seq of an earlier sale (not {_show(sale_seq)})"
+    if not _text(body.get("cashier")):
+        return "a refund needs cashier"
+    if not _name(body.get("approved_by")):
+        return "a refund needs approved_by, the manager who approved it"
+    if not _text(body.get("reason", ""), MAX_REASON):
+        return f"a refund's reason must be text of at most {MAX_REASON} characters"
+    if not (_count(body.get("total_fen")) and _is_int(body.get("grand_total_fen"))):
+        return "a refund needs total_fen (0 or more) and an integer grand_total_fen"
+    lines, pays = body.get("lines"), body.get("payments")
+    if not (isinstance(lines, list) and lines and isinstance(pays, list) and pays):
+        return "a refund needs lines (what goes back) and payments (how the money goes back)"
+    for line in lines:
+        problem = _line_problem(line, "refund")
+        if problem:
+            return problem
+        size = line.get("weight_g", line.get("qty"))
+        if not (size > 0 and _count(line["amount_fen"])):
+            return (
+                "a refund line gives back a positive qty or weight_g and an amount_fen of 0 or more"
+            )
+        if not (_count(line.get("discount_fen", 0)) and _count(line.get("line_no", 1))):
+            return "a refund line's discount_fen and line_no must be integers of 0 or more"
+    for pay in pays:
+        problem = _payment_problem(pay)
+        if problem:
+            return problem
+        if pay["amount_fen"] < 0:
+            return "a refund payment is the money handed back: 0 or more"
+    total = body["total_fen"]
+    lines_total = sum(line["amount_fen"] for line in lines)
+    if lines_total != total:
+        return f"refund lines add up to {lines_total} fen but total_fen is {total}"
+    paid = sum(pay["amount_fen"] for pay in pays)
+    if paid != total:
+        return f"refund payments add up to {paid} fen but total_fen is {total}"
+    return None
+
+
+def _z_close_problem(body: dict, seq: int) -> str | None:
+    """A Z report: the shift's figures and, per tender, expected, counted and variance."""
+    if not _name(body.get("shift_id"), 64):
+        return "a z_close needs the shift_id of the shift it closes"
+    opened = body.get("opened_seq")
+    if not (_is_int(opened) and 1 <= opened < seq):
+        return f"a z_close needs opened_seq, the seq of its shift_open (not {_show(opened)})"
+    if not _name(body.get("by")):
+        return "a z_close needs by, the manager who closed the shift"
+    for key in Z_FIGURES:
+        if not _count(body.get(key)):
+            return f"a z_close needs {key}, an integer of 0 or more"
+    for key in Z_OPTIONAL_FIGURES:
+        if not _count(body.get(key, 0)):
+            return f"a z_close's {key} must be an integer of 0 or more"
+    if not _is_int(body.get("grand_total_fen")):
+        return "a z_close needs an integer grand_total_fen"
+    if not _text(body.get("reason", ""), MAX_REASON):
+        return f"a z_close's reason must be text of at most {MAX_REASON} characters"
+    tenders = body.get("tenders")
+    if not isinstance(tenders, dict):
+        return "a z_close needs tenders: payment method -> expected_fen, counted_fen, variance_fen"
+    for method, figures in tenders.items():
+        if not _name(method, 16):
+            return f"a z_close tender method is 1 to 16 characters, not {_show(method)}"
+        if not (isinstance(figures, dict) and all(_is_int(figures.get(k)) for k in TENDER_FIGURES)):
+            return (
+                f"z_close tender {method} needs integer expected_fen, counted_fen and variance_fen"
+            )
+        expected, counted, variance = (figures[k] for k in TENDER_FIGURES)
+        if variance != counted - expected:
+            return (
+                f"z_close tender {method}: variance_fen {variance} is not counted_fen {counted} "
+                f"minus expected_fen {expected}"
+            )
+    for key in ("counts", "suppliers", "counties"):
+        value = body.get(key, {})
+        if not (isinstance(value, dict) and all(_text(k) and _is_int(v) for k, v in value.items())):
+            return f"a z_close's {key} must map names to integers"
     return None
 
 
@@ -195,9 +360,19 @@ def _store(
             grand_total = journal.next_grand_total(entry, grand_total)
         except journal.ChainError as exc:
             raise Tamper(entry["seq"], exc.reason, None, entry) from None
+        if entry["type"] == "z_close" and entry["body"]["grand_total_fen"] != grand_total:
+            stated = entry["body"]["grand_total_fen"]
+            raise Tamper(
+                entry["seq"],
+                f"z_close grand total off: entry says {stated} fen, running total is {grand_total} fen",
+                None,
+                entry,
+            )
         fresh.append(entry)
         seq, prev = entry["seq"], entry["hash"]
     _check_sale_ids(conn, fresh)
+    _check_refunds(conn, caller, fresh)
+    _check_z_closes(conn, caller, fresh)
     received = clock.stamp()
     _insert_all(conn, caller, fresh, zone, received)
     skew = _skew_ms(terminal_clock)
@@ -260,6 +435,139 @@ def _check_sale_ids(conn: Connection, fresh: list[dict]) -> None:
         )
 
 
+def _check_refunds(conn: Connection, caller: TerminalIdentity, fresh: list[dict]) -> None:
+    """A refund is stored once, and gives back part of a sale this terminal made.
+
+    Its ``sale_seq`` must be a sale of this terminal with that ``sale_id``, every product
+    it returns must be on that sale, and all the sale's refunds together may not give back
+    more than the sale took.
+    """
+    batch = [e for e in fresh if e["type"] == "refund"]
+    if not batch:
+        return
+    seen: set[str] = set()
+    for entry in batch:
+        refund_id = entry["body"]["refund_id"]
+        if refund_id in seen:
+            raise Tamper(
+                entry["seq"], f"refund_id {refund_id} appears twice in the journal", None, entry
+            )
+        seen.add(refund_id)
+    known = (
+        conn.execute(select(refunds.c.refund_id).where(refunds.c.refund_id.in_(list(seen))))
+        .scalars()
+        .first()
+    )
+    if known is not None:
+        entry = next(e for e in batch if e["body"]["refund_id"] == known)
+        raise Tamper(
+            entry["seq"], f"refund_id {known} was already recorded under another seq", None, entry
+        )
+    # The refunded sales, from this batch or from what is stored: seq -> (id, total, products)
+    sold = {
+        e["seq"]: (
+            e["body"]["sale_id"],
+            e["body"]["total_fen"],
+            {line["product_id"] for line in e["body"]["lines"]},
+        )
+        for e in fresh
+        if e["type"] == "sale"
+    }
+    wanted = {e["body"]["sale_seq"] for e in batch} - set(sold)
+    if wanted:
+        stored = conn.execute(
+            select(sales.c.seq, sales.c.sale_id, sales.c.total_fen).where(
+                sales.c.terminal_id == caller.terminal_id, sales.c.seq.in_(wanted)
+            )
+        ).all()
+        products: dict[str, set[str]] = {row.sale_id: set() for row in stored}
+        if products:
+            for sale_id, product_id in conn.execute(
+                select(sale_lines.c.sale_id, sale_lines.c.product_id).where(
+                    sale_lines.c.sale_id.in_(list(products))
+                )
+            ):
+                products[sale_id].add(product_id)
+        for row in stored:
+            sold[row.seq] = (row.sale_id, int(row.total_fen), products[row.sale_id])
+    sale_ids = [sold[e["body"]["sale_seq"]][0] for e in batch if e["body"]["sale_seq"] in sold]
+    refunded = dict.fromkeys(sale_ids, 0)
+    if sale_ids:
+        refunded |= {
+            sale_id: int(fen)
+            for sale_id, fen in conn.execute(
+                select(refunds.c.sale_id, func.sum(refunds.c.total_fen))
+                .where(refunds.c.sale_id.in_(sale_ids))
+                .group_by(refunds.c.sale_id)
+            )
+        }
+    for entry in batch:
+        body = entry["body"]
+        sale_seq, what = body["sale_seq"], f"refund {body['refund_id']}"
+        if sale_seq not in sold:
+            reason = (
+                f"{what} names sale seq {sale_seq}, which is not a sale of {caller.terminal_id}"
+            )
+            raise Tamper(entry["seq"], reason, None, entry)
+        sale_id, sale_total, sale_products = sold[sale_seq]
+        if body["sale_id"] != sale_id:
+            reason = f"{what} names sale {body['sale_id']}, but seq {sale_seq} is sale {sale_id}"
+            raise Tamper(entry["seq"], reason, None, entry)
+        strangers = sorted({line["product_id"] for line in body["lines"]} - sale_products)
+        if strangers:
+            reason = f"{what} returns {strangers[0]}, which sale seq {sale_seq} did not sell"
+            raise Tamper(entry["seq"], reason, None, entry)
+        refunded[sale_id] += body["total_fen"]
+        if refunded[sale_id] > sale_total:
+            reason = (
+                f"{what} brings the refunds of sale seq {sale_seq} to {refunded[sale_id]} fen, "
+                f"more than the sale's {sale_total} fen"
+            )
+            raise Tamper(entry["seq"], reason, None, entry)
+
+
+def _check_z_closes(conn: Connection, caller: TerminalIdentity, fresh: list[dict]) -> None:
+    """A Z closes a shift this terminal opened (its ``opened_seq`` is that shift's
+    ``shift_open``), and a shift is closed once."""
+    batch = [e for e in fresh if e["type"] == "z_close"]
+    if not batch:
+        return
+    shift_ids = [e["body"]["shift_id"] for e in batch]
+    closed = set(
+        conn.execute(
+            select(z_closes.c.shift_id).where(
+                z_closes.c.terminal_id == caller.terminal_id, z_closes.c.shift_id.in_(shift_ids)
+            )
+        ).scalars()
+    )
+    in_batch = {e["seq"]: e for e in fresh}
+    wanted = {e["body"]["opened_seq"] for e in batch} - set(in_batch)
+    opened: dict[int, tuple[str, str | None]] = {}  # seq -> (type, shift_id)
+    if wanted:
+        for row in conn.execute(
+            select(journal_table.c.seq, journal_table.c.type, journal_table.c.line).where(
+                journal_table.c.terminal_id == caller.terminal_id,
+                journal_table.c.seq.in_(wanted),
+            )
+        ):
+            shift_id = (
+                json.loads(row.line)["body"].get("shift_id") if row.type == "shift_open" else None
+            )
+            opened[row.seq] = (row.type, shift_id)
+    for seq, entry in in_batch.items():
+        opened[seq] = (entry["type"], entry["body"].get("shift_id"))
+    for entry in batch:
+        body = entry["body"]
+        shift_id = body["shift_id"]
+        if shift_id in closed:
+            reason = f"shift {shift_id} was already closed: a Z is written once"
+            raise Tamper(entry["seq"], reason, None, entry)
+        closed.add(shift_id)
+        if opened.get(body["opened_seq"]) != ("shift_open", shift_id):
+            reason = f"z_close names opened_seq {body['opened_seq']}, which is not the shift_open of shift {shift_id}"
+            raise Tamper(entry["seq"], reason, None, entry)
+
+
 def record_contact(conn: Connection, terminal_id: str, terminal_clock: str | None) -> None:
     """Note that a terminal called, and how far its clock is from ours."""
     values = {"last_seen_at": clock.stamp()}
@@ -291,6 +599,11 @@ def _insert_all(
         "lines": [],
         "payments": [],
         "moves": [],
+        "refunds": [],
+        "refund_lines": [],
+        "refund_payments": [],
+        "z_closes": [],
+        "z_tenders": [],
     }
     for entry in fresh:
         rows["journal"].append(
@@ -307,6 +620,10 @@ def _insert_all(
         body = entry["body"]
         if entry["type"] == "sale":
             _sale_rows(caller, entry, zone, rows)
+        elif entry["type"] == "refund":
+            _refund_rows(caller, entry, zone, rows)
+        elif entry["type"] == "z_close":
+            _z_close_rows(caller, entry, zone, rows)
         elif entry["type"] in STOCK_TYPES:
             rows["moves"].append(
                 {
@@ -323,15 +640,24 @@ def _insert_all(
         (sales, "sales"),
         (sale_lines, "lines"),
         (payments, "payments"),
+        (refunds, "refunds"),
+        (refund_lines, "refund_lines"),
+        (refund_payments, "refund_payments"),
+        (z_closes, "z_closes"),
+        (z_close_tenders, "z_tenders"),
         (stock_movements, "moves"),
     ):
         if rows[key]:
             conn.execute(insert(table), rows[key])
 
 
+def _business_day(entry: dict, zone: ZoneInfo):
+    """The entry's local date in the server's zone (fixed when the entry is received)."""
+    return datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).astimezone(zone).date()
+
+
 def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict) -> None:
     body = entry["body"]
-    moment = datetime.fromisoformat(entry["at"].replace("Z", "+00:00"))
     sale_id = body["sale_id"]
     rows["sales"].append(
         {
@@ -340,7 +666,7 @@ def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict
             "seq": entry["seq"],
             "booth_id": caller.booth_id,
             "at": entry["at"],
-            "business_day": moment.astimezone(zone).date(),
+            "business_day": _business_day(entry, zone),
             "cashier": body["cashier"],
             "total_fen": body["total_fen"],
             "change_fen": body["change_fen"],
@@ -380,5 +706,95 @@ def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict
                 "method": pay["method"],
                 "amount_fen": pay["amount_fen"],
                 "reference": pay.get("reference", ""),
+            }
+        )
+
+
+def _refund_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict) -> None:
+    """The refund, its lines and payments, and a ``refund`` movement per line putting the
+    pieces or grams back into the booth's stock."""
+    body = entry["body"]
+    refund_id = body["refund_id"]
+    rows["refunds"].append(
+        {
+            "refund_id": refund_id,
+            "terminal_id": caller.terminal_id,
+            "seq": entry["seq"],
+            "booth_id": caller.booth_id,
+            "at": entry["at"],
+            "business_day": _business_day(entry, zone),
+            "kind": body["kind"],
+            "sale_id": body["sale_id"],
+            "sale_seq": body["sale_seq"],
+            "cashier": body["cashier"],
+            "approved_by": body["approved_by"],
+            "reason": body.get("reason", ""),
+            "total_fen": body["total_fen"],
+        }
+    )
+    for n, line in enumerate(body["lines"], start=1):
+        rows["refund_lines"].append(
+            {
+                "refund_id": refund_id,
+                "line_no": n,
+                "sale_line_no": line.get("line_no"),
+                "product_id": line["product_id"],
+                "barcode": line["barcode"],
+                "name": line["name"],
+                "qty": line.get("qty"),
+                "weight_g": line.get("weight_g"),
+                "unit_price_fen": line["unit_price_fen"],
+                "amount_fen": line["amount_fen"],
+                "supplier_id": line.get("supplier_id", ""),
+                "county": line.get("county", ""),
+            }
+        )
+        rows["moves"].append(
+            {
+                "booth_id": caller.booth_id,
+                "product_id": line["product_id"],
+                "delta": line.get("weight_g") or line.get("qty") or 0,
+                "kind": "refund",
+                "terminal_id": caller.terminal_id,
+                "seq": entry["seq"],
+            }
+        )
+    for n, pay in enumerate(body["payments"], start=1):
+        rows["refund_payments"].append(
+            {
+                "refund_id": refund_id,
+                "line_no": n,
+                "method": pay["method"],
+                "amount_fen": pay["amount_fen"],
+            }
+        )
+
+
+def _z_close_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict) -> None:
+    """One row per Z report and one per tender on it."""
+    body = entry["body"]
+    rows["z_closes"].append(
+        {
+            "terminal_id": caller.terminal_id,
+            "seq": entry["seq"],
+            "booth_id": caller.booth_id,
+            "shift_id": body["shift_id"],
+            "opened_seq": body["opened_seq"],
+            "at": entry["at"],
+            "business_day": _business_day(entry, zone),
+            "closed_by": body["by"],
+            **{key: body[key] for key in Z_FIGURES},
+            **{key: body.get(key, 0) for key in Z_OPTIONAL_FIGURES},
+            "grand_total_fen": body["grand_total_fen"],
+            "reason": body.get("reason", ""),
+        }
+    )
+    for method, figures in sorted(body["tenders"].items()):
+        rows["z_tenders"].append(
+            {
+                "terminal_id": caller.terminal_id,
+                "seq": entry["seq"],
+                "method": method,
+                **{key: figures[key] for key in TENDER_FIGURES},
             }
         )

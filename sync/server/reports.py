@@ -6,24 +6,32 @@ Results are identical on SQLite and PostgreSQL: sums are turned into ``int`` her
 returns ``Decimal`` for ``SUM(bigint)``), and rows are ordered in Python rather than by SQL
 ``ORDER BY`` on text, because PostgreSQL sorts text by its locale and SQLite by code point.
 
-Scope: sales as ingest projects them. Refunds and voids are not projected yet, so amounts
-are gross sales; a terminal's ``grand_total_fen`` (booth health) is the net figure.
+Refunds: ``amount_fen`` is always what was sold (gross), as before; refunds and
+post-voids are counted on the business day they were made (when the money went back, not
+when the goods were sold) and reported beside it as ``refunds``, ``refunded_fen`` and
+``net_fen`` (= ``amount_fen`` - ``refunded_fen``). A terminal's ``grand_total_fen`` (booth
+health) is the net figure over its whole life.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import Connection, case, func, literal, select
+from sqlalchemy import Connection, and_, case, func, literal, select
 
 from sync.server.tables import (
     booths,
     deliveries,
     products,
+    refund_lines,
+    refunds,
     sale_lines,
     stock_movements,
     tamper_alerts,
     terminals,
+    z_close_tenders,
+    z_closes,
 )
 from sync.server.tables import (
     sales as sales_table,
@@ -32,12 +40,9 @@ from sync.server.tables import (
 GROUPS = ("day", "booth", "supplier", "county", "product")
 #: Ids per IN (...) list: well under any database's limit on bound parameters.
 CHUNK = 500
-#: Groupings read from sale lines (they count lines, pieces and grams); the others read sales.
-LINE_GROUPS = {
-    "supplier": sale_lines.c.supplier_id,
-    "county": sale_lines.c.county,
-    "product": sale_lines.c.product_id,
-}
+#: Groupings read from sale and refund lines (they count lines, pieces and grams), and the
+#: line column they group by; the others read whole sales and refunds.
+LINE_GROUPS = {"supplier": "supplier_id", "county": "county", "product": "product_id"}
 
 
 def _int(value) -> int:
@@ -53,25 +58,27 @@ def sales(
 ) -> dict:
     """Sales between two business days (inclusive), grouped one way, with a total row.
 
-    Rows are ordered by day for ``day``, else by amount (largest first), ties by key.
+    Rows are ordered by day for ``day``, else by amount sold (largest first), ties by key.
     ``day`` and ``booth`` rows carry ``sales`` and ``amount_fen`` (sale totals); ``supplier``,
     ``county`` and ``product`` rows are read from sale lines and also carry ``lines``,
     ``qty`` (pieces), ``weight_g`` and ``sales`` (distinct sales with such a line).
-    ``booth`` and ``product`` rows carry a ``name``.
+    Every row also carries the refunds made in the range: ``refunds`` (refunds, or distinct
+    refunds with such a line), ``refunded_fen`` and ``net_fen``; line rows also
+    ``refunded_qty`` and ``refunded_weight_g``. A key with only refunds in the range has a
+    row with no sales. ``booth`` and ``product`` rows carry a ``name``.
     """
     if group_by not in GROUPS:
         raise ValueError(f"group_by must be one of {', '.join(GROUPS)}, not {group_by!r}.")
-    where = [sales_table.c.business_day.between(date_from, date_to)]
-    if booth_id is not None:
-        where.append(sales_table.c.booth_id == booth_id)
+    sold = _in_range(sales_table, date_from, date_to, booth_id)
+    back = _in_range(refunds, date_from, date_to, booth_id)
     if group_by in LINE_GROUPS:
-        rows, total = _line_rows(conn, LINE_GROUPS[group_by], where)
+        rows, total = _line_rows(conn, LINE_GROUPS[group_by], sold, back)
         if group_by == "product":
-            names = _sold_names(conn, where)
+            names = _refunded_names(conn, back) | _sold_names(conn, sold)
             for row in rows:
                 row["name"] = names.get(row["key"], "")
     else:
-        rows, total = _sale_rows(conn, group_by, where)
+        rows, total = _sale_rows(conn, group_by, sold, back)
     if group_by == "day":
         rows.sort(key=lambda row: row["key"])
     else:
@@ -86,52 +93,116 @@ def sales(
     }
 
 
-def _sale_rows(conn: Connection, group_by: str, where: list) -> tuple[list[dict], dict]:
-    """Rows and total for day or booth: counts and sums of whole sales."""
-    key = sales_table.c.business_day if group_by == "day" else sales_table.c.booth_id
-    figures = (func.count().label("sales"), func.sum(sales_table.c.total_fen).label("amount_fen"))
-    grouped = conn.execute(select(key.label("key"), *figures).where(*where).group_by(key)).all()
+def _in_range(table, date_from: date, date_to: date, booth_id: str | None) -> list:
+    """WHERE clauses on a table with business_day and booth_id (sales, refunds, z_closes)."""
+    where = [table.c.business_day.between(date_from, date_to)]
+    if booth_id is not None:
+        where.append(table.c.booth_id == booth_id)
+    return where
+
+
+def _grouped(conn: Connection, key, figures: tuple, source, where: list) -> tuple[dict, object]:
+    """{key: row} of ``figures`` grouped by ``key``, and the same figures over all rows."""
+    grouped = conn.execute(
+        select(key.label("key"), *figures).select_from(source).where(*where).group_by(key)
+    ).all()
+    whole = conn.execute(select(*figures).select_from(source).where(*where)).one()
+    return {row.key: row for row in grouped}, whole
+
+
+def _sale_rows(conn: Connection, group_by: str, sold: list, back: list) -> tuple[list[dict], dict]:
+    """Rows and total for day or booth: counts and sums of whole sales and refunds."""
+    column = "business_day" if group_by == "day" else "booth_id"
+    sales_by, sales_all = _grouped(
+        conn,
+        sales_table.c[column],
+        (func.count().label("sales"), func.sum(sales_table.c.total_fen).label("amount_fen")),
+        sales_table,
+        sold,
+    )
+    refunds_by, refunds_all = _grouped(
+        conn,
+        refunds.c[column],
+        (func.count().label("refunds"), func.sum(refunds.c.total_fen).label("refunded_fen")),
+        refunds,
+        back,
+    )
     rows = [
         {
-            "key": row.key.isoformat() if group_by == "day" else row.key,
-            "sales": _int(row.sales),
-            "amount_fen": _int(row.amount_fen),
+            "key": key.isoformat() if group_by == "day" else key,
+            **_sale_figures(sales_by.get(key), refunds_by.get(key)),
         }
-        for row in grouped
+        for key in set(sales_by) | set(refunds_by)
     ]
     if group_by == "booth":
         names = _booth_names(conn)
         for row in rows:
             row["name"] = names.get(row["key"], "")
-    whole = conn.execute(select(*figures).where(*where)).one()
-    return rows, {"sales": _int(whole.sales), "amount_fen": _int(whole.amount_fen)}
+    return rows, _sale_figures(sales_all, refunds_all)
 
 
-def _line_rows(conn: Connection, key, where: list) -> tuple[list[dict], dict]:
-    """Rows and total for supplier, county or product: counts and sums of sale lines."""
-    figures = (
-        func.count().label("lines"),
-        func.count(sale_lines.c.sale_id.distinct()).label("sales"),
-        func.sum(sale_lines.c.qty).label("qty"),
-        func.sum(sale_lines.c.weight_g).label("weight_g"),
-        func.sum(sale_lines.c.amount_fen).label("amount_fen"),
-    )
-    joined = sale_lines.join(sales_table, sales_table.c.sale_id == sale_lines.c.sale_id)
-    grouped = conn.execute(
-        select(key.label("key"), *figures).select_from(joined).where(*where).group_by(key)
-    ).all()
-    rows = [{"key": row.key, **_line_figures(row)} for row in grouped]
-    whole = conn.execute(select(*figures).select_from(joined).where(*where)).one()
-    return rows, _line_figures(whole)
-
-
-def _line_figures(row) -> dict:
+def _sale_figures(sold, back) -> dict:
+    amount = _int(sold.amount_fen if sold else 0)
+    refunded = _int(back.refunded_fen if back else 0)
     return {
-        "sales": _int(row.sales),
-        "amount_fen": _int(row.amount_fen),
-        "lines": _int(row.lines),
-        "qty": _int(row.qty),
-        "weight_g": _int(row.weight_g),
+        "sales": _int(sold.sales if sold else 0),
+        "amount_fen": amount,
+        "refunds": _int(back.refunds if back else 0),
+        "refunded_fen": refunded,
+        "net_fen": amount - refunded,
+    }
+
+
+def _line_rows(conn: Connection, column: str, sold: list, back: list) -> tuple[list[dict], dict]:
+    """Rows and total for supplier, county or product: sums of sale and refund lines."""
+    sales_by, sales_all = _grouped(
+        conn,
+        sale_lines.c[column],
+        (
+            func.count().label("lines"),
+            func.count(sale_lines.c.sale_id.distinct()).label("sales"),
+            func.sum(sale_lines.c.qty).label("qty"),
+            func.sum(sale_lines.c.weight_g).label("weight_g"),
+            func.sum(sale_lines.c.amount_fen).label("amount_fen"),
+        ),
+        sale_lines.join(sales_table, sales_table.c.sale_id == sale_lines.c.sale_id),
+        sold,
+    )
+    refunds_by, refunds_all = _grouped(
+        conn,
+        refund_lines.c[column],
+        (
+            func.count(refund_lines.c.refund_id.distinct()).label("refunds"),
+            func.sum(refund_lines.c.qty).label("qty"),
+            func.sum(refund_lines.c.weight_g).label("weight_g"),
+            func.sum(refund_lines.c.amount_fen).label("refunded_fen"),
+        ),
+        refund_lines.join(refunds, refunds.c.refund_id == refund_lines.c.refund_id),
+        back,
+    )
+    rows = [
+        {"key": key, **_line_figures(sales_by.get(key), refunds_by.get(key))}
+        for key in set(sales_by) | set(refunds_by)
+    ]
+    return rows, _line_figures(sales_all, refunds_all)
+
+
+def _line_figures(sold, back) -> dict:
+    def figure(row, name: str) -> int:
+        return _int(getattr(row, name)) if row is not None else 0
+
+    amount, refunded = figure(sold, "amount_fen"), figure(back, "refunded_fen")
+    return {
+        "sales": figure(sold, "sales"),
+        "amount_fen": amount,
+        "lines": figure(sold, "lines"),
+        "qty": figure(sold, "qty"),
+        "weight_g": figure(sold, "weight_g"),
+        "refunds": figure(back, "refunds"),
+        "refunded_fen": refunded,
+        "refunded_qty": figure(back, "qty"),
+        "refunded_weight_g": figure(back, "weight_g"),
+        "net_fen": amount - refunded,
     }
 
 
@@ -145,12 +216,21 @@ def _sold_names(conn: Connection, where: list) -> dict[str, str]:
     A sale records the name it printed; when HQ renames a product, the newest name wins.
     Ties are broken in Python so both databases agree.
     """
-    latest = func.max(sales_table.c.at).label("latest")
+    return _latest_names(conn, sale_lines, sales_table, "sale_id", where)
+
+
+def _refunded_names(conn: Connection, where: list) -> dict[str, str]:
+    """The same from refund lines (for a product only refunded in a report's range)."""
+    return _latest_names(conn, refund_lines, refunds, "refund_id", where)
+
+
+def _latest_names(conn: Connection, lines, heads, id_column: str, where: list) -> dict[str, str]:
+    latest = func.max(heads.c.at).label("latest")
     pairs = conn.execute(
-        select(sale_lines.c.product_id, sale_lines.c.name, latest)
-        .select_from(sale_lines.join(sales_table, sales_table.c.sale_id == sale_lines.c.sale_id))
+        select(lines.c.product_id, lines.c.name, latest)
+        .select_from(lines.join(heads, heads.c[id_column] == lines.c[id_column]))
         .where(*where)
-        .group_by(sale_lines.c.product_id, sale_lines.c.name)
+        .group_by(lines.c.product_id, lines.c.name)
     ).all()
     names: dict[str, tuple[str, str]] = {}
     for product_id, name, at in pairs:
@@ -172,7 +252,8 @@ def campaign(conn: Connection) -> dict:
 
     ``booths`` and ``terminals`` count those that have sold; ``booths_registered`` and
     ``terminals_enrolled`` count the registry. ``suppliers`` and ``counties`` count those
-    named on sale lines (blank ones are not counted).
+    named on sale lines (blank ones are not counted). ``amount_fen`` is gross sales;
+    ``refunds``, ``refunded_fen`` and ``net_fen`` count every refund and post-void.
     """
     whole = conn.execute(
         select(
@@ -191,6 +272,9 @@ def campaign(conn: Connection) -> dict:
             _count_named(sale_lines.c.county).label("counties"),
         )
     ).one()
+    back = conn.execute(
+        select(func.count().label("refunds"), func.sum(refunds.c.total_fen).label("fen"))
+    ).one()
     return {
         "sales": _int(whole.sales),
         "amount_fen": _int(whole.amount_fen),
@@ -205,6 +289,9 @@ def campaign(conn: Connection) -> dict:
         "terminals_enrolled": _int(
             conn.execute(select(func.count()).select_from(terminals)).scalar()
         ),
+        "refunds": _int(back.refunds),
+        "refunded_fen": _int(back.fen),
+        "net_fen": _int(whole.amount_fen) - _int(back.fen),
     }
 
 
@@ -283,14 +370,15 @@ def _seconds_since(stamp: str | None, now: datetime) -> int | None:
 # --- stock ---------------------------------------------------------------------------------
 
 
-MOVEMENT_FIGURES = ("on_hand", "movements", "sold", "received", "adjusted")
+MOVEMENT_FIGURES = ("on_hand", "movements", "sold", "received", "adjusted", "refunded")
 
 
 def stock(conn: Connection, booth_id: str, product_id: str | None = None) -> list[dict]:
     """The stock ledger of one booth: one row per product it moved or was sent.
 
-    ``on_hand`` is the sum of the booth's movements (sales, receipts, adjustments) in
-    pieces, or grams for products sold by weight (``unit`` is ``piece`` or ``g``).
+    ``on_hand`` is the sum of the booth's movements (sales, refunds, receipts, adjustments)
+    in pieces, or grams for products sold by weight (``unit`` is ``piece`` or ``g``).
+    ``sold`` is what sales took out; ``refunded`` what refunds and post-voids put back.
     ``delivered`` is what HQ sent the booth (the deliveries table, same unit);
     ``received`` what the booth booked in (stock_receive movements); ``expected`` is what
     HQ sent that the booth has not booked in yet, ``max(delivered - received, 0)``, a
@@ -335,6 +423,7 @@ def _movements(conn: Connection, booth_id: str, product_id: str | None) -> dict[
             by_kind("sale").label("sold"),
             by_kind("stock_receive").label("received"),
             by_kind("stock_adjust").label("adjusted"),
+            by_kind("refund").label("refunded"),
         )
         .where(m.booth_id == booth_id)
         .group_by(m.product_id)
@@ -348,6 +437,7 @@ def _movements(conn: Connection, booth_id: str, product_id: str | None) -> dict[
             "sold": -_int(row.sold),  # sale movements are negative; report what went out
             "received": _int(row.received),
             "adjusted": _int(row.adjusted),
+            "refunded": _int(row.refunded),
         }
         for row in conn.execute(query).all()
     }
@@ -391,4 +481,113 @@ def _describe(conn: Connection, product_ids: list[str]) -> dict[str, tuple[str, 
     return described
 
 
-__all__ = ["GROUPS", "booth_health", "campaign", "sales", "stock"]
+# --- Z reports (shift closes) ----------------------------------------------------------------
+
+TENDER_FIGURES = ("expected_fen", "counted_fen", "variance_fen")
+#: A Z's own figures, as the terminal wrote them.
+CLOSE_FIGURES = (
+    "float_fen",
+    "sales_count",
+    "sales_fen",
+    "refunds_count",
+    "refunds_fen",
+    "post_voids_count",
+    "post_voids_fen",
+    "discount_fen",
+    "voided_lines",
+    "voided_fen",
+    "cash_in_fen",
+    "cash_out_fen",
+    "grand_total_fen",
+)
+#: The figures that add up across Zs (a float or a grand total does not).
+SUMMED_FIGURES = (
+    "sales_count",
+    "sales_fen",
+    "refunds_count",
+    "refunds_fen",
+    "post_voids_count",
+    "post_voids_fen",
+    "discount_fen",
+    "cash_in_fen",
+    "cash_out_fen",
+)
+
+
+def closes(conn: Connection, date_from: date, date_to: date, booth_id: str | None = None) -> dict:
+    """The Z reports closed between two business days (inclusive), per booth and day.
+
+    A Z's business day is the local date of its close. ``days`` has one entry per booth
+    and day with a Z, ordered by day then booth id; each holds its Zs (by close time) and
+    their sums: per tender ``expected_fen``, ``counted_fen`` and ``variance_fen``, the
+    total ``variance_fen`` over all tenders, and the SUMMED_FIGURES. ``total`` sums the
+    whole report the same way.
+    """
+    where = _in_range(z_closes, date_from, date_to, booth_id)
+    tenders: dict[tuple[str, int], dict] = defaultdict(dict)
+    joined = z_close_tenders.join(
+        z_closes,
+        and_(
+            z_closes.c.terminal_id == z_close_tenders.c.terminal_id,
+            z_closes.c.seq == z_close_tenders.c.seq,
+        ),
+    )
+    for row in conn.execute(select(z_close_tenders).select_from(joined).where(*where)).mappings():
+        tenders[(row["terminal_id"], _int(row["seq"]))][row["method"]] = {
+            key: _int(row[key]) for key in TENDER_FIGURES
+        }
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in conn.execute(select(z_closes).where(*where)).mappings():
+        close_tenders = dict(sorted(tenders[(row["terminal_id"], _int(row["seq"]))].items()))
+        groups[(_iso_day(row["business_day"]), row["booth_id"])].append(
+            {
+                "terminal_id": row["terminal_id"],
+                "seq": _int(row["seq"]),
+                "shift_id": row["shift_id"],
+                "opened_seq": _int(row["opened_seq"]),
+                "closed_at": row["at"],
+                "closed_by": row["closed_by"],
+                **{key: _int(row[key]) for key in CLOSE_FIGURES},
+                "reason": row["reason"],
+                "tenders": close_tenders,
+                "variance_fen": sum(f["variance_fen"] for f in close_tenders.values()),
+            }
+        )
+    names = _booth_names(conn)
+    days = []
+    for (day, booth), zs in sorted(groups.items()):
+        zs.sort(key=lambda z: (z["closed_at"], z["terminal_id"], z["seq"]))
+        days.append(
+            {
+                "business_day": day,
+                "booth_id": booth,
+                "booth_name": names.get(booth, ""),
+                **_close_sums(zs),
+                "closes": zs,
+            }
+        )
+    return {
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "booth": booth_id,
+        "days": days,
+        "total": _close_sums([z for zs in groups.values() for z in zs]),
+    }
+
+
+def _close_sums(zs: list[dict]) -> dict:
+    tenders: dict[str, dict[str, int]] = {}
+    for z in zs:
+        for method, figures in z["tenders"].items():
+            summed = tenders.setdefault(method, dict.fromkeys(TENDER_FIGURES, 0))
+            for key in TENDER_FIGURES:
+                summed[key] += figures[key]
+    return {
+        "z_count": len(zs),
+        **{key: sum(z[key] for z in zs) for key in SUMMED_FIGURES},
+        "tenders": dict(sorted(tenders.items())),
+        "variance_fen": sum(figures["variance_fen"] for figures in tenders.values()),
+    }
+
+
+__all__ = ["GROUPS", "booth_health", "campaign", "closes", "sales", "stock"]

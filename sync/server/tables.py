@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -145,11 +146,109 @@ stock_movements = Table(
     Column("booth_id", String(64), nullable=False),
     Column("product_id", String(64), nullable=False),
     Column("delta", BigInteger, nullable=False),  # pieces, or grams for products sold by kg
-    Column("kind", String(32), nullable=False),  # sale, stock_receive, stock_adjust
+    # sale, refund, stock_receive, stock_adjust: the journal entry type that moved it
+    Column("kind", String(32), nullable=False),
     Column("terminal_id", String(64), nullable=False),
     Column("seq", BigInteger, nullable=False),
 )
 Index("stock_movements_booth_product", stock_movements.c.booth_id, stock_movements.c.product_id)
+
+# --- refunds and post-voids (``refund`` entries) -------------------------------------------
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("refund_id", String(64), primary_key=True),
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    # The refund's own business day (when the money went back), not the sale's.
+    Column("business_day", Date, nullable=False),
+    Column("kind", String(16), nullable=False),  # refund or post_void
+    Column("sale_id", String(64), ForeignKey("sales.sale_id"), nullable=False),
+    Column("sale_seq", BigInteger, nullable=False),
+    Column("cashier", Text, nullable=False),
+    Column("approved_by", Text, nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("total_fen", BigInteger, nullable=False),  # positive: what went back
+    UniqueConstraint("terminal_id", "seq"),
+)
+Index("refunds_day_booth", refunds.c.business_day, refunds.c.booth_id)
+Index("refunds_sale", refunds.c.sale_id)
+
+refund_lines = Table(
+    "refund_lines",
+    metadata,
+    Column("refund_id", String(64), ForeignKey("refunds.refund_id"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("sale_line_no", Integer),  # the sale's line it returns, when the entry says
+    Column("product_id", String(64), nullable=False),
+    Column("barcode", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("qty", BigInteger),
+    Column("weight_g", BigInteger),
+    Column("unit_price_fen", BigInteger, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),  # positive: what went back
+    Column("supplier_id", String(64), nullable=False),
+    Column("county", Text, nullable=False),
+    PrimaryKeyConstraint("refund_id", "line_no"),
+)
+
+refund_payments = Table(
+    "refund_payments",
+    metadata,
+    Column("refund_id", String(64), ForeignKey("refunds.refund_id"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),  # positive: handed back in this tender
+    PrimaryKeyConstraint("refund_id", "line_no"),
+)
+
+# --- Z reports (``z_close`` entries) --------------------------------------------------------
+
+z_closes = Table(
+    "z_closes",
+    metadata,
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("shift_id", String(64), nullable=False),
+    Column("opened_seq", BigInteger, nullable=False),
+    Column("at", String(32), nullable=False),  # closed at, UTC
+    Column("business_day", Date, nullable=False),  # of the close, in the server's zone
+    Column("closed_by", Text, nullable=False),
+    Column("float_fen", BigInteger, nullable=False),
+    Column("sales_count", BigInteger, nullable=False),
+    Column("sales_fen", BigInteger, nullable=False),
+    Column("refunds_count", BigInteger, nullable=False, server_default="0"),
+    Column("refunds_fen", BigInteger, nullable=False, server_default="0"),
+    Column("post_voids_count", BigInteger, nullable=False, server_default="0"),
+    Column("post_voids_fen", BigInteger, nullable=False, server_default="0"),
+    Column("discount_fen", BigInteger, nullable=False, server_default="0"),
+    Column("voided_lines", BigInteger, nullable=False),
+    Column("voided_fen", BigInteger, nullable=False),
+    Column("cash_in_fen", BigInteger, nullable=False),
+    Column("cash_out_fen", BigInteger, nullable=False),
+    Column("grand_total_fen", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    PrimaryKeyConstraint("terminal_id", "seq"),
+    UniqueConstraint("terminal_id", "shift_id"),  # a shift is closed once
+)
+Index("z_closes_day_booth", z_closes.c.business_day, z_closes.c.booth_id)
+
+z_close_tenders = Table(
+    "z_close_tenders",
+    metadata,
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("expected_fen", BigInteger, nullable=False),
+    Column("counted_fen", BigInteger, nullable=False),
+    Column("variance_fen", BigInteger, nullable=False),  # counted - expected
+    PrimaryKeyConstraint("terminal_id", "seq", "method"),
+    ForeignKeyConstraint(["terminal_id", "seq"], ["z_closes.terminal_id", "z_closes.seq"]),
+)
 
 # --- the catalog, edited at HQ ------------------------------------------------------------
 

@@ -28,7 +28,7 @@ def _label(prefix: str, plu: str, value: int) -> str:
 
 @pytest.fixture
 def entries(terminal):
-    """A real terminal's journal: a delivery, eight sales, an adjustment."""
+    """A real terminal's journal: the shift opened, a delivery, eight sales, an adjustment."""
     cashier = terminal.authenticate("李娜", "2468")
     terminal.receive_stock(OIL, 24, "HQ delivery")
     for n in range(8):
@@ -60,8 +60,9 @@ def test_a_pushed_journal_is_stored_exactly_as_received_with_projections(
     token = enrol(server, "B1", "T1")
     response = push(server, token, entries)
     assert response.status_code == 200, response.text
-    assert response.json() == {"acked_through": 10, "head": entries[-1]["hash"]}
-    assert _count(server, journal_table) == 10
+    assert len(entries) == 11 and entries[0]["type"] == "shift_open"
+    assert response.json() == {"acked_through": 11, "head": entries[-1]["hash"]}
+    assert _count(server, journal_table) == 11
     assert _count(server, sales) == 8
     sale_entries = [e for e in entries if e["type"] == "sale"]
     assert _count(server, sale_lines) == sum(len(e["body"]["lines"]) for e in sale_entries)
@@ -83,14 +84,14 @@ def test_a_replayed_batch_gets_the_same_ack_and_stores_nothing_twice(server, ent
     again = push(server, token, entries[:6])
     assert again.status_code == 200 and again.json() == first
     overlapping = push(server, token, entries[3:])
-    assert overlapping.status_code == 200 and overlapping.json()["acked_through"] == 10
-    assert _count(server, journal_table) == 10 and _count(server, sales) == 8
+    assert overlapping.status_code == 200 and overlapping.json()["acked_through"] == 11
+    assert _count(server, journal_table) == 11 and _count(server, sales) == 8
 
 
 def test_entries_out_of_order_within_a_batch_are_stored_in_order(server, entries):
     token = enrol(server, "B1", "T1")
     response = push(server, token, list(reversed(entries)))
-    assert response.status_code == 200 and response.json()["acked_through"] == 10
+    assert response.status_code == 200 and response.json()["acked_through"] == 11
 
 
 def test_a_gap_is_refused_naming_the_expected_seq(server, entries):
@@ -145,7 +146,7 @@ def test_a_rechained_history_with_a_wrong_grand_total_is_refused(server, entries
 
 def test_an_entry_whose_hash_does_not_match_its_content_is_422(server, entries):
     token = enrol(server, "B1", "T1")
-    broken = json.loads(json.dumps(entries[0]))
+    broken = json.loads(json.dumps(next(e for e in entries if e["type"] == "stock_receive")))
     broken["body"]["delta"] = 240
     response = push(server, token, [broken])
     assert response.status_code == 422 and "does not match its content" in response.json()["detail"]
@@ -176,7 +177,7 @@ def test_malformed_bodies_are_422_with_a_reason(server, payload, words):
 
 def test_floats_in_an_entry_are_refused(server, entries):
     token = enrol(server, "B1", "T1")
-    entry = json.loads(json.dumps(entries[1]))
+    entry = json.loads(json.dumps(next(e for e in entries if e["type"] == "sale")))
     entry["body"]["lines"][0]["amount_fen"] = 8800.0
     entry["hash"] = journal.entry_hash(entry)
     entry["seq"] = 1
@@ -218,8 +219,8 @@ def test_concurrent_pushes_of_the_same_batch_store_it_once(server, entries):
     for thread in threads:
         thread.join()
     assert [code for code, _ in results] == [200] * 6, results
-    assert {body["acked_through"] for _, body in results} == {10}
-    assert _count(server, journal_table) == 10 and _count(server, sales) == 8
+    assert {body["acked_through"] for _, body in results} == {11}
+    assert _count(server, journal_table) == 11 and _count(server, sales) == 8
 
 
 def test_head_reports_what_the_server_holds(server, entries):

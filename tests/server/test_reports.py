@@ -1,8 +1,9 @@
 """Reports over real HTTP, checked against sums computed here from the terminals' journals.
 
 Three real terminals (two at booth B1, one at B2) sell on fixed clocks across the local
-midnight of Asia/Shanghai; their exported journals are pushed to the server, and every
-report is compared with figures this file computes from the JSON lines on its own.
+midnight of Asia/Shanghai, and give money back (two refunds, one across midnight, and a
+post-void); their exported journals are pushed to the server, and every report is compared
+with figures this file computes from the JSON lines on its own.
 """
 
 from __future__ import annotations
@@ -18,7 +19,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from conftest import CASHIER, CASHIER_PIN, DEMO_CATALOG, EXPIRED, OIL, RICE, scale_label
+from conftest import (
+    CASHIER,
+    CASHIER_PIN,
+    DEMO_CATALOG,
+    EXPIRED,
+    MANAGER,
+    MANAGER_PIN,
+    OIL,
+    RICE,
+    scale_label,
+)
 
 from pos.cart import Cart, Payment
 from pos.terminal import Terminal
@@ -65,20 +76,38 @@ class FixedClock:
 
 
 def _terminal(home: Path, terminal_id: str, clock: FixedClock) -> Terminal:
+    """A terminal with the demo catalog, a cashier and a manager, and a shift open (seq 1)."""
     term, _ = Terminal.init(home, terminal_id, BOOTH_NAMES[BOOTH_OF[terminal_id]])
     term.import_catalog(DEMO_CATALOG.read_bytes())
     term.add_user(CASHIER, "cashier", CASHIER_PIN)
+    term.add_user(MANAGER, "manager", MANAGER_PIN)
     term.close()
-    return Terminal.open(home, clock=clock)
+    term = Terminal.open(home, clock=clock)
+    clock.set("2026-10-01T00:00:00Z")  # before every sale of these journals
+    term.open_shift(term.authenticate(MANAGER, MANAGER_PIN), 0)
+    return term
 
 
-def _sell(term: Terminal, clock: FixedClock, at: str, items: list, pay) -> None:
-    """Ring up (code, qty) items at a UTC time; ``pay(total)`` gives the tenders."""
+def _sell(term: Terminal, clock: FixedClock, at: str, items: list, pay) -> int:
+    """Ring up (code, qty) items at a UTC time; ``pay(total)`` gives the tenders. The seq."""
     clock.set(at)
     cart = Cart()
     for code, qty in items:
         term.add_to_cart(cart, code, qty)
-    term.checkout(cart, pay(cart.total_fen), term.authenticate(CASHIER, CASHIER_PIN))
+    return term.checkout(cart, pay(cart.total_fen), term.authenticate(CASHIER, CASHIER_PIN))["seq"]
+
+
+def _refund(term: Terminal, clock: FixedClock, at: str, sale_seq: int, items) -> None:
+    """Refund ``items`` (sale line number -> pieces, None: all) of a sale at a UTC time."""
+    clock.set(at)
+    cashier = term.authenticate(CASHIER, CASHIER_PIN)
+    term.refund(sale_seq, items, "顾客退货", cashier, term.authenticate(MANAGER, MANAGER_PIN))
+
+
+def _post_void(term: Terminal, clock: FixedClock, at: str, sale_seq: int) -> None:
+    clock.set(at)
+    cashier = term.authenticate(CASHIER, CASHIER_PIN)
+    term.post_void(sale_seq, "rung up twice", cashier, term.authenticate(MANAGER, MANAGER_PIN))
 
 
 def _exact(method: str):
@@ -89,7 +118,7 @@ def _journal_t1(term: Terminal, clock: FixedClock) -> None:
     _sell(term, clock, "2026-10-31T04:00:00Z", [(RICE, 1)], lambda t: [Payment("cash", 10000)])
     clock.set("2026-11-27T01:00:00Z")
     term.receive_stock(OIL, 24, "HQ delivery 1")
-    _sell(term, clock, "2026-11-27T02:00:00Z", [(OIL, 2)], lambda t: [Payment("cash", 20000)])
+    oil = _sell(term, clock, "2026-11-27T02:00:00Z", [(OIL, 2)], lambda t: [Payment("cash", 20000)])
     _sell(
         term,
         clock,
@@ -97,6 +126,7 @@ def _journal_t1(term: Terminal, clock: FixedClock) -> None:
         [(scale_label("21", ORANGES, 1234), 1), (RICE, 1), (CHILLI_SAUCE_ALT, 2)],
         lambda t: [Payment("wechat", t - 1000), Payment("cash", 2000)],  # split, 10.00 change
     )
+    _refund(term, clock, "2026-11-28T02:00:00Z", oil, {1: 1})  # one bottle back, the next day
     # 23:59:30 local on the 28th, then 00:30 local on the 29th: either side of midnight.
     _sell(
         term, clock, "2026-11-28T15:59:30Z", [(scale_label("21", PLUMS, 2500), 1)], _exact("alipay")
@@ -115,14 +145,15 @@ def _journal_t2(term: Terminal, clock: FixedClock) -> None:
         [(scale_label("20", PLUMS, 1590), 1), (EXPIRED, 3)],  # a priced label; an expired cert
         lambda t: [Payment("voucher", 5000), Payment("cash", t - 5000)],
     )
-    _sell(term, clock, "2026-11-29T03:00:00Z", [(HAWK_TEA, 4)], _exact("card"))
+    tea = _sell(term, clock, "2026-11-29T03:00:00Z", [(HAWK_TEA, 4)], _exact("card"))
+    _post_void(term, clock, "2026-11-29T03:05:00Z", tea)  # the whole sale, back to the card
 
 
 def _journal_t3(term: Terminal, clock: FixedClock) -> None:
     clock.set("2026-11-27T00:30:00Z")
     term.receive_stock(RICE, 10)
     term.adjust_stock(NOODLES, 5, "found in the back room")  # moved, never sold, not at HQ
-    _sell(
+    late = _sell(
         term,
         clock,
         "2026-11-27T15:59:59.999Z",  # 23:59:59.999 local: still the 27th
@@ -130,6 +161,8 @@ def _journal_t3(term: Terminal, clock: FixedClock) -> None:
         lambda t: [Payment("alipay", 5000), Payment("wechat", t - 5000)],
     )
     _sell(term, clock, "2026-11-27T16:00:00Z", [(RICE, 2)], _exact("cash"))  # 00:00 local, 28th
+    # The oranges of the sale before midnight come back after it: a refund on the 28th.
+    _refund(term, clock, "2026-11-27T16:10:00Z", late, {1: None})
     _sell(term, clock, "2026-12-01T02:00:00Z", [(HAWK_TEA, 1)], _exact("cash"))
 
 
@@ -199,13 +232,13 @@ def _local_day(at: str) -> str:
     return moment.astimezone(ZONE).date().isoformat()
 
 
-def _sales(journals) -> list[tuple[str, str, dict]]:
-    """(booth, local business day, body) of every sale in the journals."""
+def _sales(journals, kind: str = "sale") -> list[tuple[str, str, dict]]:
+    """(booth, local business day, body) of every sale (or refund) in the journals."""
     return [
         (BOOTH_OF[terminal], _local_day(entry["at"]), entry["body"])
         for terminal, entries in journals.items()
         for entry in entries
-        if entry["type"] == "sale"
+        if entry["type"] == kind
     ]
 
 
@@ -215,35 +248,57 @@ def _line_key(line: dict, group_by: str) -> str:
     )
 
 
+#: The figures of a sales report row, as this test expects them, in no particular order.
+WHOLE_FIGURES = ("sales", "amount_fen", "refunds", "refunded_fen")
+LINE_FIGURES = (*WHOLE_FIGURES, "lines", "qty", "weight_g", "refunded_qty", "refunded_weight_g")
+
+
 def expected_sales(journals, group_by: str, first: str, last: str, booth=None) -> dict:
-    """The sales report as this test works it out: rows (ordered) and the total."""
+    """The sales report as this test works it out: rows (ordered) and the total.
+
+    Sales count on their business day, refunds on theirs; ``net_fen`` is sold - refunded.
+    """
+    whole = group_by in ("day", "booth")
     groups: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     total: dict = defaultdict(int)
-    ids: dict[str, set] = defaultdict(set)
+    ids: dict[tuple, set] = defaultdict(set)  # (kind, key) -> sale or refund ids
     names: dict[str, str] = {}
-    for booth_id, day, body in _sales(journals):
-        if not first <= day <= last or booth not in (None, booth_id):
-            continue
-        if group_by in ("day", "booth"):
+    chosen = [
+        (kind, booth_id, day, body)
+        for kind in ("refund", "sale")  # sale lines name a product last: their name wins
+        for booth_id, day, body in _sales(journals, kind)
+        if first <= day <= last and booth in (None, booth_id)
+    ]
+    for kind, booth_id, day, body in chosen:
+        count, fen = ("sales", "amount_fen") if kind == "sale" else ("refunds", "refunded_fen")
+        if whole:
             key = day if group_by == "day" else booth_id
             for figures in (groups[key], total):
-                figures["sales"] += 1
-                figures["amount_fen"] += body["total_fen"]
+                figures[count] += 1
+                figures[fen] += body["total_fen"]
             continue
+        prefix = "" if kind == "sale" else "refunded_"
         for line in body["lines"]:
             key = _line_key(line, group_by)
             names[key] = line["name"]
-            for figures, seen in ((groups[key], ids[key]), (total, ids[None])):
-                seen.add(body["sale_id"])
-                figures["lines"] += 1
-                figures["qty"] += line.get("qty", 0)
-                figures["weight_g"] += line.get("weight_g", 0)
-                figures["amount_fen"] += line["amount_fen"]
+            for figures, group in ((groups[key], key), (total, None)):
+                ids[(kind, group)].add(body.get("sale_id") or body["refund_id"])
+                if kind == "sale":
+                    figures["lines"] += 1
+                figures[prefix + "qty"] += line.get("qty", 0)
+                figures[prefix + "weight_g"] += line.get("weight_g", 0)
+                figures[fen] += line["amount_fen"]
+
+    def finish(figures: dict, group) -> dict:
+        row = {name: figures.get(name, 0) for name in (WHOLE_FIGURES if whole else LINE_FIGURES)}
+        if not whole:
+            row["sales"], row["refunds"] = len(ids[("sale", group)]), len(ids[("refund", group)])
+        row["net_fen"] = row["amount_fen"] - row["refunded_fen"]
+        return row
+
     rows = []
     for key, figures in groups.items():
-        row = {"key": key, **figures}
-        if group_by not in ("day", "booth"):
-            row["sales"] = len(ids[key])
+        row = {"key": key, **finish(figures, key)}
         if group_by in ("booth", "product"):
             row["name"] = BOOTH_NAMES[key] if group_by == "booth" else names[key]
         rows.append(row)
@@ -251,19 +306,15 @@ def expected_sales(journals, group_by: str, first: str, last: str, booth=None) -
         rows.sort(key=lambda r: r["key"])
     else:
         rows.sort(key=lambda r: (-r["amount_fen"], r["key"]))
-    if group_by in ("day", "booth"):
-        total = {"sales": total["sales"], "amount_fen": total["amount_fen"]}
-    else:
-        total = {**total, "sales": len(ids[None])}
-        for name in ("lines", "qty", "weight_g", "amount_fen"):
-            total.setdefault(name, 0)
-    return {"rows": rows, "total": dict(total)}
+    return {"rows": rows, "total": finish(total, None)}
 
 
 def expected_stock(journals, booth: str) -> list[dict]:
     """The booth's stock ledger from its terminals' journals plus HQ's deliveries."""
     ledger: dict[str, dict] = defaultdict(
-        lambda: dict.fromkeys(("on_hand", "movements", "sold", "received", "adjusted"), 0)
+        lambda: dict.fromkeys(
+            ("on_hand", "movements", "sold", "received", "adjusted", "refunded"), 0
+        )
     )
     sold_as: dict[str, tuple[str, str]] = {}
     for terminal, entries in journals.items():
@@ -279,6 +330,13 @@ def expected_stock(journals, booth: str) -> list[dict]:
                     amount = line.get("weight_g", line.get("qty"))
                     figures["on_hand"] -= amount
                     figures["sold"] += amount
+                    figures["movements"] += 1
+            for line in body.get("lines", []) if entry["type"] == "refund" else []:
+                if BOOTH_OF[terminal] == booth:  # goods given back go back into stock
+                    figures = ledger[line["product_id"]]
+                    amount = line.get("weight_g", line.get("qty"))
+                    figures["on_hand"] += amount
+                    figures["refunded"] += amount
                     figures["movements"] += 1
             if entry["type"] in ("stock_receive", "stock_adjust") and BOOTH_OF[terminal] == booth:
                 figures = ledger[body["product_id"]]
@@ -369,13 +427,7 @@ def test_business_days_end_at_local_midnight(server, journals, loaded):
         **{"from": "2025-01-01", "to": "2025-01-31"},
     )
     assert empty.json()["rows"] == []
-    assert empty.json()["total"] == {
-        "sales": 0,
-        "amount_fen": 0,
-        "lines": 0,
-        "qty": 0,
-        "weight_g": 0,
-    }
+    assert empty.json()["total"] == dict.fromkeys((*LINE_FIGURES, "net_fen"), 0)
 
 
 def test_csv_equals_json(server, loaded):
@@ -392,25 +444,34 @@ def test_csv_equals_json(server, loaded):
         rows = _parse_csv(response)
         want = [*report["rows"], {"key": "TOTAL", **report["total"]}]
         assert len(rows) == len(want)
-        header = {group_by, "amount_yuan", *report["rows"][0]} - {"key"}
+        fields = set(report["rows"][0]) - {"key"}
+        yuan = {name.removesuffix("_fen") + "_yuan" for name in fields if name.endswith("_fen")}
+        assert {"refunded_yuan", "net_yuan"} <= yuan
         for got, row in zip(rows, want, strict=True):
             assert got[group_by] == row["key"]
             assert got.get("name", "") == row.get("name", "")
-            for field in ("sales", "lines", "qty", "weight_g", "amount_fen"):
-                if field in row:
-                    assert got[field] == str(row[field]), (group_by, field)
-            assert got["amount_yuan"] == _yuan(row["amount_fen"])
-            assert set(got) == header
+            for field in fields - {"name"}:
+                assert got[field] == str(row[field]), (group_by, field)
+            for field in yuan:
+                assert got[field] == _yuan(row[field.removesuffix("_yuan") + "_fen"])
+            assert set(got) == {group_by, *fields, *yuan}
+        # the columns CSV had before refunds keep their places: new ones come after them
+        header = list(rows[0])
+        assert header.index("amount_yuan") < header.index("refunds")
 
 
 def test_campaign_totals(server, journals, loaded):
     response = _get(server, "/reports/campaign", loaded["admin"])
     assert response.status_code == 200, response.text
     sold = _sales(journals)
+    back = _sales(journals, "refund")
     lines = [line for _, _, body in sold for line in body["lines"]]
+    amount = sum(body["total_fen"] for _, _, body in sold)
+    refunded = sum(body["total_fen"] for _, _, body in back)
+    assert len(back) == 3 and refunded > 0
     assert response.json() == {
         "sales": len(sold),
-        "amount_fen": sum(body["total_fen"] for _, _, body in sold),
+        "amount_fen": amount,
         "lines": len(lines),
         "booths": 2,
         "terminals": 3,
@@ -420,11 +481,15 @@ def test_campaign_totals(server, journals, loaded):
         "last_day": "2026-12-01",
         "booths_registered": 2,
         "terminals_enrolled": 4,
+        "refunds": len(back),
+        "refunded_fen": refunded,
+        "net_fen": amount - refunded,
     }
     (row,) = _parse_csv(_get(server, "/reports/campaign", loaded["admin"], format="csv"))
     assert row["amount_fen"] == str(response.json()["amount_fen"])
     assert row["amount_yuan"] == _yuan(response.json()["amount_fen"])
     assert row["first_day"] == "2026-10-31"
+    assert row["net_yuan"] == _yuan(amount - refunded)
 
 
 def _reseal(entry: dict) -> dict:
@@ -449,11 +514,13 @@ def test_booth_health(server, journals, loaded):
     ]
     for row in rows[:3]:
         entries = journals[row["terminal_id"]]
-        sales_ = [e for e in entries if e["type"] == "sale"]
+        moving = [e for e in entries if e["type"] in ("sale", "refund")]
         assert row["booth_name"] == BOOTH_NAMES[row["booth_id"]]
         assert row["acked_seq"] == len(entries)
-        assert row["grand_total_fen"] == sales_[-1]["body"]["grand_total_fen"]
-        assert row["grand_total_fen"] == sum(e["body"]["total_fen"] for e in sales_)
+        assert row["grand_total_fen"] == moving[-1]["body"]["grand_total_fen"]
+        assert row["grand_total_fen"] == sum(
+            e["body"]["total_fen"] * (1 if e["type"] == "sale" else -1) for e in moving
+        )
         assert row["last_contact"] is not None and 0 <= row["seconds_since_contact"] < 120
         assert row["revoked"] is False
     t1, t2, t3, t4 = rows
@@ -489,8 +556,9 @@ def test_stock_ledger(server, journals, loaded):
         assert response.status_code == 200, response.text
         assert response.json() == expected_stock(journals, booth), booth
     b1 = {row["product_id"]: row for row in expected_stock(journals, "B1")}
-    # Worked by hand: received 24, sold 2 + 1, damaged 1; HQ sent 36 + 12, 24 booked in.
-    assert (b1[OIL_ID]["on_hand"], b1[OIL_ID]["expected"]) == (20, 24)
+    # Worked by hand: received 24, sold 2 + 1, damaged 1, 1 refunded; HQ sent 36 + 12, 24 in.
+    assert (b1[OIL_ID]["on_hand"], b1[OIL_ID]["expected"]) == (21, 24)
+    assert (b1[OIL_ID]["sold"], b1[OIL_ID]["refunded"]) == (3, 1)
     assert b1["PLU10001"]["unit"] == "g" and b1["PLU10001"]["on_hand"] == 50_000 - 1234
     b2 = {row["product_id"]: row for row in expected_stock(journals, "B2")}
     assert (b2[OIL_1L_ID]["on_hand"], b2[OIL_1L_ID]["expected"]) == (0, 6)
@@ -515,6 +583,7 @@ REPORTS = [
     "/reports/campaign",
     "/reports/booths",
     "/reports/stock?booth=B1",
+    "/reports/closes?from=2026-11-28&to=2026-11-28",
 ]
 
 
@@ -557,7 +626,7 @@ def test_three_years_is_allowed_and_unknown_booths_are_404(server, admin_token):
     admin = bearer(admin_token)
     ok = _get(server, "/reports/sales", admin, **{"from": "2024-01-01", "to": "2026-12-31"})
     assert ok.status_code == 200, ok.text
-    for path in ("/reports/sales", "/reports/stock", "/reports/booths"):
+    for path in ("/reports/sales", "/reports/stock", "/reports/booths", "/reports/closes"):
         params = {"from": "2026-11-01", "to": "2026-11-30", "booth": "NOPE"}
         response = _get(server, path, admin, **params)
         assert response.status_code == 404 and "NOPE" in response.json()["detail"], path

@@ -26,6 +26,7 @@ from pathlib import Path
 import harness
 import pytest
 import requests
+from conftest import MANAGER, MANAGER_PIN, open_shift
 from server.conftest import _pg_admin_conn
 from sqlalchemy import func, select
 
@@ -228,21 +229,29 @@ def assert_exact(terminal: Terminal, hq, booth: str = BOOTH) -> journal.Verdict:
         assert pay_counts[sale_id] == len(entry["body"]["payments"]), sale_id
     assert alerts == 0, f"{alerts} tamper alert(s) were raised for {tid}"
     # 4. Report totals equal the terminal's: per business day, in total, and over HTTP.
-    expected_days: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for entry in terminal_sales.values():
+    # Sales count on the day they were made, refunds (and post-voids) on the day the money
+    # went back; net is sold less refunded. (These cases only sell: refunds are 0, net is
+    # the amount sold.)
+    expected_days: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REPORT_FIGURES, 0))  # fmt: skip
+    for entry in entries:
+        if entry["type"] not in ("sale", "refund"):
+            continue
         day = expected_days[_business_day(entry["at"], hq.settings.zone)]
-        day[0] += 1
-        day[1] += entry["body"]["total_fen"]
-    assert {row["key"]: [row["sales"], row["amount_fen"]] for row in by_day["rows"]} == dict(
-        expected_days
-    )
-    total = sum(e["body"]["total_fen"] for e in terminal_sales.values())
-    assert by_day["total"] == {"sales": len(terminal_sales), "amount_fen": total}
-    if terminal_sales:
-        assert _http_sales_total(hq, booth, sorted(expected_days)) == {
-            "sales": len(terminal_sales),
-            "amount_fen": total,
-        }
+        if entry["type"] == "sale":
+            day["sales"] += 1
+            day["amount_fen"] += entry["body"]["total_fen"]
+        else:
+            day["refunds"] += 1
+            day["refunded_fen"] += entry["body"]["total_fen"]
+        day["net_fen"] = day["amount_fen"] - day["refunded_fen"]
+    expected_total = {
+        name: sum(day[name] for day in expected_days.values()) for name in REPORT_FIGURES
+    }
+    assert expected_total["sales"] == len(terminal_sales)
+    assert {row["key"]: _report_figures(row) for row in by_day["rows"]} == dict(expected_days)
+    assert _report_figures(by_day["total"]) == expected_total
+    if expected_days:
+        assert _report_figures(_http_sales_total(hq, booth, sorted(expected_days))) == expected_total  # fmt: skip
     if lines:
         assert health[tid]["acked_seq"] == len(lines)
         assert health[tid]["grand_total_fen"] == verdict.grand_total_fen
@@ -252,6 +261,16 @@ def assert_exact(terminal: Terminal, hq, booth: str = BOOTH) -> journal.Verdict:
     assert terminal.unsynced_count() == 0
     assert not sync_state.get(terminal.store.conn, "sync_blocked")
     return verdict
+
+
+# The figures a sales report row and total carry for sales and refunds; rows may carry more.
+REPORT_FIGURES = ("sales", "amount_fen", "refunds", "refunded_fen", "net_fen")
+
+
+def _report_figures(row: dict) -> dict[str, int]:
+    missing = set(REPORT_FIGURES) - set(row)
+    assert not missing, f"the sales report lacks {sorted(missing)}: {row}"
+    return {name: row[name] for name in REPORT_FIGURES}
 
 
 def _http_sales_total(hq, booth: str, days: list[str]) -> dict:
@@ -352,7 +371,7 @@ def test_01_connection_refused_then_the_server_appears(terminal, hq, proxy):
 
     result = client.round()
     assert not result.online and result.pushed == 0
-    assert result.unsynced == 5 and result.acked_through == 0
+    assert result.unsynced == 1 + 5 and result.acked_through == 0  # the shift_open, 5 sales
     assert_sentence(result.error)
     print(result.error)
     assert proxy.connections == connections, "the connection was not refused"
@@ -360,14 +379,14 @@ def test_01_connection_refused_then_the_server_appears(terminal, hq, proxy):
     # The address answers again but the server behind it is still down: reset.
     proxy.listen()
     result = client.round()
-    assert not result.online and result.unsynced == 5
+    assert not result.online and result.unsynced == 1 + 5
     assert_sentence(result.error)
     assert proxy.connections > connections and proxy.requests == seen
 
     hq.start()  # the server appears
     result = client.round()
     assert result.online and result.error is None, result
-    assert result.pushed == 5 and result.unsynced == 0
+    assert result.pushed == 1 + 5 and result.unsynced == 0
     assert_exact(terminal, hq)
 
 
@@ -382,7 +401,7 @@ def test_02_connection_cut_after_the_request_before_the_server_commits(terminal,
     for action in ("cut_request", "reset"):
         proxy.inject(action, path="/journal", method="POST")
         result = client.round()
-        assert not result.online and result.acked_through == 0 and result.unsynced == 6
+        assert not result.online and result.acked_through == 0 and result.unsynced == 1 + 6
         assert_sentence(result.error)
         assert proxy.faults[action] == 1
         assert server_lines(hq) == [], "a request the server never received was stored"
@@ -390,7 +409,7 @@ def test_02_connection_cut_after_the_request_before_the_server_commits(terminal,
     # A gateway in the way answers 502 itself (a captive portal, a broken reverse proxy).
     proxy.inject("bad_gateway", path="/journal", method="POST")
     result = client.round()
-    assert result.error and result.acked_through == 0 and result.unsynced == 6
+    assert result.error and result.acked_through == 0 and result.unsynced == 1 + 6
     assert server_lines(hq) == []  # (how the error is worded: test_02b)
 
     # The second batch is cut: the first is stored and acknowledged, the second is not.
@@ -411,7 +430,7 @@ def test_02b_a_gateway_error_reads_as_offline_in_words(terminal, hq, proxy):
     Seller(terminal).sell(2)
     proxy.inject("bad_gateway", path="/journal", method="POST")
     result = SyncClient(terminal).round()
-    assert result.unsynced == 2 and server_lines(hq) == []
+    assert result.unsynced == 1 + 2 and server_lines(hq) == []
     assert_sentence(result.error)
     assert not result.online
 
@@ -458,7 +477,7 @@ def test_03_server_commits_the_response_is_lost_the_client_retries(terminal, hq,
         )
     proxy.inject("drop_response", path="/catalog/changes")
     result = client.round()
-    assert result.acked_through == 7 and not result.online and result.catalog_cursor == 0
+    assert result.acked_through == 1 + 7 and not result.online and result.catalog_cursor == 0
     result = client.round()
     assert result.online and result.error is None and result.unsynced == 0
     assert result.pulled >= 1 and "NEW-1" in terminal_catalog(terminal)
@@ -486,11 +505,11 @@ def test_04_response_truncated_mid_body_and_a_slow_link(terminal, hq, proxy, mon
     assert_sentence(result.error)
     (cut,) = proxy.seen("/journal", "truncate")
     assert cut.response_status == 200
-    assert assert_prefix(hq, terminal) == 5  # committed; the client heard half an answer
+    assert assert_prefix(hq, terminal) == 1 + 5  # committed; the client heard half an answer
 
     proxy.inject("truncate", path="/catalog/changes")
     result = client.round()
-    assert result.acked_through == 5 and not result.online and result.catalog_cursor == 0
+    assert result.acked_through == 1 + 5 and not result.online and result.catalog_cursor == 0
 
     # A slow link: every answer arrives a few bytes at a time, in several batches and pages.
     seller.sell(45)
@@ -659,7 +678,7 @@ def test_07_ten_thousand_entries_after_a_week_offline_over_a_dropping_link(termi
         moment[0] += timedelta(seconds=60)
     conn.execute("PRAGMA synchronous=FULL")
     terminal.clock = utc_now
-    assert terminal.unsynced_count() == 10_000
+    assert terminal.unsynced_count() == 1 + 10_000  # the shift_open and the sales
 
     # Every third request fails one way or another, and every fourth connection is reset.
     proxy.every(3, "drop_response", "cut_request", "truncate", "reset")
@@ -686,7 +705,7 @@ def test_07_ten_thousand_entries_after_a_week_offline_over_a_dropping_link(termi
     assert result.online and result.error is None, result
     print(f"10,000 entries drained in {took:.1f} s, {rounds} rounds, {dict(proxy.faults)}")
     verdict = assert_exact(terminal, hq)
-    assert verdict.entries == 10_000
+    assert verdict.entries == 1 + 10_000  # the shift_open and the sales
 
 
 # --- 8 ---------------------------------------------------------------------------------------
@@ -807,6 +826,8 @@ def test_08_sigkill_between_a_catalog_page_and_what_follows(tmp_path, hq, proxy,
 
         # The pulled catalog sells at HQ's prices, and the sale syncs exactly once.
         terminal.add_user(CASHIER, "cashier", PIN)
+        terminal.add_user(MANAGER, "manager", MANAGER_PIN)
+        open_shift(terminal)
         seller = Seller(terminal)
         seller.sell(3)
         result = SyncClient(terminal).round()
@@ -881,9 +902,9 @@ def test_09_server_restored_from_an_older_backup(terminal, hq, proxy, backups):
     assert client.round().unsynced == 0
     back_up(hq)
     seller.sell(10)
-    assert client.round().acked_through == 20
+    assert client.round().acked_through == 1 + 20
     restore(hq)
-    assert len(server_lines(hq)) == 10  # the server lost seq 11-20
+    assert len(server_lines(hq)) == 1 + 10  # the server lost seq 12-21
 
     seller.sell(3)
     result = client.round()
@@ -900,7 +921,7 @@ def test_09b_restored_server_is_completed_without_a_new_sale(terminal, hq, proxy
     assert client.round().unsynced == 0
     back_up(hq)
     seller.sell(5)
-    assert client.round().acked_through == 10
+    assert client.round().acked_through == 1 + 10
     restore(hq)
     result = client.round()  # the booth sells nothing more today
     assert result.online and result.error is None, result

@@ -1,4 +1,5 @@
-"""Reports for the campaign office: sales by day, booth, supplier, county, product; health."""
+"""Reports for the campaign office: sales by day, booth, supplier, county, product (net of
+refunds); campaign totals; booth health; stock; Z reports (shift closes) per booth and day."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ Group = Literal["day", "booth", "supplier", "county", "product"]
 Format = Literal["json", "csv"]
 #: The longest range one sales report covers: three years, one of them a leap year.
 MAX_DAYS = 3 * 365 + 1
+#: The longest range of a Z report list for every booth. It lists each Z (about 0.65 KB of
+#: JSON with three tenders, plus 0.5 KB per booth and day), so a week of 10,000 booths is
+#: about 80 MB; for one booth it may cover MAX_DAYS.
+MAX_CLOSE_DAYS_ALL_BOOTHS = 7
 # A business day is typed as text and parsed here: pydantic's date would also take epoch
 # seconds, and the brief wants ISO dates only. The schema still says format: date.
 DAY = {"pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "json_schema_extra": {"format": "date"}}
@@ -52,10 +57,21 @@ RESPONSES = {
 
 class SalesFigures(BaseModel):
     sales: int = Field(description="Sales counted (distinct sales for line groupings).")
-    amount_fen: int = Field(description="Amount in fen (1 yuan = 100 fen).")
+    amount_fen: int = Field(description="Amount sold in fen (1 yuan = 100 fen), gross of refunds.")
     lines: int | None = Field(None, description="Sale lines (supplier, county, product).")
     qty: int | None = Field(None, description="Pieces sold (supplier, county, product).")
     weight_g: int | None = Field(None, description="Grams sold (supplier, county, product).")
+    refunds: int = Field(
+        description="Refunds and post-voids made in the range (distinct ones for line groupings)."
+    )
+    refunded_fen: int = Field(description="Money given back by those refunds, in fen.")
+    refunded_qty: int | None = Field(
+        None, description="Pieces given back (supplier, county, product)."
+    )
+    refunded_weight_g: int | None = Field(
+        None, description="Grams given back (supplier, county, product)."
+    )
+    net_fen: int = Field(description="amount_fen - refunded_fen.")
 
 
 class SalesRow(SalesFigures):
@@ -72,7 +88,7 @@ class SalesReport(BaseModel):
     from_: date = Field(alias="from", description="First business day (booth's local date).")
     to: date = Field(description="Last business day, inclusive.")
     booth: str | None = Field(None, description="The booth the report is limited to, if any.")
-    rows: list[SalesRow] = Field(description="By day for day, else by amount, largest first.")
+    rows: list[SalesRow] = Field(description="By day for day, else by amount sold, largest first.")
     total: SalesFigures
 
 
@@ -88,6 +104,9 @@ class CampaignTotals(BaseModel):
     last_day: date | None
     booths_registered: int
     terminals_enrolled: int
+    refunds: int = Field(description="Refunds and post-voids received.")
+    refunded_fen: int = Field(description="Money they gave back.")
+    net_fen: int = Field(description="amount_fen - refunded_fen.")
 
 
 class TerminalHealth(BaseModel):
@@ -117,6 +136,73 @@ class StockRow(BaseModel):
     expected: int = Field(
         description="Sent by HQ, not booked in yet: max(delivered - received, 0)."
     )
+    refunded: int = Field(description="Put back into stock by refunds and post-voids.")
+
+
+class TenderFigures(BaseModel):
+    expected_fen: int = Field(description="What the tender should hold by the journal.")
+    counted_fen: int = Field(description="Cash counted, or the settlement total confirmed.")
+    variance_fen: int = Field(description="counted - expected: negative is missing money.")
+
+
+class CloseSums(BaseModel):
+    z_count: int = Field(description="Z reports summed.")
+    sales_count: int
+    sales_fen: int
+    refunds_count: int
+    refunds_fen: int
+    post_voids_count: int
+    post_voids_fen: int
+    discount_fen: int
+    cash_in_fen: int
+    cash_out_fen: int
+    tenders: dict[str, TenderFigures] = Field(description="Per payment method, summed.")
+    variance_fen: int = Field(description="The tenders' variances added up.")
+
+
+class Close(BaseModel):
+    terminal_id: str
+    seq: int = Field(description="The z_close entry's seq in the terminal's journal.")
+    shift_id: str
+    opened_seq: int = Field(description="The seq of the shift's shift_open entry.")
+    closed_at: str = Field(description="When the Z was written (UTC, the entry's at).")
+    closed_by: str = Field(description="The manager who counted and closed (the entry's by).")
+    float_fen: int
+    sales_count: int
+    sales_fen: int
+    refunds_count: int
+    refunds_fen: int
+    post_voids_count: int
+    post_voids_fen: int
+    discount_fen: int
+    voided_lines: int
+    voided_fen: int
+    cash_in_fen: int
+    cash_out_fen: int
+    grand_total_fen: int = Field(description="The terminal's perpetual grand total at the close.")
+    reason: str = Field(description="The manager's explanation, empty if none was given.")
+    tenders: dict[str, TenderFigures]
+    variance_fen: int = Field(description="The tenders' variances added up.")
+
+
+class BoothDay(BaseModel):
+    business_day: date = Field(description="The local date of the closes.")
+    booth_id: str
+    booth_name: str
+
+
+class CloseDay(CloseSums, BoothDay):  # fields in the order: BoothDay's, CloseSums', closes
+    closes: list[Close] = Field(description="The Zs, by close time.")
+
+
+class ClosesReport(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from", description="First business day (booth's local date).")
+    to: date = Field(description="Last business day, inclusive.")
+    booth: str | None = Field(None, description="The booth the report is limited to, if any.")
+    days: list[CloseDay] = Field(description="Per booth and business day, by day then booth.")
+    total: CloseSums
 
 
 # --- routes --------------------------------------------------------------------------------
@@ -215,6 +301,65 @@ def stock_report(
     return _csv(list(StockRow.model_fields), rows, f"stock-{booth}.csv")
 
 
+@router.get(
+    "/closes",
+    response_model=ClosesReport,
+    responses=RESPONSES,
+    summary="Z reports (shift closes) per booth and business day, with tender variances",
+)
+def closes_report(
+    request: Request,
+    _admin: AdminDep,
+    engine: EngineDep,
+    date_from: Annotated[str, Query(alias="from", **DAY, examples=["2026-11-28"])],
+    date_to: Annotated[str, Query(alias="to", **DAY, examples=["2026-11-28"])],
+    booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    format: Format | None = None,
+):
+    """Business days are the booth's local dates of the closes, both ends included.
+
+    Without ``booth`` the range is at most a week; with it, at most three years.
+    """
+    first, last = _day(date_from, "from"), _day(date_to, "to")
+    if booth is None:
+        what = "A list of Z reports for every booth"
+        _check_range(first, last, MAX_CLOSE_DAYS_ALL_BOOTHS, what, ", or give a booth")
+    else:
+        _check_range(first, last, MAX_DAYS, "A list of Z reports")
+    with reading(engine) as conn:
+        if booth is not None:
+            registry.booth(conn, booth)
+        report = reports.closes(conn, first, last, booth)
+    if not _wants_csv(request, format):
+        return report
+    rows = [
+        {**day, **close, "method": method, **figures}
+        for day in report["days"]
+        for close in day["closes"]
+        for method, figures in (close["tenders"].items() or [("", {})])
+    ]
+    name = f"closes-{booth + '-' if booth else ''}{first.isoformat()}-{last.isoformat()}.csv"
+    return _csv(CLOSE_COLUMNS, rows, name)
+
+
+#: A Z report list as CSV: one row per Z and tender (a Z's own figures are in the JSON).
+CLOSE_COLUMNS = [
+    "business_day",
+    "booth_id",
+    "booth_name",
+    "terminal_id",
+    "seq",
+    "shift_id",
+    "closed_at",
+    "closed_by",
+    "method",
+    "expected_fen",
+    "counted_fen",
+    "variance_fen",
+    "reason",
+]
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -225,14 +370,17 @@ def _day(text: str, what: str) -> date:
         raise invalid(f"'{what}' is {text!r}, which is not a date: write YYYY-MM-DD.") from None
 
 
-def _check_range(first: date, last: date) -> None:
+def _check_range(
+    first: date, last: date, limit: int = MAX_DAYS, what: str = "A sales report", hint: str = ""
+) -> None:
     if first > last:
         raise invalid(f"'from' ({first}) is after 'to' ({last}): swap them.")
     days = (last - first).days + 1
-    if days > MAX_DAYS:
+    if days > limit:
+        span = " (3 years)" if limit == MAX_DAYS else ""
         raise invalid(
-            f"A sales report covers at most {MAX_DAYS} days (3 years); "
-            f"{first} to {last} is {days} days: narrow the range."
+            f"{what} covers at most {limit} days{span}; "
+            f"{first} to {last} is {days} days: narrow the range{hint}."
         )
 
 
@@ -250,7 +398,11 @@ def _sales_columns(group_by: str) -> list[str]:
     columns.append("sales")
     if group_by in reports.LINE_GROUPS:
         columns += ["lines", "qty", "weight_g"]
-    return [*columns, "amount_fen"]
+    # Refund columns come after the original ones, so old spreadsheets keep their columns.
+    columns += ["amount_fen", "refunds"]
+    if group_by in reports.LINE_GROUPS:
+        columns += ["refunded_qty", "refunded_weight_g"]
+    return [*columns, "refunded_fen", "net_fen"]
 
 
 def yuan(fen: int) -> str:
