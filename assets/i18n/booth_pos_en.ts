@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
     <name>CartModel</name>
@@ -19,8 +20,173 @@
         <translation>Amount</translation>
     </message>
     <message>
+        <source>{0} (−{1})</source>
+        <translation>{0} (−{1})</translation>
+    </message>
+    <message>
         <source>Certificate {0} expired on {1}</source>
         <translation>Certificate {0} expired on {1}</translation>
+    </message>
+</context>
+<context>
+    <name>CashMoveDialog</name>
+    <message>
+        <source>Cash in</source>
+        <translation>Cash in</translation>
+    </message>
+    <message>
+        <source>Cash out</source>
+        <translation>Cash out</translation>
+    </message>
+    <message>
+        <source>Amount in yuan</source>
+        <translation>Amount in yuan</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>Why?</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Change from the bank</source>
+        <translation>Change from the bank</translation>
+    </message>
+    <message>
+        <source>More float for change</source>
+        <translation>More float for change</translation>
+    </message>
+    <message>
+        <source>Banked at noon</source>
+        <translation>Banked at noon</translation>
+    </message>
+    <message>
+        <source>Handed to the campaign office</source>
+        <translation>Handed to the campaign office</translation>
+    </message>
+    <message>
+        <source>OK (Enter)</source>
+        <translation>OK (Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
+        <translation>&apos;{0}&apos; is not an amount: type 50 or 12.50.</translation>
+    </message>
+</context>
+<context>
+    <name>CloseWizard</name>
+    <message>
+        <source>Close shift</source>
+        <translation>Close shift</translation>
+    </message>
+    <message>
+        <source>Count every note and coin in the drawer. What the drawer should hold is shown only after the count.</source>
+        <translation>Count every note and coin in the drawer. What the drawer should hold is shown only after the count.</translation>
+    </message>
+    <message>
+        <source>Enter each provider&apos;s settlement total (WeChat Pay, Alipay, bank card terminal, vouchers), or keep the amount shown to accept it.</source>
+        <translation>Enter each provider&apos;s settlement total (WeChat Pay, Alipay, bank card terminal, vouchers), or keep the amount shown to accept it.</translation>
+    </message>
+    <message>
+        <source>Tender</source>
+        <translation>Tender</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <source>Variance</source>
+        <translation>Variance</translation>
+    </message>
+    <message>
+        <source>Why is the drawer off? e.g. change given twice</source>
+        <translation>Why is the drawer off? e.g. change given twice</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>Step 1 of 3: count the drawer</source>
+        <translation>Step 1 of 3: count the drawer</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: settlement totals</source>
+        <translation>Step 2 of 3: settlement totals</translation>
+    </message>
+    <message>
+        <source>Step 3 of 3: check and close</source>
+        <translation>Step 3 of 3: check and close</translation>
+    </message>
+    <message>
+        <source>The shift is closed</source>
+        <translation>The shift is closed</translation>
+    </message>
+    <message>
+        <source>Close shift and print Z</source>
+        <translation>Close shift and print Z</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <source>The count of {0} is not a whole number.</source>
+        <translation>The count of {0} is not a whole number.</translation>
+    </message>
+    <message>
+        <source>No shift is open: there is nothing to close.</source>
+        <translation>No shift is open: there is nothing to close.</translation>
+    </message>
+    <message>
+        <source>expected {0}</source>
+        <translation>expected {0}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
+        <translation>&apos;{0}&apos; is not an amount: type 50 or 12.50.</translation>
+    </message>
+    <message>
+        <source>A variance is more than {0}: say why before closing.</source>
+        <translation>A variance is more than {0}: say why before closing.</translation>
+    </message>
+    <message>
+        <source>Every variance is within {0}; a note is optional.</source>
+        <translation>Every variance is within {0}; a note is optional.</translation>
+    </message>
+    <message>
+        <source>Say why the drawer is off before closing the shift.</source>
+        <translation>Say why the drawer is off before closing the shift.</translation>
+    </message>
+    <message>
+        <source>Z report {0} is written and printing. Sales {1} ({2}), refunds {3}; variance {4}. Selling needs a new shift.</source>
+        <translation>Z report {0} is written and printing. Sales {1} ({2}), refunds {3}; variance {4}. Selling needs a new shift.</translation>
+    </message>
+</context>
+<context>
+    <name>CountGrid</name>
+    <message>
+        <source>Counted: {0}</source>
+        <translation>Counted: {0}</translation>
     </message>
 </context>
 <context>
@@ -70,6 +236,26 @@
     <message>
         <source>Booth POS · {0}</source>
         <translation>Booth POS · {0}</translation>
+    </message>
+    <message>
+        <source>open since {0} ({1})</source>
+        <translation>open since {0} ({1})</translation>
+    </message>
+    <message>
+        <source>open the manager screen</source>
+        <translation>open the manager screen</translation>
+    </message>
+    <message>
+        <source>Finish or cancel the sale in progress before closing the shift.</source>
+        <translation>Finish or cancel the sale in progress before closing the shift.</translation>
+    </message>
+    <message>
+        <source>Finish or cancel the sale in progress before a refund.</source>
+        <translation>Finish or cancel the sale in progress before a refund.</translation>
+    </message>
+    <message>
+        <source>Refunded {0}: give back {1}.</source>
+        <translation>Refunded {0}: give back {1}.</translation>
     </message>
     <message>
         <source>Finish the payment (or go back) before scanning products.</source>
@@ -140,30 +326,198 @@
     </message>
 </context>
 <context>
+    <name>ManagerScreen</name>
+    <message>
+        <source>Open shift…</source>
+        <translation>Open shift…</translation>
+    </message>
+    <message>
+        <source>Cash in…</source>
+        <translation>Cash in…</translation>
+    </message>
+    <message>
+        <source>Cash out…</source>
+        <translation>Cash out…</translation>
+    </message>
+    <message>
+        <source>Close shift…</source>
+        <translation>Close shift…</translation>
+    </message>
+    <message>
+        <source>Back to selling (Esc)</source>
+        <translation>Back to selling (Esc)</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>Figure</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Tender</source>
+        <translation>Tender</translation>
+    </message>
+    <message>
+        <source>In the shift</source>
+        <translation>In the shift</translation>
+    </message>
+    <message>
+        <source>X report</source>
+        <translation>X report</translation>
+    </message>
+    <message>
+        <source>Sales by hour</source>
+        <translation>Sales by hour</translation>
+    </message>
+    <message>
+        <source>Sales by tender</source>
+        <translation>Sales by tender</translation>
+    </message>
+    <message>
+        <source>Top products</source>
+        <translation>Top products</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>Charts</translation>
+    </message>
+    <message>
+        <source>Print a copy</source>
+        <translation>Print a copy</translation>
+    </message>
+    <message>
+        <source>Z reports</source>
+        <translation>Z reports</translation>
+    </message>
+    <message>
+        <source>Manager: {0}</source>
+        <translation>Manager: {0}</translation>
+    </message>
+    <message>
+        <source>Shift open since {0} (opened by {1}, float {2})</source>
+        <translation>Shift open since {0} (opened by {1}, float {2})</translation>
+    </message>
+    <message>
+        <source>No shift is open: selling needs a new shift.</source>
+        <translation>No shift is open: selling needs a new shift.</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Sales</translation>
+    </message>
+    <message>
+        <source>Sales amount</source>
+        <translation>Sales amount</translation>
+    </message>
+    <message>
+        <source>Refunds ({0})</source>
+        <translation>Refunds ({0})</translation>
+    </message>
+    <message>
+        <source>Voided sales ({0})</source>
+        <translation>Voided sales ({0})</translation>
+    </message>
+    <message>
+        <source>Net sales</source>
+        <translation>Net sales</translation>
+    </message>
+    <message>
+        <source>Discounts given</source>
+        <translation>Discounts given</translation>
+    </message>
+    <message>
+        <source>Price changes</source>
+        <translation>Price changes</translation>
+    </message>
+    <message>
+        <source>Lines voided before payment ({0})</source>
+        <translation>Lines voided before payment ({0})</translation>
+    </message>
+    <message>
+        <source>Float</source>
+        <translation>Float</translation>
+    </message>
+    <message>
+        <source>Cash in</source>
+        <translation>Cash in</translation>
+    </message>
+    <message>
+        <source>Cash out</source>
+        <translation>Cash out</translation>
+    </message>
+    <message>
+        <source>Cash the drawer should hold</source>
+        <translation>Cash the drawer should hold</translation>
+    </message>
+    <message>
+        <source>Supplier: {0}</source>
+        <translation>Supplier: {0}</translation>
+    </message>
+    <message>
+        <source>County: {0}</source>
+        <translation>County: {0}</translation>
+    </message>
+    <message>
+        <source>No sales in this shift yet.</source>
+        <translation>No sales in this shift yet.</translation>
+    </message>
+    <message>
+        <source>No shift is open.</source>
+        <translation>No shift is open.</translation>
+    </message>
+    <message>
+        <source>{0}  {1}
+sales {2}  variance {3}</source>
+        <translation>{0}  {1}
+sales {2}  variance {3}</translation>
+    </message>
+    <message>
+        <source>No shift has been closed on this terminal yet.</source>
+        <translation>No shift has been closed on this terminal yet.</translation>
+    </message>
+    <message>
+        <source>The shift is open.</source>
+        <translation>The shift is open.</translation>
+    </message>
+    <message>
+        <source>Cash movement recorded.</source>
+        <translation>Cash movement recorded.</translation>
+    </message>
+    <message>
+        <source>The shift is closed; the Z report is printing.</source>
+        <translation>The shift is closed; the Z report is printing.</translation>
+    </message>
+    <message>
+        <source>Printing a copy of the Z report.</source>
+        <translation>Printing a copy of the Z report.</translation>
+    </message>
+</context>
+<context>
+    <name>OpenShiftDialog</name>
+    <message>
+        <source>Open shift</source>
+        <translation>Open shift</translation>
+    </message>
+    <message>
+        <source>Count the float you put into the drawer, note by note.</source>
+        <translation>Count the float you put into the drawer, note by note.</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>The count of {0} is not a whole number.</source>
+        <translation>The count of {0} is not a whole number.</translation>
+    </message>
+</context>
+<context>
     <name>PaymentDialog</name>
     <message>
         <source>Payment</source>
         <translation>Payment</translation>
-    </message>
-    <message>
-        <source>Cash</source>
-        <translation>Cash</translation>
-    </message>
-    <message>
-        <source>WeChat Pay</source>
-        <translation>WeChat Pay</translation>
-    </message>
-    <message>
-        <source>Alipay</source>
-        <translation>Alipay</translation>
-    </message>
-    <message>
-        <source>Card</source>
-        <translation>Card</translation>
-    </message>
-    <message>
-        <source>Voucher</source>
-        <translation>Voucher</translation>
     </message>
     <message>
         <source>Remove payment</source>
@@ -206,8 +560,8 @@
         <translation>Still to pay</translation>
     </message>
     <message>
-        <source>'{0}' is not an amount: type 50 or 12.50.</source>
-        <translation>'{0}' is not an amount: type 50 or 12.50.</translation>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
+        <translation>&apos;{0}&apos; is not an amount: type 50 or 12.50.</translation>
     </message>
     <message>
         <source>Scan or type the reference for {0}.</source>
@@ -224,6 +578,93 @@
     <message>
         <source>{0} still to pay.</source>
         <translation>{0} still to pay.</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <source>WeChat Pay</source>
+        <translation>WeChat Pay</translation>
+    </message>
+    <message>
+        <source>Alipay</source>
+        <translation>Alipay</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>Voucher</source>
+        <translation>Voucher</translation>
+    </message>
+</context>
+<context>
+    <name>PriceDialog</name>
+    <message>
+        <source>Change price</source>
+        <translation>Change price</translation>
+    </message>
+    <message>
+        <source>per kg</source>
+        <translation>per kg</translation>
+    </message>
+    <message>
+        <source>per piece</source>
+        <translation>per piece</translation>
+    </message>
+    <message>
+        <source>New price of {0} ({1}); now {2}.</source>
+        <translation>New price of {0} ({1}); now {2}.</translation>
+    </message>
+    <message>
+        <source>Price in yuan, e.g. 9.90</source>
+        <translation>Price in yuan, e.g. 9.90</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>Why?</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Near its best-before date</source>
+        <translation>Near its best-before date</translation>
+    </message>
+    <message>
+        <source>Damaged packaging</source>
+        <translation>Damaged packaging</translation>
+    </message>
+    <message>
+        <source>Shelf label shows another price</source>
+        <translation>Shelf label shows another price</translation>
+    </message>
+    <message>
+        <source>Campaign special offer</source>
+        <translation>Campaign special offer</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>OK (Enter)</source>
+        <translation>OK (Enter)</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
+        <translation>&apos;{0}&apos; is not an amount: type 50 or 12.50.</translation>
+    </message>
+    <message>
+        <source>Enter the new price, more than ￥0.00.</source>
+        <translation>Enter the new price, more than ￥0.00.</translation>
+    </message>
+    <message>
+        <source>Say why the price changes (or pick a reason).</source>
+        <translation>Say why the price changes (or pick a reason).</translation>
     </message>
 </context>
 <context>
@@ -250,7 +691,130 @@
     </message>
 </context>
 <context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Refund</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <source>Receipt no.</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <source>e.g. {0}</source>
+        <translation>e.g. {0}</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <source>Last sale</source>
+        <translation>Last sale</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>Sold</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>Give back by</source>
+        <translation>Give back by</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>Why?</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Quality problem</source>
+        <translation>Quality problem</translation>
+    </message>
+    <message>
+        <source>Customer changed their mind</source>
+        <translation>Customer changed their mind</translation>
+    </message>
+    <message>
+        <source>Weighed wrongly</source>
+        <translation>Weighed wrongly</translation>
+    </message>
+    <message>
+        <source>Rung up by mistake</source>
+        <translation>Rung up by mistake</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>Void whole sale</source>
+        <translation>Void whole sale</translation>
+    </message>
+    <message>
+        <source>Refund chosen items</source>
+        <translation>Refund chosen items</translation>
+    </message>
+    <message>
+        <source>No sale has been made on this terminal yet.</source>
+        <translation>No sale has been made on this terminal yet.</translation>
+    </message>
+    <message>
+        <source>Type the receipt number printed on the receipt.</source>
+        <translation>Type the receipt number printed on the receipt.</translation>
+    </message>
+    <message>
+        <source>Receipt {0}, {1}, cashier {2}: {3}</source>
+        <translation>Receipt {0}, {1}, cashier {2}: {3}</translation>
+    </message>
+    <message>
+        <source> (whole line)</source>
+        <translation> (whole line)</translation>
+    </message>
+    <message>
+        <source>Everything on this receipt was already refunded.</source>
+        <translation>Everything on this receipt was already refunded.</translation>
+    </message>
+    <message>
+        <source>Choose how many of which items come back.</source>
+        <translation>Choose how many of which items come back.</translation>
+    </message>
+    <message>
+        <source>refund {0}</source>
+        <translation>refund {0}</translation>
+    </message>
+    <message>
+        <source>void sale {0}</source>
+        <translation>void sale {0}</translation>
+    </message>
+    <message>
+        <source>Say why (or pick a reason) before asking the manager.</source>
+        <translation>Say why (or pick a reason) before asking the manager.</translation>
+    </message>
+</context>
+<context>
     <name>SaleScreen</name>
+    <message>
+        <source>No shift is open: a manager opens one with its float (Manager, F10).</source>
+        <translation>No shift is open: a manager opens one with its float (Manager, F10).</translation>
+    </message>
     <message>
         <source>− (-)</source>
         <translation>− (-)</translation>
@@ -276,6 +840,14 @@
         <translation>Cancel sale (Esc)</translation>
     </message>
     <message>
+        <source>Discount…</source>
+        <translation>Discount…</translation>
+    </message>
+    <message>
+        <source>Change price…</source>
+        <translation>Change price…</translation>
+    </message>
+    <message>
         <source>Search (F2): code, PLU, name, pinyin</source>
         <translation>Search (F2): code, PLU, name, pinyin</translation>
     </message>
@@ -286,6 +858,14 @@
     <message>
         <source>Open drawer</source>
         <translation>Open drawer</translation>
+    </message>
+    <message>
+        <source>Refund…</source>
+        <translation>Refund…</translation>
+    </message>
+    <message>
+        <source>Manager (F10)</source>
+        <translation>Manager (F10)</translation>
     </message>
     <message>
         <source>Log out</source>
@@ -332,6 +912,22 @@
         <translation>Weight of {0} in grams</translation>
     </message>
     <message>
+        <source>Discount</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <source>Percent off {0} ({1})?</source>
+        <translation>Percent off {0} ({1})?</translation>
+    </message>
+    <message>
+        <source>{0}% off</source>
+        <translation>{0}% off</translation>
+    </message>
+    <message>
+        <source>change the price to {0}</source>
+        <translation>change the price to {0}</translation>
+    </message>
+    <message>
         <source>Cancel sale</source>
         <translation>Cancel sale</translation>
     </message>
@@ -348,7 +944,7 @@
     <name>SaleSession</name>
     <message>
         <source>Certificate {0} of {1} expired on {2}: tell the booth manager.</source>
-        <extracomment>Write a receipt print job with every sale (the window's print queue prints it).</extracomment>
+        <extracomment>Write a receipt print job with every sale (the window&apos;s print queue prints it).</extracomment>
         <translation>Certificate {0} of {1} expired on {2}: tell the booth manager.</translation>
     </message>
     <message>
@@ -399,8 +995,8 @@
         <translation>SYNC STOPPED: {0} Call HQ.</translation>
     </message>
     <message>
-        <source>Clock is {0} min off the server's: ask IT to fix it</source>
-        <translation>Clock is {0} min off the server's: ask IT to fix it</translation>
+        <source>Clock is {0} min off the server&apos;s: ask IT to fix it</source>
+        <translation>Clock is {0} min off the server&apos;s: ask IT to fix it</translation>
     </message>
     <message>
         <source>Printer: starting</source>
@@ -525,8 +1121,8 @@
 <context>
     <name>messages</name>
     <message>
-        <source>'{terminal_id}' is not a terminal id: use up to 32 letters, digits, - or _.</source>
-        <translation>'{terminal_id}' is not a terminal id: use up to 32 letters, digits, - or _.</translation>
+        <source>&apos;{terminal_id}&apos; is not a terminal id: use up to 32 letters, digits, - or _.</source>
+        <translation>&apos;{terminal_id}&apos; is not a terminal id: use up to 32 letters, digits, - or _.</translation>
     </message>
     <message>
         <source>A PIN is {low} to {high} digits.</source>
@@ -537,8 +1133,8 @@
         <translation>A delivery must add stock: {qty} is not a positive quantity.</translation>
     </message>
     <message>
-        <source>A sale needs the cashier's PIN: --pin PIN or BOOTH_POS_PIN.</source>
-        <translation>A sale needs the cashier's PIN: --pin PIN or BOOTH_POS_PIN.</translation>
+        <source>A sale needs the cashier&apos;s PIN: --pin PIN or BOOTH_POS_PIN.</source>
+        <translation>A sale needs the cashier&apos;s PIN: --pin PIN or BOOTH_POS_PIN.</translation>
     </message>
     <message>
         <source>A scale label is one weighed item: scan it again for another.</source>
@@ -593,8 +1189,8 @@
         <translation>No scale port: give --port DEV or set scale.port in booth.toml.</translation>
     </message>
     <message>
-        <source>No terminal database in {home}: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
-        <translation>No terminal database in {home}: run 'booth-pos init --terminal ID --booth-name NAME' first.</translation>
+        <source>No terminal database in {home}: run &apos;booth-pos init --terminal ID --booth-name NAME&apos; first.</source>
+        <translation>No terminal database in {home}: run &apos;booth-pos init --terminal ID --booth-name NAME&apos; first.</translation>
     </message>
     <message>
         <source>Not a barcode this terminal knows: {code} has characters other than digits.</source>
@@ -629,24 +1225,24 @@
         <translation>Quantity must be between {low} and {high}, not {value}.</translation>
     </message>
     <message>
-        <source>Role '{role}' is unknown: use cashier or manager.</source>
-        <translation>Role '{role}' is unknown: use cashier or manager.</translation>
+        <source>Role &apos;{role}&apos; is unknown: use cashier or manager.</source>
+        <translation>Role &apos;{role}&apos; is unknown: use cashier or manager.</translation>
     </message>
     <message>
-        <source>Say why the drawer is opened, e.g. 'change for the float'.</source>
-        <translation>Say why the drawer is opened, e.g. 'change for the float'.</translation>
+        <source>Say why the drawer is opened, e.g. &apos;change for the float&apos;.</source>
+        <translation>Say why the drawer is opened, e.g. &apos;change for the float&apos;.</translation>
     </message>
     <message>
-        <source>Say why the stock is adjusted (--reason), e.g. 'damaged in transit'.</source>
-        <translation>Say why the stock is adjusted (--reason), e.g. 'damaged in transit'.</translation>
+        <source>Say why the stock is adjusted (--reason), e.g. &apos;damaged in transit&apos;.</source>
+        <translation>Say why the stock is adjusted (--reason), e.g. &apos;damaged in transit&apos;.</translation>
     </message>
     <message>
         <source>Sync stopped: the server holds entries this terminal never wrote. Call HQ.</source>
         <translation>Sync stopped: the server holds entries this terminal never wrote. Call HQ.</translation>
     </message>
     <message>
-        <source>Sync stopped: the server's journal differs from this terminal's. Call HQ.</source>
-        <translation>Sync stopped: the server's journal differs from this terminal's. Call HQ.</translation>
+        <source>Sync stopped: the server&apos;s journal differs from this terminal&apos;s. Call HQ.</source>
+        <translation>Sync stopped: the server&apos;s journal differs from this terminal&apos;s. Call HQ.</translation>
     </message>
     <message>
         <source>Sync stopped: {detail}</source>
@@ -673,8 +1269,8 @@
         <translation>The disk holding {directory} is full: nothing was recorded. Free some space on the terminal, then try again.</translation>
     </message>
     <message>
-        <source>The label's price is zero: reprint the label on the scale.</source>
-        <translation>The label's price is zero: reprint the label on the scale.</translation>
+        <source>The label&apos;s price is zero: reprint the label on the scale.</source>
+        <translation>The label&apos;s price is zero: reprint the label on the scale.</translation>
     </message>
     <message>
         <source>The name is empty.</source>
@@ -685,8 +1281,8 @@
         <translation>The poverty-relief certificate {certificate} of {name} expired on {expires}: it cannot be sold until HQ renews it.</translation>
     </message>
     <message>
-        <source>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale's PLU list.</source>
-        <translation>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale's PLU list.</translation>
+        <source>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale&apos;s PLU list.</source>
+        <translation>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale&apos;s PLU list.</translation>
     </message>
     <message>
         <source>The server address must start with https:// (or http:// on a test bench), e.g. https://hq.example.cn.</source>
@@ -705,8 +1301,8 @@
         <translation>The server did not take the entries it was sent; try again later.</translation>
     </message>
     <message>
-        <source>The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'.</source>
-        <translation>The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'.</translation>
+        <source>The server no longer accepts this terminal&apos;s token: enrol it again with &apos;booth-pos enroll&apos;.</source>
+        <translation>The server no longer accepts this terminal&apos;s token: enrol it again with &apos;booth-pos enroll&apos;.</translation>
     </message>
     <message>
         <source>The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.</source>
@@ -721,20 +1317,44 @@
         <translation>The server refused the enrolment: {detail}</translation>
     </message>
     <message>
-        <source>'{part}' is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</source>
-        <translation>'{part}' is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</translation>
+        <source>&apos;{part}&apos; is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</source>
+        <translation>&apos;{part}&apos; is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</translation>
     </message>
     <message>
-        <source>'{text}' is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</source>
-        <translation>'{text}' is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</translation>
+        <source>&apos;{text}&apos; is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</source>
+        <translation>&apos;{text}&apos; is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</translation>
     </message>
     <message>
         <source>--sales must be more than --day, and --day and --runs at least 1.</source>
         <translation>--sales must be more than --day, and --day and --runs at least 1.</translation>
     </message>
     <message>
+        <source>A discount cannot be negative.</source>
+        <translation>A discount cannot be negative.</translation>
+    </message>
+    <message>
+        <source>A discount of more than {limit}% needs a manager&apos;s approval.</source>
+        <translation>A discount of more than {limit}% needs a manager&apos;s approval.</translation>
+    </message>
+    <message>
+        <source>A discount of {discount} would leave nothing to pay for {name} ({amount}).</source>
+        <translation>A discount of {discount} would leave nothing to pay for {name} ({amount}).</translation>
+    </message>
+    <message>
         <source>A float cannot be negative.</source>
         <translation>A float cannot be negative.</translation>
+    </message>
+    <message>
+        <source>A price change needs a manager&apos;s approval.</source>
+        <translation>A price change needs a manager&apos;s approval.</translation>
+    </message>
+    <message>
+        <source>A price must be between {low} and {high}.</source>
+        <translation>A price must be between {low} and {high}.</translation>
+    </message>
+    <message>
+        <source>A refund needs a manager&apos;s approval.</source>
+        <translation>A refund needs a manager&apos;s approval.</translation>
     </message>
     <message>
         <source>A shift is already open (opened by {by} at entry {seq}): close it first.</source>
@@ -745,12 +1365,36 @@
         <translation>Cash is counted in the drawer, not confirmed: give the counts instead.</translation>
     </message>
     <message>
-        <source>Give the manager's PIN with --pin (or $BOOTH_POS_PIN).</source>
-        <translation>Give the manager's PIN with --pin (or $BOOTH_POS_PIN).</translation>
+        <source>Choose at least one line to refund.</source>
+        <translation>Choose at least one line to refund.</translation>
+    </message>
+    <message>
+        <source>Give the manager&apos;s PIN with --pin (or $BOOTH_POS_PIN).</source>
+        <translation>Give the manager&apos;s PIN with --pin (or $BOOTH_POS_PIN).</translation>
+    </message>
+    <message>
+        <source>Journal entry {seq} is a {type} entry, not a Z report (z_close): there is no Z to show or reprint.</source>
+        <translation>Journal entry {seq} is a {type} entry, not a Z report (z_close): there is no Z to show or reprint.</translation>
+    </message>
+    <message>
+        <source>Line {line} ({name}) has {left} left to refund, not {wanted}.</source>
+        <translation>Line {line} ({name}) has {left} left to refund, not {wanted}.</translation>
+    </message>
+    <message>
+        <source>Line {line} ({name}) was already refunded.</source>
+        <translation>Line {line} ({name}) was already refunded.</translation>
     </message>
     <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>
         <translation>No scanner port: give --port DEV or set scanner.port in booth.toml.</translation>
+    </message>
+    <message>
+        <source>No shift has been closed on this terminal yet: there is no Z report.</source>
+        <translation>No shift has been closed on this terminal yet: there is no Z report.</translation>
+    </message>
+    <message>
+        <source>No shift is open: a manager opens one with its float before selling.</source>
+        <translation>No shift is open: a manager opens one with its float before selling.</translation>
     </message>
     <message>
         <source>No shift is open: a manager opens one with its float first.</source>
@@ -769,12 +1413,44 @@
         <translation>No {method} payments were taken in this shift: there is nothing to confirm.</translation>
     </message>
     <message>
-        <source>Say why the cash moves (--reason), e.g. 'change from the bank'.</source>
-        <translation>Say why the cash moves (--reason), e.g. 'change from the bank'.</translation>
+        <source>Only {left} of sale {receipt} was paid by {method} and not yet refunded.</source>
+        <translation>Only {left} of sale {receipt} was paid by {method} and not yet refunded.</translation>
     </message>
     <message>
-        <source>Say why the drawer is opened (--reason), e.g. 'drawer test'.</source>
-        <translation>Say why the drawer is opened (--reason), e.g. 'drawer test'.</translation>
+        <source>Sale {receipt} was already refunded in full.</source>
+        <translation>Sale {receipt} was already refunded in full.</translation>
+    </message>
+    <message>
+        <source>Sale {receipt} was already refunded in part: refund the rest instead.</source>
+        <translation>Sale {receipt} was already refunded in part: refund the rest instead.</translation>
+    </message>
+    <message>
+        <source>Sale {receipt} was made before this shift: refund it instead of voiding it.</source>
+        <translation>Sale {receipt} was made before this shift: refund it instead of voiding it.</translation>
+    </message>
+    <message>
+        <source>Sale {receipt} was not paid by {method}: refund it in cash or by {methods}.</source>
+        <translation>Sale {receipt} was not paid by {method}: refund it in cash or by {methods}.</translation>
+    </message>
+    <message>
+        <source>Say why the cash moves (--reason), e.g. &apos;change from the bank&apos;.</source>
+        <translation>Say why the cash moves (--reason), e.g. &apos;change from the bank&apos;.</translation>
+    </message>
+    <message>
+        <source>Say why the drawer is opened (--reason), e.g. &apos;drawer test&apos;.</source>
+        <translation>Say why the drawer is opened (--reason), e.g. &apos;drawer test&apos;.</translation>
+    </message>
+    <message>
+        <source>Say why the goods are refunded, e.g. &apos;spoiled&apos;.</source>
+        <translation>Say why the goods are refunded, e.g. &apos;spoiled&apos;.</translation>
+    </message>
+    <message>
+        <source>Say why the price is changed, e.g. &apos;damaged packaging&apos;.</source>
+        <translation>Say why the price is changed, e.g. &apos;damaged packaging&apos;.</translation>
+    </message>
+    <message>
+        <source>Say why the sale is voided, e.g. &apos;rung up twice&apos;.</source>
+        <translation>Say why the sale is voided, e.g. &apos;rung up twice&apos;.</translation>
     </message>
     <message>
         <source>The amount must be more than ￥0.00.</source>
@@ -785,8 +1461,16 @@
         <translation>The counted notes and coins add up to {counted}, not the float {float}.</translation>
     </message>
     <message>
+        <source>The drawer should hold only {expected}: {amount} cannot be refunded in cash.</source>
+        <translation>The drawer should hold only {expected}: {amount} cannot be refunded in cash.</translation>
+    </message>
+    <message>
         <source>The drawer should hold only {expected}: {amount} cannot be taken out.</source>
         <translation>The drawer should hold only {expected}: {amount} cannot be taken out.</translation>
+    </message>
+    <message>
+        <source>The sale has no line {line}.</source>
+        <translation>The sale has no line {line}.</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>
@@ -809,8 +1493,8 @@
         <translation>There is already a user named {name}.</translation>
     </message>
     <message>
-        <source>There is no cashier named '{name}' on this terminal.</source>
-        <translation>There is no cashier named '{name}' on this terminal.</translation>
+        <source>There is no cashier named &apos;{name}&apos; on this terminal.</source>
+        <translation>There is no cashier named &apos;{name}&apos; on this terminal.</translation>
     </message>
     <message>
         <source>There is no journal entry {seq} on this terminal.</source>
@@ -829,8 +1513,12 @@
         <translation>Unknown barcode {code}: it is not in the catalog. Check the product or ask HQ to add it.</translation>
     </message>
     <message>
-        <source>Unknown payment method '{method}': use one of {methods}.</source>
-        <translation>Unknown payment method '{method}': use one of {methods}.</translation>
+        <source>Unknown payment method &apos;{method}&apos;: use one of {methods}.</source>
+        <translation>Unknown payment method &apos;{method}&apos;: use one of {methods}.</translation>
+    </message>
+    <message>
+        <source>Voiding a paid sale needs a manager&apos;s approval.</source>
+        <translation>Voiding a paid sale needs a manager&apos;s approval.</translation>
     </message>
     <message>
         <source>Weighed label {code} shows a weight of 0 g: re-weigh the item and print a new label.</source>
@@ -857,8 +1545,8 @@
         <translation>{code} is a carton code (GTIN-14 starting with {first}), not a single item: scan the barcode on the item itself.</translation>
     </message>
     <message>
-        <source>{code} is a customer's payment code: take it at payment, not as a product.</source>
-        <translation>{code} is a customer's payment code: take it at payment, not as a product.</translation>
+        <source>{code} is a customer&apos;s payment code: take it at payment, not as a product.</source>
+        <translation>{code} is a customer&apos;s payment code: take it at payment, not as a product.</translation>
     </message>
     <message>
         <source>{code} is a scale label: add it with its weight or price.</source>
@@ -881,12 +1569,16 @@
         <translation>{home} already belongs to terminal {existing}: refusing to make it {terminal_id}. Use another --home.</translation>
     </message>
     <message>
-        <source>{home} has no terminal set up: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
-        <translation>{home} has no terminal set up: run 'booth-pos init --terminal ID --booth-name NAME' first.</translation>
+        <source>{home} has no terminal set up: run &apos;booth-pos init --terminal ID --booth-name NAME&apos; first.</source>
+        <translation>{home} has no terminal set up: run &apos;booth-pos init --terminal ID --booth-name NAME&apos; first.</translation>
     </message>
     <message>
         <source>{method} is {variance} off (counted {counted}, expected {expected}): say why (--reason) to close the shift.</source>
         <translation>{method} is {variance} off (counted {counted}, expected {expected}): say why (--reason) to close the shift.</translation>
+    </message>
+    <message>
+        <source>{name} carries its price on the scale label: weigh it again instead.</source>
+        <translation>{name} carries its price on the scale label: weigh it again instead.</translation>
     </message>
     <message>
         <source>{name} is a cashier: only a manager may approve this.</source>
@@ -917,8 +1609,8 @@
         <translation>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50 or 10.</translation>
     </message>
     <message>
-        <source>{where}: '{table}' should be a [table].</source>
-        <translation>{where}: '{table}' should be a [table].</translation>
+        <source>{where}: &apos;{table}&apos; should be a [table].</source>
+        <translation>{where}: &apos;{table}&apos; should be a [table].</translation>
     </message>
     <message>
         <source>{where}: [barcode] {reason}</source>
@@ -929,16 +1621,16 @@
         <translation>{where}: [printer] {reason}</translation>
     </message>
     <message>
-        <source>{where}: booth.timezone '{timezone}' is not a time zone.</source>
-        <translation>{where}: booth.timezone '{timezone}' is not a time zone.</translation>
+        <source>{where}: booth.timezone &apos;{timezone}&apos; is not a time zone.</source>
+        <translation>{where}: booth.timezone &apos;{timezone}&apos; is not a time zone.</translation>
     </message>
     <message>
-        <source>{where}: display.encoding must be 'ascii' or 'gbk'.</source>
-        <translation>{where}: display.encoding must be 'ascii' or 'gbk'.</translation>
+        <source>{where}: display.encoding must be &apos;ascii&apos; or &apos;gbk&apos;.</source>
+        <translation>{where}: display.encoding must be &apos;ascii&apos; or &apos;gbk&apos;.</translation>
     </message>
     <message>
-        <source>{where}: display.protocol must be 'cd5220' or 'epson'.</source>
-        <translation>{where}: display.protocol must be 'cd5220' or 'epson'.</translation>
+        <source>{where}: display.protocol must be &apos;cd5220&apos; or &apos;epson&apos;.</source>
+        <translation>{where}: display.protocol must be &apos;cd5220&apos; or &apos;epson&apos;.</translation>
     </message>
     <message>
         <source>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</source>
@@ -949,8 +1641,8 @@
         <translation>{where}: printer.drawer_pin is the drawer connector pin, 2 or 5.</translation>
     </message>
     <message>
-        <source>{where}: printer.language must be 'zh_CN' or 'en'.</source>
-        <translation>{where}: printer.language must be 'zh_CN' or 'en'.</translation>
+        <source>{where}: printer.language must be &apos;zh_CN&apos; or &apos;en&apos;.</source>
+        <translation>{where}: printer.language must be &apos;zh_CN&apos; or &apos;en&apos;.</translation>
     </message>
     <message>
         <source>{where}: printer.status_poll_s must be 0 (never) to 3600 seconds.</source>
@@ -961,24 +1653,28 @@
         <translation>{where}: printer.{name} must be 1 to 3600.</translation>
     </message>
     <message>
-        <source>{where}: sale.certificate_policy must be 'warn' or 'block'.</source>
-        <translation>{where}: sale.certificate_policy must be 'warn' or 'block'.</translation>
+        <source>{where}: sale.certificate_policy must be &apos;warn&apos; or &apos;block&apos;.</source>
+        <translation>{where}: sale.certificate_policy must be &apos;warn&apos; or &apos;block&apos;.</translation>
+    </message>
+    <message>
+        <source>{where}: sale.discount_limit_pct must be 0 to 100.</source>
+        <translation>{where}: sale.discount_limit_pct must be 0 to 100.</translation>
     </message>
     <message>
         <source>{where}: sale.quick_keys_per_category must be at least 1.</source>
         <translation>{where}: sale.quick_keys_per_category must be at least 1.</translation>
     </message>
     <message>
-        <source>{where}: scale.protocol must be 'toledo8217' or 'continuous'.</source>
-        <translation>{where}: scale.protocol must be 'toledo8217' or 'continuous'.</translation>
+        <source>{where}: scale.protocol must be &apos;toledo8217&apos; or &apos;continuous&apos;.</source>
+        <translation>{where}: scale.protocol must be &apos;toledo8217&apos; or &apos;continuous&apos;.</translation>
     </message>
     <message>
         <source>{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.</source>
         <translation>{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.</translation>
     </message>
     <message>
-        <source>{where}: scanner.suffix must be 'enter' or 'tab'.</source>
-        <translation>{where}: scanner.suffix must be 'enter' or 'tab'.</translation>
+        <source>{where}: scanner.suffix must be &apos;enter&apos; or &apos;tab&apos;.</source>
+        <translation>{where}: scanner.suffix must be &apos;enter&apos; or &apos;tab&apos;.</translation>
     </message>
     <message>
         <source>{where}: shift.variance_threshold_fen cannot be negative.</source>
@@ -997,8 +1693,8 @@
         <translation>{where}: {table}.baud must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200.</translation>
     </message>
     <message>
-        <source>{where}: {table}.{key} should be a list of text, like ["10001", "10002"].</source>
-        <translation>{where}: {table}.{key} should be a list of text, like ["10001", "10002"].</translation>
+        <source>{where}: {table}.{key} should be a list of text, like [&quot;10001&quot;, &quot;10002&quot;].</source>
+        <translation>{where}: {table}.{key} should be a list of text, like [&quot;10001&quot;, &quot;10002&quot;].</translation>
     </message>
     <message>
         <source>{where}: {table}.{key} should be a whole number, without quotes.</source>
@@ -1011,6 +1707,13 @@
     <message>
         <source>{where}: {table}.{key} should be true or false, without quotes.</source>
         <translation>{where}: {table}.{key} should be true or false, without quotes.</translation>
+    </message>
+</context>
+<context>
+    <name>refund</name>
+    <message>
+        <source>Quality problem</source>
+        <translation>Quality problem</translation>
     </message>
 </context>
 </TS>

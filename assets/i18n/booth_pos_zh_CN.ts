@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CartModel</name>
@@ -19,8 +20,173 @@
         <translation>金额</translation>
     </message>
     <message>
+        <source>{0} (−{1})</source>
+        <translation>{0}（−{1}）</translation>
+    </message>
+    <message>
         <source>Certificate {0} expired on {1}</source>
         <translation>认证证书 {0} 已于 {1} 过期</translation>
+    </message>
+</context>
+<context>
+    <name>CashMoveDialog</name>
+    <message>
+        <source>Cash in</source>
+        <translation>现金存入</translation>
+    </message>
+    <message>
+        <source>Cash out</source>
+        <translation>现金取出</translation>
+    </message>
+    <message>
+        <source>Amount in yuan</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>原因？</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Change from the bank</source>
+        <translation>从银行换来零钱</translation>
+    </message>
+    <message>
+        <source>More float for change</source>
+        <translation>补充找零备用金</translation>
+    </message>
+    <message>
+        <source>Banked at noon</source>
+        <translation>中午存入银行</translation>
+    </message>
+    <message>
+        <source>Handed to the campaign office</source>
+        <translation>上交活动办公室</translation>
+    </message>
+    <message>
+        <source>OK (Enter)</source>
+        <translation>确定 (Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
+        <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
+    </message>
+</context>
+<context>
+    <name>CloseWizard</name>
+    <message>
+        <source>Close shift</source>
+        <translation>结班</translation>
+    </message>
+    <message>
+        <source>Count every note and coin in the drawer. What the drawer should hold is shown only after the count.</source>
+        <translation>请逐张清点钱箱里的纸币和硬币。点完之后才会显示钱箱应有金额。</translation>
+    </message>
+    <message>
+        <source>Enter each provider&apos;s settlement total (WeChat Pay, Alipay, bank card terminal, vouchers), or keep the amount shown to accept it.</source>
+        <translation>请输入各渠道（微信支付、支付宝、银行卡终端、代金券）的结算金额；若无误，保留显示的金额即可确认。</translation>
+    </message>
+    <message>
+        <source>Tender</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>应收</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>实点</translation>
+    </message>
+    <message>
+        <source>Variance</source>
+        <translation>差额</translation>
+    </message>
+    <message>
+        <source>Why is the drawer off? e.g. change given twice</source>
+        <translation>钱箱为什么有差额？例如：重复找零</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Step 1 of 3: count the drawer</source>
+        <translation>第 1 步（共 3 步）：清点钱箱</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: settlement totals</source>
+        <translation>第 2 步（共 3 步）：核对结算金额</translation>
+    </message>
+    <message>
+        <source>Step 3 of 3: check and close</source>
+        <translation>第 3 步（共 3 步）：核对并结班</translation>
+    </message>
+    <message>
+        <source>The shift is closed</source>
+        <translation>本班已结班</translation>
+    </message>
+    <message>
+        <source>Close shift and print Z</source>
+        <translation>结班并打印日结报表</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>The count of {0} is not a whole number.</source>
+        <translation>{0} 的张数不是整数。</translation>
+    </message>
+    <message>
+        <source>No shift is open: there is nothing to close.</source>
+        <translation>没有未结的班次：无需结班。</translation>
+    </message>
+    <message>
+        <source>expected {0}</source>
+        <translation>应收 {0}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
+        <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
+    </message>
+    <message>
+        <source>A variance is more than {0}: say why before closing.</source>
+        <translation>有差额超过 {0}：结班前请说明原因。</translation>
+    </message>
+    <message>
+        <source>Every variance is within {0}; a note is optional.</source>
+        <translation>所有差额都在 {0} 以内；备注可不填。</translation>
+    </message>
+    <message>
+        <source>Say why the drawer is off before closing the shift.</source>
+        <translation>结班前请说明钱箱差额的原因。</translation>
+    </message>
+    <message>
+        <source>Z report {0} is written and printing. Sales {1} ({2}), refunds {3}; variance {4}. Selling needs a new shift.</source>
+        <translation>日结报表 {0} 已记录并正在打印。销售 {1} 笔（{2}），退款 {3}；差额 {4}。继续销售需要开新班。</translation>
+    </message>
+</context>
+<context>
+    <name>CountGrid</name>
+    <message>
+        <source>Counted: {0}</source>
+        <translation>点钞合计：{0}</translation>
     </message>
 </context>
 <context>
@@ -70,6 +236,26 @@
     <message>
         <source>Booth POS · {0}</source>
         <translation>扶贫专柜收银 · {0}</translation>
+    </message>
+    <message>
+        <source>open since {0} ({1})</source>
+        <translation>{0} 开班（{1}）</translation>
+    </message>
+    <message>
+        <source>open the manager screen</source>
+        <translation>打开店长界面</translation>
+    </message>
+    <message>
+        <source>Finish or cancel the sale in progress before closing the shift.</source>
+        <translation>结班前请先完成或取消正在进行的销售。</translation>
+    </message>
+    <message>
+        <source>Finish or cancel the sale in progress before a refund.</source>
+        <translation>退款前请先完成或取消正在进行的销售。</translation>
+    </message>
+    <message>
+        <source>Refunded {0}: give back {1}.</source>
+        <translation>已退款 {0}：请退还 {1}。</translation>
     </message>
     <message>
         <source>Finish the payment (or go back) before scanning products.</source>
@@ -140,30 +326,198 @@
     </message>
 </context>
 <context>
+    <name>ManagerScreen</name>
+    <message>
+        <source>Open shift…</source>
+        <translation>开班…</translation>
+    </message>
+    <message>
+        <source>Cash in…</source>
+        <translation>现金存入…</translation>
+    </message>
+    <message>
+        <source>Cash out…</source>
+        <translation>现金取出…</translation>
+    </message>
+    <message>
+        <source>Close shift…</source>
+        <translation>结班…</translation>
+    </message>
+    <message>
+        <source>Back to selling (Esc)</source>
+        <translation>返回收银 (Esc)</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Tender</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <source>In the shift</source>
+        <translation>本班金额</translation>
+    </message>
+    <message>
+        <source>X report</source>
+        <translation>X 报表（班中）</translation>
+    </message>
+    <message>
+        <source>Sales by hour</source>
+        <translation>每小时销售额</translation>
+    </message>
+    <message>
+        <source>Sales by tender</source>
+        <translation>各付款方式销售额</translation>
+    </message>
+    <message>
+        <source>Top products</source>
+        <translation>热销商品</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Print a copy</source>
+        <translation>补打一份</translation>
+    </message>
+    <message>
+        <source>Z reports</source>
+        <translation>日结报表</translation>
+    </message>
+    <message>
+        <source>Manager: {0}</source>
+        <translation>店长：{0}</translation>
+    </message>
+    <message>
+        <source>Shift open since {0} (opened by {1}, float {2})</source>
+        <translation>本班自 {0} 起（开班人 {1}，备用金 {2}）</translation>
+    </message>
+    <message>
+        <source>No shift is open: selling needs a new shift.</source>
+        <translation>没有开班：销售需要先开新班。</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>销售笔数</translation>
+    </message>
+    <message>
+        <source>Sales amount</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>Refunds ({0})</source>
+        <translation>退款（{0} 笔）</translation>
+    </message>
+    <message>
+        <source>Voided sales ({0})</source>
+        <translation>撤销的销售（{0} 笔）</translation>
+    </message>
+    <message>
+        <source>Net sales</source>
+        <translation>净销售额</translation>
+    </message>
+    <message>
+        <source>Discounts given</source>
+        <translation>折扣金额</translation>
+    </message>
+    <message>
+        <source>Price changes</source>
+        <translation>改价次数</translation>
+    </message>
+    <message>
+        <source>Lines voided before payment ({0})</source>
+        <translation>付款前删除的行（{0} 行）</translation>
+    </message>
+    <message>
+        <source>Float</source>
+        <translation>备用金</translation>
+    </message>
+    <message>
+        <source>Cash in</source>
+        <translation>现金存入</translation>
+    </message>
+    <message>
+        <source>Cash out</source>
+        <translation>现金取出</translation>
+    </message>
+    <message>
+        <source>Cash the drawer should hold</source>
+        <translation>钱箱应有现金</translation>
+    </message>
+    <message>
+        <source>Supplier: {0}</source>
+        <translation>供应商：{0}</translation>
+    </message>
+    <message>
+        <source>County: {0}</source>
+        <translation>区县：{0}</translation>
+    </message>
+    <message>
+        <source>No sales in this shift yet.</source>
+        <translation>本班还没有销售。</translation>
+    </message>
+    <message>
+        <source>No shift is open.</source>
+        <translation>没有开班。</translation>
+    </message>
+    <message>
+        <source>{0}  {1}
+sales {2}  variance {3}</source>
+        <translation>{0}  {1}
+销售 {2}  差额 {3}</translation>
+    </message>
+    <message>
+        <source>No shift has been closed on this terminal yet.</source>
+        <translation>本机还没有结过班。</translation>
+    </message>
+    <message>
+        <source>The shift is open.</source>
+        <translation>已开班。</translation>
+    </message>
+    <message>
+        <source>Cash movement recorded.</source>
+        <translation>现金存取已记录。</translation>
+    </message>
+    <message>
+        <source>The shift is closed; the Z report is printing.</source>
+        <translation>已结班，日结报表正在打印。</translation>
+    </message>
+    <message>
+        <source>Printing a copy of the Z report.</source>
+        <translation>正在补打日结报表。</translation>
+    </message>
+</context>
+<context>
+    <name>OpenShiftDialog</name>
+    <message>
+        <source>Open shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>Count the float you put into the drawer, note by note.</source>
+        <translation>请逐张清点放入钱箱的备用金。</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>The count of {0} is not a whole number.</source>
+        <translation>{0} 的张数不是整数。</translation>
+    </message>
+</context>
+<context>
     <name>PaymentDialog</name>
     <message>
         <source>Payment</source>
         <translation>收款</translation>
-    </message>
-    <message>
-        <source>Cash</source>
-        <translation>现金</translation>
-    </message>
-    <message>
-        <source>WeChat Pay</source>
-        <translation>微信支付</translation>
-    </message>
-    <message>
-        <source>Alipay</source>
-        <translation>支付宝</translation>
-    </message>
-    <message>
-        <source>Card</source>
-        <translation>银行卡</translation>
-    </message>
-    <message>
-        <source>Voucher</source>
-        <translation>代金券</translation>
     </message>
     <message>
         <source>Remove payment</source>
@@ -206,7 +560,7 @@
         <translation>尚需支付</translation>
     </message>
     <message>
-        <source>'{0}' is not an amount: type 50 or 12.50.</source>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
         <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
     </message>
     <message>
@@ -224,6 +578,93 @@
     <message>
         <source>{0} still to pay.</source>
         <translation>尚需支付 {0}。</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>Voucher</source>
+        <translation>代金券</translation>
+    </message>
+</context>
+<context>
+    <name>PriceDialog</name>
+    <message>
+        <source>Change price</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <source>per kg</source>
+        <translation>每公斤</translation>
+    </message>
+    <message>
+        <source>per piece</source>
+        <translation>每件</translation>
+    </message>
+    <message>
+        <source>New price of {0} ({1}); now {2}.</source>
+        <translation>{0} 的新价格（{1}）；现价 {2}。</translation>
+    </message>
+    <message>
+        <source>Price in yuan, e.g. 9.90</source>
+        <translation>价格（元），例如 9.90</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>原因？</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Near its best-before date</source>
+        <translation>临近保质期</translation>
+    </message>
+    <message>
+        <source>Damaged packaging</source>
+        <translation>包装破损</translation>
+    </message>
+    <message>
+        <source>Shelf label shows another price</source>
+        <translation>货架标价不同</translation>
+    </message>
+    <message>
+        <source>Campaign special offer</source>
+        <translation>活动特价</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>OK (Enter)</source>
+        <translation>确定 (Enter)</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
+        <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
+    </message>
+    <message>
+        <source>Enter the new price, more than ￥0.00.</source>
+        <translation>请输入新价格，须大于 ￥0.00。</translation>
+    </message>
+    <message>
+        <source>Say why the price changes (or pick a reason).</source>
+        <translation>请说明改价原因（或选择一个原因）。</translation>
     </message>
 </context>
 <context>
@@ -250,7 +691,130 @@
     </message>
 </context>
 <context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Receipt no.</source>
+        <translation>小票号</translation>
+    </message>
+    <message>
+        <source>e.g. {0}</source>
+        <translation>例如 {0}</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Last sale</source>
+        <translation>上一笔销售</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>已售</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>实付</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>可退</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Give back by</source>
+        <translation>退款方式</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>原因？</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Quality problem</source>
+        <translation>质量问题</translation>
+    </message>
+    <message>
+        <source>Customer changed their mind</source>
+        <translation>顾客不想要了</translation>
+    </message>
+    <message>
+        <source>Weighed wrongly</source>
+        <translation>称重有误</translation>
+    </message>
+    <message>
+        <source>Rung up by mistake</source>
+        <translation>收银错误</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Void whole sale</source>
+        <translation>整单撤销</translation>
+    </message>
+    <message>
+        <source>Refund chosen items</source>
+        <translation>退选中的商品</translation>
+    </message>
+    <message>
+        <source>No sale has been made on this terminal yet.</source>
+        <translation>本机还没有销售。</translation>
+    </message>
+    <message>
+        <source>Type the receipt number printed on the receipt.</source>
+        <translation>请输入小票上印的小票号。</translation>
+    </message>
+    <message>
+        <source>Receipt {0}, {1}, cashier {2}: {3}</source>
+        <translation>小票 {0}，{1}，收银员 {2}：{3}</translation>
+    </message>
+    <message>
+        <source> (whole line)</source>
+        <translation>（整行）</translation>
+    </message>
+    <message>
+        <source>Everything on this receipt was already refunded.</source>
+        <translation>这张小票上的商品都已退过。</translation>
+    </message>
+    <message>
+        <source>Choose how many of which items come back.</source>
+        <translation>请选择退回哪些商品、各退几件。</translation>
+    </message>
+    <message>
+        <source>refund {0}</source>
+        <translation>退款 {0}</translation>
+    </message>
+    <message>
+        <source>void sale {0}</source>
+        <translation>撤销销售 {0}</translation>
+    </message>
+    <message>
+        <source>Say why (or pick a reason) before asking the manager.</source>
+        <translation>请先说明原因（或选择一个原因），再请店长批准。</translation>
+    </message>
+</context>
+<context>
     <name>SaleScreen</name>
+    <message>
+        <source>No shift is open: a manager opens one with its float (Manager, F10).</source>
+        <translation>没有开班：请店长清点备用金开班（店长，F10）。</translation>
+    </message>
     <message>
         <source>− (-)</source>
         <translation>－ (-)</translation>
@@ -276,6 +840,14 @@
         <translation>取消交易 (Esc)</translation>
     </message>
     <message>
+        <source>Discount…</source>
+        <translation>折扣…</translation>
+    </message>
+    <message>
+        <source>Change price…</source>
+        <translation>改价…</translation>
+    </message>
+    <message>
         <source>Search (F2): code, PLU, name, pinyin</source>
         <translation>搜索 (F2)：条码、PLU、品名、拼音首字母</translation>
     </message>
@@ -286,6 +858,14 @@
     <message>
         <source>Open drawer</source>
         <translation>打开钱箱</translation>
+    </message>
+    <message>
+        <source>Refund…</source>
+        <translation>退款…</translation>
+    </message>
+    <message>
+        <source>Manager (F10)</source>
+        <translation>店长 (F10)</translation>
     </message>
     <message>
         <source>Log out</source>
@@ -332,6 +912,22 @@
         <translation>{0} 的重量（克）</translation>
     </message>
     <message>
+        <source>Discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <source>Percent off {0} ({1})?</source>
+        <translation>{0}（{1}）打几折？请输入减去的百分比</translation>
+    </message>
+    <message>
+        <source>{0}% off</source>
+        <translation>减 {0}%</translation>
+    </message>
+    <message>
+        <source>change the price to {0}</source>
+        <translation>改价为 {0}</translation>
+    </message>
+    <message>
         <source>Cancel sale</source>
         <translation>取消交易</translation>
     </message>
@@ -348,7 +944,7 @@
     <name>SaleSession</name>
     <message>
         <source>Certificate {0} of {1} expired on {2}: tell the booth manager.</source>
-        <extracomment>Write a receipt print job with every sale (the window's print queue prints it).</extracomment>
+        <extracomment>Write a receipt print job with every sale (the window&apos;s print queue prints it).</extracomment>
         <translation>{1} 的认证证书 {0} 已于 {2} 过期：请告知专柜负责人。</translation>
     </message>
     <message>
@@ -399,7 +995,7 @@
         <translation>同步已停止：{0} 请联系总部。</translation>
     </message>
     <message>
-        <source>Clock is {0} min off the server's: ask IT to fix it</source>
+        <source>Clock is {0} min off the server&apos;s: ask IT to fix it</source>
         <translation>终端时钟与服务器相差 {0} 分钟：请联系技术人员校准</translation>
     </message>
     <message>
@@ -525,7 +1121,7 @@
 <context>
     <name>messages</name>
     <message>
-        <source>'{terminal_id}' is not a terminal id: use up to 32 letters, digits, - or _.</source>
+        <source>&apos;{terminal_id}&apos; is not a terminal id: use up to 32 letters, digits, - or _.</source>
         <translation>“{terminal_id}”不是有效的终端编号：最多 32 个字母、数字、- 或 _。</translation>
     </message>
     <message>
@@ -537,7 +1133,7 @@
         <translation>入库必须增加库存：{qty} 不是正数。</translation>
     </message>
     <message>
-        <source>A sale needs the cashier's PIN: --pin PIN or BOOTH_POS_PIN.</source>
+        <source>A sale needs the cashier&apos;s PIN: --pin PIN or BOOTH_POS_PIN.</source>
         <translation>收银需要收银员密码：--pin 密码 或 BOOTH_POS_PIN。</translation>
     </message>
     <message>
@@ -593,8 +1189,8 @@
         <translation>没有电子秤端口：请用 --port DEV 指定，或在 booth.toml 中设置 scale.port。</translation>
     </message>
     <message>
-        <source>No terminal database in {home}: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
-        <translation>{home} 中没有终端数据库：请先运行 'booth-pos init --terminal ID --booth-name NAME'。</translation>
+        <source>No terminal database in {home}: run &apos;booth-pos init --terminal ID --booth-name NAME&apos; first.</source>
+        <translation>{home} 中没有终端数据库：请先运行 &apos;booth-pos init --terminal ID --booth-name NAME&apos;。</translation>
     </message>
     <message>
         <source>Not a barcode this terminal knows: {code} has characters other than digits.</source>
@@ -629,15 +1225,15 @@
         <translation>数量必须在 {low} 到 {high} 之间，不能是 {value}。</translation>
     </message>
     <message>
-        <source>Role '{role}' is unknown: use cashier or manager.</source>
+        <source>Role &apos;{role}&apos; is unknown: use cashier or manager.</source>
         <translation>未知角色“{role}”：请用 cashier（收银员）或 manager（负责人）。</translation>
     </message>
     <message>
-        <source>Say why the drawer is opened, e.g. 'change for the float'.</source>
+        <source>Say why the drawer is opened, e.g. &apos;change for the float&apos;.</source>
         <translation>请说明打开钱箱的原因，例如“换零钱”。</translation>
     </message>
     <message>
-        <source>Say why the stock is adjusted (--reason), e.g. 'damaged in transit'.</source>
+        <source>Say why the stock is adjusted (--reason), e.g. &apos;damaged in transit&apos;.</source>
         <translation>请说明调整库存的原因（--reason），例如“运输损坏”。</translation>
     </message>
     <message>
@@ -645,7 +1241,7 @@
         <translation>同步已停止：服务器上有本终端从未写入的记录。请联系总部。</translation>
     </message>
     <message>
-        <source>Sync stopped: the server's journal differs from this terminal's. Call HQ.</source>
+        <source>Sync stopped: the server&apos;s journal differs from this terminal&apos;s. Call HQ.</source>
         <translation>同步已停止：服务器的流水与本终端不一致。请联系总部。</translation>
     </message>
     <message>
@@ -673,7 +1269,7 @@
         <translation>{directory} 所在磁盘已满：本次操作未记录。请清理终端磁盘空间后重试。</translation>
     </message>
     <message>
-        <source>The label's price is zero: reprint the label on the scale.</source>
+        <source>The label&apos;s price is zero: reprint the label on the scale.</source>
         <translation>秤签价格为零：请在电子秤上重新打印秤签。</translation>
     </message>
     <message>
@@ -685,7 +1281,7 @@
         <translation>{name} 的扶贫产品认证证书 {certificate} 已于 {expires} 过期：在总部续证前不能销售。</translation>
     </message>
     <message>
-        <source>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale's PLU list.</source>
+        <source>The scale label {code} has PLU {plu}, which is not in the catalog: check the scale&apos;s PLU list.</source>
         <translation>秤签 {code} 的 PLU 为 {plu}，商品目录中没有：请核对电子秤的 PLU 清单。</translation>
     </message>
     <message>
@@ -705,8 +1301,8 @@
         <translation>服务器未接收发送的记录；请稍后重试。</translation>
     </message>
     <message>
-        <source>The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'.</source>
-        <translation>服务器不再接受本终端的令牌：请用 'booth-pos enroll' 重新注册。</translation>
+        <source>The server no longer accepts this terminal&apos;s token: enrol it again with &apos;booth-pos enroll&apos;.</source>
+        <translation>服务器不再接受本终端的令牌：请用 &apos;booth-pos enroll&apos; 重新注册。</translation>
     </message>
     <message>
         <source>The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.</source>
@@ -721,11 +1317,11 @@
         <translation>服务器拒绝了注册：{detail}</translation>
     </message>
     <message>
-        <source>'{part}' is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</source>
+        <source>&apos;{part}&apos; is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3.</source>
         <translation>“{part}”不是点数：请写 面额=张数（面额以分计），例如 10000=3。</translation>
     </message>
     <message>
-        <source>'{text}' is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</source>
+        <source>&apos;{text}&apos; is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</source>
         <translation>“{text}”不是结算金额：请写 支付方式=分，例如 wechat=13960。</translation>
     </message>
     <message>
@@ -733,8 +1329,32 @@
         <translation>--sales 必须大于 --day，且 --day 和 --runs 至少为 1。</translation>
     </message>
     <message>
+        <source>A discount cannot be negative.</source>
+        <translation>折扣不能是负数。</translation>
+    </message>
+    <message>
+        <source>A discount of more than {limit}% needs a manager&apos;s approval.</source>
+        <translation>超过 {limit}% 的折扣需要店长批准。</translation>
+    </message>
+    <message>
+        <source>A discount of {discount} would leave nothing to pay for {name} ({amount}).</source>
+        <translation>折扣 {discount} 会让 {name}（{amount}）不用付钱。</translation>
+    </message>
+    <message>
         <source>A float cannot be negative.</source>
         <translation>备用金不能为负数。</translation>
+    </message>
+    <message>
+        <source>A price change needs a manager&apos;s approval.</source>
+        <translation>改价需要店长批准。</translation>
+    </message>
+    <message>
+        <source>A price must be between {low} and {high}.</source>
+        <translation>价格必须在 {low} 到 {high} 之间。</translation>
+    </message>
+    <message>
+        <source>A refund needs a manager&apos;s approval.</source>
+        <translation>退款需要店长批准。</translation>
     </message>
     <message>
         <source>A shift is already open (opened by {by} at entry {seq}): close it first.</source>
@@ -745,12 +1365,36 @@
         <translation>现金要在钱箱中清点，不是确认：请提供点钞数。</translation>
     </message>
     <message>
-        <source>Give the manager's PIN with --pin (or $BOOTH_POS_PIN).</source>
+        <source>Choose at least one line to refund.</source>
+        <translation>请至少选择一行退款。</translation>
+    </message>
+    <message>
+        <source>Give the manager&apos;s PIN with --pin (or $BOOTH_POS_PIN).</source>
         <translation>请用 --pin（或 $BOOTH_POS_PIN）提供店长密码。</translation>
+    </message>
+    <message>
+        <source>Journal entry {seq} is a {type} entry, not a Z report (z_close): there is no Z to show or reprint.</source>
+        <translation>流水 {seq} 是 {type} 记录，不是日结报表（z_close）：没有可显示或补打的日结报表。</translation>
+    </message>
+    <message>
+        <source>Line {line} ({name}) has {left} left to refund, not {wanted}.</source>
+        <translation>第 {line} 行（{name}）只能再退 {left}，不能退 {wanted}。</translation>
+    </message>
+    <message>
+        <source>Line {line} ({name}) was already refunded.</source>
+        <translation>第 {line} 行（{name}）已经退过。</translation>
     </message>
     <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>
         <translation>没有扫码枪端口：请用 --port DEV 指定，或在 booth.toml 中设置 scanner.port。</translation>
+    </message>
+    <message>
+        <source>No shift has been closed on this terminal yet: there is no Z report.</source>
+        <translation>本终端还没有结过班：没有日结报表。</translation>
+    </message>
+    <message>
+        <source>No shift is open: a manager opens one with its float before selling.</source>
+        <translation>没有开班：销售前请店长清点备用金开班。</translation>
     </message>
     <message>
         <source>No shift is open: a manager opens one with its float first.</source>
@@ -769,12 +1413,44 @@
         <translation>本班次没有 {method} 收款：无需确认。</translation>
     </message>
     <message>
-        <source>Say why the cash moves (--reason), e.g. 'change from the bank'.</source>
+        <source>Only {left} of sale {receipt} was paid by {method} and not yet refunded.</source>
+        <translation>销售 {receipt} 用 {method} 支付且尚未退还的只有 {left}。</translation>
+    </message>
+    <message>
+        <source>Sale {receipt} was already refunded in full.</source>
+        <translation>销售 {receipt} 已全部退款。</translation>
+    </message>
+    <message>
+        <source>Sale {receipt} was already refunded in part: refund the rest instead.</source>
+        <translation>销售 {receipt} 已部分退款：请对其余商品办理退款。</translation>
+    </message>
+    <message>
+        <source>Sale {receipt} was made before this shift: refund it instead of voiding it.</source>
+        <translation>销售 {receipt} 不是本班的：请办理退款，不能撤销。</translation>
+    </message>
+    <message>
+        <source>Sale {receipt} was not paid by {method}: refund it in cash or by {methods}.</source>
+        <translation>销售 {receipt} 不是用 {method} 支付的：请用现金或 {methods} 退款。</translation>
+    </message>
+    <message>
+        <source>Say why the cash moves (--reason), e.g. &apos;change from the bank&apos;.</source>
         <translation>请说明现金存取的原因（--reason），例如“银行换零钱”。</translation>
     </message>
     <message>
-        <source>Say why the drawer is opened (--reason), e.g. 'drawer test'.</source>
+        <source>Say why the drawer is opened (--reason), e.g. &apos;drawer test&apos;.</source>
         <translation>请说明打开钱箱的原因（--reason），例如“钱箱测试”。</translation>
+    </message>
+    <message>
+        <source>Say why the goods are refunded, e.g. &apos;spoiled&apos;.</source>
+        <translation>请说明退货原因，例如“变质”。</translation>
+    </message>
+    <message>
+        <source>Say why the price is changed, e.g. &apos;damaged packaging&apos;.</source>
+        <translation>请说明改价原因，例如“包装破损”。</translation>
+    </message>
+    <message>
+        <source>Say why the sale is voided, e.g. &apos;rung up twice&apos;.</source>
+        <translation>请说明撤销原因，例如“重复收款”。</translation>
     </message>
     <message>
         <source>The amount must be more than ￥0.00.</source>
@@ -785,8 +1461,16 @@
         <translation>清点的纸币和硬币合计 {counted}，与备用金 {float} 不符。</translation>
     </message>
     <message>
+        <source>The drawer should hold only {expected}: {amount} cannot be refunded in cash.</source>
+        <translation>钱箱应有现金只有 {expected}：无法用现金退 {amount}。</translation>
+    </message>
+    <message>
         <source>The drawer should hold only {expected}: {amount} cannot be taken out.</source>
         <translation>钱箱应有现金仅 {expected}：不能取出 {amount}。</translation>
+    </message>
+    <message>
+        <source>The sale has no line {line}.</source>
+        <translation>这笔销售没有第 {line} 行。</translation>
     </message>
     <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>
@@ -809,7 +1493,7 @@
         <translation>已有名为 {name} 的用户。</translation>
     </message>
     <message>
-        <source>There is no cashier named '{name}' on this terminal.</source>
+        <source>There is no cashier named &apos;{name}&apos; on this terminal.</source>
         <translation>本终端没有名为“{name}”的收银员。</translation>
     </message>
     <message>
@@ -829,8 +1513,12 @@
         <translation>未知条码 {code}：商品目录中没有。请核对商品，或请总部添加。</translation>
     </message>
     <message>
-        <source>Unknown payment method '{method}': use one of {methods}.</source>
+        <source>Unknown payment method &apos;{method}&apos;: use one of {methods}.</source>
         <translation>未知付款方式“{method}”：请使用 {methods} 之一。</translation>
+    </message>
+    <message>
+        <source>Voiding a paid sale needs a manager&apos;s approval.</source>
+        <translation>撤销已付款的销售需要店长批准。</translation>
     </message>
     <message>
         <source>Weighed label {code} shows a weight of 0 g: re-weigh the item and print a new label.</source>
@@ -857,7 +1545,7 @@
         <translation>{code} 是整箱条码（以 {first} 开头的 GTIN-14），不是单件商品：请扫描商品本身的条码。</translation>
     </message>
     <message>
-        <source>{code} is a customer's payment code: take it at payment, not as a product.</source>
+        <source>{code} is a customer&apos;s payment code: take it at payment, not as a product.</source>
         <translation>{code} 是顾客的付款码：请在收款时扫描，不是商品。</translation>
     </message>
     <message>
@@ -881,12 +1569,16 @@
         <translation>{home} 已属于终端 {existing}：不能改为 {terminal_id}。请使用其他 --home。</translation>
     </message>
     <message>
-        <source>{home} has no terminal set up: run 'booth-pos init --terminal ID --booth-name NAME' first.</source>
-        <translation>{home} 尚未设置终端：请先运行 'booth-pos init --terminal ID --booth-name NAME'。</translation>
+        <source>{home} has no terminal set up: run &apos;booth-pos init --terminal ID --booth-name NAME&apos; first.</source>
+        <translation>{home} 尚未设置终端：请先运行 &apos;booth-pos init --terminal ID --booth-name NAME&apos;。</translation>
     </message>
     <message>
         <source>{method} is {variance} off (counted {counted}, expected {expected}): say why (--reason) to close the shift.</source>
         <translation>{method} 差额 {variance}（实点 {counted}，应有 {expected}）：请说明原因（--reason）后结班。</translation>
+    </message>
+    <message>
+        <source>{name} carries its price on the scale label: weigh it again instead.</source>
+        <translation>{name} 的价格印在秤签上：请重新称重。</translation>
     </message>
     <message>
         <source>{name} is a cashier: only a manager may approve this.</source>
@@ -917,7 +1609,7 @@
         <translation>{value} 分不是纸币或硬币面额：请用 10000、5000、2000、1000、500、100、50 或 10。</translation>
     </message>
     <message>
-        <source>{where}: '{table}' should be a [table].</source>
+        <source>{where}: &apos;{table}&apos; should be a [table].</source>
         <translation>{where}：“{table}”应为 [表]。</translation>
     </message>
     <message>
@@ -929,16 +1621,16 @@
         <translation>{where}：[printer] {reason}</translation>
     </message>
     <message>
-        <source>{where}: booth.timezone '{timezone}' is not a time zone.</source>
+        <source>{where}: booth.timezone &apos;{timezone}&apos; is not a time zone.</source>
         <translation>{where}：booth.timezone“{timezone}”不是有效时区。</translation>
     </message>
     <message>
-        <source>{where}: display.encoding must be 'ascii' or 'gbk'.</source>
-        <translation>{where}：display.encoding 必须是 'ascii' 或 'gbk'。</translation>
+        <source>{where}: display.encoding must be &apos;ascii&apos; or &apos;gbk&apos;.</source>
+        <translation>{where}：display.encoding 必须是 &apos;ascii&apos; 或 &apos;gbk&apos;。</translation>
     </message>
     <message>
-        <source>{where}: display.protocol must be 'cd5220' or 'epson'.</source>
-        <translation>{where}：display.protocol 必须是 'cd5220' 或 'epson'。</translation>
+        <source>{where}: display.protocol must be &apos;cd5220&apos; or &apos;epson&apos;.</source>
+        <translation>{where}：display.protocol 必须是 &apos;cd5220&apos; 或 &apos;epson&apos;。</translation>
     </message>
     <message>
         <source>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</source>
@@ -949,8 +1641,8 @@
         <translation>{where}：printer.drawer_pin 是钱箱接口针脚，2 或 5。</translation>
     </message>
     <message>
-        <source>{where}: printer.language must be 'zh_CN' or 'en'.</source>
-        <translation>{where}：printer.language 必须是 'zh_CN' 或 'en'。</translation>
+        <source>{where}: printer.language must be &apos;zh_CN&apos; or &apos;en&apos;.</source>
+        <translation>{where}：printer.language 必须是 &apos;zh_CN&apos; 或 &apos;en&apos;。</translation>
     </message>
     <message>
         <source>{where}: printer.status_poll_s must be 0 (never) to 3600 seconds.</source>
@@ -961,24 +1653,28 @@
         <translation>{where}：printer.{name} 必须在 1 到 3600 之间。</translation>
     </message>
     <message>
-        <source>{where}: sale.certificate_policy must be 'warn' or 'block'.</source>
-        <translation>{where}：sale.certificate_policy 必须是 'warn' 或 'block'。</translation>
+        <source>{where}: sale.certificate_policy must be &apos;warn&apos; or &apos;block&apos;.</source>
+        <translation>{where}：sale.certificate_policy 必须是 &apos;warn&apos; 或 &apos;block&apos;。</translation>
+    </message>
+    <message>
+        <source>{where}: sale.discount_limit_pct must be 0 to 100.</source>
+        <translation>{where}：sale.discount_limit_pct 必须在 0 到 100 之间。</translation>
     </message>
     <message>
         <source>{where}: sale.quick_keys_per_category must be at least 1.</source>
         <translation>{where}：sale.quick_keys_per_category 至少为 1。</translation>
     </message>
     <message>
-        <source>{where}: scale.protocol must be 'toledo8217' or 'continuous'.</source>
-        <translation>{where}：scale.protocol 必须是 'toledo8217' 或 'continuous'。</translation>
+        <source>{where}: scale.protocol must be &apos;toledo8217&apos; or &apos;continuous&apos;.</source>
+        <translation>{where}：scale.protocol 必须是 &apos;toledo8217&apos; 或 &apos;continuous&apos;。</translation>
     </message>
     <message>
         <source>{where}: scanner.max_gap_ms must be 5 to 500 and scanner.min_length 1 to 64.</source>
         <translation>{where}：scanner.max_gap_ms 必须在 5 到 500 之间，scanner.min_length 在 1 到 64 之间。</translation>
     </message>
     <message>
-        <source>{where}: scanner.suffix must be 'enter' or 'tab'.</source>
-        <translation>{where}：scanner.suffix 必须是 'enter' 或 'tab'。</translation>
+        <source>{where}: scanner.suffix must be &apos;enter&apos; or &apos;tab&apos;.</source>
+        <translation>{where}：scanner.suffix 必须是 &apos;enter&apos; 或 &apos;tab&apos;。</translation>
     </message>
     <message>
         <source>{where}: shift.variance_threshold_fen cannot be negative.</source>
@@ -997,8 +1693,8 @@
         <translation>{where}：{table}.baud 必须是 1200、2400、4800、9600、19200、38400、57600 或 115200 之一。</translation>
     </message>
     <message>
-        <source>{where}: {table}.{key} should be a list of text, like ["10001", "10002"].</source>
-        <translation>{where}：{table}.{key} 应为文字列表，例如 ["10001", "10002"]。</translation>
+        <source>{where}: {table}.{key} should be a list of text, like [&quot;10001&quot;, &quot;10002&quot;].</source>
+        <translation>{where}：{table}.{key} 应为文字列表，例如 [&quot;10001&quot;, &quot;10002&quot;]。</translation>
     </message>
     <message>
         <source>{where}: {table}.{key} should be a whole number, without quotes.</source>
@@ -1011,6 +1707,13 @@
     <message>
         <source>{where}: {table}.{key} should be true or false, without quotes.</source>
         <translation>{where}：{table}.{key} 应为 true 或 false，不加引号。</translation>
+    </message>
+</context>
+<context>
+    <name>refund</name>
+    <message>
+        <source>Quality problem</source>
+        <translation>质量问题</translation>
     </message>
 </context>
 </TS>

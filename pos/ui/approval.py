@@ -1,4 +1,5 @@
-"""A booth manager approves an action (opening the drawer outside a sale) with their PIN."""
+"""A booth manager approves an action (a big discount, a price change, a refund, opening
+the drawer outside a sale, the manager screen) with their PIN, on the spot."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos.errors import BoothError
+from pos.terminal import NeedsManager
 from pos.ui.i18n import message
 from pos.ui.widgets import NumberPad, button
 
@@ -98,3 +100,17 @@ class ManagerApproval(QDialog):
     def _fail(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+
+
+def with_approval(parent, terminal, action: str, attempt) -> None:
+    """Call ``attempt(None)``; if it needs a manager, ask for one and call ``attempt(manager)``.
+
+    The question never blocks the event loop; ``parent.approval`` keeps the dialog alive.
+    """
+    try:
+        attempt(None)
+    except NeedsManager:
+        dialog = ManagerApproval(terminal, action, parent)
+        dialog.accepted.connect(lambda: attempt(dialog.approved_by))
+        dialog.open()
+        parent.approval = dialog

@@ -30,6 +30,7 @@ START_TARGET_S = 1.0
 RSS_TARGET_MB = 150
 FRAME_MS = 16.0
 CASHIER, PIN = "测试收银员", "2468"
+MANAGER, MANAGER_PIN = "测试店长", "1357"
 RAW_LOOKUP = "SELECT p.* FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.gtin = ?"
 
 
@@ -40,6 +41,9 @@ def prepare(base: Path, products: int) -> Path:
     terminal, _ = Terminal.init(home, "BENCH-UI", "性能测试专柜")
     terminal.import_catalog(csv_path.read_bytes())
     terminal.add_user(CASHIER, "cashier", PIN)
+    terminal.add_user(MANAGER, "manager", MANAGER_PIN)
+    # Ready to sell, as at a booth: a manager has opened the shift with a ￥500 float.
+    terminal.open_shift(terminal.authenticate(MANAGER, MANAGER_PIN), 50000)
     terminal.close()
     return home
 

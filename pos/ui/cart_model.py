@@ -56,7 +56,12 @@ class CartModel(QAbstractTableModel):
                 return quantity_text(line)
             if column == 2:
                 per = "/kg" if line.product.weighed else ""
-                return format_fen(line.product.price_fen) + per
+                changed = " *" if line.price_fen is not None else ""
+                return format_fen(line.unit_price_fen) + per + changed
+            if line.discount_fen:
+                return QCoreApplication.translate("CartModel", "{0} (−{1})").format(
+                    format_fen(line.amount_fen), format_fen(line.discount_fen)
+                )
             return format_fen(line.amount_fen)
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -24,6 +24,17 @@ def message(exc: BaseException) -> str:
     return str(exc)
 
 
+def tender_names() -> dict[str, str]:
+    """Tender methods as the cashier reads them, in the current language."""
+    return {
+        "cash": QCoreApplication.translate("PaymentDialog", "Cash"),
+        "wechat": QCoreApplication.translate("PaymentDialog", "WeChat Pay"),
+        "alipay": QCoreApplication.translate("PaymentDialog", "Alipay"),
+        "card": QCoreApplication.translate("PaymentDialog", "Card"),
+        "voucher": QCoreApplication.translate("PaymentDialog", "Voucher"),
+    }
+
+
 class Languages:
     """Installs and swaps the translators of the running application."""
 

@@ -1,16 +1,19 @@
-"""The terminal window: login, then the sale screen, with the status bar below."""
+"""The terminal window: login, then the sale screen (or the manager screen), with the
+status bar below."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from hardware import display as pole
-from hardware.receipt import layout
+from hardware.receipt import layout, local_time
 from pos.barcodes import classify
 from pos.errors import BoothError
+from pos.money import format_fen
 from pos.ui.approval import ManagerApproval
-from pos.ui.i18n import message
+from pos.ui.i18n import message, tender_names
 from pos.ui.login import LoginScreen
+from pos.ui.manager import ManagerScreen
 from pos.ui.payment import PaymentDialog
 from pos.ui.receipt_preview import ReceiptPreview
 from pos.ui.sale_screen import SaleScreen
@@ -28,6 +31,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.login: LoginScreen | None = None
         self.sale: SaleScreen | None = None
+        self.manager: ManagerScreen | None = None
+        self.refund_dialog = None
         self.payment: PaymentDialog | None = None
         self.preview: ReceiptPreview | None = None
         self.build()
@@ -63,10 +68,18 @@ class MainWindow(QMainWindow):
         self.sale.logout_requested.connect(self.logout)
         self.sale.reprint_requested.connect(self.reprint_last)
         self.sale.drawer_requested.connect(self.open_drawer)
+        self.sale.refund_requested.connect(self.open_refund)
+        self.sale.manager_requested.connect(self.open_manager)
         if ctx.devices is not None:
             self.sale.scale = ctx.devices.scale
+        self.manager = ManagerScreen(ctx.terminal, ctx.paper_mm, ctx.languages.current)
+        self.manager.back_requested.connect(self.show_sale)
+        self.manager.shift_changed.connect(self._shift_changed)
+        self.manager.printing.connect(self._wake_printer)
+        self.manager.can_close = self._why_not_close
         self.stack.addWidget(self.login)
         self.stack.addWidget(self.sale)
+        self.stack.addWidget(self.manager)
         self.setStatusBar(StatusBar(ctx.status, self.session, ctx.terminal.settings.zone))
         self.stack.setCurrentWidget(self.sale if self.session.cashier else self.login)
 
@@ -76,7 +89,73 @@ class MainWindow(QMainWindow):
 
     def show_sale(self) -> None:
         self.stack.setCurrentWidget(self.sale)
+        self._shift_changed()
         self.sale.table.setFocus()
+
+    def _shift_changed(self) -> None:
+        terminal = self.context.terminal
+        report = terminal.x_report()
+        self.sale.show_shift(report is not None)
+        shift = ""
+        if report is not None:
+            opened = local_time(report["opened_at"], terminal.settings.timezone)
+            shift = self.tr("open since {0} ({1})").format(opened.strftime("%H:%M"), report["opened_by"])  # fmt: skip
+        self.context.status.shift_changed(shift, terminal.head_seq())
+
+    # --- manager screen and refunds ---------------------------------------------------------
+
+    def open_manager(self) -> None:
+        """The manager screen: the logged-in manager, or a manager approving on the spot."""
+        user = self.session.cashier
+        if user is None or self.stack.currentWidget() is not self.sale:
+            return
+        if user.role == "manager":
+            self._show_manager(user)
+            return
+        dialog = ManagerApproval(self.context.terminal, self.tr("open the manager screen"), self)
+        dialog.accepted.connect(lambda: self._show_manager(dialog.approved_by))
+        dialog.open()
+        self.approval = dialog
+
+    def _show_manager(self, manager) -> None:
+        self.manager.enter(manager)
+        self.stack.setCurrentWidget(self.manager)
+
+    def _why_not_close(self) -> str:
+        if self.session.cart.live_lines:
+            return self.tr("Finish or cancel the sale in progress before closing the shift.")
+        return ""
+
+    def _wake_printer(self) -> None:
+        if self.context.devices is not None:
+            self.context.devices.printer.wake()
+
+    def open_refund(self) -> None:
+        from pos.ui.refund import RefundDialog
+
+        if self.session.cashier is None or self.refund_dialog is not None:
+            return
+        if self.session.cart.live_lines:
+            self._notice(self.tr("Finish or cancel the sale in progress before a refund."), "warning")  # fmt: skip
+            return
+        dialog = RefundDialog(self.session, self)
+        dialog.refunded.connect(self._refunded)
+        dialog.finished.connect(lambda _: setattr(self, "refund_dialog", None))
+        self.refund_dialog = dialog
+        dialog.open()
+
+    def _refunded(self, entry: dict) -> None:
+        body = entry["body"]
+        names = tender_names()
+        paid_back = ", ".join(
+            f"{names.get(p['method'], p['method'])} {format_fen(p['amount_fen'])}"
+            for p in body["payments"]
+        )
+        self._notice(self.tr("Refunded {0}: give back {1}.").format(format_fen(body["total_fen"]), paid_back))  # fmt: skip
+        self._shift_changed()
+        cash = any(p["method"] == "cash" for p in body["payments"])
+        if cash and self.context.devices is not None:
+            self.context.devices.open_drawer()
 
     def logout(self) -> None:
         self.session.logout()

@@ -19,7 +19,7 @@ from pos.barcodes import classify
 from pos.cart import TENDER_METHODS, Payment
 from pos.errors import BoothError
 from pos.money import format_fen, parse_yuan, round_up_fen
-from pos.ui.i18n import message
+from pos.ui.i18n import message, tender_names
 from pos.ui.widgets import NumberPad, button
 
 NEEDS_REFERENCE = ("wechat", "alipay", "card")
@@ -36,13 +36,7 @@ class PaymentDialog(QDialog):
         self.entry: dict | None = None
         self.setWindowTitle(self.tr("Payment"))
         self.setMinimumSize(900, 640)
-        names = {
-            "cash": self.tr("Cash"),
-            "wechat": self.tr("WeChat Pay"),
-            "alipay": self.tr("Alipay"),
-            "card": self.tr("Card"),
-            "voucher": self.tr("Voucher"),
-        }
+        names = tender_names()
         self.method_names = names
         root = QHBoxLayout(self)
 

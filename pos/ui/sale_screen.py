@@ -1,4 +1,5 @@
-"""The sale screen: cart, total, search, quick keys, quantity and weight, void, cancel, pay."""
+"""The sale screen: cart, total, search, quick keys, quantity and weight, discount and price
+change, void, cancel, pay."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos.money import format_fen
 from pos.products import Product
+from pos.ui.approval import with_approval
 from pos.ui.cart_model import CartModel
 from pos.ui.widgets import KeypadDialog, NoticeBanner, button
 
@@ -35,6 +37,8 @@ class SaleScreen(QWidget):
     logout_requested = Signal()
     reprint_requested = Signal()
     drawer_requested = Signal()
+    refund_requested = Signal()
+    manager_requested = Signal()
 
     def __init__(self, session, runner, quick_keys: dict[str, list[Product]], parent=None):
         super().__init__(parent)
@@ -46,9 +50,18 @@ class SaleScreen(QWidget):
         self._search_serial = 0
         self.cancel_box: QMessageBox | None = None
 
+        self.approval = None  # a ManagerApproval while one is asked for
+        self.line_dialog = None
         root = QVBoxLayout(self)
         self.notice = NoticeBanner(self)
         root.addWidget(self.notice)
+        self.shift_banner = QLabel(
+            self.tr("No shift is open: a manager opens one with its float (Manager, F10).")
+        )
+        self.shift_banner.setObjectName("notice_warning")
+        self.shift_banner.setWordWrap(True)
+        self.shift_banner.hide()
+        root.addWidget(self.shift_banner)
         columns = QHBoxLayout()
         root.addLayout(columns, 1)
 
@@ -74,9 +87,16 @@ class SaleScreen(QWidget):
         self.cancel_button = button(self.tr("Cancel sale (Esc)"), "danger")
         for b in (self.void_button, self.minus, self.plus, self.qty_button, self.weight_button):
             line_keys.addWidget(b)
-        line_keys.addStretch()
-        line_keys.addWidget(self.cancel_button)
         left.addLayout(line_keys)
+        price_keys = QHBoxLayout()
+        self.discount_button = button(self.tr("Discount…"))
+        self.price_button = button(self.tr("Change price…"))
+        for b in (self.discount_button, self.price_button):
+            b.setMinimumWidth(140)
+            price_keys.addWidget(b)
+        price_keys.addStretch()
+        price_keys.addWidget(self.cancel_button)
+        left.addLayout(price_keys)
         columns.addLayout(left, 3)
 
         right = QVBoxLayout()
@@ -102,6 +122,12 @@ class SaleScreen(QWidget):
         tools.addWidget(self.reprint_button)
         tools.addWidget(self.drawer_button)
         right.addLayout(tools)
+        more = QHBoxLayout()
+        self.refund_button = button(self.tr("Refund…"))
+        self.manager_button = button(self.tr("Manager (F10)"))
+        more.addWidget(self.refund_button)
+        more.addWidget(self.manager_button)
+        right.addLayout(more)
         bottom = QHBoxLayout()
         self.logout_button = button(self.tr("Log out"))
         bottom.addWidget(self.logout_button)
@@ -138,10 +164,15 @@ class SaleScreen(QWidget):
         self.logout_button.clicked.connect(self.logout_requested.emit)
         self.reprint_button.clicked.connect(self.reprint_requested.emit)
         self.drawer_button.clicked.connect(self.drawer_requested.emit)
+        self.discount_button.clicked.connect(self.enter_discount)
+        self.price_button.clicked.connect(self.enter_price)
+        self.refund_button.clicked.connect(self.refund_requested.emit)
+        self.manager_button.clicked.connect(self.manager_requested.emit)
         shortcuts = [
             ("F2", self.focus_search),
             ("F9", self.request_pay),
             ("F6", self.reprint_requested.emit),
+            ("F10", self.manager_requested.emit),
             ("Ctrl+Return", self.request_pay),
             ("Ctrl+Enter", self.request_pay),
             ("Esc", self.confirm_cancel),
@@ -303,6 +334,57 @@ class SaleScreen(QWidget):
         )
         if dialog.exec():
             self.session.add_weighed(product, dialog.value())
+
+    def enter_discount(self) -> None:
+        """A percentage off the selected line; over the booth's limit a manager approves."""
+        row = self.selected_row()
+        if row < 0:
+            return
+        line = self.model.line_at(row)
+        dialog = KeypadDialog(
+            self.tr("Discount"),
+            self.tr("Percent off {0} ({1})?").format(line.product.name, format_fen(line.gross_fen)),
+            None,
+            99,
+            self,
+        )
+        dialog.accepted.connect(lambda: self._discount(row, dialog.value()))
+        self.line_dialog = dialog
+        dialog.open()
+
+    def _discount(self, row: int, percent: int) -> None:
+        with_approval(
+            self,
+            self.session.terminal,
+            self.tr("{0}% off").format(percent),
+            lambda manager: self.session.discount(row, percent, manager),
+        )
+        self.table.selectRow(row)
+
+    def enter_price(self) -> None:
+        """Charge another price for the selected line: a manager approves, with a reason."""
+        from pos.ui.price import PriceDialog
+
+        row = self.selected_row()
+        if row < 0:
+            return
+        line = self.model.line_at(row)
+        dialog = PriceDialog(line.product.name, line.unit_price_fen, line.product.weighed, self)
+        dialog.accepted.connect(lambda: self._price(row, dialog.price_fen, dialog.reason))
+        self.line_dialog = dialog
+        dialog.open()
+
+    def _price(self, row: int, price_fen: int, reason: str) -> None:
+        with_approval(
+            self,
+            self.session.terminal,
+            self.tr("change the price to {0}").format(format_fen(price_fen)),
+            lambda manager: self.session.override_price(row, price_fen, reason, manager),
+        )
+        self.table.selectRow(row)
+
+    def show_shift(self, is_open: bool) -> None:
+        self.shift_banner.setVisible(not is_open)
 
     def void_selected(self) -> None:
         row = self.selected_row()

@@ -1,5 +1,5 @@
-"""`booth-pos screenshots`: the cashier screens in Chinese and English, as PNG files, and the
-printed receipt as the preview printer draws it.
+"""`booth-pos screenshots`: the cashier's and the manager's screens in Chinese and English, as
+PNG files, and the printed receipt as the preview printer draws it.
 
 Runs on a throw-away demo booth (nothing touches a real data directory), offscreen unless
 a display is set. Install a CJK font first (fonts-noto-cjk) or Chinese shows as boxes.
@@ -13,7 +13,20 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-SCREENS = ("login", "sale", "payment", "receipt", "weigh")
+SCREENS = (
+    "login",
+    "sale",
+    "payment",
+    "receipt",
+    "weigh",
+    "refund",
+    "manager",
+    "charts",
+    "close_count",
+    "close_settle",
+    "close_review",
+    "z_history",
+)
 LANGUAGES = ("zh_CN", "en")
 SIZE = (1280, 800)
 DEMO_TIME = datetime(2026, 11, 28, 2, 15, 2, tzinfo=UTC)  # 10:15 in Chongqing
@@ -36,6 +49,8 @@ def take(out_dir: Path) -> list[Path]:
         terminal.import_catalog(DEMO_CATALOG.read_bytes())
         terminal.add_user(CASHIER, "cashier", CASHIER_PIN)
         terminal.add_user(MANAGER, "manager", MANAGER_PIN)
+        manager = terminal.authenticate(MANAGER, MANAGER_PIN)
+        terminal.open_shift(manager, 50000, {10000: 3, 5000: 2, 1000: 8, 500: 4})
         terminal.close()
         scale = ScaleSimulator("continuous", interval_s=0.05, weight_g=1234)
         (home / "booth.toml").write_text(
@@ -89,12 +104,48 @@ def take(out_dir: Path) -> list[Path]:
             save("weigh", weigh)
             weigh.reject()
             ctx.devices.scale.stop()
+            _manager_screens(window, ctx, save)
             window.close()
             ctx.terminal.close()
         scale.close()
         entry = _last_sale(home)
         written.append(_printed_receipt(home, entry, out_dir))
     return written
+
+
+def _manager_screens(window, ctx, save) -> None:
+    """A refund being chosen, then the manager screen, its charts, the blind close wizard
+    page by page and the Z history; a new shift is opened for the next language."""
+    from pos.demo import MANAGER, MANAGER_PIN
+
+    window.open_refund()
+    refund = window.refund_dialog
+    refund.find_last()
+    refund.spins[1].setValue(1)
+    refund.reason.setText(refund.tr("Quality problem"))
+    save("refund", refund)
+    refund.reject()
+    manager = ctx.terminal.authenticate(MANAGER, MANAGER_PIN)
+    window._show_manager(manager)
+    screen = window.manager
+    save("manager", window)
+    screen.tabs.setCurrentIndex(1)
+    save("charts", window)
+    screen.close_shift()
+    wizard = screen.dialog
+    for fen, count in {10000: 5, 5000: 3, 1000: 9, 500: 4, 100: 7, 50: 1}.items():
+        wizard.grid.fields[fen].setText(str(count))
+    save("close_count", wizard)
+    wizard.next()
+    save("close_settle", wizard)
+    wizard.next()
+    wizard.reason.setText("找零多给" if ctx.languages.current == "zh_CN" else "Change given twice")
+    save("close_review", wizard)
+    wizard.next()
+    wizard.next()
+    screen.tabs.setCurrentIndex(2)
+    save("z_history", window)
+    ctx.terminal.open_shift(manager, 50000)
 
 
 def _last_sale(home: Path) -> dict:

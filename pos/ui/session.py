@@ -8,7 +8,7 @@ from pos.cart import Cart, CartLine, Payment
 from pos.errors import BoothError
 from pos.products import Product
 from pos.store.users import User
-from pos.terminal import PaymentCodeScanned, Terminal
+from pos.terminal import NeedsManager, PaymentCodeScanned, Terminal
 from pos.ui.i18n import message
 
 
@@ -104,11 +104,50 @@ class SaleSession(QObject):
             return
         self.cart_changed.emit()
 
+    def discount(self, row: int, percent: int, manager: User | None = None) -> bool:
+        """Take ``percent`` off a line (half-up to the fen); NeedsManager propagates so
+        the screen can ask for a manager's PIN and try again with them."""
+        return self._change_line(
+            row,
+            lambda index, line: self.terminal.discount_line(
+                self.cart, index, (line.gross_fen * percent + 50) // 100, self.cashier, manager
+            ),
+        )
+
+    def override_price(
+        self, row: int, price_fen: int, reason: str, manager: User | None = None
+    ) -> bool:
+        return self._change_line(
+            row,
+            lambda index, _: self.terminal.override_price(
+                self.cart, index, price_fen, reason, self.cashier, manager
+            ),
+        )
+
+    def _change_line(self, row: int, change) -> bool:
+        index = self._cart_index(row)
+        try:
+            change(index, self.cart.live_line(index))
+        except NeedsManager:
+            raise
+        except BoothError as exc:
+            self.notice.emit(message(exc), "error")
+            return False
+        self.cart_changed.emit()
+        return True
+
     def _cart_index(self, row: int) -> int:
         live = self.cart.live_lines
         if not 0 <= row < len(live):
             return -1
         return self.cart.lines.index(live[row])
+
+    def refund(self, sale_seq: int, items, reason: str, method: str | None, manager=None) -> dict:
+        """Refund lines of a paid sale; NeedsManager and BoothError propagate to the dialog."""
+        return self.terminal.refund(sale_seq, items, reason, self.cashier, manager, method)
+
+    def post_void(self, sale_seq: int, reason: str, manager=None) -> dict:
+        return self.terminal.post_void(sale_seq, reason, self.cashier, manager)
 
     def cancel(self) -> None:
         self.cart = Cart()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QObject, QTime, QTimer, Signal
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTime, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from pos.ui.i18n import message
@@ -58,6 +60,12 @@ class TerminalStatus(QObject):
 
     def sale_recorded(self, entry: dict) -> None:
         self.head_seq = max(self.head_seq, entry["seq"])
+        self.changed.emit()
+
+    def shift_changed(self, shift: str, head_seq: int) -> None:
+        """The shift opened or closed, cash moved or a refund was made (journal entries)."""
+        self.shift = shift
+        self.head_seq = max(self.head_seq, head_seq)
         self.changed.emit()
 
 
@@ -157,4 +165,5 @@ class StatusBar(QStatusBar):
         self.printer.setText(text)
 
     def tick(self) -> None:
-        self.clock.setText(QDateTime.currentDateTime().toString("yyyy-MM-dd HH:mm:ss"))
+        # The booth's time zone, whatever the PC's is: the same time the receipts print.
+        self.clock.setText(datetime.now(self.zone).strftime("%Y-%m-%d %H:%M:%S"))

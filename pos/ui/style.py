@@ -28,6 +28,17 @@ QPushButton#pay:disabled {{ background: #9fb3c8; }}
 QPushButton#danger {{ background: #fce8e8; color: #a61b1b; }}
 QPushButton#primary {{ background: #2680c2; color: white; border: none; font-weight: bold; }}
 QPushButton#choice:checked {{ background: #2680c2; color: white; }}
+QPushButton:disabled {{ color: #9aa5b1; background: #eef1f4; border-color: #d9e2ec; }}
+QPushButton#primary:disabled {{ background: #bcccdc; color: #f0f4f8; }}
+QPushButton#danger:disabled {{ background: #f5eded; color: #d3a5a5; }}
+QSpinBox {{ min-height: {TOUCH_MIN}px; font-size: 22px; }}
+QSpinBox::up-button, QSpinBox::down-button {{ width: 36px; }}
+QLabel#screen_title {{ font-size: 24px; font-weight: bold; }}
+QLabel#shift_status {{ font-size: 18px; color: #334e68; }}
+QLabel#wizard_step {{ font-size: 24px; font-weight: bold; }}
+QLabel#wizard_done {{ font-size: 22px; }}
+QLabel#count_total {{ font-size: 28px; font-weight: bold; color: #102a43; }}
+QLabel#denomination {{ font-size: 22px; font-weight: bold; }}
 QLabel#total {{ font-size: 56px; font-weight: bold; color: #102a43; }}
 QLabel#change {{ font-size: 64px; font-weight: bold; color: #0c6b58; }}
 QLabel#due {{ font-size: 40px; font-weight: bold; }}

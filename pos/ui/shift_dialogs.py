@@ -1,0 +1,494 @@
+"""Shift dialogs: count notes and coins, open a shift, move cash, and the blind close wizard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hardware.zreport import denomination
+from pos.errors import BoothError
+from pos.money import format_fen, parse_yuan
+from pos.shift import DENOMINATIONS, counted_fen
+from pos.ui.i18n import message, tender_names
+from pos.ui.widgets import NumberPad, button
+
+
+class CountField(QLineEdit):
+    """A count of one banknote or coin; tells the grid when it gets the focus."""
+
+    focused = Signal(object)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().focusInEvent(event)
+        self.focused.emit(self)
+
+
+class CountGrid(QWidget):
+    """How many of each banknote and coin, the subtotal of each and the total; one number
+    pad types into whichever count has the focus."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        grid = QGridLayout()
+        self.fields: dict[int, CountField] = {}
+        self.subtotals: dict[int, QLabel] = {}
+        for row, fen in enumerate(DENOMINATIONS):
+            label = QLabel(denomination(fen))
+            label.setObjectName("denomination")
+            field = CountField()
+            field.setAlignment(Qt.AlignmentFlag.AlignRight)
+            field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+            field.setMinimumHeight(44)
+            field.setMaxLength(5)
+            field.setPlaceholderText("0")
+            field.textChanged.connect(self._recount)
+            field.focused.connect(self._focus)
+            subtotal = QLabel(format_fen(0))
+            subtotal.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            subtotal.setMinimumWidth(120)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(QLabel("×"), row, 1)
+            grid.addWidget(field, row, 2)
+            grid.addWidget(subtotal, row, 3)
+            self.fields[fen] = field
+            self.subtotals[fen] = subtotal
+        self.total = QLabel()
+        self.total.setObjectName("count_total")
+        grid.addWidget(self.total, len(DENOMINATIONS), 0, 1, 4)
+        layout.addLayout(grid, 3)
+        pad_column = QVBoxLayout()
+        self.pad = NumberPad(self)
+        self.current = self.fields[DENOMINATIONS[0]]
+        self.pad.digit.connect(lambda d: self.current.setText(self.current.text() + d))
+        self.pad.backspace.connect(lambda: self.current.setText(self.current.text()[:-1]))
+        self.pad.cleared.connect(lambda: self.current.clear())
+        pad_column.addWidget(self.pad)
+        pad_column.addStretch()
+        layout.addLayout(pad_column, 2)
+        self._recount()
+
+    def _focus(self, field: CountField) -> None:
+        self.current = field
+
+    def counts(self) -> dict[int, int]:
+        """Denomination -> how many; raises ValueError naming a count that is not a number."""
+        counts = {}
+        for fen, field in self.fields.items():
+            text = field.text().strip()
+            if not text:
+                continue
+            if not text.isdigit():
+                raise ValueError(denomination(fen))
+            if int(text):
+                counts[fen] = int(text)
+        return counts
+
+    def set_counts(self, counts: dict[int, int]) -> None:
+        for fen, field in self.fields.items():
+            field.setText(str(counts[fen]) if counts.get(fen) else "")
+
+    def _recount(self) -> None:
+        total = 0
+        for fen, field in self.fields.items():
+            text = field.text().strip()
+            number = int(text) if text.isdigit() else 0
+            self.subtotals[fen].setText(format_fen(fen * number))
+            total += fen * number
+        self.total.setText(self.tr("Counted: {0}").format(format_fen(total)))
+        self.changed.emit()
+
+    def total_fen(self) -> int:
+        try:
+            return counted_fen(self.counts())
+        except ValueError:
+            return 0
+
+
+def _error_label() -> QLabel:
+    error = QLabel("")
+    error.setObjectName("notice_error")
+    error.setWordWrap(True)
+    error.hide()
+    return error
+
+
+def _bar(dialog: QDialog, cancel_text: str, ok_text: str, ok_slot) -> tuple[QHBoxLayout, object]:
+    row = QHBoxLayout()
+    cancel = button(cancel_text)
+    cancel.clicked.connect(dialog.reject)
+    ok = button(ok_text, "primary")
+    ok.clicked.connect(ok_slot)
+    row.addWidget(cancel)
+    row.addStretch()
+    row.addWidget(ok)
+    return row, ok
+
+
+class OpenShiftDialog(QDialog):
+    """The manager counts the float into the drawer; the shift opens with it."""
+
+    def __init__(self, terminal, manager, parent=None):
+        super().__init__(parent)
+        self.terminal, self.manager = terminal, manager
+        self.entry: dict | None = None
+        self.setWindowTitle(self.tr("Open shift"))
+        root = QVBoxLayout(self)
+        intro = QLabel(self.tr("Count the float you put into the drawer, note by note."))
+        intro.setWordWrap(True)
+        root.addWidget(intro)
+        self.grid = CountGrid(self)
+        root.addWidget(self.grid, 1)
+        row, self.ok = _bar(self, self.tr("Cancel (Esc)"), self.tr("Open shift"), self.submit)
+        root.addLayout(row)
+        self.error = _error_label()
+        root.addWidget(self.error)
+
+    def submit(self) -> None:
+        try:
+            counts = self.grid.counts()
+        except ValueError as bad:
+            self._fail(self.tr("The count of {0} is not a whole number.").format(bad))
+            return
+        try:
+            self.entry = self.terminal.open_shift(self.manager, counted_fen(counts), counts)
+        except BoothError as exc:
+            self._fail(message(exc))
+            return
+        self.accept()
+
+    def _fail(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+
+class CashMoveDialog(QDialog):
+    """Cash put into (``cash_in``) or taken out of (``cash_out``) the drawer, and why."""
+
+    def __init__(self, terminal, manager, kind: str, parent=None):
+        super().__init__(parent)
+        self.terminal, self.manager, self.kind = terminal, manager, kind
+        self.entry: dict | None = None
+        self.setWindowTitle(self.tr("Cash in") if kind == "cash_in" else self.tr("Cash out"))
+        root = QVBoxLayout(self)
+        body = QHBoxLayout()
+        column = QVBoxLayout()
+        column.addWidget(QLabel(self.tr("Amount in yuan")))
+        self.amount = QLineEdit()
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        column.addWidget(self.amount)
+        pad = NumberPad(self, with_point=True)
+        pad.attach(self.amount)
+        column.addWidget(pad)
+        body.addLayout(column, 1)
+        reasons = QVBoxLayout()
+        reasons.addWidget(QLabel(self.tr("Why?")))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Reason"))
+        reasons.addWidget(self.reason)
+        presets = (
+            (self.tr("Change from the bank"), self.tr("More float for change"))
+            if kind == "cash_in"
+            else (self.tr("Banked at noon"), self.tr("Handed to the campaign office"))
+        )
+        for text in presets:
+            b = button(text, "choice")
+            b.setMinimumHeight(56)
+            b.clicked.connect(lambda _=False, t=text: self.reason.setText(t))
+            reasons.addWidget(b)
+        reasons.addStretch()
+        body.addLayout(reasons, 1)
+        root.addLayout(body)
+        row, self.ok = _bar(self, self.tr("Cancel (Esc)"), self.tr("OK (Enter)"), self.submit)
+        root.addLayout(row)
+        self.error = _error_label()
+        root.addWidget(self.error)
+
+    def submit(self) -> None:
+        text = self.amount.text().strip()
+        try:
+            amount = parse_yuan(text)
+        except ValueError:
+            self._fail(self.tr("'{0}' is not an amount: type 50 or 12.50.").format(text))
+            return
+        try:
+            self.entry = self.terminal.move_cash(
+                self.kind, amount, self.reason.text(), self.manager
+            )
+        except BoothError as exc:
+            self._fail(message(exc))
+            return
+        self.accept()
+
+    def _fail(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+
+class CloseWizard(QDialog):
+    """The blind close: count the drawer (nothing expected is shown yet), confirm the
+    non-cash settlements, review counted against expected, give a reason if needed, close.
+
+    ``closed`` carries the z_close entry once it is written.
+    """
+
+    closed = Signal(dict)
+    COUNT, SETTLE, REVIEW, DONE = range(4)
+
+    def __init__(self, terminal, manager, parent=None):
+        super().__init__(parent)
+        self.terminal, self.manager = terminal, manager
+        self.entry: dict | None = None
+        self.counts: dict[int, int] = {}
+        self.confirmed: dict[str, int] = {}
+        self.over: list[str] = []
+        self.setWindowTitle(self.tr("Close shift"))
+        self.resize(960, 680)
+        root = QVBoxLayout(self)
+        self.step = QLabel()
+        self.step.setObjectName("wizard_step")
+        root.addWidget(self.step)
+        self.pages = QStackedWidget()
+        root.addWidget(self.pages, 1)
+
+        # 1. The blind count.
+        count_page = QWidget()
+        count_layout = QVBoxLayout(count_page)
+        hint = QLabel(
+            self.tr(
+                "Count every note and coin in the drawer. What the drawer should hold is "
+                "shown only after the count."
+            )  # fmt: skip
+        )
+        hint.setWordWrap(True)
+        count_layout.addWidget(hint)
+        self.grid = CountGrid(count_page)
+        count_layout.addWidget(self.grid, 1)
+        self.pages.addWidget(count_page)
+
+        # 2. Non-cash tenders against the providers' settlement totals.
+        settle_page = QWidget()
+        settle_layout = QVBoxLayout(settle_page)
+        settle_hint = QLabel(
+            self.tr(
+                "Enter each provider's settlement total (WeChat Pay, Alipay, bank card "
+                "terminal, vouchers), or keep the amount shown to accept it."
+            )  # fmt: skip
+        )
+        settle_hint.setWordWrap(True)
+        settle_layout.addWidget(settle_hint)
+        self.settle_grid = QGridLayout()
+        settle_layout.addLayout(self.settle_grid)
+        settle_layout.addStretch()
+        self.settle_fields: dict[str, QLineEdit] = {}
+        self.pages.addWidget(settle_page)
+
+        # 3. Review: counted against expected, per tender; a reason over the threshold.
+        review_page = QWidget()
+        review_layout = QVBoxLayout(review_page)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Tender"), self.tr("Expected"), self.tr("Counted"), self.tr("Variance")]
+        )
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(44)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        review_layout.addWidget(self.table, 1)
+        self.reason_label = QLabel()
+        self.reason_label.setWordWrap(True)
+        review_layout.addWidget(self.reason_label)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Why is the drawer off? e.g. change given twice"))
+        review_layout.addWidget(self.reason)
+        self.pages.addWidget(review_page)
+
+        # 4. Done: the Z is written and printing.
+        done_page = QWidget()
+        done_layout = QVBoxLayout(done_page)
+        self.done_text = QLabel()
+        self.done_text.setWordWrap(True)
+        self.done_text.setObjectName("wizard_done")
+        done_layout.addWidget(self.done_text)
+        done_layout.addStretch()
+        self.pages.addWidget(done_page)
+
+        row = QHBoxLayout()
+        self.cancel_button = button(self.tr("Cancel (Esc)"))
+        self.cancel_button.clicked.connect(self.reject)
+        self.back_button = button(self.tr("Back"))
+        self.back_button.clicked.connect(self.back)
+        self.next_button = button(self.tr("Next"), "primary")
+        self.next_button.clicked.connect(self.next)
+        row.addWidget(self.cancel_button)
+        row.addStretch()
+        row.addWidget(self.back_button)
+        row.addWidget(self.next_button)
+        root.addLayout(row)
+        self.error = _error_label()
+        root.addWidget(self.error)
+        self.show_page(self.COUNT)
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def show_page(self, page: int) -> None:
+        self.error.hide()
+        self.pages.setCurrentIndex(page)
+        titles = {
+            self.COUNT: self.tr("Step 1 of 3: count the drawer"),
+            self.SETTLE: self.tr("Step 2 of 3: settlement totals"),
+            self.REVIEW: self.tr("Step 3 of 3: check and close"),
+            self.DONE: self.tr("The shift is closed"),
+        }
+        self.step.setText(titles[page])
+        self.back_button.setVisible(page in (self.SETTLE, self.REVIEW))
+        self.cancel_button.setVisible(page != self.DONE)
+        self.next_button.setText(
+            {
+                self.REVIEW: self.tr("Close shift and print Z"),
+                self.DONE: self.tr("Finish"),
+            }.get(page, self.tr("Next"))
+        )
+
+    def back(self) -> None:
+        page = self.pages.currentIndex()
+        if page == self.REVIEW and not self.settle_fields:
+            self.show_page(self.COUNT)
+        elif page > self.COUNT:
+            self.show_page(page - 1)
+
+    def next(self) -> None:
+        page = self.pages.currentIndex()
+        if page == self.COUNT:
+            self._counted()
+        elif page == self.SETTLE:
+            self._settled()
+        elif page == self.REVIEW:
+            self._close()
+        else:
+            self.accept()
+
+    def _counted(self) -> None:
+        try:
+            self.counts = self.grid.counts()
+        except ValueError as bad:
+            self._fail(self.tr("The count of {0} is not a whole number.").format(bad))
+            return
+        report = self.terminal.x_report()
+        if report is None:
+            self._fail(self.tr("No shift is open: there is nothing to close."))
+            return
+        self._build_settlements(report["tenders"])
+        if self.settle_fields:
+            self.show_page(self.SETTLE)
+        else:
+            self._review()
+
+    def _build_settlements(self, tenders: dict[str, int]) -> None:
+        if self.settle_fields:
+            return
+        names = tender_names()
+        for row, (method, expected) in enumerate(sorted(tenders.items())):
+            if method == "cash":
+                continue
+            label = QLabel(names.get(method, method))
+            shown = QLabel(self.tr("expected {0}").format(format_fen(expected)))
+            field = QLineEdit(f"{expected / 100:.2f}" if expected >= 0 else "0.00")
+            field.setAlignment(Qt.AlignmentFlag.AlignRight)
+            field.setMinimumHeight(44)
+            field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+            self.settle_grid.addWidget(label, row, 0)
+            self.settle_grid.addWidget(shown, row, 1)
+            self.settle_grid.addWidget(field, row, 2)
+            self.settle_fields[method] = field
+
+    def _settled(self) -> None:
+        confirmed = {}
+        for method, field in self.settle_fields.items():
+            text = field.text().strip()
+            try:
+                confirmed[method] = parse_yuan(text)
+            except ValueError:
+                self._fail(self.tr("'{0}' is not an amount: type 50 or 12.50.").format(text))
+                return
+        self.confirmed = confirmed
+        self._review()
+
+    def _review(self) -> None:
+        try:
+            tenders, self.over = self.terminal.preview_close(self.counts, self.confirmed)
+        except BoothError as exc:
+            self._fail(message(exc))
+            return
+        names = tender_names()
+        self.table.setRowCount(len(tenders))
+        for row, (method, figures) in enumerate(tenders.items()):
+            cells = [
+                names.get(method, method),
+                format_fen(figures["expected_fen"]),
+                format_fen(figures["counted_fen"]),
+                format_fen(figures["variance_fen"]),
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # fmt: skip
+                if column == 3 and method in self.over:
+                    item.setForeground(Qt.GlobalColor.red)
+                self.table.setItem(row, column, item)
+        threshold = format_fen(self.terminal.settings.shift_variance_threshold_fen)
+        if self.over:
+            self.reason_label.setText(
+                self.tr("A variance is more than {0}: say why before closing.").format(threshold)
+            )
+        else:
+            self.reason_label.setText(
+                self.tr("Every variance is within {0}; a note is optional.").format(threshold)
+            )
+        self.show_page(self.REVIEW)
+
+    def _close(self) -> None:
+        if self.over and not self.reason.text().strip():
+            self._fail(self.tr("Say why the drawer is off before closing the shift."))
+            self.reason.setFocus()
+            return
+        try:
+            self.entry = self.terminal.close_shift(
+                self.manager, self.counts, self.confirmed, self.reason.text(), print_report=True
+            )
+        except BoothError as exc:
+            self._fail(message(exc))
+            return
+        body = self.entry["body"]
+        self.done_text.setText(
+            self.tr(
+                "Z report {0} is written and printing. Sales {1} ({2}), refunds {3}; "
+                "variance {4}. Selling needs a new shift."
+            ).format(  # fmt: skip
+                self.terminal.receipt_no(self.entry["seq"]),
+                body["sales_count"],
+                format_fen(body["sales_fen"]),
+                format_fen(body.get("refunds_fen", 0) + body.get("post_voids_fen", 0)),
+                format_fen(sum(t["variance_fen"] for t in body["tenders"].values())),
+            )
+        )
+        self.show_page(self.DONE)
+        self.closed.emit(self.entry)
+
+    def _fail(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()

@@ -1,0 +1,271 @@
+"""The manager's side of the window: approvals on the spot, refunds, the manager screen, the
+blind close wizard (with the Z printed on the simulated network printer) and past Zs."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from hardware.sim_printer import PrinterSimulator
+from pos.terminal import NeedsManager
+from ui.conftest import QApplication_instance_remove
+from ui.test_devices import open_window
+
+OIL = "6970006000011"  # 酉阳茶油500ml ￥88.00
+RICE = "6970005000012"  # 秀山土家米5kg装 ￥69.80
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def printer():
+    sim = PrinterSimulator()
+    yield sim
+    sim.close()
+
+
+@pytest.fixture
+def booth(terminal, home, qtbot, printer):
+    """The window on a terminal whose shift opened with a ￥0 float, printing to the simulator."""
+    terminal.close()
+    window, context = open_window(
+        qtbot, home, f'[printer]\nurl = "{printer.url}"\nretry_s = 1\nstatus_poll_s = 0\n'
+    )
+    yield window, context
+    context.devices.stop()
+    context.scanner.release()
+    QApplication_instance_remove(context)
+    context.terminal.close()
+
+
+def login(window, name="李娜", pin="2468"):
+    window.login.name.setText(name)
+    window.login.pin.setText(pin)
+    window.login.submit()
+    assert window.stack.currentWidget() is window.sale
+
+
+def sell(window, context, qtbot, codes, method="cash", amount="", reference="") -> dict:
+    for code in codes:
+        window.session.scan(code)
+    window.open_payment()
+    pay = window.payment
+    pay.choose(method)
+    pay.amount.setText(amount)
+    if reference:
+        pay.reference.setText(reference)
+    with qtbot.waitSignal(context.session.sale_did_complete) as done:
+        pay.finish()
+    window.preview.accept()
+    return done.args[0]
+
+
+def approve(dialog, pin="1357"):
+    dialog.chosen = "王强"
+    dialog.pin.setText(pin)
+    dialog.submit()
+
+
+def journal(context) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in context.terminal.export_journal()]
+
+
+def open_manager_screen(window, qtbot):
+    window.open_manager()
+    approve(window.approval)
+    assert window.stack.currentWidget() is window.manager
+    return window.manager
+
+
+def test_a_discount_over_the_limit_asks_a_manager_and_records_who(booth, qtbot):
+    window, context = booth
+    login(window)
+    sale = window.sale
+    window.session.scan(OIL)
+    sale._discount(0, 10)  # 10 %: within the cashier's limit, no question asked
+    assert sale.approval is None
+    line = window.session.cart.live_lines[0]
+    assert (line.discount_fen, line.discount_by) == (880, "李娜")
+    assert sale.model.data(sale.model.index(0, 3)) == "￥79.20（−￥8.80）"
+
+    sale._discount(0, 25)  # over the 10 % limit: a manager must approve
+    assert sale.approval is not None and sale.approval.isVisible()
+    assert line.discount_fen == 880, "nothing changes before the approval"
+    approve(sale.approval, pin="0000")
+    assert sale.approval.error.isVisible() and line.discount_fen == 880
+    sale.approval.chosen = "李娜"  # a cashier can never approve, not even herself
+    sale.approval.pin.setText("2468")
+    sale.approval.submit()
+    assert sale.approval.isVisible() and line.discount_fen == 880
+    approve(sale.approval)
+    assert (line.discount_fen, line.discount_by) == (2200, "王强")
+    assert sale.total.text() == "￥66.00"
+
+    entry = sell(window, context, qtbot, [])
+    (sold,) = entry["body"]["lines"]
+    assert sold["amount_fen"] == 6600 and sold["discount_fen"] == 2200
+    assert sold["discount_by"] == "王强" and entry["body"]["total_fen"] == 6600
+
+
+def test_a_price_change_always_needs_a_manager_and_a_reason(booth, qtbot):
+    window, context = booth
+    login(window)
+    window.session.scan(RICE)
+    window.sale._price(0, 5980, "包装破损")
+    approval = window.sale.approval
+    assert approval.isVisible()
+    approve(approval)
+    line = window.session.cart.live_lines[0]
+    assert (line.unit_price_fen, line.override_by, line.override_reason) == (5980, "王强", "包装破损")  # fmt: skip
+    entry = sell(window, context, qtbot, [])
+    (sold,) = entry["body"]["lines"]
+    assert sold["unit_price_fen"] == 5980 and sold["list_price_fen"] == 6980
+    assert sold["override_by"] == "王强" and sold["override_reason"] == "包装破损"
+    with pytest.raises(NeedsManager):
+        cashier = context.terminal.authenticate("李娜", "2468")
+        context.terminal.override_price(window.session.cart, 0, 100, "x", cashier)
+
+
+def test_refund_part_of_a_sale_with_a_manager_pin_gives_cash_back(booth, qtbot):
+    window, context = booth
+    login(window)
+    sale_entry = sell(window, context, qtbot, [OIL, OIL, RICE], amount="300")
+    window.open_refund()
+    dialog = window.refund_dialog
+    dialog.find_last()
+    assert dialog.sale["seq"] == sale_entry["seq"]
+    assert dialog.table.rowCount() == 3
+    dialog.spins[1].setValue(1)  # one of the two bottles of oil
+    dialog.refund()  # no reason yet: asked for before any manager is bothered
+    assert dialog.error.isVisible() and dialog.approval is None
+    dialog.reason.setText("质量问题")
+    with qtbot.waitSignal(dialog.refunded) as done:
+        dialog.refund()
+        approve(dialog.approval)
+    refund = done.args[0]
+    assert refund["type"] == "refund"
+    body = refund["body"]
+    assert body["kind"] == "refund" and body["approved_by"] == "王强" and body["cashier"] == "李娜"
+    assert body["total_fen"] == 8800 and body["payments"] == [{"method": "cash", "amount_fen": 8800}]  # fmt: skip
+    assert [(line["line_no"], line["qty"]) for line in body["lines"]] == [(1, 1)]
+    assert refund["body"]["grand_total_fen"] == sale_entry["body"]["grand_total_fen"] - 8800
+    assert "￥88.00" in window.sale.notice.text()
+    # The same bottle cannot come back twice; the other one still can.
+    _, left = context.terminal.refundable(sale_entry["seq"])
+    assert left == {2: (1, 8800), 3: (1, 6980)}  # line 1 (one bottle) is back
+
+
+def test_a_mistaken_sale_is_voided_whole_tender_by_tender(booth, qtbot):
+    window, context = booth
+    login(window)
+    entry = sell(window, context, qtbot, [RICE], method="wechat", reference="134567890123456789")
+    window.open_refund()
+    dialog = window.refund_dialog
+    dialog.receipt.setText(context.terminal.receipt_no(entry["seq"]))
+    dialog.find()
+    dialog.reason.setText("重复收款")
+    with qtbot.waitSignal(dialog.refunded) as done:
+        dialog.void_sale()
+        approve(dialog.approval)
+    body = done.args[0]["body"]
+    assert body["kind"] == "post_void"
+    assert body["payments"] == [{"method": "wechat", "amount_fen": 6980}]
+    report = context.terminal.x_report()
+    assert report["post_voids_count"] == 1 and report["net_fen"] == 0
+    assert report["tenders"]["wechat"] == 0
+
+
+def test_the_blind_close_wizard_closes_the_shift_and_prints_the_z(booth, qtbot, printer):
+    window, context = booth
+    terminal = context.terminal
+    login(window)
+    cash_sale = sell(window, context, qtbot, [OIL, RICE], amount="200")  # ￥157.80, change ￥42.20
+    wechat_sale = sell(window, context, qtbot, [RICE], method="wechat", reference="134567890123456789")  # fmt: skip
+    expected_cash = cash_sale["body"]["total_fen"]  # the float was ￥0
+    manager = open_manager_screen(window, qtbot)
+    assert manager.figures.rowCount() > 0
+    assert manager.by_tender.rows == [("现金", expected_cash), ("微信支付", 6980)]
+    assert manager.top.rows[0] == ("秀山土家米5kg装", 13960)
+
+    # An open cart stops the close.
+    window.show_sale()
+    window.session.scan(OIL)
+    window.stack.setCurrentWidget(manager)
+    manager.close_shift()
+    assert manager.dialog is None or not manager.dialog.isVisible()
+    assert "sale in progress" in manager.notice.text() or "销售" in manager.notice.text()
+    window.session.cancel()
+
+    manager.close_shift()
+    wizard = manager.dialog
+    assert wizard.isVisible() and wizard.pages.currentIndex() == wizard.COUNT
+    shown = " ".join(label.text() for label in wizard.findChildren(QLabel) if label.isVisible())
+    assert "157.80" not in shown, "the count is blind: nothing expected is shown yet"
+    wizard.grid.fields[10000].setText("1")
+    wizard.grid.fields[5000].setText("1")  # ￥150 counted: ￥7.80 short, within ￥10
+    wizard.next()
+    assert wizard.pages.currentIndex() == wizard.SETTLE
+    assert set(wizard.settle_fields) == {"wechat"}
+    assert wizard.settle_fields["wechat"].text() == "69.80"
+    wizard.settle_fields["wechat"].setText("49.80")  # the provider settled ￥20 less
+    wizard.next()
+    assert wizard.pages.currentIndex() == wizard.REVIEW
+    rows = {
+        wizard.table.item(r, 0).text(): [wizard.table.item(r, c).text() for c in (1, 2, 3)]
+        for r in range(wizard.table.rowCount())
+    }
+    assert rows == {
+        "现金": ["￥157.80", "￥150.00", "-￥7.80"],
+        "微信支付": ["￥69.80", "￥49.80", "-￥20.00"],
+    }
+    before = len(journal(context))
+    wizard.next()  # WeChat is ￥20 off, over the threshold: a reason is required
+    assert wizard.error.isVisible() and len(journal(context)) == before
+    wizard.reason.setText("微信退款未走收银机")
+    with qtbot.waitSignal(wizard.closed) as closed:
+        wizard.next()
+    z = closed.args[0]
+    assert z["type"] == "z_close" and z["body"]["by"] == "王强"
+    assert z["body"]["tenders"]["cash"] == {"expected_fen": 15780, "counted_fen": 15000, "variance_fen": -780}  # fmt: skip
+    assert z["body"]["tenders"]["wechat"]["variance_fen"] == -2000
+    assert z["body"]["sales_count"] == 2 and z["body"]["reason"] == "微信退款未走收银机"
+    assert wechat_sale["seq"] < z["seq"]
+    assert wizard.pages.currentIndex() == wizard.DONE
+    wizard.next()
+
+    # The Z prints on the network printer; the manager screen shows it in the history.
+    qtbot.waitUntil(lambda: any("日结报表" in printer.decoded(i) for i in range(len(printer.jobs))), timeout=WAIT_MS)  # fmt: skip
+    text = next(printer.decoded(i) for i in range(len(printer.jobs)) if "日结报表" in printer.decoded(i))  # fmt: skip
+    assert "-￥7.80" in text and "-￥20.00" in text and "微信退款未走收银机" in text
+    assert manager.z_list.count() == 1 and "日结报表" in manager.z_text.toPlainText()
+    assert not manager.close_button.isEnabled() and manager.open_button.isEnabled()
+
+    # After the Z, selling is refused until a new shift.
+    window.show_sale()
+    assert window.sale.shift_banner.isVisible()
+    window.session.scan(OIL)
+    window.open_payment()
+    window.payment.choose("cash")
+    window.payment.amount.setText("100")
+    window.payment.finish()
+    assert window.payment is not None and "shift" in window.payment.error.text().lower() or "班" in window.payment.error.text()  # fmt: skip
+    assert terminal.x_report() is None
+    window.payment.reject()
+    window.session.cancel()
+
+    # A reprint is journaled as a copy; the Z itself is never redone.
+    window.stack.setCurrentWidget(manager)
+    manager.reprint_z()
+    entries = journal(context)
+    assert [e["type"] for e in entries].count("z_close") == 1
+    assert entries[-1]["type"] == "z_copy" and entries[-1]["body"]["z_seq"] == z["seq"]
+
+    # A new shift, then selling works again.
+    manager.open_shift()
+    manager.dialog.grid.fields[1000].setText("5")
+    manager.dialog.submit()
+    assert terminal.shift_is_open() and terminal.x_report()["float_fen"] == 5000
+    window.show_sale()
+    assert not window.sale.shift_banner.isVisible()
+    sell(window, context, qtbot, [OIL], amount="100")
