@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_HOME ?= demo-home
 SERVER_PORT ?= 8765
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench bundle deb clean
 
 $(BIN)/booth-pos: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,5 +37,19 @@ bench: setup
 	$(BIN)/booth-pos bench-receipt
 	$(BIN)/booth-pos bench-shift
 
+## The kiosk package (docs/deployment.md): `make bundle` builds the PyInstaller folder
+## dist/bundle/booth-pos; `make deb` packs it as dist/booth-pos_VERSION_ARCH.deb.
+$(BIN)/pyinstaller: pyproject.toml $(BIN)/booth-pos
+	$(BIN)/python -m pip install -q -e '.[dev,packaging]'
+	touch $@
+
+bundle: $(BIN)/pyinstaller
+	rm -rf dist/bundle
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist/bundle \
+		--workpath build/pyinstaller packaging/booth-pos.spec
+
+deb: bundle
+	$(BIN)/python packaging/build_deb.py
+
 clean:
-	rm -rf $(VENV) $(DEMO_HOME) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_HOME) build dist *.egg-info .pytest_cache .ruff_cache

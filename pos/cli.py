@@ -286,6 +286,14 @@ def cmd_sync(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from pos.doctor import render, run_checks
+
+    report = run_checks(resolve_home(args.home))
+    emit(args, report.as_dict(), render(report))
+    return 0 if report.ok else 1
+
+
 def cmd_bench_sync(args) -> int:
     from sync.bench_client import run
 
@@ -469,6 +477,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--once", action="store_true", help="one round, then exit (the only mode for now)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add_command(sub, "doctor", "Check that this terminal is ready to sell: config, database, journal, disk, devices, server, clock.",
+                 "booth-pos --home /var/lib/booth-pos doctor --json", cmd_doctor)  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print every check as JSON")
 
     p = add_command(sub, "run", "Open the cashier's window (full screen with --kiosk).",
                  "booth-pos --home /var/lib/booth-pos run --kiosk", cmd_run)  # fmt: skip

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -15,6 +17,7 @@ from pos.errors import BoothError, StorageError
 from pos.store.schema import migrations
 
 DB_NAME = "booth.db"
+BACKUP_DIR = "backups"  # in the data directory: the database as it was before each upgrade
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -34,12 +37,15 @@ def _disk_state(directory: Path) -> str:
     return "ok"
 
 
-def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
-    """Turn an SQLite failure into a sentence for the booth; nothing was recorded."""
+def storage_error(exc: sqlite3.Error | OSError, path: Path) -> StorageError:
+    """Turn an SQLite (or file) failure into a sentence for the booth; nothing was recorded."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc)
     disk = _disk_state(path.parent)
-    if name == "SQLITE_FULL" or "disk is full" in text or disk == "full":
+    code = getattr(exc, "errno", None)
+    if code == errno.EROFS:
+        disk = "read-only"
+    if name == "SQLITE_FULL" or "disk is full" in text or disk == "full" or code == errno.ENOSPC:
         return StorageError(
             "The disk holding {directory} is full: nothing was recorded. "
             "Free some space on the terminal, then try again.",
@@ -158,8 +164,37 @@ def open_store(home: Path, create: bool = False) -> Store:
         raise storage_error(exc, path) from None
     store = Store(path, conn)
     try:
+        backup_before_migrations(store)
         migrations.apply(store.db)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         store.close()
         raise storage_error(exc, path) from None
     return store
+
+
+def _schema_name(migration: str) -> str:
+    """``m005`` for ``m005_sync``: the short name of a schema version."""
+    return migration.split("_", 1)[0]
+
+
+def backup_before_migrations(store: Store) -> Path | None:
+    """Copy an existing database that has migrations pending to
+    ``backups/booth-FROM-to-TO-TIME.db`` first (SQLite's backup API, a consistent copy), so a
+    rollback to the previous version can restore it. None when nothing is pending."""
+    applied = migrations.applied(store.db)
+    pending = migrations.pending(store.db)
+    if not applied or not pending:  # a new database, or one already up to date
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    from_to = f"{_schema_name(applied[-1].name)}-to-{_schema_name(pending[-1].name)}"
+    folder = store.path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    target = folder / f"booth-{from_to}-{stamp}.db"
+    partial = folder / f"{target.name}.{os.getpid()}.partial"  # never mistaken for a backup
+    copy = sqlite3.connect(partial)
+    try:
+        store.conn.backup(copy)
+    finally:
+        copy.close()
+    os.replace(partial, target)
+    return target

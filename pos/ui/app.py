@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from pos import watchdog
 from pos.printing import printer_profile
 from pos.store import journal as journal_db
 from pos.terminal import Terminal
@@ -98,6 +99,11 @@ def run(home: Path, kiosk: bool = False, language: str = "zh_CN") -> int:
     ready_file = os.environ.get("BOOTH_POS_READY_FILE")
     if ready_file:  # lets the start-up benchmark see "ready to sell": shown, event loop running
         QTimer.singleShot(0, lambda: Path(ready_file).write_text("ready", encoding="utf-8"))
+    heartbeat = QTimer(app)  # under systemd (pos/watchdog.py): a frozen window gets restarted
+    if watchdog.enabled():
+        QTimer.singleShot(0, lambda: watchdog.notify("READY=1"))
+        heartbeat.timeout.connect(lambda: watchdog.notify("WATCHDOG=1"))
+        heartbeat.start(watchdog.interval_ms())
     sync = None
     if context.status.enrolled:
         sync = SyncService(home, context.terminal.settings.sync_interval_s)

@@ -1,0 +1,86 @@
+"""The kiosk bundle and .deb under test: built once per session by `make deb` when
+BOOTH_POS_BUILD_DEB=1 (CI sets it: .ci/run), otherwise the ones already in dist/, otherwise
+the tests that need them are skipped. Building takes a minute or two.
+
+Why no conftest.py and no ``__init__.py`` here: with ``__init__.py`` this directory would be
+a package called ``packaging`` and shadow the library of that name (pytest uses it); a
+conftest.py would be imported as the top-level ``conftest`` and shadow tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLE = ROOT / "dist" / "bundle" / "booth-pos"
+BUILD_ENV = "BOOTH_POS_BUILD_DEB"
+sys.path.insert(0, str(ROOT / "packaging"))
+
+import build_deb  # noqa: E402 - packaging/ is not a package
+import libs  # noqa: E402, F401 - re-exported for the tests
+
+UNIT = ROOT / "packaging" / "systemd" / "booth-pos-kiosk.service"
+
+
+@functools.cache
+def _make_deb() -> str:
+    """Run `make deb` once per session; '' or its failure (kept, not retried)."""
+    result = subprocess.run(
+        ["make", "deb"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8"
+    )
+    if result.returncode != 0:
+        return f"make deb failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return ""
+
+
+def artefacts() -> tuple[Path, Path] | None:
+    """(bundle folder, .deb), built first if asked; None when there are none."""
+    if os.environ.get(BUILD_ENV) == "1":
+        failure = _make_deb()
+        if failure:
+            raise RuntimeError(failure)
+    deb = build_deb.deb_name(ROOT / "dist")
+    if deb.is_file() and (BUNDLE / "booth-pos").is_file():
+        return BUNDLE, deb
+    return None
+
+
+def _need() -> tuple[Path, Path]:
+    found = artefacts()
+    if found is None:
+        pytest.skip(f"no kiosk package: run 'make deb' or set {BUILD_ENV}=1")
+    return found
+
+
+@pytest.fixture(scope="session")
+def bundle() -> Path:
+    return _need()[0]
+
+
+@pytest.fixture(scope="session")
+def deb() -> Path:
+    return _need()[1]
+
+
+def unit_settings(path: Path = UNIT) -> dict[str, str]:
+    """The [Service] settings of a unit file (the last value of each key)."""
+    settings, section = {}, ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            section = line
+        elif "=" in line and not line.startswith("#") and section == "[Service]":
+            key, _, value = line.partition("=")
+            settings[key] = value
+    return settings
+
+
+def seconds(value: str) -> float:
+    """A systemd time span as written in our units: '30s', '2s' or '2'."""
+    return float(value.removesuffix("s"))

@@ -1,0 +1,165 @@
+"""The bundled window on the kiosk's two displays: under cage, as booth-pos-kiosk.service
+starts it (the unit's own cage command line, Qt's wayland platform, on wlroots' headless
+backend: no screen needed), and on an X server (Xvfb standing in for the X11 fallback's
+Xorg, Qt's xcb platform). Each time it says READY=1 once shown and then beats, which is
+what systemd's watchdog waits for."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shlex
+import shutil
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import deb_build
+import pytest
+from deb_build import unit_settings
+
+from pos.terminal import Terminal
+
+bundle = deb_build.bundle  # the fixture
+USER = "nobody"  # cage refuses to run as root
+
+
+def _need_cage() -> None:
+    for command in ("cage", "Xwayland"):
+        if shutil.which(command) is None:
+            pytest.skip(f"{command} is not installed (apt-get install cage xwayland)")
+
+
+@pytest.fixture
+def scratch():
+    """A folder the kiosk's user may use (pytest's tmp_path is root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="booth-pos-cage-", dir="/tmp"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _give(path: Path, uid: int, gid: int) -> None:
+    for item in [path, *path.rglob("*")]:
+        os.chown(item, uid, gid, follow_symlinks=False)
+
+
+def _receive(sock: socket.socket, messages: list, until, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not until(messages):
+        left = deadline - time.monotonic()
+        assert left > 0, f"not received within {timeout} s: {messages}"
+        sock.settimeout(left)
+        try:
+            data, ancillary, _, _ = sock.recvmsg(4096, socket.CMSG_SPACE(12))
+        except TimeoutError:
+            continue
+        pid = struct.unpack("iII", ancillary[0][2][:12])[0] if ancillary else 0
+        messages.append((data.decode(), pid))
+
+
+def test_the_bundled_window_starts_under_cage_and_beats(bundle, scratch):
+    _need_cage()
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        as_user = ["runuser", "-u", USER, "--"]
+        account = pwd.getpwnam(USER)
+    home, runtime, cache = scratch / "booth", scratch / "runtime", scratch / "cache"
+    Terminal.init(home, "CQ-FJ-001-T1", "奉节县扶贫专柜")[0].close()
+    runtime.mkdir(mode=0o700)
+    cache.mkdir()
+    program = bundle / "booth-pos"
+    if as_user:
+        _give(scratch, account.pw_uid, account.pw_gid)
+        if subprocess.run([*as_user, "test", "-x", str(program)]).returncode != 0:
+            shutil.copytree(bundle, scratch / "opt", symlinks=True)  # root's checkout
+            program = scratch / "opt" / "booth-pos"
+
+    service = unit_settings()
+    command = shlex.split(service["ExecStart"])
+    assert command[0] == "/usr/bin/cage" and "/opt/booth-pos/booth-pos" in command
+    command = [str(program) if word == "/opt/booth-pos/booth-pos" else word for word in command]
+    address = f"booth-pos-cage-{uuid.uuid4().hex}"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind("\0" + address)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(scratch),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "XDG_CACHE_HOME": str(cache),
+        "BOOTH_POS_HOME": str(home),
+        "QT_QPA_PLATFORM": "wayland",
+        "QT_WAYLAND_DISABLE_WINDOWDECORATION": "1",
+        "WLR_BACKENDS": "headless",
+        "WLR_RENDERER": "pixman",
+        "WLR_LIBINPUT_NO_DEVICES": "1",
+        "NOTIFY_SOCKET": "@" + address,
+        "WATCHDOG_USEC": "3000000",  # a beat a second
+    }
+    log = scratch / "cage.log"
+    with log.open("w") as out:
+        kiosk = subprocess.Popen([*as_user, "env", *(f"{k}={v}" for k, v in env.items()), *command],
+                                 stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+    messages: list[tuple[str, int]] = []
+    try:
+        _receive(sock, messages, lambda got: sum(m == "WATCHDOG=1" for m, _ in got) >= 2, 60)
+        assert kiosk.poll() is None, log.read_text(errors="replace")
+    finally:
+        kiosk.terminate()
+        try:
+            kiosk.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            kiosk.kill()
+            kiosk.wait()
+        sock.close()
+    # Qt's wayland platform loaded (QT_QPA_PLATFORM=wayland has no fallback), the window showed.
+    assert messages[0][0] == "READY=1", messages
+    assert len({pid for _, pid in messages}) == 1  # all from the window, cage's child
+
+
+def test_the_bundled_window_starts_on_x11_and_beats(bundle, tmp_path):
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    home = tmp_path / "booth"
+    Terminal.init(home, "CQ-FJ-001-T1", "奉节县扶贫专柜")[0].close()
+    display = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    server = subprocess.Popen(
+        ["Xvfb", f":{display}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # without $NOTIFY_SOCKET, as packaging/files/x11-server starts Xorg
+    address = f"booth-pos-x11-{uuid.uuid4().hex}"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind("\0" + address)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    env = {
+        **os.environ,
+        "DISPLAY": f":{display}",
+        "QT_QPA_PLATFORM": "xcb",
+        "BOOTH_POS_HOME": str(home),
+        "NOTIFY_SOCKET": "@" + address,
+        "WATCHDOG_USEC": "3000000",
+    }
+    messages: list[tuple[str, int]] = []
+    kiosk = None
+    try:
+        deadline = time.monotonic() + 30
+        while not Path(f"/tmp/.X11-unix/X{display}").exists():
+            assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
+            time.sleep(0.05)
+        kiosk = subprocess.Popen([str(bundle / "booth-pos"), "run", "--kiosk"], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        _receive(sock, messages, lambda got: sum(m == "WATCHDOG=1" for m, _ in got) >= 2, 60)
+    finally:
+        for process in (kiosk, server):
+            if process is not None:
+                process.kill()
+                process.wait()
+        sock.close()
+    assert messages[0] == ("READY=1", kiosk.pid), messages
+    assert {pid for _, pid in messages} == {kiosk.pid}
