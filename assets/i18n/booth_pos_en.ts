@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>AmountReasonDialog</name>
+    <message>
+        <source>Why?</source>
+        <translation>Why?</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>OK (Enter)</source>
+        <translation>OK (Enter)</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
+        <translation>&apos;{0}&apos; is not an amount: type 50 or 12.50.</translation>
+    </message>
+    <message>
+        <source>Enter an amount of more than ￥0.00.</source>
+        <translation>Enter an amount of more than ￥0.00.</translation>
+    </message>
+    <message>
+        <source>Say why (or pick a reason).</source>
+        <translation>Say why (or pick a reason).</translation>
+    </message>
+</context>
+<context>
     <name>CartModel</name>
     <message>
         <source>Product</source>
@@ -43,14 +74,6 @@
         <translation>Amount in yuan</translation>
     </message>
     <message>
-        <source>Why?</source>
-        <translation>Why?</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
         <source>Change from the bank</source>
         <translation>Change from the bank</translation>
     </message>
@@ -65,18 +88,6 @@
     <message>
         <source>Handed to the campaign office</source>
         <translation>Handed to the campaign office</translation>
-    </message>
-    <message>
-        <source>OK (Enter)</source>
-        <translation>OK (Enter)</translation>
-    </message>
-    <message>
-        <source>Cancel (Esc)</source>
-        <translation>Cancel (Esc)</translation>
-    </message>
-    <message>
-        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
-        <translation>&apos;{0}&apos; is not an amount: type 50 or 12.50.</translation>
     </message>
 </context>
 <context>
@@ -623,14 +634,6 @@ sales {2}  variance {3}</translation>
         <translation>Price in yuan, e.g. 9.90</translation>
     </message>
     <message>
-        <source>Why?</source>
-        <translation>Why?</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
         <source>Near its best-before date</source>
         <translation>Near its best-before date</translation>
     </message>
@@ -645,26 +648,6 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Campaign special offer</source>
         <translation>Campaign special offer</translation>
-    </message>
-    <message>
-        <source>Cancel (Esc)</source>
-        <translation>Cancel (Esc)</translation>
-    </message>
-    <message>
-        <source>OK (Enter)</source>
-        <translation>OK (Enter)</translation>
-    </message>
-    <message>
-        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
-        <translation>&apos;{0}&apos; is not an amount: type 50 or 12.50.</translation>
-    </message>
-    <message>
-        <source>Enter the new price, more than ￥0.00.</source>
-        <translation>Enter the new price, more than ￥0.00.</translation>
-    </message>
-    <message>
-        <source>Say why the price changes (or pick a reason).</source>
-        <translation>Say why the price changes (or pick a reason).</translation>
     </message>
 </context>
 <context>

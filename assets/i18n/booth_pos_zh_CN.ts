@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AmountReasonDialog</name>
+    <message>
+        <source>Why?</source>
+        <translation>原因？</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>OK (Enter)</source>
+        <translation>确定 (Enter)</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
+        <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
+    </message>
+    <message>
+        <source>Enter an amount of more than ￥0.00.</source>
+        <translation>请输入大于 ￥0.00 的金额。</translation>
+    </message>
+    <message>
+        <source>Say why (or pick a reason).</source>
+        <translation>请说明原因（或选择一个原因）。</translation>
+    </message>
+</context>
+<context>
     <name>CartModel</name>
     <message>
         <source>Product</source>
@@ -43,14 +74,6 @@
         <translation>金额（元）</translation>
     </message>
     <message>
-        <source>Why?</source>
-        <translation>原因？</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
         <source>Change from the bank</source>
         <translation>从银行换来零钱</translation>
     </message>
@@ -65,18 +88,6 @@
     <message>
         <source>Handed to the campaign office</source>
         <translation>上交活动办公室</translation>
-    </message>
-    <message>
-        <source>OK (Enter)</source>
-        <translation>确定 (Enter)</translation>
-    </message>
-    <message>
-        <source>Cancel (Esc)</source>
-        <translation>取消 (Esc)</translation>
-    </message>
-    <message>
-        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
-        <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
     </message>
 </context>
 <context>
@@ -623,14 +634,6 @@ sales {2}  variance {3}</source>
         <translation>价格（元），例如 9.90</translation>
     </message>
     <message>
-        <source>Why?</source>
-        <translation>原因？</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
         <source>Near its best-before date</source>
         <translation>临近保质期</translation>
     </message>
@@ -645,26 +648,6 @@ sales {2}  variance {3}</source>
     <message>
         <source>Campaign special offer</source>
         <translation>活动特价</translation>
-    </message>
-    <message>
-        <source>Cancel (Esc)</source>
-        <translation>取消 (Esc)</translation>
-    </message>
-    <message>
-        <source>OK (Enter)</source>
-        <translation>确定 (Enter)</translation>
-    </message>
-    <message>
-        <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
-        <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
-    </message>
-    <message>
-        <source>Enter the new price, more than ￥0.00.</source>
-        <translation>请输入新价格，须大于 ￥0.00。</translation>
-    </message>
-    <message>
-        <source>Say why the price changes (or pick a reason).</source>
-        <translation>请说明改价原因（或选择一个原因）。</translation>
     </message>
 </context>
 <context>

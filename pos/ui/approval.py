@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from pos.errors import BoothError
 from pos.terminal import NeedsManager
 from pos.ui.i18n import message
-from pos.ui.widgets import NumberPad, button
+from pos.ui.widgets import NumberPad, button, error_label
 
 
 class ManagerApproval(QDialog):
@@ -66,10 +66,7 @@ class ManagerApproval(QDialog):
         row.addWidget(cancel)
         row.addWidget(self.ok)
         column.addLayout(row)
-        self.error = QLabel("")
-        self.error.setObjectName("notice_error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         column.addWidget(self.error)
         body.addLayout(column, 1)
         root.addLayout(body)

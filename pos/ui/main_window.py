@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
         self.sale: SaleScreen | None = None
         self.manager: ManagerScreen | None = None
         self.refund_dialog = None
+        self.approval = None  # a ManagerApproval while one is asked for
         self.payment: PaymentDialog | None = None
         self.preview: ReceiptPreview | None = None
         self.build()

@@ -26,7 +26,7 @@ from pos.money import format_fen
 from pos.terminal import NeedsManager
 from pos.ui.approval import with_approval
 from pos.ui.i18n import message, tender_names
-from pos.ui.widgets import button
+from pos.ui.widgets import button, error_label
 
 
 def receipt_seq(text: str) -> int | None:
@@ -124,10 +124,7 @@ class RefundDialog(QDialog):
         row.addWidget(self.void_button)
         row.addWidget(self.refund_button)
         root.addLayout(row)
-        self.error = QLabel("")
-        self.error.setObjectName("notice_error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         root.addWidget(self.error)
         self._enable(False)
 

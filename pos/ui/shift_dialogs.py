@@ -22,7 +22,7 @@ from pos.errors import BoothError
 from pos.money import format_fen, parse_yuan
 from pos.shift import DENOMINATIONS, counted_fen
 from pos.ui.i18n import message, tender_names
-from pos.ui.widgets import NumberPad, button
+from pos.ui.widgets import AmountReasonDialog, NumberPad, button, error_label
 
 
 class CountField(QLineEdit):
@@ -119,14 +119,6 @@ class CountGrid(QWidget):
             return 0
 
 
-def _error_label() -> QLabel:
-    error = QLabel("")
-    error.setObjectName("notice_error")
-    error.setWordWrap(True)
-    error.hide()
-    return error
-
-
 def _bar(dialog: QDialog, cancel_text: str, ok_text: str, ok_slot) -> tuple[QHBoxLayout, object]:
     row = QHBoxLayout()
     cancel = button(cancel_text)
@@ -155,7 +147,7 @@ class OpenShiftDialog(QDialog):
         root.addWidget(self.grid, 1)
         row, self.ok = _bar(self, self.tr("Cancel (Esc)"), self.tr("Open shift"), self.submit)
         root.addLayout(row)
-        self.error = _error_label()
+        self.error = error_label()
         root.addWidget(self.error)
 
     def submit(self) -> None:
@@ -176,68 +168,25 @@ class OpenShiftDialog(QDialog):
         self.error.show()
 
 
-class CashMoveDialog(QDialog):
+class CashMoveDialog(AmountReasonDialog):
     """Cash put into (``cash_in``) or taken out of (``cash_out``) the drawer, and why."""
 
     def __init__(self, terminal, manager, kind: str, parent=None):
-        super().__init__(parent)
         self.terminal, self.manager, self.kind = terminal, manager, kind
         self.entry: dict | None = None
-        self.setWindowTitle(self.tr("Cash in") if kind == "cash_in" else self.tr("Cash out"))
-        root = QVBoxLayout(self)
-        body = QHBoxLayout()
-        column = QVBoxLayout()
-        column.addWidget(QLabel(self.tr("Amount in yuan")))
-        self.amount = QLineEdit()
-        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.amount.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
-        column.addWidget(self.amount)
-        pad = NumberPad(self, with_point=True)
-        pad.attach(self.amount)
-        column.addWidget(pad)
-        body.addLayout(column, 1)
-        reasons = QVBoxLayout()
-        reasons.addWidget(QLabel(self.tr("Why?")))
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText(self.tr("Reason"))
-        reasons.addWidget(self.reason)
-        presets = (
-            (self.tr("Change from the bank"), self.tr("More float for change"))
-            if kind == "cash_in"
-            else (self.tr("Banked at noon"), self.tr("Handed to the campaign office"))
+        cash_in = kind == "cash_in"
+        super().__init__(
+            self.tr("Cash in") if cash_in else self.tr("Cash out"),
+            self.tr("Amount in yuan"),
+            "",
+            [self.tr("Change from the bank"), self.tr("More float for change")]
+            if cash_in
+            else [self.tr("Banked at noon"), self.tr("Handed to the campaign office")],
+            parent,
         )
-        for text in presets:
-            b = button(text, "choice")
-            b.setMinimumHeight(56)
-            b.clicked.connect(lambda _=False, t=text: self.reason.setText(t))
-            reasons.addWidget(b)
-        reasons.addStretch()
-        body.addLayout(reasons, 1)
-        root.addLayout(body)
-        row, self.ok = _bar(self, self.tr("Cancel (Esc)"), self.tr("OK (Enter)"), self.submit)
-        root.addLayout(row)
-        self.error = _error_label()
-        root.addWidget(self.error)
 
-    def submit(self) -> None:
-        text = self.amount.text().strip()
-        try:
-            amount = parse_yuan(text)
-        except ValueError:
-            self._fail(self.tr("'{0}' is not an amount: type 50 or 12.50.").format(text))
-            return
-        try:
-            self.entry = self.terminal.move_cash(
-                self.kind, amount, self.reason.text(), self.manager
-            )
-        except BoothError as exc:
-            self._fail(message(exc))
-            return
-        self.accept()
-
-    def _fail(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+    def apply(self, amount_fen: int, reason: str) -> None:
+        self.entry = self.terminal.move_cash(self.kind, amount_fen, reason, self.manager)
 
 
 class CloseWizard(QDialog):
@@ -339,7 +288,7 @@ class CloseWizard(QDialog):
         row.addWidget(self.back_button)
         row.addWidget(self.next_button)
         root.addLayout(row)
-        self.error = _error_label()
+        self.error = error_label()
         root.addWidget(self.error)
         self.show_page(self.COUNT)
 

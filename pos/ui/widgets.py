@@ -1,4 +1,5 @@
-"""Small building blocks: a number pad, a keypad dialog, a notice banner."""
+"""Small building blocks: a number pad, a keypad dialog, an amount-and-reason dialog, a
+notice banner, an error line."""
 
 from __future__ import annotations
 
@@ -134,3 +135,99 @@ class NoticeBanner(QLabel):
         self.timer.start(NOTICE_MS.get(level, 4000))
         if level == "error":
             QApplication.beep()
+
+
+def error_label() -> QLabel:
+    """The red line under a dialog's fields: hidden until something is wrong."""
+    error = QLabel("")
+    error.setObjectName("notice_error")
+    error.setWordWrap(True)
+    error.hide()
+    return error
+
+
+class AmountReasonDialog(QDialog):
+    """An amount in yuan (keyboard or on-screen pad) and why (typed or a preset button).
+
+    ``apply(amount_fen, reason)`` does the work; a BoothError it raises is shown and the
+    dialog stays open. ``amount_fen`` and ``reason`` are kept on accept.
+    """
+
+    def __init__(self, title: str, prompt: str, placeholder: str, presets: list[str], parent=None):  # fmt: skip
+        super().__init__(parent)
+        self.amount_fen = 0
+        self.reason = ""
+        self.setWindowTitle(title)
+        root = QVBoxLayout(self)
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        root.addWidget(label)
+        body = QHBoxLayout()
+        column = QVBoxLayout()
+        self.amount = QLineEdit()
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.amount.setPlaceholderText(placeholder)
+        column.addWidget(self.amount)
+        pad = NumberPad(self, with_point=True)
+        pad.attach(self.amount)
+        column.addWidget(pad)
+        body.addLayout(column, 1)
+        reasons = QVBoxLayout()
+        reasons.addWidget(QLabel(self.tr("Why?")))
+        self.reason_field = QLineEdit()
+        self.reason_field.setPlaceholderText(self.tr("Reason"))
+        reasons.addWidget(self.reason_field)
+        for text in presets:
+            b = button(text, "choice")
+            b.setMinimumHeight(56)
+            b.clicked.connect(lambda _=False, t=text: self.reason_field.setText(t))
+            reasons.addWidget(b)
+        reasons.addStretch()
+        body.addLayout(reasons, 1)
+        root.addLayout(body)
+        row = QHBoxLayout()
+        cancel = button(self.tr("Cancel (Esc)"))
+        cancel.clicked.connect(self.reject)
+        self.ok = button(self.tr("OK (Enter)"), "primary")
+        self.ok.setDefault(True)
+        self.ok.clicked.connect(self.submit)
+        row.addWidget(cancel)
+        row.addStretch()
+        row.addWidget(self.ok)
+        root.addLayout(row)
+        self.error = error_label()
+        root.addWidget(self.error)
+
+    def submit(self) -> None:
+        from pos.errors import BoothError
+        from pos.money import parse_yuan
+        from pos.ui.i18n import message
+
+        text = self.amount.text().strip()
+        try:
+            amount = parse_yuan(text)
+        except ValueError:
+            self.fail(self.tr("'{0}' is not an amount: type 50 or 12.50.").format(text))
+            return
+        if amount <= 0:
+            self.fail(self.tr("Enter an amount of more than ￥0.00."))
+            return
+        reason = self.reason_field.text().strip()
+        if not reason:
+            self.fail(self.tr("Say why (or pick a reason)."))
+            return
+        try:
+            self.apply(amount, reason)
+        except BoothError as exc:
+            self.fail(message(exc))
+            return
+        self.amount_fen, self.reason = amount, reason
+        self.accept()
+
+    def apply(self, amount_fen: int, reason: str) -> None:
+        """Do the work; raise BoothError to refuse (the default only keeps the answer)."""
+
+    def fail(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()

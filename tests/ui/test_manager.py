@@ -269,3 +269,47 @@ def test_the_blind_close_wizard_closes_the_shift_and_prints_the_z(booth, qtbot, 
     window.show_sale()
     assert not window.sale.shift_banner.isVisible()
     sell(window, context, qtbot, [OIL], amount="100")
+
+
+def test_cash_moves_and_a_price_change_through_their_dialogs(booth, qtbot):
+    window, context = booth
+    login(window, "王强", "1357")  # a manager selling approves for herself: no second PIN
+    window.open_manager()
+    manager = window.manager
+    assert window.stack.currentWidget() is manager and window.approval is None
+    manager.move_cash("cash_out")
+    dialog = manager.dialog
+    dialog.amount.setText("abc")
+    dialog.submit()
+    assert dialog.isVisible() and "abc" in dialog.error.text()
+    dialog.amount.setText("50")
+    dialog.submit()
+    assert dialog.isVisible() and dialog.error.isVisible()  # no reason yet
+    presets = [b for b in dialog.findChildren(type(dialog.ok)) if b.objectName() == "choice"]
+    presets[0].click()  # the first preset reason
+    assert dialog.reason_field.text()
+    dialog.submit()  # the float was ￥0: there is nothing to take out
+    assert dialog.isVisible() and "￥0.00" in dialog.error.text()
+    assert context.terminal.x_report()["cash_out_fen"] == 0
+    dialog.reject()
+
+    manager.move_cash("cash_in")
+    dialog = manager.dialog
+    dialog.amount.setText("100")
+    dialog.reason_field.setText("零钱")
+    dialog.submit()
+    assert not dialog.isVisible() and dialog.entry["type"] == "cash_in"
+    assert dialog.entry["body"]["approved_by"] == "王强"
+    assert context.terminal.x_report()["cash_in_fen"] == 10000
+
+    window.show_sale()
+    window.session.scan(RICE)
+    window.sale.enter_price()
+    price = window.sale.line_dialog
+    price.amount.setText("59.80")
+    price.reason_field.setText("包装破损")
+    price.submit()
+    assert window.sale.approval is None  # the manager is the approver
+    line = window.session.cart.live_lines[0]
+    assert (line.unit_price_fen, line.override_by) == (5980, "王强")
+    assert window.sale.total.text() == "￥59.80"
