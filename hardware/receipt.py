@@ -34,12 +34,19 @@ WORDS = {
     "zh_CN": {
         "receipt": "小票号", "time": "时间", "cashier": "收银员", "total": "合计", "change": "找零",
         "certified": "★ 扶贫产品认证", "certified_note": "★ 为认证扶贫产品，证书号：", "thanks": "谢谢惠顾，助力乡村振兴",
-        "items": "件数", "copy": "*** 补打小票 ***",
+        "items": "件数", "copy": "*** 补打小票 ***", "discount": "折扣", "list_price": "原价",
+        "refund": "退货单", "post_void": "撤销单", "refund_no": "单号", "of_receipt": "原小票号",
+        "approved_by": "批准店长", "reason": "原因", "refunded": "退款合计",
+        "refund_thanks": "退款已退还，请核对", "signature": "顾客签字",
     },
     "en": {
         "receipt": "Receipt", "time": "Time", "cashier": "Cashier", "total": "TOTAL", "change": "Change",
         "certified": "★ certified poverty-relief", "certified_note": "★ certified products, certificates:",
         "thanks": "Thank you for supporting rural revival", "items": "Items", "copy": "*** COPY ***",
+        "discount": "Discount", "list_price": "List price", "refund": "REFUND", "post_void": "VOIDED SALE",
+        "refund_no": "Refund", "of_receipt": "Receipt", "approved_by": "Approved by", "reason": "Reason",
+        "refunded": "REFUNDED", "refund_thanks": "Money given back: please check it",
+        "signature": "Customer signature",
     },
 }  # fmt: skip
 
@@ -138,14 +145,7 @@ def layout(
     out.append(rule)
     certificates = []
     for line in body["lines"]:
-        mark = "★" if line.get("certificate_no") else ""
-        out.extend(wrap(mark + line["name"], width))
-        if "weight_g" in line:
-            kg, grams = divmod(line["weight_g"], 1000)
-            qty = f"  {kg}.{grams:03d}kg x {format_fen(line['unit_price_fen'])}/kg"
-        else:
-            qty = f"  {line['qty']} x {format_fen(line['unit_price_fen'])}"
-        out.extend(two_columns(qty, format_fen(line["amount_fen"]), width))
+        out.extend(_line(line, words, width))
         if line.get("certificate_no") and line["certificate_no"] not in certificates:
             certificates.append(line["certificate_no"])
     out.append(rule)
@@ -166,4 +166,65 @@ def layout(
             out.extend(wrap("  " + number, width))
     out.append(rule)
     out.append(center(words["thanks"], width))
+    return Receipt(out, qr_payload(entry), width)
+
+
+def _line(line: dict, words: dict, width: int) -> list[str]:
+    """A sale (or refund) line: the name, quantity × price and amount, then what changed the
+    amount (a changed price shows the list price; a discount its fen)."""
+    mark = "★" if line.get("certificate_no") else ""
+    out = wrap(mark + line["name"], width)
+    if "weight_g" in line:
+        kg, grams = divmod(line["weight_g"], 1000)
+        qty = f"  {kg}.{grams:03d}kg x {format_fen(line['unit_price_fen'])}/kg"
+    else:
+        qty = f"  {line['qty']} x {format_fen(line['unit_price_fen'])}"
+    gross = line["amount_fen"] + line.get("discount_fen", 0)
+    out.extend(two_columns(qty, format_fen(gross), width))
+    if "list_price_fen" in line:
+        out.append(f"  {words['list_price']} {format_fen(line['list_price_fen'])}")
+    if line.get("discount_fen"):
+        out.extend(two_columns(f"  {words['discount']}", f"-{format_fen(line['discount_fen'])}", width))  # fmt: skip
+    return out
+
+
+def refund_layout(
+    entry: dict,
+    booth_name: str,
+    paper_mm: int = 80,
+    language: str = "zh_CN",
+    zone: str = "Asia/Shanghai",
+    copy: bool = False,
+) -> Receipt:
+    """The slip of a ``refund`` entry (a refund or a post-void) for the customer and the
+    drawer: what came back, the money given back and by which tender, who approved, why."""
+    width = WIDTHS[paper_mm]
+    words = WORDS.get(language, WORDS["zh_CN"])
+    methods = METHOD_NAMES.get(language, METHOD_NAMES["zh_CN"])
+    body = entry["body"]
+    terminal = entry["terminal"]
+    rule = "-" * width
+    out = [*(center(part, width) for part in wrap(booth_name, width))]
+    out.append(center(words["post_void" if body["kind"] == "post_void" else "refund"], width))
+    if copy:
+        out.append(center(words["copy"], width))
+    out.append(rule)
+    out.append(f"{words['refund_no']}: {terminal}-{entry['seq']:06d}")
+    out.append(f"{words['of_receipt']}: {terminal}-{body['sale_seq']:06d}")
+    out.append(f"{words['time']}: {local_time(entry['at'], zone):%Y-%m-%d %H:%M:%S}")
+    out.append(f"{words['cashier']}: {body['cashier']}")
+    out.append(f"{words['approved_by']}: {body['approved_by']}")
+    out.extend(wrap(f"{words['reason']}: {body['reason']}", width))
+    out.append(rule)
+    for line in body["lines"]:
+        out.extend(_line(line, words, width))
+    out.append(rule)
+    out.extend(two_columns(words["refunded"], format_fen(body["total_fen"]), width))
+    for pay in body["payments"]:
+        name = methods.get(pay["method"], pay["method"])
+        out.extend(two_columns(name, format_fen(pay["amount_fen"]), width))
+    out.append(rule)
+    out.append(words["refund_thanks"])
+    out.append("")
+    out.append(f"{words['signature']}: ______________")
     return Receipt(out, qr_payload(entry), width)

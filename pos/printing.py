@@ -27,7 +27,7 @@ from hardware import raster, zreport
 from hardware.escpos import encode_receipt, kick_drawer, realtime_kick
 from hardware.printers import PrinterSpec, deliver, open_printer, parse_printer_url
 from hardware.profiles import Profile, profile
-from hardware.receipt import layout
+from hardware.receipt import layout, refund_layout
 from hardware.serial_port import DeviceError
 from hardware.status import OK, UNKNOWN, UNREACHABLE, PrinterStatus
 from pos.config import Settings
@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 
 KICK_WINDOW = timedelta(seconds=60)  # a drawer does not pop for a receipt printed much later
 PREVIEW_DIR = "receipts"
+
+
+#: What each kind of journal entry prints as (a sale's receipt otherwise).
+LAYOUTS = {"z_close": zreport.layout, "refund": refund_layout}
 
 
 def printer_profile(settings: Settings) -> Profile:
@@ -65,14 +69,15 @@ def render(
     width_mm: int = 0,
 ) -> tuple[bytes, object]:
     """The ESC/POS bytes and the laid-out paper of a journal entry, for this booth's printer:
-    a sale's receipt, or the Z report of a ``z_close`` (which never opens the drawer)."""
+    a sale's receipt, a refund's slip, or the Z report of a ``z_close`` (which never opens
+    the drawer)."""
     chosen = printer_profile(settings)
     paper = width_mm or chosen.paper_mm
-    lay_out = zreport.layout if entry["type"] == "z_close" else layout
+    lay_out = LAYOUTS.get(entry["type"], layout)
     receipt = lay_out(
         entry, booth_name, paper, settings.printer_language, settings.timezone, copy=copy
     )
-    kick = kick and entry["type"] == "sale"
+    kick = kick and entry["type"] in ("sale", "refund")
     data = encode_receipt(
         receipt,
         chosen.encoding,
@@ -90,7 +95,7 @@ def write_preview(home: Path, entry: dict, data: bytes, receipt, paper_mm: int, 
 
     directory = home / PREVIEW_DIR
     directory.mkdir(parents=True, exist_ok=True)
-    kind = "z" if entry["type"] == "z_close" else "receipt"
+    kind = {"z_close": "z", "refund": "refund"}.get(entry["type"], "receipt")
     stem = f"{kind}-{entry['terminal']}-{entry['seq']:06d}" + ("-copy" if copy else "")
     (directory / f"{stem}.txt").write_text(decode_for_humans(data), encoding="utf-8")
     return raster.write_png(receipt, paper_mm, directory / f"{stem}.png")

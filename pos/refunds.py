@@ -87,6 +87,10 @@ def refund_lines(
         refund_line["line_no"] = n
         refund_line["weight_g" if weighed else "qty"] = wanted
         refund_line["amount_fen"] = amount
+        if line.get("discount_fen"):  # the discount's share, so the slip shows how it adds up
+            gross = line["amount_fen"] + line["discount_fen"]
+            share = gross if weighed else line["unit_price_fen"] * wanted
+            refund_line["discount_fen"] = max(share - amount, 0)
         lines.append(refund_line)
     return lines
 

@@ -566,11 +566,14 @@ class Terminal:
         cashier: User,
         manager: User | None = None,
         method: str | None = None,
+        print_receipt: bool = False,
     ) -> dict:
         """Give back lines of a paid sale (``items``: line number -> pieces; None: all).
 
         The money goes back in ``method`` (default: the tender the customer paid with, cash
-        for a split sale), never more than that tender took; goods go back into stock.
+        for a split sale), never more than that tender took; goods go back into stock. With
+        ``print_receipt`` the refund slip is queued in the same transaction (a cash refund
+        opens the drawer with it, as a cash sale does).
         """
         approver = self._approver(cashier, manager)
         if approver is None:
@@ -590,10 +593,17 @@ class Terminal:
             method = method or refunds.default_method(sale["body"])
             self._check_refund_tender(conn, sale, method, total, current)
             payments = [{"method": method, "amount_fen": total}]
-            return self._write_refund(conn, "refund", sale, lines, payments, reason, cashier, approver)  # fmt: skip
+            entry = self._write_refund(conn, "refund", sale, lines, payments, reason, cashier, approver)  # fmt: skip
+            self._queue_slip(conn, entry, print_receipt)
+            return entry
 
     def post_void(
-        self, sale_seq: int, reason: str, cashier: User, manager: User | None = None
+        self,
+        sale_seq: int,
+        reason: str,
+        cashier: User,
+        manager: User | None = None,
+        print_receipt: bool = False,
     ) -> dict:
         """Reverse a whole sale of the open shift, tender by tender (a mistaken sale)."""
         approver = self._approver(cashier, manager)
@@ -617,7 +627,15 @@ class Terminal:
             lines = refunds.refund_lines(sale["body"], {}, dict.fromkeys(range(1, len(sale["body"]["lines"]) + 1)))  # fmt: skip
             kept = refunds.kept_by_tender(sale["body"])
             payments = [{"method": m, "amount_fen": fen} for m, fen in kept.items()]
-            return self._write_refund(conn, "post_void", sale, lines, payments, reason, cashier, approver)  # fmt: skip
+            entry = self._write_refund(conn, "post_void", sale, lines, payments, reason, cashier, approver)  # fmt: skip
+            self._queue_slip(conn, entry, print_receipt)
+            return entry
+
+    def _queue_slip(self, conn, entry: dict, print_receipt: bool) -> None:
+        if print_receipt:
+            cash = any(p["method"] == "cash" for p in entry["body"]["payments"])
+            kick = cash and self.settings.printer_drawer_on_cash
+            print_jobs.add(conn, "receipt", entry["seq"], kick, entry["at"])
 
     def _check_refund_tender(self, conn, sale: dict, method: str, total: int, current) -> None:
         kept = refunds.kept_by_tender(sale["body"])

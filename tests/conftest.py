@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from hardware.sim_printer import PrinterSimulator
 from pos.barcodes import ean_check_digit
 from pos.cli import main
 from pos.terminal import Terminal
@@ -25,6 +26,14 @@ EXPIRED = "6970015000019"  # 黔江鸡杂350g, certificate expired 2026-10-31
 def scale_label(prefix: str, plu: str, value: int) -> str:
     body = f"{prefix}{int(plu):05d}{value:05d}"
     return body + str(ean_check_digit(body))
+
+
+@pytest.fixture
+def printer():
+    """The simulated network receipt printer: a real TCP listener on 127.0.0.1."""
+    sim = PrinterSimulator()
+    yield sim
+    sim.close()
 
 
 @pytest.fixture

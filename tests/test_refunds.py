@@ -214,3 +214,51 @@ def test_a_day_with_refunds_voids_and_discounts_closes_to_the_fen(new_terminal):
     assert body["grand_total_fen"] == sales - refunds - voids
     assert terminal.verify_journal().ok
     assert s3["body"]["lines"][0]["discount_by"] == MANAGER
+
+
+def test_the_refund_slip_and_a_discounted_receipt_print_and_read_back(terminal, cashier, manager, printer):  # fmt: skip
+    import dataclasses
+
+    from hardware.escpos import decode_for_humans
+    from pos.printing import PrintService
+
+    terminal.settings = dataclasses.replace(
+        terminal.settings, printer_url=printer.url, printer_retry_s=1, printer_status_poll_s=0
+    )
+    terminal.move_cash("cash_in", 20000, "float", manager)
+
+    def discount_and_reprice(cart):
+        terminal.discount_line(cart, 0, 3000, cashier, manager)  # ￥30.00 off two bottles
+        terminal.override_price(cart, 1, 5980, "包装破损", cashier, manager)
+
+    cart = Cart()
+    terminal.add_to_cart(cart, OIL, 2)
+    terminal.add_to_cart(cart, RICE)
+    discount_and_reprice(cart)
+    sale = terminal.checkout(cart, [Payment("cash", 30000)], cashier, print_receipt=True)
+    refund = terminal.refund(sale["seq"], {1: 1}, "瓶盖破损", cashier, manager, print_receipt=True)  # fmt: skip
+    svc = PrintService(terminal.home, terminal.terminal_id, terminal.booth_name, terminal.settings)
+    svc.start()
+    try:
+        jobs = printer.wait_for_jobs(2, timeout=10)
+    finally:
+        svc.stop()
+    receipt, slip = (decode_for_humans(job) for job in jobs)
+
+    # The receipt shows how each amount came about: 2 × ￥88.00, less ￥30.00; ￥59.80, not ￥69.80.
+    assert "2 x ￥88.00" in receipt and "￥176.00" in receipt
+    assert "折扣" in receipt and "-￥30.00" in receipt
+    assert "原价 ￥69.80" in receipt and "1 x ￥59.80" in receipt
+    assert "￥205.80" in receipt  # 176.00 - 30.00 + 59.80
+
+    # The slip: what came back (one bottle's share of ￥146.00), by cash, approved and why.
+    assert sale["body"]["lines"][0]["amount_fen"] == 14600
+    assert refund["body"]["total_fen"] == 7300
+    assert "退货单" in slip and f"原小票号: T1-{sale['seq']:06d}" in slip
+    assert f"单号: T1-{refund['seq']:06d}" in slip
+    assert "批准店长: 王强" in slip and "瓶盖破损" in slip
+    assert refund["body"]["lines"][0]["discount_fen"] == 1500  # its share of the ￥30.00
+    assert "1 x ￥88.00" in slip and "-￥15.00" in slip
+    assert "退款合计" in slip and slip.count("￥73.00") >= 2  # the total and the cash line
+    assert slip.startswith("<INIT><DRAWER 0>")  # cash goes back: the drawer opens
+    assert "<CUT>" in slip

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from hardware.escpos import decode_for_humans
-from hardware.sim_printer import PrinterSimulator
 from pos.cart import Cart, Payment
 from pos.errors import NotFound, Refused
 from pos.printing import PrintService
@@ -35,13 +34,6 @@ AMOUNT = re.compile(r"-?￥\d+\.\d\d")
 def yuan(fen: int) -> str:
     """Fen as the Z prints them, written out independently of pos.money."""
     return ("-" if fen < 0 else "") + f"￥{abs(fen) // 100}.{abs(fen) % 100:02d}"
-
-
-@pytest.fixture
-def printer():
-    sim = PrinterSimulator()
-    yield sim
-    sim.close()
 
 
 @pytest.fixture

@@ -154,9 +154,7 @@ class MainWindow(QMainWindow):
         )
         self._notice(self.tr("Refunded {0}: give back {1}.").format(format_fen(body["total_fen"]), paid_back))  # fmt: skip
         self._shift_changed()
-        cash = any(p["method"] == "cash" for p in body["payments"])
-        if cash and self.context.devices is not None:
-            self.context.devices.open_drawer()
+        self._wake_printer()  # the slip prints; a cash refund's slip opens the drawer
 
     def logout(self) -> None:
         self.session.logout()

@@ -144,10 +144,12 @@ class SaleSession(QObject):
 
     def refund(self, sale_seq: int, items, reason: str, method: str | None, manager=None) -> dict:
         """Refund lines of a paid sale; NeedsManager and BoothError propagate to the dialog."""
-        return self.terminal.refund(sale_seq, items, reason, self.cashier, manager, method)
+        return self.terminal.refund(
+            sale_seq, items, reason, self.cashier, manager, method, self.print_receipts
+        )
 
     def post_void(self, sale_seq: int, reason: str, manager=None) -> dict:
-        return self.terminal.post_void(sale_seq, reason, self.cashier, manager)
+        return self.terminal.post_void(sale_seq, reason, self.cashier, manager, self.print_receipts)
 
     def cancel(self) -> None:
         self.cart = Cart()

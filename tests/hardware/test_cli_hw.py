@@ -9,17 +9,9 @@ import threading
 import pytest
 
 from hardware.escpos import decode_for_humans
-from hardware.sim_printer import PrinterSimulator
 from hardware.sim_scale import ScaleSimulator
 from hardware.sim_scanner import ScannerSimulator
 from hardware.status import DLE_EOT
-
-
-@pytest.fixture
-def printer():
-    sim = PrinterSimulator()
-    yield sim
-    sim.close()
 
 
 @pytest.fixture

@@ -10,17 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hardware.escpos import decode_for_humans
-from hardware.sim_printer import PrinterSimulator
 from pos.cart import Cart, Payment
 from pos.printing import PrinterState, PrintService
 from tests.conftest import CASHIER, CASHIER_PIN, OIL, RICE
-
-
-@pytest.fixture
-def printer():
-    sim = PrinterSimulator()
-    yield sim
-    sim.close()
 
 
 class States:

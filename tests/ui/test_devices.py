@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from hardware.sim_printer import PrinterSimulator
 from hardware.sim_scale import ScaleSimulator
 from ui.conftest import QApplication_instance_remove, StepClock
 
@@ -20,13 +19,6 @@ WAIT_MS = 10_000
 def configure(home, text: str) -> None:
     path = home / "booth.toml"
     path.write_text(path.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
-
-
-@pytest.fixture
-def printer():
-    sim = PrinterSimulator()
-    yield sim
-    sim.close()
 
 
 @pytest.fixture

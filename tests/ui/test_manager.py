@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from hardware.sim_printer import PrinterSimulator
 from pos.terminal import NeedsManager
 from ui.conftest import QApplication_instance_remove
 from ui.test_devices import open_window
@@ -14,13 +13,6 @@ from ui.test_devices import open_window
 OIL = "6970006000011"  # 酉阳茶油500ml ￥88.00
 RICE = "6970005000012"  # 秀山土家米5kg装 ￥69.80
 WAIT_MS = 10_000
-
-
-@pytest.fixture
-def printer():
-    sim = PrinterSimulator()
-    yield sim
-    sim.close()
 
 
 @pytest.fixture
