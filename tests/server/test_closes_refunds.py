@@ -95,10 +95,12 @@ class Booth:
     def open(self, stamp: str, float_fen: int) -> None:
         self.at(stamp).open_shift(self.manager, float_fen, _notes(float_fen))
 
-    def sell(self, stamp: str, items: list, pay) -> int:
+    def sell(self, stamp: str, items: list, pay, adjust=None) -> int:
         cart = Cart()
         for code, qty in items:
             self.at(stamp).add_to_cart(cart, code, qty)
+        if adjust:  # discounts and price changes, approved by the manager
+            adjust(self.term, cart, self.cashier, self.manager)
         return self.term.checkout(cart, pay(cart.total_fen), self.cashier)["seq"]
 
     def refund(self, stamp: str, sale_seq: int, items) -> None:
@@ -164,6 +166,15 @@ def _build_t3(b: Booth) -> None:
     b.open("2026-11-28T01:00:00Z", 10000)
     oil = b.sell("2026-11-28T02:00:00Z", [(OIL, 1)], lambda t: [Payment("cash", 10000)])
     b.refund("2026-11-28T03:00:00Z", oil, None)  # all of it
+
+    def discount_and_reprice(term, cart, cashier, manager):
+        term.discount_line(cart, 0, 2400, cashier, manager)  # ￥24.00 off three bottles
+        term.override_price(cart, 1, 5980, "包装破损", cashier, manager)
+
+    # Three bottles less ￥24.00, and rice at a changed price; two bottles come back in cash,
+    # carrying their share of the discount.
+    mixed = b.sell("2026-11-28T04:00:00Z", [(OIL, 3), (RICE, 1)], _exact("cash"), discount_and_reprice)  # fmt: skip
+    b.refund("2026-11-28T05:00:00Z", mixed, {1: 2})
     b.close("2026-11-28T11:00:00Z")
 
 
@@ -417,8 +428,13 @@ def test_a_replayed_push_projects_nothing_twice(server, journals, loaded):
     assert again.status_code == 200 and again.json()["acked_through"] == len(journals["T1"])
     assert _closes(server, loaded, "2026-11-28", "2026-11-30") == before
     with server.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(refunds)).scalar_one() == 4
-        assert conn.execute(select(func.count()).select_from(z_closes)).scalar_one() == 5
+        counted = {
+            kind: sum(e["type"] == kind for entries in journals.values() for e in entries)
+            for kind in ("refund", "z_close")
+        }
+        assert counted == {"refund": 5, "z_close": 5}
+        assert conn.execute(select(func.count()).select_from(refunds)).scalar_one() == counted["refund"]  # fmt: skip
+        assert conn.execute(select(func.count()).select_from(z_closes)).scalar_one() == counted["z_close"]  # fmt: skip
 
 
 # --- refunds in the sales reports and the stock ledger -------------------------------------
@@ -446,11 +462,14 @@ def test_sales_by_product_and_the_campaign_show_refunds(server, journals, loaded
     response = _get(server, "/reports/sales", loaded["admin"], group_by="product",
                     **{"from": "2026-11-28", "to": "2026-11-30"})  # fmt: skip
     rows = {row["key"]: row for row in response.json()["rows"]}
-    # Oil: 2 + 1 (T1) + 1 (T3) sold; 1 (T1) + 1 (T3) back. Rice: 1 + 1 (T1) + 2 (T2); 1 back.
-    assert (rows[OIL_ID]["qty"], rows[OIL_ID]["refunded_qty"]) == (4, 2)
-    assert (rows[OIL_ID]["amount_fen"], rows[OIL_ID]["refunded_fen"]) == (4 * 8800, 2 * 8800)
-    assert rows[OIL_ID]["net_fen"] == 2 * 8800 and rows[OIL_ID]["refunds"] == 2
-    assert (rows[RICE_ID]["qty"], rows[RICE_ID]["refunded_qty"]) == (4, 1)
+    # Oil: 2 + 1 (T1) + 1 + 3 (T3, the three less ￥24.00) sold; 1 (T1) + 1 + 2 (T3) back,
+    # the last two with their share of the discount (2/3 of ￥240.00).
+    # Rice: 1 + 1 (T1) + 2 (T2) + 1 (T3, at the changed price) sold; 1 back.
+    assert (rows[OIL_ID]["qty"], rows[OIL_ID]["refunded_qty"]) == (7, 4)
+    sold_oil, back_oil = 4 * 8800 + (3 * 8800 - 2400), 2 * 8800 + (3 * 8800 - 2400) * 2 // 3
+    assert (rows[OIL_ID]["amount_fen"], rows[OIL_ID]["refunded_fen"]) == (sold_oil, back_oil)
+    assert rows[OIL_ID]["net_fen"] == sold_oil - back_oil and rows[OIL_ID]["refunds"] == 3
+    assert (rows[RICE_ID]["qty"], rows[RICE_ID]["refunded_qty"]) == (5, 1)
     assert rows[ORANGES_ID]["weight_g"] == rows[ORANGES_ID]["refunded_weight_g"] == 1234
     assert rows[ORANGES_ID]["net_fen"] == 0
     total = response.json()["total"]
@@ -458,7 +477,7 @@ def test_sales_by_product_and_the_campaign_show_refunds(server, journals, loaded
     back = sum(e["body"]["total_fen"] for *_, e in _entries(journals, "refund"))
     assert (total["amount_fen"], total["refunded_fen"], total["net_fen"]) == (sold, back, sold - back)  # fmt: skip
     campaign = _get(server, "/reports/campaign", loaded["admin"]).json()
-    assert (campaign["refunds"], campaign["refunded_fen"]) == (4, back)
+    assert (campaign["refunds"], campaign["refunded_fen"]) == (5, back)
     assert campaign["net_fen"] == sold - back == journals_grand_total(journals)
 
 
