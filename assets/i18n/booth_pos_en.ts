@@ -911,6 +911,10 @@ sales {2}  variance {3}</translation>
         <translation>change the price to {0}</translation>
     </message>
     <message>
+        <source>This shift was opened on {0}: a manager should close it (Manager, F10) and open today&apos;s.</source>
+        <translation>This shift was opened on {0}: a manager should close it (Manager, F10) and open today&apos;s.</translation>
+    </message>
+    <message>
         <source>Cancel sale</source>
         <translation>Cancel sale</translation>
     </message>

@@ -911,6 +911,10 @@ sales {2}  variance {3}</source>
         <translation>改价为 {0}</translation>
     </message>
     <message>
+        <source>This shift was opened on {0}: a manager should close it (Manager, F10) and open today&apos;s.</source>
+        <translation>本班是 {0} 开的：请店长结班（店长，F10）并开今天的班。</translation>
+    </message>
+    <message>
         <source>Cancel sale</source>
         <translation>取消交易</translation>
     </message>

@@ -96,11 +96,13 @@ class MainWindow(QMainWindow):
     def _shift_changed(self) -> None:
         terminal = self.context.terminal
         report = terminal.x_report()
-        self.sale.show_shift(report is not None)
-        shift = ""
+        shift, stale = "", ""
         if report is not None:
             opened = local_time(report["opened_at"], terminal.settings.timezone)
             shift = self.tr("open since {0} ({1})").format(opened.strftime("%H:%M"), report["opened_by"])  # fmt: skip
+            if opened.date() < terminal.today():
+                stale = opened.strftime("%Y-%m-%d")
+        self.sale.show_shift(report is not None, stale)
         self.context.status.shift_changed(shift, terminal.head_seq())
 
     # --- manager screen and refunds ---------------------------------------------------------

@@ -383,8 +383,21 @@ class SaleScreen(QWidget):
         )
         self.table.selectRow(row)
 
-    def show_shift(self, is_open: bool) -> None:
-        self.shift_banner.setVisible(not is_open)
+    def show_shift(self, is_open: bool, opened_on: str = "") -> None:
+        """No shift: selling is refused. A shift opened on an earlier day: still sells, but
+        the day's figures belong in their own Z, so the banner asks for a close."""
+        if not is_open:
+            self.shift_banner.setText(
+                self.tr("No shift is open: a manager opens one with its float (Manager, F10).")
+            )
+        elif opened_on:
+            self.shift_banner.setText(
+                self.tr(
+                    "This shift was opened on {0}: a manager should close it (Manager, F10) "
+                    "and open today's."
+                ).format(opened_on)  # fmt: skip
+            )
+        self.shift_banner.setVisible(not is_open or bool(opened_on))
 
     def void_selected(self) -> None:
         row = self.selected_row()

@@ -305,3 +305,19 @@ def test_cash_moves_and_a_price_change_through_their_dialogs(booth, qtbot):
     line = window.session.cart.live_lines[0]
     assert (line.unit_price_fen, line.override_by) == (5980, "王强")
     assert window.sale.total.text() == "￥59.80"
+
+
+def test_a_shift_left_open_overnight_asks_for_a_close_but_still_sells(booth, qtbot):
+    from datetime import UTC, datetime, timedelta
+
+    window, context = booth
+    login(window)
+    assert not window.sale.shift_banner.isVisible()  # opened today
+    opened = context.terminal.x_report()["opened_at"]
+    context.terminal.clock = lambda: datetime.now(UTC) + timedelta(days=1)
+    window.show_sale()
+    banner = window.sale.shift_banner
+    assert banner.isVisible()
+    day = datetime.fromisoformat(opened.replace("Z", "+00:00")).astimezone(context.terminal.settings.zone)  # fmt: skip
+    assert day.strftime("%Y-%m-%d") in banner.text()
+    sell(window, context, qtbot, [OIL], amount="100")  # a forgotten close never stops a sale
