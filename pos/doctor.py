@@ -162,6 +162,33 @@ def check_journal(terminal) -> Check:
     )
 
 
+def check_shift(terminal) -> Check:
+    """Selling needs an open shift; one left open since an earlier day wants its Z."""
+    report = terminal.x_report()
+    if report is None:
+        return Check(
+            "shift",
+            WARN,
+            "No shift is open: a manager opens one with its float (manager screen, F10, or "
+            "'booth-pos shift open') before the first sale.",
+        )
+    zone = terminal.settings.zone
+    opened = datetime.fromisoformat(report["opened_at"].replace("Z", "+00:00")).astimezone(zone)  # fmt: skip
+    if opened.date() < terminal.today():
+        return Check(
+            "shift",
+            WARN,
+            f"The shift opened on {opened:%Y-%m-%d %H:%M} by {report['opened_by']} is still "
+            f"open: a manager closes it (Z report) and opens today's.",
+        )
+    return Check(
+        "shift",
+        OK,
+        f"Open since {opened:%H:%M} (opened by {report['opened_by']}), "
+        f"{report['sales_count']} sale(s) so far.",
+    )
+
+
 def check_printer(settings: Settings) -> Check:
     from hardware.printers import open_printer, parse_printer_url, query_status
     from hardware.serial_port import DeviceError
@@ -348,6 +375,7 @@ def run_checks(home: Path, ui: bool = True, http=None) -> Report:
     try:
         if terminal is not None and database[0].status == OK:
             checks.append(check_journal(terminal))
+            checks.append(check_shift(terminal))
         if settings is not None:
             checks.append(check_printer(settings))
             checks.append(

@@ -102,8 +102,8 @@ def test_a_healthy_booth_passes_and_exits_zero(healthy, cli):
     assert report["ok"] is True
     statuses = {check["name"]: check["status"] for check in report["checks"]}
     assert statuses == dict.fromkeys(
-        ["config", "disk", "database", "journal", "printer", "scanner", "scale", "display",
-         "enrolment", "server", "ui"],
+        ["config", "disk", "database", "journal", "shift", "printer", "scanner", "scale",
+         "display", "enrolment", "server", "ui"],
         "ok",
     )  # fmt: skip
     server = next(check for check in report["checks"] if check["name"] == "server")
@@ -268,3 +268,25 @@ def test_every_failure_is_a_sentence_saying_what_to_do(healthy, tmp_path):
     assert {c.name for c in failures} == {"printer", "scanner", "server"}
     for check in failures:
         _says_what_to_do(check.message)
+
+
+def test_no_shift_or_one_left_open_overnight_is_a_warning_that_says_what_to_do(new_terminal, home, cli):  # fmt: skip
+    from datetime import UTC, datetime, timedelta
+
+    from conftest import open_shift
+
+    new_terminal.close()
+    result = cli("doctor", "--json")
+    shift = next(c for c in json.loads(result.out)["checks"] if c["name"] == "shift")
+    assert shift["status"] == "warn" and "opens one with its float" in shift["message"]
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    from pos.terminal import Terminal
+
+    terminal = Terminal.open(home, clock=lambda: yesterday)
+    open_shift(terminal)
+    terminal.close()
+    result = cli("doctor", "--json")
+    assert result.code == 0  # a warning, not a failure: the booth can still sell
+    shift = next(c for c in json.loads(result.out)["checks"] if c["name"] == "shift")
+    assert shift["status"] == "warn" and "still open" in shift["message"]
+    assert "王强" in shift["message"]
