@@ -120,6 +120,15 @@ def qr_payload(entry: dict) -> str:
     return f"BPOS1|{entry['terminal']}|{entry['seq']}|{body['total_fen']}|{entry['hash'][:16]}"
 
 
+def heading(booth_name: str, title: str, copy_mark: str, width: int) -> list[str]:
+    """The top of every paper: the booth, what the paper is (if not a plain receipt), the
+    reprint mark on a copy, and the rule under them."""
+    out = [center(part, width) for part in wrap(booth_name, width)]
+    out += [center(text, width) for text in (title, copy_mark) if text]
+    out.append("-" * width)
+    return out
+
+
 def layout(
     entry: dict,
     booth_name: str,
@@ -135,10 +144,7 @@ def layout(
     body = entry["body"]
     local = local_time(entry["at"], zone)
     rule = "-" * width
-    out = [*(center(part, width) for part in wrap(booth_name, width))]
-    if copy:
-        out.append(center(words["copy"], width))
-    out.append(rule)
+    out = heading(booth_name, "", words["copy"] if copy else "", width)
     out.append(f"{words['receipt']}: {entry['terminal']}-{entry['seq']:06d}")
     out.append(f"{words['time']}: {local:%Y-%m-%d %H:%M:%S}")
     out.append(f"{words['cashier']}: {body['cashier']}")
@@ -204,11 +210,8 @@ def refund_layout(
     body = entry["body"]
     terminal = entry["terminal"]
     rule = "-" * width
-    out = [*(center(part, width) for part in wrap(booth_name, width))]
-    out.append(center(words["post_void" if body["kind"] == "post_void" else "refund"], width))
-    if copy:
-        out.append(center(words["copy"], width))
-    out.append(rule)
+    title = words["post_void" if body["kind"] == "post_void" else "refund"]
+    out = heading(booth_name, title, words["copy"] if copy else "", width)
     out.append(f"{words['refund_no']}: {terminal}-{entry['seq']:06d}")
     out.append(f"{words['of_receipt']}: {terminal}-{body['sale_seq']:06d}")
     out.append(f"{words['time']}: {local_time(entry['at'], zone):%Y-%m-%d %H:%M:%S}")

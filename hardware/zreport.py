@@ -11,7 +11,7 @@ from hardware.receipt import (
     METHOD_NAMES,
     WIDTHS,
     Receipt,
-    center,
+    heading,
     local_time,
     text_width,
     two_columns,
@@ -140,11 +140,7 @@ def layout(
     body = entry["body"]
     terminal = entry["terminal"]
     rule = "-" * width
-    out = [*(center(part, width) for part in wrap(booth_name, width))]
-    out.append(center(words["title"], width))
-    if copy:
-        out.append(center(words["copy"], width))
-    out.append(rule)
+    out = heading(booth_name, words["title"], words["copy"] if copy else "", width)
     out.append(f"{words['number']}: {terminal}-{entry['seq']:06d}")
     out.append(f"{words['opened']}: {terminal}-{body['opened_seq']:06d}")
     out.append(f"{words['closed']}: {local_time(entry['at'], zone):%Y-%m-%d %H:%M:%S}")

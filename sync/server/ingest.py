@@ -673,31 +673,8 @@ def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict
         }
     )
     for n, line in enumerate(body["lines"], start=1):
-        rows["lines"].append(
-            {
-                "sale_id": sale_id,
-                "line_no": n,
-                "product_id": line["product_id"],
-                "barcode": line["barcode"],
-                "name": line["name"],
-                "qty": line.get("qty"),
-                "weight_g": line.get("weight_g"),
-                "unit_price_fen": line["unit_price_fen"],
-                "amount_fen": line["amount_fen"],
-                "supplier_id": line.get("supplier_id", ""),
-                "county": line.get("county", ""),
-            }
-        )
-        rows["moves"].append(
-            {
-                "booth_id": caller.booth_id,
-                "product_id": line["product_id"],
-                "delta": -(line.get("weight_g") or line.get("qty") or 0),
-                "kind": "sale",
-                "terminal_id": caller.terminal_id,
-                "seq": entry["seq"],
-            }
-        )
+        rows["lines"].append({"sale_id": sale_id, "line_no": n, **_line_columns(line)})
+        rows["moves"].append(_stock_move(caller, entry, line, "sale", -1))
     for n, pay in enumerate(body["payments"], start=1):
         rows["payments"].append(
             {
@@ -738,27 +715,10 @@ def _refund_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: di
                 "refund_id": refund_id,
                 "line_no": n,
                 "sale_line_no": line.get("line_no"),
-                "product_id": line["product_id"],
-                "barcode": line["barcode"],
-                "name": line["name"],
-                "qty": line.get("qty"),
-                "weight_g": line.get("weight_g"),
-                "unit_price_fen": line["unit_price_fen"],
-                "amount_fen": line["amount_fen"],
-                "supplier_id": line.get("supplier_id", ""),
-                "county": line.get("county", ""),
+                **_line_columns(line),
             }
         )
-        rows["moves"].append(
-            {
-                "booth_id": caller.booth_id,
-                "product_id": line["product_id"],
-                "delta": line.get("weight_g") or line.get("qty") or 0,
-                "kind": "refund",
-                "terminal_id": caller.terminal_id,
-                "seq": entry["seq"],
-            }
-        )
+        rows["moves"].append(_stock_move(caller, entry, line, "refund", 1))
     for n, pay in enumerate(body["payments"], start=1):
         rows["refund_payments"].append(
             {
@@ -798,3 +758,30 @@ def _z_close_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: d
                 **{key: figures[key] for key in TENDER_FIGURES},
             }
         )
+
+
+def _line_columns(line: dict) -> dict:
+    """A sale or refund line's columns, as sold."""
+    return {
+        "product_id": line["product_id"],
+        "barcode": line["barcode"],
+        "name": line["name"],
+        "qty": line.get("qty"),
+        "weight_g": line.get("weight_g"),
+        "unit_price_fen": line["unit_price_fen"],
+        "amount_fen": line["amount_fen"],
+        "supplier_id": line.get("supplier_id", ""),
+        "county": line.get("county", ""),
+    }
+
+
+def _stock_move(caller: TerminalIdentity, entry: dict, line: dict, kind: str, sign: int) -> dict:  # fmt: skip
+    """Pieces or grams out of (sale, -1) or back into (refund, +1) the booth's stock."""
+    return {
+        "booth_id": caller.booth_id,
+        "product_id": line["product_id"],
+        "delta": sign * (line.get("weight_g") or line.get("qty") or 0),
+        "kind": kind,
+        "terminal_id": caller.terminal_id,
+        "seq": entry["seq"],
+    }
