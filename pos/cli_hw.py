@@ -21,7 +21,7 @@ from pos import journal
 from pos.cli_support import OneLineParser, add_command, emit
 from pos.config import Settings, load_settings, resolve_home
 from pos.errors import BoothError
-from pos.printing import PrintService, printer_profile, pulse_drawer, render, write_preview
+from pos.printing import PrintService, print_now, printer_profile, pulse_drawer, render
 from pos.terminal import Terminal
 
 
@@ -59,23 +59,11 @@ def cmd_receipt_print(args) -> int:
     terminal = args.terminal_opened = Terminal.open(home)
     settings = _settings(args)
     entry = terminal.sale_entry(args.seq)
-    data, receipt = render(entry, terminal.booth_name, settings, copy=True)
-    spec = parse_printer_url(settings.printer_url)
+    try:
+        where, state, data = print_now(home, entry, terminal.booth_name, settings, copy=True)
+    except DeviceError as exc:
+        raise DeviceFailed(f"Receipt {terminal.receipt_no(args.seq)} was not printed: {exc}") from None  # fmt: skip
     paper = printer_profile(settings).paper_mm
-    if spec.kind == "preview":
-        where = write_preview(home, entry, data, receipt, paper, copy=True)
-        state = "preview"
-    else:
-        try:
-            delivery = deliver(spec, data, settings.printer_timeout_s, 1.0)
-        except DeviceError as exc:
-            raise DeviceFailed(str(exc)) from None
-        if not delivery.printed:
-            raise DeviceFailed(
-                f"Receipt {terminal.receipt_no(args.seq)} was not printed: "
-                f"{delivery.after.detail or 'the printer stopped answering.'}"
-            )
-        where, state = spec.url, delivery.after.state
     copy = terminal.record_copy(args.seq, _who(), queue=False)
     emit(
         args,

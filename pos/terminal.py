@@ -712,8 +712,8 @@ class Terminal:
     def last_sale(self) -> dict | None:
         """The newest sale entry, or None before the first sale."""
         with self.store.read() as conn:
-            row = conn.execute("SELECT max(seq) FROM sales").fetchone()
-            return journal_db.entry_at(conn, row[0]) if row[0] else None
+            seq = journal_db.last_seq(conn, "sale")
+            return journal_db.entry_at(conn, seq) if seq else None
 
     def record_copy(self, seq: int, by: str, queue: bool = True) -> dict:
         """Journal a receipt copy of the sale at ``seq`` (and queue it for the printer)."""
@@ -733,9 +733,9 @@ class Terminal:
         tried again now ("waiting"). Otherwise a copy is journaled and queued ("copy").
         """
         with self.store.read() as conn:
-            seq = print_jobs.last_sale_seq(conn)
+            seq = journal_db.last_seq(conn, "sale")
             job = print_jobs.latest_for(conn, seq) if seq else None
-        if seq is None:
+        if not seq:
             raise NotFound("No sale has been made on this terminal yet: there is no receipt to reprint.")  # fmt: skip
         if job is not None and job.state == "waiting":
             return "waiting"
@@ -774,13 +774,7 @@ class Terminal:
 
     def _shift_open(self, conn) -> bool:
         """Is there a shift_open after the last z_close? (Two index lookups.)"""
-        opened, closed = (
-            conn.execute(
-                "SELECT coalesce(max(seq), 0) FROM journal WHERE type = ?", (kind,)
-            ).fetchone()[0]
-            for kind in ("shift_open", "z_close")
-        )
-        return opened > closed
+        return journal_db.last_seq(conn, "shift_open") > journal_db.last_seq(conn, "z_close")
 
     def shift_is_open(self) -> bool:
         with self.store.read() as conn:
@@ -841,14 +835,20 @@ class Terminal:
             }
             return journal_db.append(conn, self.terminal_id, kind, body, self.now())
 
-    def x_report(self) -> dict | None:
-        """The open shift's figures, with per-supplier and per-county totals; changes nothing."""
+    def x_report(self, charts: bool = False) -> dict | None:
+        """The open shift's figures, with per-supplier and per-county totals; changes nothing.
+
+        With ``charts``, also what the manager screen draws (``charts``: sales by local
+        hour, by tender, and the top products), from the same reading of the journal.
+        """
         with self.store.read() as conn:
             report = shift.open_shift_of(self._shift_entries(conn))
             if report is None:
                 return None
             data = report.as_dict()
             data["suppliers"], data["counties"] = self._supplier_totals(conn, report.products)
+        if charts:
+            data["charts"] = self._charts(report)
         return data
 
     def close_shift(
@@ -934,13 +934,7 @@ class Terminal:
             ).fetchall()
         return [json.loads(line) for (line,) in rows]
 
-    def shift_charts(self) -> dict | None:
-        """What the manager screen draws for the open shift: sales by local hour, by
-        tender, and the top products; None when no shift is open."""
-        with self.store.read() as conn:
-            report = shift.open_shift_of(self._shift_entries(conn))
-        if report is None:
-            return None
+    def _charts(self, report: shift.XReport) -> dict:
         zone = self.settings.zone
         hours: dict[int, int] = {}
         for utc_hour, fen in report.hours.items():
@@ -955,7 +949,8 @@ class Terminal:
     def z_entry(self, seq: int | None = None) -> dict:
         """The ``z_close`` entry at ``seq``, or the last one; refused if it is not a Z."""
         with self.store.read() as conn:
-            seq = print_jobs.last_z_seq(conn) if seq is None else seq
+            if seq is None:
+                seq = journal_db.last_seq(conn, "z_close") or None
             entry = journal_db.entry_at(conn, seq) if seq is not None else None
         if seq is None:
             raise NotFound("No shift has been closed on this terminal yet: there is no Z report.")  # fmt: skip
@@ -993,9 +988,7 @@ class Terminal:
 
     def _shift_entries(self, conn) -> Iterator[dict]:
         """Journal entries from the last shift_open on (all a shift's figures need)."""
-        start = conn.execute(
-            "SELECT coalesce(max(seq), 0) FROM journal WHERE type = 'shift_open'"
-        ).fetchone()[0]
+        start = journal_db.last_seq(conn, "shift_open")
         for line in journal_db.lines(conn, max(start - 1, 0)):
             yield json.loads(line)
 

@@ -17,6 +17,12 @@ def head(conn: sqlite3.Connection) -> tuple[int, str, int]:
     return row if row else (0, GENESIS, 0)
 
 
+def last_seq(conn: sqlite3.Connection, entry_type: str) -> int:
+    """The seq of the newest entry of ``entry_type``, 0 if there is none (index journal_type)."""
+    row = conn.execute("SELECT max(seq) FROM journal WHERE type = ?", (entry_type,)).fetchone()
+    return row[0] or 0
+
+
 def append(conn: sqlite3.Connection, terminal: str, entry_type: str, body: dict, at: str) -> dict:
     """Seal and store the next entry; for sales and refunds, stamp the grand total."""
     seq, prev, grand_total = head(conn)

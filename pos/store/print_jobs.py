@@ -87,16 +87,6 @@ def retry(conn: sqlite3.Connection, job_id: int, at: str) -> None:
     )
 
 
-def last_sale_seq(conn: sqlite3.Connection) -> int | None:
-    row = conn.execute("SELECT max(seq) FROM journal WHERE type = 'sale'").fetchone()
-    return row[0]
-
-
-def last_z_seq(conn: sqlite3.Connection) -> int | None:
-    row = conn.execute("SELECT max(seq) FROM journal WHERE type = 'z_close'").fetchone()
-    return row[0]
-
-
 def latest_for(conn: sqlite3.Connection, seq: int) -> PrintJob | None:
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM print_jobs WHERE seq = ? ORDER BY id DESC LIMIT 1", (seq,)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from pos import watchdog
 from pos.printing import printer_profile
-from pos.store import journal as journal_db
 from pos.terminal import Terminal
 from pos.ui.devices import DeviceHub
 from pos.ui.i18n import Languages
@@ -58,7 +57,7 @@ def build(
     languages = Languages(app)
     languages.use(language)
     session = SaleSession(terminal)
-    head_seq = journal_db.head(terminal.store.conn)[0]
+    head_seq = terminal.head_seq()
     enrolled = (home / TOKEN_FILE).exists()
     settings = terminal.settings
     status = TerminalStatus(

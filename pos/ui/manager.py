@@ -136,7 +136,7 @@ class ManagerScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        report = self.terminal.x_report()
+        report = self.terminal.x_report(charts=True)
         is_open = report is not None
         self.open_button.setEnabled(not is_open)
         for b in (self.cash_in_button, self.cash_out_button, self.close_button):
@@ -152,7 +152,7 @@ class ManagerScreen(QWidget):
         else:
             self.status.setText(self.tr("No shift is open: selling needs a new shift."))
         self._show_x(report)
-        self._show_charts()
+        self._show_charts(report["charts"] if report else None)
         self._show_zs()
 
     def _show_x(self, report: dict | None) -> None:
@@ -202,8 +202,7 @@ class ManagerScreen(QWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(row, 1, item)
 
-    def _show_charts(self) -> None:
-        charts = self.terminal.shift_charts()
+    def _show_charts(self, charts: dict | None) -> None:
         nothing = self.tr("No sales in this shift yet.")
         if charts is None:
             for chart in (self.by_hour, self.by_tender, self.top):

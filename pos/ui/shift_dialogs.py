@@ -356,7 +356,8 @@ class CloseWizard(QDialog):
                 continue
             label = QLabel(names.get(method, method))
             shown = QLabel(self.tr("expected {0}").format(format_fen(expected)))
-            field = QLineEdit(f"{expected / 100:.2f}" if expected >= 0 else "0.00")
+            shown_fen = max(expected, 0)  # integer fen written as yuan: no float near money
+            field = QLineEdit(f"{shown_fen // 100}.{shown_fen % 100:02d}")
             field.setAlignment(Qt.AlignmentFlag.AlignRight)
             field.setMinimumHeight(44)
             field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
