@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pos.money import format_fen
+from sync.protocol.journal import parse_utc
 
 WIDTHS = {58: 32, 80: 48}
 METHOD_NAMES = {
@@ -102,7 +103,7 @@ def center(text: str, width: int) -> str:
 
 def local_time(at: str, zone: str) -> datetime:
     """A journal ``at`` (UTC) as the booth's local time: what people read on paper."""
-    return datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+    return parse_utc(at).astimezone(ZoneInfo(zone))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 import serial
 
 from hardware.serial_port import DeviceError, SerialLink, _cause, explain, open_serial
-from pos.barcodes import DEFAULT_RULES, BarcodeRules, classify
+from sync.protocol.barcodes import DEFAULT_RULES, BarcodeRules, classify
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def _check_suffix(suffix: str) -> None:
 
 
 def code_kind(code: str, rules: BarcodeRules = DEFAULT_RULES) -> str:
-    """What the till makes of ``code`` (one of pos.barcodes.KINDS), for `hw scan-test` lines."""
+    """What the till makes of ``code`` (one of sync.protocol.barcodes.KINDS), for `hw scan-test` lines."""
     return classify(code, rules).kind
 
 

@@ -18,6 +18,7 @@ from hardware.receipt import (
     wrap,
 )
 from pos.money import YUAN_SIGN, format_fen
+from sync.protocol.entries import TENDER_FIGURES, Z_ADDED_GROUPS, Z_FIGURE_GROUPS
 
 WORDS = {
     "zh_CN": {
@@ -48,16 +49,6 @@ WORDS = {
     },
 }  # fmt: skip
 
-#: The shift's figures in print order. The optional groups print only when the entry has
-#: them (older entries do not); a group is a count and its amount.
-FIGURES = (("sales_count", "sales_fen"),)
-OPTIONAL_FIGURES = (
-    ("refunds_count", "refunds_fen"),
-    ("post_voids_count", "post_voids_fen"),
-    ("discount_fen",),
-)
-DRAWER_FIGURES = (("voided_lines", "voided_fen"), ("float_fen", "cash_in_fen", "cash_out_fen"))
-TENDER_FIGURES = ("expected_fen", "counted_fen", "variance_fen")
 TENDER_CELL = 12  # columns per amount in the 80 mm tender table: room for -￥99999.99
 
 
@@ -146,16 +137,10 @@ def layout(
     out.append(f"{words['closed']}: {local_time(entry['at'], zone):%Y-%m-%d %H:%M:%S}")
     out.extend(wrap(f"{words['by']}: {body['by']}", width))
     out.append(rule)
-    for group in FIGURES:
-        for key in group:
-            out.extend(_figure(words, key, body[key], width))
-    for group in OPTIONAL_FIGURES:
-        if any(key in body for key in group):
+    for group in Z_FIGURE_GROUPS:  # an older Z lacks the added groups: they do not print
+        if group not in Z_ADDED_GROUPS or any(key in body for key in group):
             for key in group:
                 out.extend(_figure(words, key, body.get(key, 0), width))
-    for group in DRAWER_FIGURES:
-        for key in group:
-            out.extend(_figure(words, key, body[key], width))
     out.append(rule)
     out.extend(_tenders(body["tenders"], methods, words, width))
     if body.get("counts"):

@@ -46,8 +46,8 @@ SCRIPTS = ("postinst", "prerm", "postrm")
 
 
 def version() -> str:
-    """The package version is the terminal's: ``__version__`` in pos/__init__.py."""
-    text = (ROOT / "pos" / "__init__.py").read_text(encoding="utf-8")
+    """The package version is the product's: ``__version__`` in sync/__init__.py."""
+    text = (ROOT / "sync" / "__init__.py").read_text(encoding="utf-8")
     return re.search(r'^__version__ = "([^"]+)"', text, flags=re.M).group(1)
 
 

@@ -1,3 +1,5 @@
 """Booth POS: the offline-first terminal for poverty-relief product booths."""
 
-__version__ = "0.1.0"
+from sync import __version__
+
+__all__ = ["__version__"]

@@ -32,9 +32,9 @@ from pathlib import Path
 from pos.cart import Cart, Payment
 from pos.demo_catalog import write_csv
 from pos.errors import BoothError, Refused
-from pos.journal import canonical
 from pos.store.db import DB_NAME, connect
 from pos.terminal import Terminal
+from sync.protocol.journal import canonical
 
 #: Import target: 100,000 rows in under 10 s, i.e. at least 10,000 rows per second.
 IMPORT_TARGET_ROWS_PER_S = 10_000

@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 from hardware.bench import median_ms
-from pos.journal import canonical, make_entry
 from pos.store import sales as sales_db
 from pos.store.db import DB_NAME
 from pos.terminal import Terminal
+from sync.protocol.journal import canonical, make_entry
 
 TARGET_MS = 100.0
 

@@ -9,16 +9,17 @@ import sys
 from pathlib import Path
 
 from hardware.serial_port import DeviceError
-from pos import __version__, journal
-from pos.barcodes import classify
+from pos import __version__
 from pos.cart import Cart, Payment
 from pos.cli_hw import add_hw_commands, add_receipt_commands
 from pos.cli_shift import add_shift_commands
-from pos.cli_support import OneLineParser, add_command, emit
 from pos.config import load_settings, resolve_home
 from pos.errors import BoothError, Refused
 from pos.money import format_fen
 from pos.terminal import CatalogRejected, Terminal
+from sync.cli_support import OneLineParser, add_command, emit
+from sync.protocol import journal
+from sync.protocol.barcodes import classify
 
 PROG = "booth-pos"
 

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
 
-from pos.barcodes import DEFAULT_RULES, BarcodeRules, rules_from_config
 from pos.errors import BoothError
+from sync.protocol.barcodes import DEFAULT_RULES, BarcodeRules, rules_from_config
 
 CONFIG_NAME = "booth.toml"
 CERTIFICATE_POLICIES = ("warn", "block")
@@ -64,7 +64,7 @@ class Settings:
         return ZoneInfo(self.timezone)
 
 
-#: (table, key) -> (Settings attribute, type); the [barcode] table is read by pos.barcodes.
+#: (table, key) -> (Settings attribute, type); the [barcode] table is read by sync.protocol.barcodes.
 KEYS = {
     ("booth", "timezone"): ("timezone", str),
     ("sale", "certificate_policy"): ("certificate_policy", str),

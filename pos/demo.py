@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pos.barcodes import ean_check_digit
 from pos.cart import Cart, Payment
 from pos.errors import Refused
 from pos.money import format_fen
 from pos.terminal import Terminal
+from sync.protocol.barcodes import ean_check_digit
 
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "assets" / "demo" / "catalog.csv"
 CASHIER, CASHIER_PIN = "李娜", "2468"

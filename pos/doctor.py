@@ -19,6 +19,7 @@ from pos import __version__
 from pos.config import CONFIG_NAME, Settings, load_settings
 from pos.errors import BoothError
 from pos.money import format_fen
+from sync.protocol.journal import parse_utc
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 DISK_FAIL_BYTES = 200 * 1024 * 1024  # a year of sales is a few hundred MB at the very most
@@ -173,7 +174,7 @@ def check_shift(terminal) -> Check:
             "'booth-pos shift open') before the first sale.",
         )
     zone = terminal.settings.zone
-    opened = datetime.fromisoformat(report["opened_at"].replace("Z", "+00:00")).astimezone(zone)  # fmt: skip
+    opened = parse_utc(report["opened_at"]).astimezone(zone)  # fmt: skip
     if opened.date() < terminal.today():
         return Check(
             "shift",

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from sync.protocol import barcodes
+
 POS = Path(__file__).resolve().parent
 UI = POS / "ui"
 GENERATED = UI / "domain_messages.py"
@@ -98,10 +100,11 @@ def _literal(node: ast.expr) -> str | None:
 
 
 def templates() -> list[str]:
-    """Every template the domain raises errors with, sorted and without repeats."""
+    """Every template the domain raises errors with, sorted and without repeats: the
+    errors raised in pos/ and the sync client, and why a scanned code cannot be used."""
     trees = [_parse(path) for path in source_files()]
     classes = error_classes(trees)
-    found = set()
+    found = set(barcodes.REFUSALS)
     for tree in trees:
         for call in error_calls(tree, classes):
             text = _literal(call.args[0])

@@ -31,10 +31,10 @@ from hardware.receipt import layout, refund_layout
 from hardware.serial_port import DeviceError
 from hardware.status import OK, UNKNOWN, UNREACHABLE, PrinterStatus
 from pos.config import Settings
-from pos.journal import utc_timestamp
 from pos.store import journal as journal_db
 from pos.store import print_jobs
 from pos.store.db import connect
+from sync.protocol.journal import parse_utc, utc_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +243,7 @@ class PrintService:
             self._publish(conn)
             return False
         entry = journal_db.entry_at(conn, job.seq)
-        created = datetime.fromisoformat(job.created_at.replace("Z", "+00:00"))
+        created = parse_utc(job.created_at)
         kick = job.kick and now - created <= KICK_WINDOW
         data, receipt = render(entry, self.booth_name, self.settings, job.kind == "copy", kick)
         if self.spec.kind == "preview":

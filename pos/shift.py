@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pos.errors import Refused
+from sync.protocol.entries import Z_FIGURES
 
 #: Chinese banknotes and coins a booth counts, in fen, largest first.
 DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
@@ -82,27 +83,20 @@ class XReport:
         cash = self.tenders.get("cash", 0)
         return self.float_fen + cash + self.cash_in_fen - self.cash_out_fen
 
+    def figures(self) -> dict[str, int]:
+        """The shift's figures a ``z_close`` carries (sync.protocol.entries.Z_FIGURES)."""
+        return {key: getattr(self, key) for key in Z_FIGURES}
+
     def as_dict(self) -> dict:
         return {
             "shift_id": self.shift_id,
             "opened_seq": self.opened_seq,
             "opened_at": self.opened_at,
             "opened_by": self.opened_by,
-            "float_fen": self.float_fen,
-            "sales_count": self.sales_count,
-            "sales_fen": self.sales_fen,
-            "voided_lines": self.voided_lines,
-            "voided_fen": self.voided_fen,
-            "refunds_count": self.refunds_count,
-            "refunds_fen": self.refunds_fen,
-            "post_voids_count": self.post_voids_count,
-            "post_voids_fen": self.post_voids_fen,
-            "discount_fen": self.discount_fen,
+            **self.figures(),
             "overrides": self.overrides,
             "net_fen": self.net_fen,
             "tenders": dict(sorted(self.tenders.items())),
-            "cash_in_fen": self.cash_in_fen,
-            "cash_out_fen": self.cash_out_fen,
             "expected_cash_fen": self.expected_cash_fen,
             "through_seq": self.last_seq,
         }

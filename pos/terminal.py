@@ -10,10 +10,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pos import journal, pins, refunds, shift
-from pos.barcodes import BarcodeRules, Scan, classify, ean_check_digit, gs1_price_check_digit
+from pos import pins, refunds, shift
 from pos.cart import Cart, CartLine, Payment
-from pos.catalog_csv import normalize_plu, parse
 from pos.config import CONFIG_NAME, Settings, load_settings
 from pos.errors import BoothError, NotFound, Refused
 from pos.money import format_fen
@@ -27,6 +25,12 @@ from pos.store import stock as stock_db
 from pos.store import users as users_db
 from pos.store.catalog import ImportSummary
 from pos.store.users import User
+from sync.protocol import journal
+from sync.protocol.barcodes import (
+    Scan,
+    classify,
+)
+from sync.protocol.catalog import normalize_plu, parse
 
 TERMINAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 ROLES = ("cashier", "manager")
@@ -67,116 +71,11 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-#: Packaged-goods barcode names by length, as pos.barcodes names them to the cashier.
-_RETAIL_NAMES = {14: "GTIN-14", 13: "EAN-13", 12: "UPC-A", 8: "EAN-8"}
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def scan_refusal(scan: Scan, rules: BarcodeRules) -> Refused | None:
-    """Why an invalid scan cannot be sold, as a translatable template; None if not recognised.
-
-    The English text is the same as ``scan.error`` from pos.barcodes (tests/test_messages.py
-    keeps the two in step); the templates live here so the UI can translate them.
-    """
-    code = scan.code
-    if scan.kind == "unknown":
-        if not code:
-            return Refused("Nothing was read: the code is empty. Scan it again.")
-        if not (code.isascii() and code.isdigit()):
-            return Refused(
-                "Not a barcode this terminal knows: {code} has characters other than digits.",
-                code=repr(_shorten(code)),
-            )
-        if len(code) == 14 and code[0] != "0":
-            return Refused(
-                "{code} is a carton code (GTIN-14 starting with {first}), not a single item: "
-                "scan the barcode on the item itself.",
-                code=code,
-                first=code[0],
-            )
-        return Refused(
-            "Not a barcode this terminal knows: {code} has {digits} digits and is not a "
-            "product barcode, scale label or payment code. Rescan; if it keeps happening, "
-            "ask IT to check the [barcode] settings in booth.toml.",
-            code=_shorten(code),
-            digits=len(code),
-        )
-    if not (code.isascii() and code.isdigit()) or len(code) < 2:
+def scan_refusal(scan: Scan) -> Refused | None:
+    """Why an invalid scan cannot be sold, as sync.protocol.barcodes says it; None if valid."""
+    if scan.template is None:
         return None
-    expected = ean_check_digit(code[:-1])
-    ean_wrong = int(code[-1]) != expected
-    if scan.kind in ("ean13", "upca", "ean8"):
-        if not ean_wrong or len(code) not in _RETAIL_NAMES:
-            return None
-        return Refused(
-            "Check digit is wrong for {name} {code} (expected {expected}): "
-            "rescan, or type the code again.",
-            name=_RETAIL_NAMES[len(code)],
-            code=code,
-            expected=expected,
-        )
-    if scan.kind == "priced":
-        if ean_wrong:
-            return Refused(
-                "Check digit is wrong on priced label {code} (expected {expected}): "
-                "rescan, or reprint the label.",
-                code=code,
-                expected=expected,
-            )
-        if scan.price_fen == 0:
-            return Refused(
-                "Priced label {code} shows a price of 0: reprint the label with the right price.",
-                code=code,
-            )
-        expected = _price_check_expected(code, rules)
-        if expected is None:
-            return None
-        return Refused(
-            "Price check digit is wrong on priced label {code} (expected {expected}): "
-            "rescan, or reprint the label.",
-            code=code,
-            expected=expected,
-        )
-    if scan.kind == "weighed":
-        if ean_wrong:
-            return Refused(
-                "Check digit is wrong on weighed label {code} (expected {expected}): "
-                "rescan, or re-weigh the item and print a new label.",
-                code=code,
-                expected=expected,
-            )
-        if scan.weight_g == 0:
-            return Refused(
-                "Weighed label {code} shows a weight of 0 g: "
-                "re-weigh the item and print a new label.",
-                code=code,
-            )
-        expected = _price_check_expected(code, rules)
-        if expected is None:
-            return None
-        return Refused(
-            "Weight check digit is wrong on weighed label {code} (expected {expected}): "
-            "rescan, or re-weigh the item and print a new label.",
-            code=code,
-            expected=expected,
-        )
-    return None
-
-
-def _price_check_expected(code: str, rules: BarcodeRules) -> int | None:
-    """The GS1 price/weight check digit a scale label should carry, if it is wrong."""
-    for layout in rules.layouts:
-        if len(code) == layout.length and code[: layout.prefix_digits] in layout.prefixes:
-            if not layout.price_check:
-                return None
-            plu_end = layout.prefix_digits + layout.plu_digits
-            value = code[plu_end + 1 : plu_end + 1 + layout.value_digits]
-            expected = gs1_price_check_digit(value)
-            return expected if int(code[plu_end]) != expected else None
-    return None
+    return Refused(scan.template, **dict(scan.params))
 
 
 class Terminal:
@@ -410,7 +309,7 @@ class Terminal:
                 code=code,
             )
         if not scan.valid:
-            raise scan_refusal(scan, self.settings.barcode) or Refused(
+            raise scan_refusal(scan) or Refused(
                 "{code} is not a barcode this terminal reads.", code=code
             )
         if scan.gtin is None:
@@ -430,9 +329,7 @@ class Terminal:
         scan = classify(code, self.settings.barcode)
         if scan.kind in ("weighed", "priced"):
             if not scan.valid:
-                raise scan_refusal(scan, self.settings.barcode) or Refused(
-                    "{code} is not a valid scale label.", code=code
-                )
+                raise scan_refusal(scan) or Refused("{code} is not a valid scale label.", code=code)
             product = catalog_db.by_plu(self.store.conn, normalize_plu(scan.plu or "0"))
             if product is None:
                 raise NotFound(
@@ -882,18 +779,7 @@ class Terminal:
                 "shift_id": report.shift_id,
                 "opened_seq": report.opened_seq,
                 "by": manager.name,
-                "float_fen": report.float_fen,
-                "sales_count": report.sales_count,
-                "sales_fen": report.sales_fen,
-                "voided_lines": report.voided_lines,
-                "voided_fen": report.voided_fen,
-                "refunds_count": report.refunds_count,
-                "refunds_fen": report.refunds_fen,
-                "post_voids_count": report.post_voids_count,
-                "post_voids_fen": report.post_voids_fen,
-                "discount_fen": report.discount_fen,
-                "cash_in_fen": report.cash_in_fen,
-                "cash_out_fen": report.cash_out_fen,
+                **report.figures(),
                 "counts": {str(k): v for k, v in sorted(counts.items(), reverse=True)},
                 "tenders": tenders,
                 "suppliers": totals[0],

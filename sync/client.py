@@ -18,10 +18,10 @@ from pathlib import Path
 import requests
 
 from pos.errors import BoothError
-from pos.journal import utc_timestamp
 from pos.store import sync_state
 from pos.terminal import Terminal
 from sync import protocol
+from sync.protocol.journal import utc_timestamp
 
 TOKEN_FILE = "sync.token"
 TIMEOUT = (3.05, 20)  # connect, read (seconds): a slow mobile link, never forever

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from hardware.sim_printer import PrinterSimulator
-from pos.barcodes import ean_check_digit
 from pos.cli import main
 from pos.terminal import Terminal
+from sync.protocol.barcodes import ean_check_digit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CATALOG = ROOT / "assets" / "demo" / "catalog.csv"

@@ -1,4 +1,4 @@
-"""Tests for pos.barcodes: what the till makes of each scanned code."""
+"""Tests for sync.protocol.barcodes: what the till makes of each scanned code."""
 
 import json
 import tomllib
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos.barcodes import (
+from sync.protocol.barcodes import (
     DEFAULT_RULES,
     KINDS,
     BarcodeRules,

@@ -8,10 +8,10 @@ import pytest
 from conftest import DEMO_CATALOG, OIL, fingerprint
 
 from pos.cart import Cart, Payment
-from pos.catalog_csv import COLUMNS
 from pos.errors import NotFound
 from pos.store import DB_NAME
 from pos.terminal import CatalogRejected, Terminal
+from sync.protocol.catalog import COLUMNS
 
 HEADER = ",".join(COLUMNS)
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from pos import journal
 from pos.store import DB_NAME
+from sync.protocol import journal
 
 KILLS = int(os.environ.get("BOOTH_POS_CRASH_KILLS", "200"))
 WORKER = Path(__file__).with_name("crash_worker.py")
@@ -29,7 +29,7 @@ WORKER = Path(__file__).with_name("crash_worker.py")
 def _run_and_kill(home: Path, seed: int, delay: float, *mode: str) -> list[tuple[str, int]]:
     """Start a worker, let it sell for ``delay`` seconds after it is ready, then SIGKILL it."""
     proc = subprocess.Popen(
-        [sys.executable, str(WORKER), str(home), str(seed), *mode],
+        [sys.executable, "-P", str(WORKER), str(home), str(seed), *mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

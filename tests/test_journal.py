@@ -9,9 +9,9 @@ import sqlite3
 import pytest
 from conftest import CASHIER, CASHIER_PIN, OIL, RICE
 
-from pos import journal
 from pos.cart import Cart, Payment
 from pos.store import DB_NAME
+from sync.protocol import journal
 
 
 def _sell(terminal, codes, pay):
@@ -218,7 +218,7 @@ def test_the_database_refuses_to_change_or_delete_entries(journal_with_sales, ho
 
 
 def test_a_twenty_line_auditor_verifier_agrees(journal_with_sales, cli):
-    """The verifier docs/journal.md describes, written independently of pos.journal."""
+    """The verifier docs/journal.md describes, written independently of sync.protocol.journal."""
     lines = cli("journal", "export").out.splitlines()
     prev, seq, grand = "0" * 64, 0, 0
     for line in lines:

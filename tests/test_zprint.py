@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -15,6 +15,7 @@ from pos.cart import Cart, Payment
 from pos.errors import NotFound, Refused
 from pos.printing import PrintService
 from pos.store import print_jobs
+from sync.protocol.journal import parse_utc
 from tests.conftest import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE
 
 PRICES = {OIL: 8800, RICE: 6980}
@@ -156,7 +157,7 @@ def test_the_z_prints_on_the_simulated_printer_and_reads_correctly(terminal, man
     assert f"报表号: T1-{z['seq']:06d}" in lines
     assert f"开班流水号: T1-{z['body']['opened_seq']:06d}" in lines
     assert f"结班人: {MANAGER}" in lines
-    local = datetime.fromisoformat(z["at"].replace("Z", "+00:00")) + timedelta(hours=8)
+    local = parse_utc(z["at"]) + timedelta(hours=8)
     assert f"结班时间: {local:%Y-%m-%d %H:%M:%S}" in lines  # Asia/Shanghai: UTC+8 all year
     assert amount_after(lines, "销售额") == yuan(want["sales_fen"])
     assert next(line for line in lines if line.startswith("销售笔数")).split()[-1] == "4"

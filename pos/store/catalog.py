@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from pos.catalog_csv import CatalogRow
-from pos.catalog_csv import product_id as product_id_for
 from pos.pinyin import initials
 from pos.products import Product
+from sync.protocol.catalog import CatalogRow, match_row
+from sync.protocol.catalog import product_id as product_id_for
 
 PRODUCT_COLUMNS = (
     "id, name, name_en, unit, price_fen, plu, category, supplier_id, supplier_name, county, "
@@ -113,16 +113,11 @@ def import_rows(
     new_barcodes: list[tuple[str, str, str]] = []
     added = updated = unchanged = 0
     for row in rows:
-        owners = {owner_by_gtin[g] for _, g in row.barcodes if g in owner_by_gtin}
-        if row.plu is not None and row.plu in owner_by_plu:
-            owners.add(owner_by_plu[row.plu])
-        if len(owners) > 1:
-            errors.append(
-                f"line {row.line}, column barcode: this row's barcodes and PLU belong to "
-                f"different products already in the catalog ({', '.join(sorted(owners))})"
-            )
+        owner, error = match_row(row, owner_by_gtin, owner_by_plu)
+        if error:
+            errors.append(error)
             continue
-        product_id = owners.pop() if owners else product_id_for(row)
+        product_id = owner or product_id_for(row)
         values = (
             row.name, row.name_en, row.unit, row.price_fen, row.plu, row.category,
             row.supplier_id, row.supplier_name, row.county, row.certificate_no,

@@ -6,7 +6,8 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
-from pos.journal import GENESIS, GRAND_TOTAL_SIGN, canonical, make_entry
+from sync.protocol import entries
+from sync.protocol.journal import GENESIS, GRAND_TOTAL_SIGN, canonical, make_entry
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str, int]:
@@ -31,6 +32,9 @@ def append(conn: sqlite3.Connection, terminal: str, entry_type: str, body: dict,
         grand_total += sign * body["total_fen"]
         body = {**body, "grand_total_fen": grand_total}
     entry = make_entry(terminal, seq + 1, entry_type, at, body, prev)
+    problem = entries.problem(entry)  # the same rules HQ checks on receipt
+    if problem is not None or entry_type not in entries.ENTRY_TYPES:
+        raise ValueError(f"not a valid {entry_type} entry: {problem or 'unknown type'}")
     conn.execute(
         "INSERT INTO journal (seq, type, at, hash, grand_total_fen, line) VALUES (?, ?, ?, ?, ?, ?)",
         (entry["seq"], entry_type, at, entry["hash"], grand_total, canonical(entry)),

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from pos.barcodes import classify
-from pos.catalog_csv import normalize_plu
 from pos.pinyin import initials
+from sync.protocol.barcodes import classify
+from sync.protocol.catalog import normalize_plu
 
 
 def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:

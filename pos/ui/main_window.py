@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from hardware import display as pole
 from hardware.receipt import layout, local_time
-from pos.barcodes import classify
 from pos.errors import BoothError
 from pos.money import format_fen
 from pos.ui.approval import ManagerApproval
@@ -18,6 +17,7 @@ from pos.ui.payment import PaymentDialog
 from pos.ui.receipt_preview import ReceiptPreview
 from pos.ui.sale_screen import SaleScreen
 from pos.ui.status import StatusBar
+from sync.protocol.barcodes import classify
 
 
 class MainWindow(QMainWindow):

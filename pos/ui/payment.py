@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from pos.barcodes import classify
 from pos.cart import TENDER_METHODS, Payment
 from pos.errors import BoothError
 from pos.money import format_fen, parse_yuan, round_up_fen
 from pos.ui.i18n import message, tender_names
 from pos.ui.widgets import NumberPad, button
+from sync.protocol.barcodes import classify
 
 NEEDS_REFERENCE = ("wechat", "alipay", "card")
 

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
-from pos import __version__
+from sync import __version__
 from sync.server.db import make_engine
 from sync.server.errors import ApiError
 from sync.server.middleware import AccessLog, BodyLimit

@@ -53,13 +53,14 @@ from zoneinfo import ZoneInfo
 import requests
 from sqlalchemy import Engine, func, insert, select, text
 
-from pos import journal
-from pos.barcodes import ean_check_digit
 from pos.bench import machine, percentile
 from pos.cart import Cart, Payment
 from pos.demo_catalog import write_csv
 from pos.terminal import Terminal
 from sync import protocol
+from sync.protocol import journal
+from sync.protocol.barcodes import ean_check_digit
+from sync.protocol.journal import parse_utc
 from sync.server import catalog, clock, registry
 from sync.server.db import make_engine, migrate, reading
 from sync.server.settings import ServerSettings, normalize_db_url
@@ -267,7 +268,7 @@ def raw_rows(entries: list[dict], booth_id: str, zone: ZoneInfo) -> list[dict[st
                 continue
             if entry["type"] != "sale":
                 continue
-            moment = datetime.fromisoformat(entry["at"].replace("Z", "+00:00"))
+            moment = parse_utc(entry["at"])
             sale_id = body["sale_id"]
             rows["sales"].append(
                 {"sale_id": sale_id, "terminal_id": terminal_id, "seq": seq, "booth_id": booth_id,

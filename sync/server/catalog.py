@@ -39,9 +39,9 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pos.barcodes import DEFAULT_RULES
-from pos.catalog_csv import COLUMNS, CatalogRow, check_row, parse, product_id
 from sync import protocol
+from sync.protocol.barcodes import DEFAULT_RULES
+from sync.protocol.catalog import COLUMNS, CatalogRow, check_row, match_row, parse, product_id
 from sync.server import clock, registry
 from sync.server.errors import ApiError, conflict, invalid, not_found
 from sync.server.tables import counters, deliveries, products
@@ -119,7 +119,7 @@ def _ascii(code: str) -> str:
 
 def _gtin(stored_code: str) -> str:
     """The 14-digit GTIN of a stored code."""
-    # Stored codes passed pos.barcodes.classify as EAN-13/EAN-8/UPC-A (or a GTIN-14 of a
+    # Stored codes passed sync.protocol.barcodes.classify as EAN-13/EAN-8/UPC-A (or a GTIN-14 of a
     # single item) and were made ASCII, and for those classify's GTIN is the code zero-filled.
     return stored_code.zfill(14)
 
@@ -129,7 +129,7 @@ def _codes(stored: str) -> list[str]:
 
 
 def new_id(row: CatalogRow) -> str:
-    """The terminal's id rule (pos.catalog_csv.product_id): HQ and booths agree."""
+    """The terminal's id rule (sync.protocol.catalog.product_id): HQ and booths agree."""
     return product_id(row)
 
 
@@ -192,17 +192,12 @@ def _plan(existing: dict[str, dict], rows: list[CatalogRow]) -> tuple[list[dict]
         if problems:
             errors.extend(f"line {row.line}, {p}" for p in problems)
             continue
-        owners = {owner_by_gtin[g] for _, g in row.barcodes if g in owner_by_gtin}
-        if row.plu is not None and row.plu in owner_by_plu:
-            owners.add(owner_by_plu[row.plu])
-        if len(owners) > 1:
-            errors.append(
-                f"line {row.line}, column barcode: this row's barcodes and PLU belong to "
-                f"different products already in the catalog ({', '.join(sorted(owners))})"
-            )
+        owner, error = match_row(row, owner_by_gtin, owner_by_plu)
+        if error:
+            errors.append(error)
             continue
-        matched = bool(owners)
-        product_id = owners.pop() if matched else new_id(row)
+        matched = owner is not None
+        product_id = owner if matched else new_id(row)
         old = existing.get(product_id)
         if old is not None and not matched:
             errors.append(

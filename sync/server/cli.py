@@ -11,8 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from pos import __version__, journal
-from pos.cli_support import OneLineParser, add_command
+from sync import __version__
+from sync.cli_support import OneLineParser, add_command
+from sync.protocol import journal
 from sync.server import registry
 from sync.server.db import make_engine, migrate, pending_migrations, reading
 from sync.server.errors import ApiError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pos.journal import utc_timestamp
+from sync.protocol.journal import utc_timestamp
 
 
 def now() -> datetime:

@@ -12,13 +12,13 @@ a tamper alert is recorded. Either way nothing of the push is stored.
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from pos import journal
+from sync.protocol import journal
+from sync.protocol.entries import STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
+from sync.protocol.journal import parse_utc
 from sync.server import clock
 from sync.server.errors import ApiError, conflict, forbidden, invalid
 from sync.server.registry import TerminalIdentity
@@ -38,237 +38,6 @@ from sync.server.tables import (
     z_close_tenders,
     z_closes,
 )
-
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
-STOCK_TYPES = ("stock_receive", "stock_adjust")
-MAX_TEXT = 200
-#: Reasons (refunds, Z reports) are free text typed by a manager: allow a paragraph.
-MAX_REASON = 1000
-REFUND_KINDS = ("refund", "post_void")
-#: Figures every z_close carries (integers, 0 or more), and those newer terminals add.
-Z_FIGURES = (
-    "float_fen",
-    "sales_count",
-    "sales_fen",
-    "voided_lines",
-    "voided_fen",
-    "cash_in_fen",
-    "cash_out_fen",
-)
-Z_OPTIONAL_FIGURES = (
-    "refunds_count",
-    "refunds_fen",
-    "post_voids_count",
-    "post_voids_fen",
-    "discount_fen",
-)
-TENDER_FIGURES = ("expected_fen", "counted_fen", "variance_fen")
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _text(value, limit: int = MAX_TEXT) -> bool:
-    # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the INSERT.
-    return isinstance(value, str) and len(value) <= limit and "\x00" not in value
-
-
-def _name(value, limit: int = MAX_TEXT) -> bool:
-    """Short text that is not blank: an id or a person's name."""
-    return _text(value, limit) and bool(value.strip())
-
-
-def _count(value) -> bool:
-    return _is_int(value) and value >= 0
-
-
-def _show(value) -> str:
-    """A value from a body, shortened for a message."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def shape_problem(entry) -> str | None:
-    """Why an entry cannot be a version-1 journal entry, or None."""
-    if not isinstance(entry, dict):
-        return "an entry is not a JSON object"
-    if sorted(entry) != list(journal.KEYS):
-        return f"entry keys are {sorted(entry)[:10]}, expected {list(journal.KEYS)}"
-    if entry["v"] != journal.VERSION:
-        return f"unknown entry version {entry['v']!r}"
-    if not _is_int(entry["seq"]) or entry["seq"] < 1:
-        return "seq must be a positive integer"
-    if not (_text(entry["type"], 32) and _text(entry["terminal"], 64) and _text(entry["at"], 32)):
-        return "type, terminal and at must be short strings"
-    try:
-        datetime.fromisoformat(entry["at"].replace("Z", "+00:00"))
-    except ValueError:
-        return f"at {entry['at']!r} is not an ISO 8601 time"
-    if not (isinstance(entry["prev"], str) and HEX64.match(entry["prev"])):
-        return "prev must be 64 lowercase hex digits"
-    if not (isinstance(entry["hash"], str) and HEX64.match(entry["hash"])):
-        return "hash must be 64 lowercase hex digits"
-    if not isinstance(entry["body"], dict):
-        return "body must be a JSON object"
-    if journal.floats_in(entry["body"]):
-        return "a number in the body is not an integer"
-    if entry["type"] == "sale":
-        return _sale_problem(entry["body"])
-    if entry["type"] == "refund":
-        return _refund_problem(entry["body"], entry["seq"])
-    if entry["type"] == "z_close":
-        return _z_close_problem(entry["body"], entry["seq"])
-    if entry["type"] in STOCK_TYPES:
-        body = entry["body"]
-        if not (_text(body.get("product_id"), 64) and _is_int(body.get("delta"))):
-            return f"{entry['type']} needs product_id and an integer delta"
-    return None
-
-
-def _sale_problem(body: dict) -> str | None:
-    if not (_text(body.get("sale_id"), 64) and body["sale_id"] and _text(body.get("cashier"))):
-        return "a sale needs sale_id and cashier"
-    for key in ("total_fen", "change_fen", "grand_total_fen"):
-        if not _is_int(body.get(key)):
-            return f"a sale needs an integer {key}"
-    lines, pays = body.get("lines"), body.get("payments")
-    if not (isinstance(lines, list) and lines and isinstance(pays, list) and pays):
-        return "a sale needs lines and payments"
-    for line in lines:
-        problem = _line_problem(line, "sale")
-        if problem:
-            return problem
-    for pay in pays:
-        problem = _payment_problem(pay)
-        if problem:
-            return problem
-    return None
-
-
-def _line_problem(line, what: str) -> str | None:
-    """Why a sale line, or a refund line (shaped like one), cannot be stored."""
-    if not isinstance(line, dict):
-        return f"a {what} line is not an object"
-    if not (
-        _text(line.get("product_id"), 64)
-        and _text(line.get("barcode"), 32)
-        and _text(line.get("name"), MAX_TEXT)
-    ):
-        return f"a {what} line needs product_id, barcode and name"
-    if not (_is_int(line.get("unit_price_fen")) and _is_int(line.get("amount_fen"))):
-        return f"a {what} line needs integer unit_price_fen and amount_fen"
-    sizes = [line[key] for key in ("qty", "weight_g") if key in line]
-    if not (len(sizes) == 1 and _is_int(sizes[0])):
-        return f"a {what} line needs an integer qty or weight_g (one of them)"
-    if not (_text(line.get("supplier_id", ""), 64) and _text(line.get("county", ""))):
-        return "supplier_id and county must be short strings"
-    return None
-
-
-def _payment_problem(pay) -> str | None:
-    if not (
-        isinstance(pay, dict) and _text(pay.get("method"), 16) and _is_int(pay.get("amount_fen"))
-    ):
-        return "a payment needs a method and an integer amount_fen"
-    if not _text(pay.get("reference", "")):
-        return "a payment reference must be a short string"
-    return None
-
-
-def _refund_problem(body: dict, seq: int) -> str | None:
-    """A refund or post-void: what went back (lines) and how the money went back (payments).
-
-    Amounts are positive (what is given back); lines and payments must each add up to
-    ``total_fen``. Whether the sale exists and has that much left is checked in ``_store``.
-    """
-    if not _name(body.get("refund_id"), 64):
-        return "a refund needs refund_id"
-    if body.get("kind") not in REFUND_KINDS:
-        return f"a refund's kind is refund or post_void, not {_show(body.get('kind'))}"
-    if not _name(body.get("sale_id"), 64):
-        return "a refund needs the sale_id of the sale it refunds"
-    sale_seq = body.get("sale_seq")
-    if not (_is_int(sale_seq) and 1 <= sale_seq < seq):
-        return f"a refund needs sale_seq, the seq of an earlier sale (not {_show(sale_seq)})"
-    if not _text(body.get("cashier")):
-        return "a refund needs cashier"
-    if not _name(body.get("approved_by")):
-        return "a refund needs approved_by, the manager who approved it"
-    if not _text(body.get("reason", ""), MAX_REASON):
-        return f"a refund's reason must be text of at most {MAX_REASON} characters"
-    if not (_count(body.get("total_fen")) and _is_int(body.get("grand_total_fen"))):
-        return "a refund needs total_fen (0 or more) and an integer grand_total_fen"
-    lines, pays = body.get("lines"), body.get("payments")
-    if not (isinstance(lines, list) and lines and isinstance(pays, list) and pays):
-        return "a refund needs lines (what goes back) and payments (how the money goes back)"
-    for line in lines:
-        problem = _line_problem(line, "refund")
-        if problem:
-            return problem
-        size = line.get("weight_g", line.get("qty"))
-        if not (size > 0 and _count(line["amount_fen"])):
-            return (
-                "a refund line gives back a positive qty or weight_g and an amount_fen of 0 or more"
-            )
-        if not (_count(line.get("discount_fen", 0)) and _count(line.get("line_no", 1))):
-            return "a refund line's discount_fen and line_no must be integers of 0 or more"
-    for pay in pays:
-        problem = _payment_problem(pay)
-        if problem:
-            return problem
-        if pay["amount_fen"] < 0:
-            return "a refund payment is the money handed back: 0 or more"
-    total = body["total_fen"]
-    lines_total = sum(line["amount_fen"] for line in lines)
-    if lines_total != total:
-        return f"refund lines add up to {lines_total} fen but total_fen is {total}"
-    paid = sum(pay["amount_fen"] for pay in pays)
-    if paid != total:
-        return f"refund payments add up to {paid} fen but total_fen is {total}"
-    return None
-
-
-def _z_close_problem(body: dict, seq: int) -> str | None:
-    """A Z report: the shift's figures and, per tender, expected, counted and variance."""
-    if not _name(body.get("shift_id"), 64):
-        return "a z_close needs the shift_id of the shift it closes"
-    opened = body.get("opened_seq")
-    if not (_is_int(opened) and 1 <= opened < seq):
-        return f"a z_close needs opened_seq, the seq of its shift_open (not {_show(opened)})"
-    if not _name(body.get("by")):
-        return "a z_close needs by, the manager who closed the shift"
-    for key in Z_FIGURES:
-        if not _count(body.get(key)):
-            return f"a z_close needs {key}, an integer of 0 or more"
-    for key in Z_OPTIONAL_FIGURES:
-        if not _count(body.get(key, 0)):
-            return f"a z_close's {key} must be an integer of 0 or more"
-    if not _is_int(body.get("grand_total_fen")):
-        return "a z_close needs an integer grand_total_fen"
-    if not _text(body.get("reason", ""), MAX_REASON):
-        return f"a z_close's reason must be text of at most {MAX_REASON} characters"
-    tenders = body.get("tenders")
-    if not isinstance(tenders, dict):
-        return "a z_close needs tenders: payment method -> expected_fen, counted_fen, variance_fen"
-    for method, figures in tenders.items():
-        if not _name(method, 16):
-            return f"a z_close tender method is 1 to 16 characters, not {_show(method)}"
-        if not (isinstance(figures, dict) and all(_is_int(figures.get(k)) for k in TENDER_FIGURES)):
-            return (
-                f"z_close tender {method} needs integer expected_fen, counted_fen and variance_fen"
-            )
-        expected, counted, variance = (figures[k] for k in TENDER_FIGURES)
-        if variance != counted - expected:
-            return (
-                f"z_close tender {method}: variance_fen {variance} is not counted_fen {counted} "
-                f"minus expected_fen {expected}"
-            )
-    for key in ("counts", "suppliers", "counties"):
-        value = body.get(key, {})
-        if not (isinstance(value, dict) and all(_text(k) and _is_int(v) for k, v in value.items())):
-            return f"a z_close's {key} must map names to integers"
-    return None
 
 
 class Tamper(Exception):
@@ -293,9 +62,9 @@ def ingest(
             413, f"A push holds at most {max_batch} entries; this one has {len(entries)}."
         )
     for position, entry in enumerate(entries):
-        problem = shape_problem(entry)
-        if problem:
-            raise invalid(f"Entry {position + 1} of the batch is malformed: {problem}.")
+        reason = problem(entry)
+        if reason:
+            raise invalid(f"Entry {position + 1} of the batch is malformed: {reason}.")
         if entry["terminal"] != caller.terminal_id:
             raise forbidden(
                 f"Terminal {caller.terminal_id} may push only its own journal, not {entry['terminal']!r}."
@@ -581,7 +350,7 @@ def _skew_ms(terminal_clock: str | None) -> int | None:
     if not terminal_clock:
         return None
     try:
-        moment = datetime.fromisoformat(terminal_clock.replace("Z", "+00:00"))
+        moment = parse_utc(terminal_clock)
         return int((moment - clock.now()).total_seconds() * 1000)
     except (ValueError, TypeError):
         return None
@@ -653,7 +422,7 @@ def _insert_all(
 
 def _business_day(entry: dict, zone: ZoneInfo):
     """The entry's local date in the server's zone (fixed when the entry is received)."""
-    return datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).astimezone(zone).date()
+    return parse_utc(entry["at"]).astimezone(zone).date()
 
 
 def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict) -> None:
@@ -743,8 +512,7 @@ def _z_close_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: d
             "at": entry["at"],
             "business_day": _business_day(entry, zone),
             "closed_by": body["by"],
-            **{key: body[key] for key in Z_FIGURES},
-            **{key: body.get(key, 0) for key in Z_OPTIONAL_FIGURES},
+            **{key: body.get(key, 0) for key in Z_FIGURES},  # older Zs lack the added ones
             "grand_total_fen": body["grand_total_fen"],
             "reason": body.get("reason", ""),
         }

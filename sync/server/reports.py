@@ -20,6 +20,8 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, and_, case, func, literal, select
 
+from sync.protocol.entries import TENDER_FIGURES, Z_FIGURES, Z_VOIDED
+from sync.protocol.journal import parse_utc
 from sync.server.tables import (
     booths,
     deliveries,
@@ -362,7 +364,7 @@ def _health_row(row, now: datetime) -> dict:
 def _seconds_since(stamp: str | None, now: datetime) -> int | None:
     if stamp is None:
         return None
-    seen = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    seen = parse_utc(stamp)
     # Workers' clocks can differ by a little: never report contact from the future.
     return max(0, int((now - seen).total_seconds()))
 
@@ -483,35 +485,10 @@ def _describe(conn: Connection, product_ids: list[str]) -> dict[str, tuple[str, 
 
 # --- Z reports (shift closes) ----------------------------------------------------------------
 
-TENDER_FIGURES = ("expected_fen", "counted_fen", "variance_fen")
 #: A Z's own figures, as the terminal wrote them.
-CLOSE_FIGURES = (
-    "float_fen",
-    "sales_count",
-    "sales_fen",
-    "refunds_count",
-    "refunds_fen",
-    "post_voids_count",
-    "post_voids_fen",
-    "discount_fen",
-    "voided_lines",
-    "voided_fen",
-    "cash_in_fen",
-    "cash_out_fen",
-    "grand_total_fen",
-)
-#: The figures that add up across Zs (a float or a grand total does not).
-SUMMED_FIGURES = (
-    "sales_count",
-    "sales_fen",
-    "refunds_count",
-    "refunds_fen",
-    "post_voids_count",
-    "post_voids_fen",
-    "discount_fen",
-    "cash_in_fen",
-    "cash_out_fen",
-)
+CLOSE_FIGURES = (*Z_FIGURES, "grand_total_fen")
+#: The figures that add up across Zs (a float, voided lines or a grand total do not).
+SUMMED_FIGURES = tuple(key for key in Z_FIGURES if key not in ("float_fen", *Z_VOIDED))
 
 
 def closes(conn: Connection, date_from: date, date_to: date, booth_id: str | None = None) -> dict:

@@ -33,6 +33,8 @@ from pos.shift import DENOMINATIONS
 from pos.terminal import Terminal
 from server.conftest import _pg_admin_conn, _pg_url
 from server.live import bearer, enrol
+from sync.protocol import entries as contract
+from sync.protocol.journal import parse_utc
 from sync.server.db import alembic_config, make_engine, migrate
 from sync.server.tables import (
     booths,
@@ -52,17 +54,10 @@ ZONE = ZoneInfo("Asia/Shanghai")
 BOOTH_OF = {"T1": "B1", "T2": "B1", "T3": "B2"}
 BOOTH_NAMES = {"B1": "奉节县扶贫专柜", "B2": "巫山县扶贫专柜"}
 OIL_ID, RICE_ID, ORANGES_ID = f"0{OIL}", f"0{RICE}", "PLU10001"
-#: A Z's own figures as the API gives them (the optional ones default to 0).
-Z_FIGURES = (
-    "float_fen", "sales_count", "sales_fen", "refunds_count", "refunds_fen",
-    "post_voids_count", "post_voids_fen", "discount_fen", "voided_lines", "voided_fen",
-    "cash_in_fen", "cash_out_fen", "grand_total_fen",
-)  # fmt: skip
-SUMMED = (
-    "sales_count", "sales_fen", "refunds_count", "refunds_fen", "post_voids_count",
-    "post_voids_fen", "discount_fen", "cash_in_fen", "cash_out_fen",
-)  # fmt: skip
-TENDER = ("expected_fen", "counted_fen", "variance_fen")
+#: A Z's own figures as the API gives them (the added ones default to 0).
+Z_FIGURES = (*contract.Z_FIGURES, "grand_total_fen")
+SUMMED = tuple(key for key in contract.Z_FIGURES if key not in ("float_fen", *contract.Z_VOIDED))
+TENDER = contract.TENDER_FIGURES
 
 
 # --- building real journals ----------------------------------------------------------------
@@ -81,7 +76,7 @@ class Booth:
         self.term = Terminal.open(home, clock=lambda: self.moment)
 
     def at(self, stamp: str) -> Terminal:
-        self.moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        self.moment = parse_utc(stamp)
         return self.term
 
     @property

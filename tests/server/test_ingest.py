@@ -9,9 +9,9 @@ import pytest
 import requests
 from sqlalchemy import func, select, text
 
-from pos import journal
 from pos.cart import Cart, Payment
 from server.live import bearer, enrol
+from sync.protocol import journal
 from sync.server.cli import main as server_main
 from sync.server.tables import journal as journal_table
 from sync.server.tables import payments, sale_lines, sales, stock_movements, tamper_alerts
@@ -20,7 +20,7 @@ OIL, RICE = "6970006000011", "6970005000012"
 
 
 def _label(prefix: str, plu: str, value: int) -> str:
-    from pos.barcodes import ean_check_digit
+    from sync.protocol.barcodes import ean_check_digit
 
     body = f"{prefix}{int(plu):05d}{value:05d}"
     return body + str(ean_check_digit(body))

@@ -34,6 +34,7 @@ from conftest import (
 from pos.cart import Cart, Payment
 from pos.terminal import Terminal
 from server.live import bearer, enrol
+from sync.protocol.journal import parse_utc
 from sync.server.tables import deliveries, products
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -72,7 +73,7 @@ class FixedClock:
         return self.at
 
     def set(self, stamp: str) -> None:
-        self.at = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        self.at = parse_utc(stamp)
 
 
 def _terminal(home: Path, terminal_id: str, clock: FixedClock) -> Terminal:

@@ -31,13 +31,14 @@ from server.conftest import _pg_admin_conn
 from sqlalchemy import func, select
 
 import sync.client
-from pos import journal
-from pos.barcodes import ean_check_digit
 from pos.cart import Cart, Payment
-from pos.catalog_csv import normalize_plu
 from pos.store import sync_state
 from pos.terminal import Terminal
 from sync.client import SyncClient as RetryingSyncClient
+from sync.protocol import journal
+from sync.protocol.barcodes import ean_check_digit
+from sync.protocol.catalog import normalize_plu
+from sync.protocol.journal import parse_utc
 from sync.server import catalog, registry, reports
 from sync.server.db import reading
 from sync.server.errors import ApiError
@@ -158,7 +159,7 @@ def assert_prefix(hq, terminal: Terminal) -> int:
 
 
 def _business_day(at: str, zone) -> str:
-    return datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(zone).date().isoformat()
+    return parse_utc(at).astimezone(zone).date().isoformat()
 
 
 def assert_exact(terminal: Terminal, hq, booth: str = BOOTH) -> journal.Verdict:
@@ -974,7 +975,7 @@ def test_10_terminal_clock_days_behind_then_a_year_ahead(terminal, hq, proxy, ho
         try:
             entries = Seller(booth).sell(4)  # never refused for the clock
             for entry in entries:
-                at = datetime.fromisoformat(entry["at"].replace("Z", "+00:00"))
+                at = parse_utc(entry["at"])
                 assert abs((at - clock()).total_seconds()) < 60
             result = SyncClient(booth, clock=clock).round()
         finally:

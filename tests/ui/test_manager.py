@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from pos.terminal import NeedsManager
+from sync.protocol.journal import parse_utc
 from ui.conftest import QApplication_instance_remove
 from ui.test_devices import open_window
 
@@ -318,6 +319,6 @@ def test_a_shift_left_open_overnight_asks_for_a_close_but_still_sells(booth, qtb
     window.show_sale()
     banner = window.sale.shift_banner
     assert banner.isVisible()
-    day = datetime.fromisoformat(opened.replace("Z", "+00:00")).astimezone(context.terminal.settings.zone)  # fmt: skip
+    day = parse_utc(opened).astimezone(context.terminal.settings.zone)  # fmt: skip
     assert day.strftime("%Y-%m-%d") in banner.text()
     sell(window, context, qtbot, [OIL], amount="100")  # a forgotten close never stops a sale

@@ -15,7 +15,7 @@ OIL, RICE, EXPIRED_CODE = "6970006000011", "6970005000012", "6970015000019"
 
 
 def label(prefix: str, plu: str, value: int) -> str:
-    from pos.barcodes import ean_check_digit
+    from sync.protocol.barcodes import ean_check_digit
 
     body = f"{prefix}{int(plu):05d}{value:05d}"
     return body + str(ean_check_digit(body))

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from pos.catalog_csv import MAX_NAME, MAX_PRICE_FEN
 from sync import protocol
+from sync.protocol.catalog import MAX_NAME, MAX_PRICE_FEN
 from sync.server import catalog
 from sync.server.db import reading
 from sync.server.deps import AdminDep, EngineDep, TerminalDep

@@ -12,11 +12,12 @@ project (a refund of a sale HQ does not hold) is left in the journal, unprojecte
 """
 
 import json
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
+
+from sync.protocol.journal import parse_utc
 
 revision = "0002"
 down_revision = "0001"
@@ -150,7 +151,7 @@ def _project_stored_entries() -> None:
     seen: set = set()  # refund ids and (terminal, shift) pairs: each projected once
     for terminal_id, seq, kind, at, line, booth_id in rows:
         body = json.loads(line)["body"]
-        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        moment = parse_utc(at)
         common = {"terminal_id": terminal_id, "seq": seq, "booth_id": booth_id, "at": at}
         common["business_day"] = moment.astimezone(zone).date()
         try:

@@ -38,6 +38,17 @@ def utc_timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def parse_utc(stamp: str) -> datetime:
+    """The moment an ISO 8601 time names; a trailing Z means UTC (``utc_timestamp``'s form).
+
+    Raises ValueError for text that is not an ISO 8601 time. A time without an offset is
+    returned naive, as ``datetime.fromisoformat`` reads it.
+    """
+    if not isinstance(stamp, str):
+        raise ValueError(f"{stamp!r} is not an ISO 8601 time")
+    return datetime.fromisoformat(stamp[:-1] + "+00:00" if stamp.endswith("Z") else stamp)
+
+
 def make_entry(terminal: str, seq: int, entry_type: str, at: str, body: dict, prev: str) -> dict:
     """Build a sealed entry (with its hash)."""
     entry = {

@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from pos.barcodes import DEFAULT_RULES, BarcodeRules, classify, ean_check_digit
+from sync.protocol.barcodes import DEFAULT_RULES, BarcodeRules, classify, ean_check_digit
 
 COLUMNS = (
     "barcode", "plu", "name", "name_en", "unit", "price_fen", "category",
@@ -69,6 +70,23 @@ def product_id(row: CatalogRow) -> str:
     if row.barcodes:
         return row.barcodes[0][1]
     return f"PLU{row.plu}"
+
+
+def match_row(
+    row: CatalogRow, owner_by_gtin: Mapping[str, str], owner_by_plu: Mapping[str, str]
+) -> tuple[str | None, str | None]:
+    """Which product already in the catalog a row updates, by its barcodes and PLU, as HQ and
+    every booth decide it: (that product's id, or None for a new product; an error when the
+    row's codes belong to two different products, else None)."""
+    owners = {owner_by_gtin[g] for _, g in row.barcodes if g in owner_by_gtin}
+    if row.plu is not None and row.plu in owner_by_plu:
+        owners.add(owner_by_plu[row.plu])
+    if len(owners) > 1:
+        return None, (
+            f"line {row.line}, column barcode: this row's barcodes and PLU belong to "
+            f"different products already in the catalog ({', '.join(sorted(owners))})"
+        )
+    return (owners.pop() if owners else None), None
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -55,11 +55,48 @@ _FIVE_DIGIT_WEIGHTS = (_W5_PLUS, _W2_MINUS, _W5_MINUS, _W5_PLUS, _W2_MINUS)
 # Packaged-goods barcodes by length: (kind, name shown to the cashier).
 _RETAIL_BY_LENGTH = {13: ("ean13", "EAN-13"), 12: ("upca", "UPC-A"), 8: ("ean8", "EAN-8")}
 
-# Per label kind: words for messages, and what the cashier should do about a bad label.
-_LABEL_WORDS = {
-    "priced": ("priced label", "Price", "reprint the label"),
-    "weighed": ("weighed label", "Weight", "re-weigh the item and print a new label"),
+# Why a scan cannot be used: templates the till raises as they are (``Scan.template``), so
+# they are translated once. ``pos.messages`` gathers REFUSALS for the translators.
+EMPTY = "Nothing was read: the code is empty. Scan it again."
+NOT_DIGITS = "Not a barcode this terminal knows: {code} has characters other than digits."
+UNKNOWN_LENGTH = (
+    "Not a barcode this terminal knows: {code} has {digits} digits and is not a product "
+    "barcode, scale label or payment code. Rescan; if it keeps happening, ask IT to check "
+    "the [barcode] settings in booth.toml."
+)
+CARTON = (
+    "{code} is a carton code (GTIN-14 starting with {first}), not a single item: "
+    "scan the barcode on the item itself."
+)
+RETAIL_CHECK_DIGIT = (
+    "Check digit is wrong for {name} {code} (expected {expected}): rescan, or type the code again."
+)
+# Per label kind, why it cannot be used: (EAN check digit wrong, price/weight check digit
+# wrong, a value of zero), each saying what the cashier should do about it.
+_LABEL_REFUSALS = {
+    "priced": (
+        "Check digit is wrong on priced label {code} (expected {expected}): "
+        "rescan, or reprint the label.",
+        "Price check digit is wrong on priced label {code} (expected {expected}): "
+        "rescan, or reprint the label.",
+        "Priced label {code} shows a price of 0: reprint the label with the right price.",
+    ),
+    "weighed": (
+        "Check digit is wrong on weighed label {code} (expected {expected}): "
+        "rescan, or re-weigh the item and print a new label.",
+        "Weight check digit is wrong on weighed label {code} (expected {expected}): "
+        "rescan, or re-weigh the item and print a new label.",
+        "Weighed label {code} shows a weight of 0 g: re-weigh the item and print a new label.",
+    ),
 }
+REFUSALS = (
+    EMPTY,
+    NOT_DIGITS,
+    UNKNOWN_LENGTH,
+    CARTON,
+    RETAIL_CHECK_DIGIT,
+    *(template for templates in _LABEL_REFUSALS.values() for template in templates),
+)
 
 
 def _is_digits(text: object) -> bool:
@@ -240,11 +277,19 @@ class Scan:
     plu: str | None = None  # weighed/priced: PLU as printed, leading zeros kept
     price_fen: int | None = None  # priced labels: price in fen
     weight_g: int | None = None  # weighed labels: grams
-    error: str | None = None  # what went wrong, for the cashier or IT staff, when not valid
+    #: What went wrong when not valid, as a translatable template and its values: the
+    #: till raises it as it is, and ``error`` is the English sentence.
+    template: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"Scan kind must be one of {', '.join(KINDS)}, not {self.kind!r}.")
+
+    @property
+    def error(self) -> str | None:
+        """What went wrong, for the cashier or IT staff, when not valid."""
+        return self.template.format(**dict(self.params)) if self.template else None
 
     def as_dict(self) -> dict[str, Any]:
         """The scan as a JSON-ready dict: code, kind, valid, then only the fields that apply."""
@@ -270,12 +315,13 @@ def classify(code: str, rules: BarcodeRules = DEFAULT_RULES) -> Scan:
     """Decide what a scanned or typed code is, following the rules in this module's docstring."""
     text = code.strip().translate(_FULLWIDTH_DIGITS)
     if not text:
-        return _unknown(text, "Nothing was read: the code is empty. Scan it again.")
+        return _refused(text, "unknown", EMPTY)
     if not _is_digits(text):
-        return _unknown(
+        return _refused(
             text,
-            f"Not a barcode this terminal knows: {_shorten(text)!r} has characters "
-            "other than digits.",
+            "unknown",
+            NOT_DIGITS,
+            code=repr(_shorten(text)),
         )
     layout = _matching_layout(text, rules)
     payment_kind = _payment_kind(text, rules)
@@ -309,9 +355,20 @@ def gs1_price_check_digit(value: str) -> int:
     raise ValueError(f"A price check digit needs a 4- or 5-digit value, not {len(digits)} digits.")
 
 
-def _unknown(code: str, error: str) -> Scan:
-    """An unknown, invalid scan with the given explanation."""
-    return Scan(code, "unknown", False, error=error)
+def _refused(
+    scanned: str, kind: str, template: str, plu: str | None = None, read=None, **params
+) -> Scan:
+    """An invalid scan, with why: one of REFUSALS and its values (``read``: the label's
+    fields that were read, such as a weight of 0)."""
+    return Scan(
+        scanned,
+        kind,
+        False,
+        plu=plu,
+        template=template,
+        params=tuple(params.items()),
+        **(read or {}),
+    )
 
 
 def _matching_layout(code: str, rules: BarcodeRules) -> ScaleLayout | None:
@@ -337,7 +394,7 @@ def _payment_kind(code: str, rules: BarcodeRules) -> str | None:
 def _read_label(code: str, layout: ScaleLayout) -> Scan:
     """Read a scale label; price and weight are only reported once its check digits pass."""
     kind = "priced" if code[: layout.prefix_digits] in layout.price_prefixes else "weighed"
-    label, check_name, fix = _LABEL_WORDS[kind]
+    templates = _LABEL_REFUSALS[kind]
     plu_end = layout.prefix_digits + layout.plu_digits
     plu = code[layout.prefix_digits : plu_end]
     value_start = plu_end + (1 if layout.price_check else 0)
@@ -345,27 +402,17 @@ def _read_label(code: str, layout: ScaleLayout) -> Scan:
 
     expected = ean_check_digit(code[:-1])
     if int(code[-1]) != expected:
-        error = f"Check digit is wrong on {label} {code} (expected {expected}): rescan, or {fix}."
-        return Scan(code, kind, False, plu=plu, error=error)
+        return _refused(code, kind, templates[0], plu, code=code, expected=expected)
     if layout.price_check:
         expected = gs1_price_check_digit(value)
         if int(code[plu_end]) != expected:
-            error = (
-                f"{check_name} check digit is wrong on {label} {code} "
-                f"(expected {expected}): rescan, or {fix}."
-            )
-            return Scan(code, kind, False, plu=plu, error=error)
+            return _refused(code, kind, templates[1], plu, code=code, expected=expected)
 
     amount = int(value)
-    if kind == "priced":
-        error = (
-            None
-            if amount
-            else f"Priced label {code} shows a price of 0: {fix} with the right price."
-        )
-        return Scan(code, kind, amount > 0, plu=plu, price_fen=amount, error=error)
-    error = None if amount else f"Weighed label {code} shows a weight of 0 g: {fix}."
-    return Scan(code, kind, amount > 0, plu=plu, weight_g=amount, error=error)
+    read = {"price_fen" if kind == "priced" else "weight_g": amount}
+    if not amount:
+        return _refused(code, kind, templates[2], plu, read, code=code)
+    return Scan(code, kind, True, plu=plu, **read)
 
 
 def _read_by_length(code: str) -> Scan:
@@ -375,11 +422,12 @@ def _read_by_length(code: str) -> Scan:
     if len(code) in _RETAIL_BY_LENGTH:
         kind, name = _RETAIL_BY_LENGTH[len(code)]
         return _read_retail(code, kind, name)
-    return _unknown(
+    return _refused(
         code,
-        f"Not a barcode this terminal knows: {_shorten(code)} has {len(code)} digits and is not a "
-        "product barcode, scale label or payment code. Rescan; if it keeps happening, ask IT "
-        "to check the [barcode] settings in booth.toml.",
+        "unknown",
+        UNKNOWN_LENGTH,
+        code=_shorten(code),
+        digits=len(code),
     )
 
 
@@ -387,10 +435,12 @@ def _read_gtin14(code: str) -> Scan:
     """Read a 14-digit GTIN: a leading 0 means a single item, anything else a carton."""
     if code[0] == "0":
         return _read_retail(code, "ean13", "GTIN-14")
-    return _unknown(
+    return _refused(
         code,
-        f"{code} is a carton code (GTIN-14 starting with {code[0]}), not a single item: "
-        "scan the barcode on the item itself.",
+        "unknown",
+        CARTON,
+        code=code,
+        first=code[0],
     )
 
 
@@ -398,11 +448,14 @@ def _read_retail(code: str, kind: str, name: str) -> Scan:
     """Check a packaged-goods barcode's check digit and give its 14-digit GTIN."""
     expected = ean_check_digit(code[:-1])
     if int(code[-1]) != expected:
-        error = (
-            f"Check digit is wrong for {name} {code} (expected {expected}): "
-            "rescan, or type the code again."
+        return _refused(
+            code,
+            kind,
+            RETAIL_CHECK_DIGIT,
+            name=name,
+            code=code,
+            expected=expected,
         )
-        return Scan(code, kind, False, error=error)
     return Scan(code, kind, True, gtin=code.zfill(14))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from pos.journal import canonical
+from sync.protocol.journal import canonical
 
 
 class OneLineParser(argparse.ArgumentParser):
