@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import CASHIER, CASHIER_PIN, OIL, RICE
@@ -232,3 +235,53 @@ def test_a_twenty_line_auditor_verifier_agrees(journal_with_sales, cli):
             assert e["body"]["grand_total_fen"] == grand
         prev, seq = h, e["seq"]
     assert seq == 1 + 4  # the shift_open, then the stock receipt and three sales
+
+
+def _chain(bodies: list[tuple[str, dict]]) -> list[str]:
+    """A sealed journal of the given (type, body) entries, as exported lines."""
+    lines, prev = [], journal.GENESIS
+    for seq, (kind, body) in enumerate(bodies, start=1):
+        entry = journal.make_entry("T9", seq, kind, "2026-11-28T09:15:02.120Z", body, prev)
+        lines.append(journal.canonical(entry))
+        prev = entry["hash"]
+    return lines
+
+
+def _auditor(tmp_path, lines: list[str]) -> subprocess.CompletedProcess:
+    path = tmp_path / "journal.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "sync.protocol", "verify", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+SHIFT = ("shift_open", {"shift_id": "s1", "by": "王强", "float_fen": 10000})
+SALE = {
+    "sale_id": "a1",
+    "cashier": "李娜",
+    "lines": [
+        {"product_id": "P1", "barcode": "6970006000011", "name": "茶油", "qty": 2,
+         "unit_price_fen": 8800, "amount_fen": 17600},
+    ],
+    "total_fen": 17600,
+    "payments": [{"method": "cash", "amount_fen": 20000}],
+    "change_fen": 2400,
+    "grand_total_fen": 17600,
+}  # fmt: skip
+
+
+def test_the_contracts_auditor_command_accepts_a_sound_journal(tmp_path):
+    result = _auditor(tmp_path, _chain([SHIFT, ("sale", SALE)]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("OK: 2 entries") and "grand total 17600 fen" in result.stdout
+
+
+def test_the_contracts_auditor_command_names_a_body_the_contract_refuses(tmp_path):
+    """A chain sealed over a sale with no cashier is intact but not a valid sale."""
+    nameless = {key: value for key, value in SALE.items() if key != "cashier"}
+    result = _auditor(tmp_path, _chain([SHIFT, ("sale", nameless)]))
+    assert result.returncode == 1
+    assert result.stdout.strip() == "BROKEN at seq 2: a sale needs sale_id and cashier"
