@@ -15,11 +15,11 @@ from pathlib import Path
 
 from hardware.escpos import decode_for_humans, encode_receipt
 from hardware.printers import deliver, parse_printer_url
-from hardware.receipt import WIDTHS, Receipt, center, two_columns
 from hardware.serial_port import DeviceError
 from pos.config import Settings, load_settings, resolve_home
 from pos.errors import BoothError
-from pos.printing import PrintService, print_now, printer_profile, pulse_drawer, render
+from pos.paper.text import WIDTHS, Receipt, center, two_columns
+from pos.print_queue import PrintService, print_now, printer_profile, pulse_drawer, render
 from pos.terminal import Terminal
 from sync.cli_support import OneLineParser, add_command, emit
 from sync.protocol import journal

@@ -9,7 +9,7 @@ from pos.cli_hw import DeviceFailed, _settings, _who
 from pos.config import resolve_home
 from pos.errors import Refused
 from pos.money import format_fen
-from pos.printing import PREVIEW_DIR, PrintService, print_now, printer_profile, render
+from pos.print_queue import PREVIEW_DIR, PrintService, print_now, printer_profile, render
 from pos.shift import parse_confirmed, parse_counts
 from pos.terminal import Terminal
 from sync.cli_support import OneLineParser, add_command, emit

@@ -163,7 +163,7 @@ def _last_sale(home: Path) -> dict:
 def _printed_receipt(home: Path, entry: dict, out_dir: Path) -> Path:
     """The receipt as the 58 mm preview printer draws it (what the paper will show)."""
     from hardware import raster
-    from hardware.receipt import layout
+    from pos.paper.receipt import layout
 
     receipt = layout(entry, "奉节县扶贫产品专柜", 58)
     return raster.write_png(receipt, 58, out_dir / "printed_receipt_58mm.png")
