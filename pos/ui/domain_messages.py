@@ -10,7 +10,6 @@ MESSAGES = [
     QT_TRANSLATE_NOOP("messages", "'{part}' is not a count: write DENOMINATION=HOW_MANY in fen, e.g. 10000=3."),
     QT_TRANSLATE_NOOP("messages", "'{terminal_id}' is not a terminal id: use up to 32 letters, digits, - or _."),
     QT_TRANSLATE_NOOP("messages", "'{text}' is not a settlement total: write METHOD=FEN, e.g. wechat=13960."),
-    QT_TRANSLATE_NOOP("messages", "--sales must be more than --day, and --day and --runs at least 1."),
     QT_TRANSLATE_NOOP("messages", "A PIN is {low} to {high} digits."),
     QT_TRANSLATE_NOOP("messages", "A delivery must add stock: {qty} is not a positive quantity."),
     QT_TRANSLATE_NOOP("messages", "A discount cannot be negative."),
