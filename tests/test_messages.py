@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pos import messages, pins
+from pos import pins
 from pos.errors import BoothError, NotFound, Refused, StorageError
 from pos.terminal import CatalogRejected, scan_refusal
 from sync.protocol.barcodes import (
@@ -22,6 +22,7 @@ from sync.protocol.barcodes import (
     ean_check_digit,
     gs1_price_check_digit,
 )
+from tools import messages
 
 #: Command-line-only modules (the pos/cli package and the demo): their errors are printed by
 #: the English CLI, never shown by the Qt UI, so they may still build messages with
@@ -55,7 +56,7 @@ def _fields(template: str) -> list[tuple[str, str | None, str | None]]:
 
 def test_the_generated_qt_module_is_current():
     assert messages.GENERATED.read_text(encoding="utf-8") == messages.render_qt_module(), (
-        "pos/ui/domain_messages.py is stale: run python -m pos.messages"
+        "pos/ui/domain_messages.py is stale: run python -m tools.messages"
     )
 
 
