@@ -73,7 +73,6 @@ MESSAGES = [
     QT_TRANSLATE_NOOP("messages", "Sync stopped: the server's journal differs from this terminal's. Call HQ."),
     QT_TRANSLATE_NOOP("messages", "Sync stopped: {detail}"),
     QT_TRANSLATE_NOOP("messages", "The amount must be more than ￥0.00."),
-    QT_TRANSLATE_NOOP("messages", "The benchmark catalog has no piece products with a barcode to sell."),
     QT_TRANSLATE_NOOP("messages", "The booth name is empty: give the name customers see on receipts."),
     QT_TRANSLATE_NOOP("messages", "The cart is empty: scan a product first."),
     QT_TRANSLATE_NOOP("messages", "The catalog was not imported: {count} problem(s) found."),
