@@ -31,11 +31,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Speed figures against raw SQLite: catalog of 100,000 products, receipt sizes, X/Z reports.
+## Every speed figure of docs/benchmarks.md at its sizes (a few minutes): the terminal against
+## raw SQLite, receipts, X/Z, the cashier screen, sync and the central server (PostgreSQL
+## when reachable). The code is in benchmarks/, outside the product.
 bench: setup
-	$(BIN)/booth-pos bench --products 100000
-	$(BIN)/booth-pos bench-receipt
-	$(BIN)/booth-pos bench-shift
+	$(BIN)/python -m benchmarks
 
 ## The kiosk package (docs/deployment.md): `make bundle` builds the PyInstaller folder
 ## dist/bundle/booth-pos; `make deb` packs it as dist/booth-pos_VERSION_ARCH.deb.

@@ -16,7 +16,7 @@ Protocols (command bytes checked against the manuals):
   "Epson command mode" (https://manualshive.com/ru/manual/posiflex/pd-300-seroes/1582324?page=3).
 
 Text: ``encoding="gbk"`` is for Chinese displays set to GBK; a Chinese character takes two
-columns (as on the receipt printer, see hardware.receipt) and amounts show ``￥``. Most pole
+columns (as on the receipt printer, see pos.paper.text) and amounts show ``￥``. Most pole
 displays are ASCII only, so ``encoding="ascii"`` (the default) writes amounts as ``RMB 12.80``
 (an ASCII ``Y`` would read as a letter and ``¥`` is not in ASCII), English labels, and Chinese
 names as their upper-case pinyin initials (奉节脐橙 -> ``FJQC``), or ``ITEM`` when nothing is left.
@@ -32,9 +32,9 @@ from collections.abc import Callable
 
 import serial
 
-from hardware.receipt import center, text_width, wrap
 from hardware.serial_port import DeviceError, SerialLink, _cause, explain, open_serial
 from pos.money import YUAN_SIGN, format_fen
+from pos.paper.text import center, text_width, wrap
 from pos.pinyin import initials
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from hardware.receipt import Receipt, text_width
+from pos.paper.text import Receipt, text_width
 
 ESC, FS, GS, LF = b"\x1b", b"\x1c", b"\x1d", b"\n"
 INIT = ESC + b"@"

@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from hardware.escpos import PRINTABLE_DOTS
-from hardware.receipt import Receipt, char_width
+from pos.paper.text import Receipt, char_width
 
 CELL_W, CELL_H = 12, 24
 FONT_CANDIDATES = (

@@ -159,7 +159,7 @@ class ScaleSimulator:
             self.silent = word == "silent"
         elif word == "zero":
             self.zero_g = self.weight_g
-        elif (grams := _typed_grams(word)) is not None:
+        elif (grams := typed_grams(word)) is not None:
             self.weight_g = grams
             self.stable, self.overload, self.under_zero = True, False, False
         else:
@@ -194,7 +194,7 @@ def _kg(grams: int) -> str:
     return f"{sign}{whole:02d}.{rest:03d}"
 
 
-def _typed_grams(word: str) -> int | None:
+def typed_grams(word: str) -> int | None:
     """'1.234' or '1.234kg' -> 1234, '850g' -> 850; None when it is not a weight."""
     if match := re.fullmatch(r"(\d+)\s*g", word):
         return int(match[1])

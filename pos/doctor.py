@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pos import __version__
+from pos import __version__, disk_check
 from pos.config import CONFIG_NAME, Settings, load_settings
 from pos.errors import BoothError
 from pos.money import format_fen
@@ -371,6 +371,7 @@ def run_checks(home: Path, ui: bool = True, http=None) -> Report:
     config, settings = check_config(home)
     checks.append(config)
     checks.append(check_disk(home))
+    checks.append(Check("disk speed", *disk_check.verdict(home)))
     database, terminal = check_database(home, settings)
     checks.extend(database)
     try:

@@ -102,7 +102,7 @@ def test_a_healthy_booth_passes_and_exits_zero(healthy, cli):
     assert report["ok"] is True
     statuses = {check["name"]: check["status"] for check in report["checks"]}
     assert statuses == dict.fromkeys(
-        ["config", "disk", "database", "journal", "shift", "printer", "scanner", "scale",
+        ["config", "disk", "disk speed", "database", "journal", "shift", "printer", "scanner", "scale",
          "display", "enrolment", "server", "ui"],
         "ok",
     )  # fmt: skip

@@ -220,7 +220,7 @@ def test_the_refund_slip_and_a_discounted_receipt_print_and_read_back(terminal, 
     import dataclasses
 
     from hardware.escpos import decode_for_humans
-    from pos.printing import PrintService
+    from pos.print_queue import PrintService
 
     terminal.settings = dataclasses.replace(
         terminal.settings, printer_url=printer.url, printer_retry_s=1, printer_status_poll_s=0

@@ -208,14 +208,3 @@ def test_shift_close_command_prints_the_z_json(cli, terminal):
     assert result.code == 0, result.err
     z = json.loads(result.out)
     assert z["tenders"] == {"cash": {"expected_fen": 18800, "counted_fen": 18800, "variance_fen": 0}}  # fmt: skip
-
-
-def test_bench_shift_reports_its_figures(cli):
-    result = cli("bench-shift", "--sales", "2000", "--day", "50", "--runs", "2", "--json")
-    assert result.code == 0, result.err
-    figures = json.loads(result.out)
-    assert (figures["sales"], figures["shift_sales"]) == (2000, 50)
-    assert figures["x_ms_median"] > 0 and figures["z_ms_median"] > 0 and figures["raw_ms_median"] > 0  # fmt: skip
-    assert figures["pass"] == (figures["x_ms_median"] < 100 and figures["z_ms_median"] < 100)
-    bad = cli("bench-shift", "--sales", "10", "--day", "50")
-    assert bad.code == 1 and "--sales must be more than --day" in bad.err

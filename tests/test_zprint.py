@@ -13,7 +13,7 @@ import pytest
 from hardware.escpos import decode_for_humans
 from pos.cart import Cart, Payment
 from pos.errors import NotFound, Refused
-from pos.printing import PrintService
+from pos.print_queue import PrintService
 from pos.store import print_jobs
 from sync.protocol.journal import parse_utc
 from tests.conftest import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE

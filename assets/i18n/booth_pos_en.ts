@@ -1236,10 +1236,6 @@ sales {2}  variance {3}</translation>
         <translation>Sync stopped: {detail}</translation>
     </message>
     <message>
-        <source>The benchmark catalog has no piece products with a barcode to sell.</source>
-        <translation>The benchmark catalog has no piece products with a barcode to sell.</translation>
-    </message>
-    <message>
         <source>The booth name is empty: give the name customers see on receipts.</source>
         <translation>The booth name is empty: give the name customers see on receipts.</translation>
     </message>
@@ -1310,10 +1306,6 @@ sales {2}  variance {3}</translation>
     <message>
         <source>&apos;{text}&apos; is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</source>
         <translation>&apos;{text}&apos; is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</translation>
-    </message>
-    <message>
-        <source>--sales must be more than --day, and --day and --runs at least 1.</source>
-        <translation>--sales must be more than --day, and --day and --runs at least 1.</translation>
     </message>
     <message>
         <source>A discount cannot be negative.</source>
@@ -1694,13 +1686,6 @@ sales {2}  variance {3}</translation>
     <message>
         <source>{where}: {table}.{key} should be true or false, without quotes.</source>
         <translation>{where}: {table}.{key} should be true or false, without quotes.</translation>
-    </message>
-</context>
-<context>
-    <name>refund</name>
-    <message>
-        <source>Quality problem</source>
-        <translation>Quality problem</translation>
     </message>
 </context>
 </TS>

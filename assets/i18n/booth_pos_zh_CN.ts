@@ -1236,10 +1236,6 @@ sales {2}  variance {3}</source>
         <translation>同步已停止：{detail}</translation>
     </message>
     <message>
-        <source>The benchmark catalog has no piece products with a barcode to sell.</source>
-        <translation>性能测试商品目录中没有带条码的计件商品。</translation>
-    </message>
-    <message>
         <source>The booth name is empty: give the name customers see on receipts.</source>
         <translation>专柜名称为空：请填写顾客在小票上看到的名称。</translation>
     </message>
@@ -1310,10 +1306,6 @@ sales {2}  variance {3}</source>
     <message>
         <source>&apos;{text}&apos; is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</source>
         <translation>“{text}”不是结算金额：请写 支付方式=分，例如 wechat=13960。</translation>
-    </message>
-    <message>
-        <source>--sales must be more than --day, and --day and --runs at least 1.</source>
-        <translation>--sales 必须大于 --day，且 --day 和 --runs 至少为 1。</translation>
     </message>
     <message>
         <source>A discount cannot be negative.</source>
@@ -1694,13 +1686,6 @@ sales {2}  variance {3}</source>
     <message>
         <source>{where}: {table}.{key} should be true or false, without quotes.</source>
         <translation>{where}：{table}.{key} 应为 true 或 false，不加引号。</translation>
-    </message>
-</context>
-<context>
-    <name>refund</name>
-    <message>
-        <source>Quality problem</source>
-        <translation>质量问题</translation>
     </message>
 </context>
 </TS>

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from pos import watchdog
-from pos.printing import printer_profile
+from pos.print_queue import printer_profile
 from pos.terminal import Terminal
 from pos.ui.devices import DeviceHub
 from pos.ui.i18n import Languages

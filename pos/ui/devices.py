@@ -1,6 +1,6 @@
 """The window's devices: receipt printer queue, serial scanner, scale and customer display.
 
-Each device runs on its own thread (pos.printing, hardware.*) and reports here through
+Each device runs on its own thread (pos.print_queue, hardware.*) and reports here through
 callbacks; this object turns them into Qt signals, which Qt queues to the UI thread. A
 device that is missing, unplugged or misconfigured is reported, never raised: selling goes
 on without it.
@@ -13,7 +13,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from hardware import display as pole
-from pos.printing import PrintService
+from pos.print_queue import PrintService
 from pos.terminal import Terminal
 from pos.ui.inbox import Inbox
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class DeviceHub(QObject):
-    printer_changed = Signal(object)  # pos.printing.PrinterState
+    printer_changed = Signal(object)  # pos.print_queue.PrinterState
     drawer_done = Signal(bool, str)  # opened?, why not
     code_scanned = Signal(str)  # from a serial scanner (keyboard-wedge scans come via ScanDetector)
     scanner_state = Signal(str)  # "connected" or what to check

@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from hardware import display as pole
-from hardware.receipt import layout, local_time
 from pos.errors import BoothError
 from pos.money import format_fen
+from pos.paper.receipt import layout
+from pos.paper.text import local_time
 from pos.ui.approval import ManagerApproval
 from pos.ui.i18n import message, tender_names
 from pos.ui.login import LoginScreen

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hardware import zreport
-from hardware.receipt import local_time
 from pos.errors import BoothError
 from pos.money import format_fen
+from pos.paper import zreport
+from pos.paper.text import local_time
 from pos.ui.charts import BarChart
 from pos.ui.i18n import message, tender_names
 from pos.ui.shift_dialogs import CashMoveDialog, CloseWizard, OpenShiftDialog

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout
 
-from hardware.receipt import Receipt
 from pos.money import format_fen
+from pos.paper.text import Receipt
 from pos.ui.style import MONO_FAMILIES, pick_font
 from pos.ui.widgets import button
 

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from hardware.receipt import local_time
 from pos import refunds
 from pos.cart import TENDER_METHODS
 from pos.errors import BoothError
 from pos.money import format_fen
+from pos.paper.text import local_time
 from pos.terminal import NeedsManager
 from pos.ui.approval import with_approval
 from pos.ui.i18n import message, tender_names

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hardware.zreport import denomination
 from pos.errors import BoothError
 from pos.money import format_fen, parse_yuan
+from pos.paper.zreport import denomination
 from pos.shift import DENOMINATIONS, counted_fen
 from pos.ui.i18n import message, tender_names
 from pos.ui.widgets import AmountReasonDialog, NumberPad, button, error_label

@@ -35,7 +35,7 @@ class TerminalStatus(QObject):
         self.blocked = ""
         self.skew_ms: int | None = None
         self.skew_warning = False
-        self.printer_state = None  # pos.printing.PrinterState once the print queue reports
+        self.printer_state = None  # pos.print_queue.PrinterState once the print queue reports
 
     def printer_changed(self, state) -> None:
         self.printer_state = state

@@ -207,15 +207,6 @@ def cmd_journal_export(args) -> int:
     return 0
 
 
-def cmd_bench(args) -> int:
-    from sync.server import bench
-
-    try:
-        return bench.run_bench(args.entries, args.products, args.pg, args.json)
-    except bench.BenchRefused as exc:
-        raise Refusal(str(exc)) from None
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog=PROG,
@@ -378,25 +369,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--terminal", required=True, metavar="T")
     p.add_argument("--out", metavar="FILE")
 
-    p = add_command(
-        sub,
-        "bench",
-        "Measure journal ingest and the catalog feed on SQLite and PostgreSQL (temporary "
-        "databases; figures are reported, the exit code is 0).",
-        "booth-pos-server bench --entries 10000 --products 100000",
-        cmd_bench,
-    )
-    p.add_argument("--entries", type=int, default=10_000, help="journal entries (default 10000)")
-    p.add_argument(
-        "--products", type=int, default=100_000, help="catalog products (default 100000)"
-    )
-    p.add_argument(
-        "--pg",
-        metavar="ADMIN_URL",
-        default="postgresql://@/postgres?host=/var/run/postgresql",
-        help="PostgreSQL URL allowed to CREATE DATABASE (default: the local socket); 'off' skips",
-    )
-    p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 
 from sync.protocol import journal
 from sync.protocol.entries import STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
@@ -360,8 +360,15 @@ def _insert_all(
     conn: Connection, caller: TerminalIdentity, fresh: list[dict], zone: ZoneInfo, received: str
 ) -> None:
     """The journal rows and their projections, one multi-row insert per table."""
-    if not fresh:
-        return
+    for table, table_rows in projection_rows(caller, fresh, zone, received):
+        conn.execute(insert(table), table_rows)
+
+
+def projection_rows(
+    caller: TerminalIdentity, fresh: list[dict], zone: ZoneInfo, received: str
+) -> list[tuple[Table, list[dict]]]:
+    """The rows checked entries are stored as: the journal and its projections, per table in
+    the order their foreign keys need, tables without rows left out."""
     rows: dict[str, list[dict]] = {
         "journal": [],
         "sales": [],
@@ -404,20 +411,22 @@ def _insert_all(
                     "seq": entry["seq"],
                 }
             )
-    for table, key in (
-        (journal_table, "journal"),
-        (sales, "sales"),
-        (sale_lines, "lines"),
-        (payments, "payments"),
-        (refunds, "refunds"),
-        (refund_lines, "refund_lines"),
-        (refund_payments, "refund_payments"),
-        (z_closes, "z_closes"),
-        (z_close_tenders, "z_tenders"),
-        (stock_movements, "moves"),
-    ):
-        if rows[key]:
-            conn.execute(insert(table), rows[key])
+    return [
+        (table, rows[key])
+        for table, key in (
+            (journal_table, "journal"),
+            (sales, "sales"),
+            (sale_lines, "lines"),
+            (payments, "payments"),
+            (refunds, "refunds"),
+            (refund_lines, "refund_lines"),
+            (refund_payments, "refund_payments"),
+            (z_closes, "z_closes"),
+            (z_close_tenders, "z_tenders"),
+            (stock_movements, "moves"),
+        )
+        if rows[key]
+    ]
 
 
 def _business_day(entry: dict, zone: ZoneInfo):

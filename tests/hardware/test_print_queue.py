@@ -11,7 +11,7 @@ import pytest
 
 from hardware.escpos import decode_for_humans
 from pos.cart import Cart, Payment
-from pos.printing import PrinterState, PrintService
+from pos.print_queue import PrinterState, PrintService
 from tests.conftest import CASHIER, CASHIER_PIN, OIL, RICE
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTabBar, QWidget
 
-from pos.ui import translations
 from pos.ui.i18n import LANGUAGES
+from tools import translations
 from ui.test_sale_flow import OIL, label, login, scan_keys
 
 # Words that are the same in Chinese text: key names, units, codes, the language's own name.
@@ -30,7 +30,7 @@ def test_compiled_translations_match_their_sources(tmp_path):
         fresh = tmp_path / f"{language}.qm"
         subprocess.run([str(tool), str(source), "-qm", str(fresh)], check=True, capture_output=True)
         assert fresh.read_bytes() == source.with_suffix(".qm").read_bytes(), (
-            f"run: python -m pos.ui.translations release ({language})"
+            f"run: python -m tools.translations release ({language})"
         )
 
 

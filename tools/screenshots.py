@@ -1,4 +1,4 @@
-"""`booth-pos screenshots`: the cashier's and the manager's screens in Chinese and English, as
+"""`python -m tools.screenshots --out DIR`: the cashier's and the manager's screens in Chinese and English, as
 PNG files, and the printed receipt as the preview printer draws it.
 
 Runs on a throw-away demo booth (nothing touches a real data directory), offscreen unless
@@ -7,7 +7,9 @@ a display is set. Install a CJK font first (fonts-noto-cjk) or Chinese shows as 
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -163,13 +165,25 @@ def _last_sale(home: Path) -> dict:
 def _printed_receipt(home: Path, entry: dict, out_dir: Path) -> Path:
     """The receipt as the 58 mm preview printer draws it (what the paper will show)."""
     from hardware import raster
-    from hardware.receipt import layout
+    from pos.paper.receipt import layout
 
     receipt = layout(entry, "奉节县扶贫产品专柜", 58)
     return raster.write_png(receipt, 58, out_dir / "printed_receipt_58mm.png")
 
 
-def main(out: str) -> int:
-    for path in take(Path(out)):
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.screenshots",
+        description="Render the cashier's and the manager's screens (zh_CN and en) to PNG.",
+    )
+    parser.add_argument(
+        "--out", default="screenshots", metavar="DIR", help="directory for the PNG files"
+    )
+    args = parser.parse_args(argv)
+    for path in take(Path(args.out)):
         print(path)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

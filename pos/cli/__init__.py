@@ -1,4 +1,8 @@
-"""booth-pos: the terminal's command line (every command has --help with an example)."""
+"""booth-pos: the terminal's command line (every command has --help with an example).
+
+The commands of a booth's day are here; `booth-pos receipt …` and `booth-pos hw …` are in
+pos.cli.hardware, `booth-pos shift …` and `booth-pos report …` in pos.cli.shift, and what
+they share in pos.cli.common. `python -m pos.cli` runs it too."""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ from pathlib import Path
 from hardware.serial_port import DeviceError
 from pos import __version__
 from pos.cart import Cart, Payment
-from pos.cli_hw import add_hw_commands, add_receipt_commands
-from pos.cli_shift import add_shift_commands
+from pos.cli.hardware import add_hw_commands, add_receipt_commands
+from pos.cli.shift import add_shift_commands
 from pos.config import load_settings, resolve_home
 from pos.errors import BoothError, Refused
 from pos.money import format_fen
@@ -250,12 +254,6 @@ def cmd_run(args) -> int:
     return run(home, kiosk=args.kiosk, language=args.language)
 
 
-def cmd_screenshots(args) -> int:
-    from pos.ui.screenshots import main as screenshots
-
-    return screenshots(args.out)
-
-
 def cmd_enroll(args) -> int:
     from sync.client import enroll
 
@@ -293,38 +291,6 @@ def cmd_doctor(args) -> int:
     report = run_checks(resolve_home(args.home))
     emit(args, report.as_dict(), render(report))
     return 0 if report.ok else 1
-
-
-def cmd_bench_sync(args) -> int:
-    from sync.bench_client import run
-
-    return run(args.entries, args.products, args.pg, json_output=args.json)
-
-
-def cmd_bench_ui(args) -> int:
-    from pos.ui.bench import run
-
-    return run(args.products, args.runs, args.scans, json_output=args.json)
-
-
-def cmd_bench_receipt(args) -> int:
-    from hardware.bench import run
-
-    return run(args.runs, json_output=args.json)
-
-
-def cmd_bench_shift(args) -> int:
-    from pos.bench_shift import run
-
-    if args.sales < args.day + 1 or args.day < 1 or args.runs < 1:
-        raise Refused("--sales must be more than --day, and --day and --runs at least 1.")
-    return run(args.sales, args.day, args.runs, json_output=args.json)
-
-
-def cmd_bench(args) -> int:
-    from pos.bench import run_bench
-
-    return run_bench(args.products, args.dir, json_output=args.json, samples=args.samples)
 
 
 # --- parser ----------------------------------------------------------------------------
@@ -493,12 +459,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="starting language (default zh_CN)",
     )
 
-    p = add_command(sub, "screenshots", "Render the login, sale, payment and receipt screens (zh_CN and en) to PNG.",
-                 "booth-pos screenshots --out screenshots", cmd_screenshots)  # fmt: skip
-    p.add_argument(
-        "--out", default="screenshots", metavar="DIR", help="directory for the PNG files"
-    )
-
     p = add_command(sub, "demo", "Set up a demo booth and ring up demo sales end to end.",
                  "booth-pos --home ./demo-home demo", cmd_demo)  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -507,43 +467,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ring up the demo sales only when the demo booth is new",
     )
-
-    p = add_command(sub, "bench", "Measure lookup, checkout and import against raw SQLite.",
-                 "booth-pos bench --products 100000", cmd_bench)  # fmt: skip
-    p.add_argument("--products", type=int, default=100_000)
-    p.add_argument("--samples", type=int, default=2000, help="lookups and checkouts to time")
-    p.add_argument(
-        "--dir", metavar="DIR", help="where to put the benchmark files (default: a temp dir)"
-    )
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = add_command(sub, "bench-sync", "Measure sync from the terminal's side: backlog, initial pull, idle round.",
-                 "booth-pos bench-sync --entries 10000 --products 100000", cmd_bench_sync)  # fmt: skip
-    p.add_argument("--entries", type=int, default=10_000, help="journal backlog to drain")
-    p.add_argument("--products", type=int, default=100_000, help="catalog size to pull")
-    p.add_argument(
-        "--pg", metavar="ADMIN_URL", help="PostgreSQL admin URL (default: the local socket)"
-    )
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = add_command(sub, "bench-ui", "Measure the cashier screen: start-up, memory, scan to painted row.",
-                 "booth-pos bench-ui --products 100000", cmd_bench_ui)  # fmt: skip
-    p.add_argument("--products", type=int, default=100_000)
-    p.add_argument("--runs", type=int, default=5, help="start-ups to time")
-    p.add_argument("--scans", type=int, default=300, help="scanner bursts to time")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = add_command(sub, "bench-receipt", "Measure a 10-line Chinese receipt: bytes and render time, text vs raster.",
-                 "booth-pos bench-receipt --json", cmd_bench_receipt)  # fmt: skip
-    p.add_argument("--runs", type=int, default=20, help="renders to time per mode (median)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = add_command(sub, "bench-shift", "Measure the X report and the Z close on a year of sales.",
-                 "booth-pos bench-shift --sales 300000", cmd_bench_shift)  # fmt: skip
-    p.add_argument("--sales", type=int, default=300_000, help="sales on the terminal (a year)")
-    p.add_argument("--day", type=int, default=300, help="sales in the open shift")
-    p.add_argument("--runs", type=int, default=7, help="timings per figure (median)")
-    p.add_argument("--json", action="store_true", help="print JSON")
 
     add_receipt_commands(sub)
     add_hw_commands(sub)
@@ -567,7 +490,3 @@ def main(argv: list[str] | None = None) -> int:
         opened = getattr(args, "terminal_opened", None)
         if opened is not None:
             opened.close()
-
-
-if __name__ == "__main__":
-    sys.exit(main())

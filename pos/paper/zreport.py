@@ -1,23 +1,14 @@
 """Z report layout (pure): a shift's ``z_close`` journal entry as lines for 58 or 80 mm paper.
 
-It is laid out with the receipt's column maths (a Chinese character is two columns) and
-tender names, and returns a ``Receipt``, so it prints, previews and decodes exactly as a
+It is laid out with the paper column maths of pos.paper.text (a Chinese character is two
+columns) and its tender names, and returns a ``Receipt``, so it prints, previews and decodes exactly as a
 receipt does (hardware.escpos.encode_receipt).
 """
 
 from __future__ import annotations
 
-from hardware.receipt import (
-    METHOD_NAMES,
-    WIDTHS,
-    Receipt,
-    heading,
-    local_time,
-    text_width,
-    two_columns,
-    wrap,
-)
 from pos.money import YUAN_SIGN, format_fen
+from pos.paper.text import Receipt, begin, local_time, text_width, two_columns, wrap
 from sync.protocol.entries import TENDER_FIGURES, Z_ADDED_GROUPS, Z_FIGURE_GROUPS
 
 WORDS = {
@@ -125,13 +116,10 @@ def layout(
     copy: bool = False,
 ) -> Receipt:
     """Lay out a ``z_close`` entry as the Z report; ``copy`` marks a reprint as such."""
-    width = WIDTHS[paper_mm]
-    words = WORDS.get(language, WORDS["zh_CN"])
-    methods = METHOD_NAMES.get(language, METHOD_NAMES["zh_CN"])
+    sheet, out = begin(WORDS, booth_name, paper_mm, language, "title", copy)
+    width, words, methods, rule = sheet.width, sheet.words, sheet.methods, sheet.rule
     body = entry["body"]
     terminal = entry["terminal"]
-    rule = "-" * width
-    out = heading(booth_name, words["title"], words["copy"] if copy else "", width)
     out.append(f"{words['number']}: {terminal}-{entry['seq']:06d}")
     out.append(f"{words['opened']}: {terminal}-{body['opened_seq']:06d}")
     out.append(f"{words['closed']}: {local_time(entry['at'], zone):%Y-%m-%d %H:%M:%S}")

@@ -1,7 +1,9 @@
-"""`booth-pos bench-shift`: the X report and the Z close on a terminal holding a year of sales.
+"""The X report and the Z close on a terminal holding a year of sales
+(`python -m benchmarks.shift`).
 
 A fresh terminal gets ``sales`` journal entries (a year of a busy booth: 300,000 by default,
-written in batches as real hash-chained sale entries with their sales rows), then a shift
+written in batches of one transaction each through the store's own journal append and sales
+projection, pos.store.journal and pos.store.sales), then a shift
 with the day's last ``day`` sales. Timed, medians of ``runs``:
 
 - **X report**: ``Terminal.x_report`` (finds the open shift, reads its entries, adds up
@@ -16,40 +18,39 @@ Target: X and Z under 100 ms each. The figures are reported, not asserted.
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
-from hardware.bench import median_ms
+from benchmarks.common import BenchRefused, median_ms, run_main
+from pos.store import journal as journal_db
 from pos.store import sales as sales_db
 from pos.store.db import DB_NAME
 from pos.terminal import Terminal
-from sync.protocol.journal import canonical, make_entry
 
 TARGET_MS = 100.0
 
 
 def _fill(terminal: Terminal, count: int, batch: int = 10_000) -> None:
-    """Append ``count`` cash sales of one product as real journal entries."""
+    """Append ``count`` cash sales of one product as the terminal's store writes them: each
+    sealed and checked by its journal append, with its sales rows, ``batch`` to a transaction."""
     product = terminal.search("10001")[0]
-    conn = terminal.store.conn
-    seq, prev, grand = conn.execute(
-        "SELECT coalesce(max(seq), 0), coalesce((SELECT hash FROM journal ORDER BY seq DESC LIMIT 1), ?),"  # noqa: E501
-        " coalesce((SELECT grand_total_fen FROM journal ORDER BY seq DESC LIMIT 1), 0) FROM journal",
-        ("0" * 64,),
-    ).fetchone()
     written = 0
     while written < count:
         with terminal.store.write() as conn:
             for _ in range(min(batch, count - written)):
-                seq += 1
-                grand += 1280
+                written += 1
                 body = {
-                    "sale_id": f"bench-{seq}",
+                    "sale_id": str(
+                        uuid.uuid5(uuid.NAMESPACE_URL, f"bench-shift/{written}/{count}")
+                    ),
                     "cashier": "bench",
                     "lines": [
                         {
@@ -64,18 +65,10 @@ def _fill(terminal: Terminal, count: int, batch: int = 10_000) -> None:
                     "total_fen": 1280,
                     "payments": [{"method": "cash", "amount_fen": 1280}],
                     "change_fen": 0,
-                    "grand_total_fen": grand,
                 }
-                at = f"2026-{1 + seq % 12:02d}-15T02:00:00.000Z"
-                entry = make_entry(terminal.terminal_id, seq, "sale", at, body, prev)
-                conn.execute(
-                    "INSERT INTO journal (seq, type, at, hash, grand_total_fen, line)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (seq, "sale", at, entry["hash"], grand, canonical(entry)),
-                )
+                at = f"2026-{1 + written % 12:02d}-15T02:00:00.000Z"
+                entry = journal_db.append(conn, terminal.terminal_id, "sale", body, at)
                 sales_db.insert_sale(conn, entry)
-                prev = entry["hash"]
-                written += 1
 
 
 def _raw_x(db: Path) -> int:
@@ -93,6 +86,8 @@ def _raw_x(db: Path) -> int:
 
 
 def run(sales: int = 300_000, day: int = 300, runs: int = 7, json_output: bool = False) -> int:
+    if sales < day + 1 or day < 1 or runs < 1:
+        raise BenchRefused("--sales must be more than --day, and --day and --runs at least 1.")
     from pos.demo import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN
 
     with tempfile.TemporaryDirectory(prefix="bench-shift-") as tmp:
@@ -144,3 +139,19 @@ def run(sales: int = 300_000, day: int = 300, runs: int = 7, json_output: bool =
     verdict = "PASS" if figures["pass"] else "FAIL"
     print(f"Target: X and Z under {TARGET_MS:.0f} ms each: {verdict}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.shift",
+        description="Measure the X report and the Z close on a terminal holding a year of sales.",
+    )
+    parser.add_argument("--sales", type=int, default=300_000, help="sales on the terminal (a year)")  # fmt: skip
+    parser.add_argument("--day", type=int, default=300, help="sales in the open shift")
+    parser.add_argument("--runs", type=int, default=7, help="timings per figure (median)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return run_main(parser, lambda a: run(a.sales, a.day, a.runs, json_output=a.json), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

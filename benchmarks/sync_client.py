@@ -1,4 +1,4 @@
-"""`booth-pos bench-sync`: the terminal's side of sync against a local server.
+"""The terminal's side of sync against a local server (`python -m benchmarks.sync_client`).
 
 In one run, for SQLite and (when reachable) PostgreSQL servers started as child processes:
 1. **Backlog**: a real terminal with N unsynced journal entries (a week offline) drains
@@ -12,28 +12,28 @@ Targets: backlog under 10 s, 100,000-product pull under 15 s, idle round under 5
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from pos.bench import machine
+from benchmarks.common import DEFAULT_PG, PgDatabases, machine, pg_admin, run_main
+from benchmarks.server import (
+    BENCH_BOOTH,
+    BENCH_BOOTH_ID,
+    ServerProcess,
+    make_journal,
+    prepare_database,
+)
 from pos.demo_catalog import write_csv
 from pos.terminal import Terminal
 from sync.client import SyncClient, enroll
 from sync.server import catalog, registry
-from sync.server.bench import (
-    BENCH_BOOTH,
-    BENCH_BOOTH_ID,
-    PgDatabases,
-    ServerProcess,
-    _prepare,
-    make_journal,
-)
 
-PG_ADMIN = "postgresql://@/postgres?host=/var/run/postgresql"
 BACKLOG_TARGET_S = 10.0
 PULL_TARGET_S = 15.0
 IDLE_TARGET_MS = 50.0
@@ -51,7 +51,7 @@ def _enrolled_copy(source: Path, target: Path, server: ServerProcess, engine) ->
 def bench_database(
     label: str, db_url: str, journal_home: Path, catalog_csv: bytes, base: Path
 ) -> dict:
-    engine = _prepare(db_url)
+    engine = prepare_database(db_url)
     with engine.begin() as conn:
         registry.add_booth(conn, BENCH_BOOTH_ID, BENCH_BOOTH)
     server = ServerProcess(db_url, base / f"server-{label}.log")
@@ -100,7 +100,8 @@ def bench_database(
     }
 
 
-def measure(entries: int, products: int, pg_admin: str | None) -> dict:
+def measure(entries: int, products: int, pg: str | None) -> dict:
+    """SQLite, then PostgreSQL through the admin URL ``pg`` (None: skipped)."""
     with tempfile.TemporaryDirectory(prefix="booth-bench-sync-") as tmp:
         base = Path(tmp)
         made = make_journal(base, entries)
@@ -116,8 +117,11 @@ def measure(entries: int, products: int, pg_admin: str | None) -> dict:
         result["sqlite"] = bench_database(
             "sqlite", f"sqlite:///{base / 'server.db'}", base / "terminal", data, base
         )
+        if pg is None:
+            result["postgresql"] = {"skipped": "not requested (--pg off)"}
+            return result
         try:
-            databases = PgDatabases(pg_admin or PG_ADMIN)
+            databases = PgDatabases(pg)
         except Exception as exc:  # PostgreSQL is optional here: say why it was skipped
             result["postgresql"] = {"skipped": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
             return result
@@ -133,10 +137,10 @@ def measure(entries: int, products: int, pg_admin: str | None) -> dict:
 def run(
     entries: int = 10_000,
     products: int = 100_000,
-    pg_admin: str | None = None,
+    pg: str | None = DEFAULT_PG,
     json_output: bool = False,
 ) -> int:
-    result = measure(entries, products, pg_admin)
+    result = measure(entries, products, pg_admin(pg))
     if json_output:
         print(json.dumps(result, ensure_ascii=False))
         return 0
@@ -160,3 +164,19 @@ def run(
             f"    idle round: {r['idle_round_cpu_ms']:.2f} ms CPU, {r['idle_round_wall_ms']:.2f} ms wall (median of 20)   target < {IDLE_TARGET_MS:g} ms CPU   {verdict[r['idle_round_cpu_ms'] < IDLE_TARGET_MS]}"
         )
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.sync_client",
+        description="Measure sync from the terminal's side: backlog, initial pull, idle round.",
+    )
+    parser.add_argument("--entries", type=int, default=10_000, help="journal backlog to drain")
+    parser.add_argument("--products", type=int, default=100_000, help="catalog size to pull")
+    parser.add_argument("--pg", metavar="ADMIN_URL", default=DEFAULT_PG, help="PostgreSQL admin URL (default: the local socket); 'off' skips")  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return run_main(parser, lambda a: run(a.entries, a.products, a.pg, json_output=a.json), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

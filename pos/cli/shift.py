@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 
 from hardware.serial_port import DeviceError
-from pos.cli_hw import DeviceFailed, _settings, _who
+from pos.cli.common import DeviceFailed, device_settings, who
 from pos.config import resolve_home
 from pos.errors import Refused
 from pos.money import format_fen
-from pos.printing import PREVIEW_DIR, PrintService, print_now, printer_profile, render
+from pos.print_queue import PREVIEW_DIR, PrintService, print_now, printer_profile, render
 from pos.shift import parse_confirmed, parse_counts
 from pos.terminal import Terminal
 from sync.cli_support import OneLineParser, add_command, emit
@@ -89,7 +89,7 @@ def _print_queued_z(terminal: Terminal, seq: int) -> tuple[bool, str]:
 def cmd_report_z(args) -> int:
     home = resolve_home(args.home)
     terminal = args.terminal_opened = Terminal.open(home)
-    settings = _settings(args)
+    settings = device_settings(args)
     entry = terminal.z_entry(args.seq)
     number = terminal.receipt_no(entry["seq"])
     if not args.print:
@@ -100,7 +100,7 @@ def cmd_report_z(args) -> int:
         where, state, data = print_now(home, entry, terminal.booth_name, settings, copy=True)
     except DeviceError as exc:
         raise DeviceFailed(f"Z report {number} was not printed: {exc}") from None
-    copy = terminal.record_z_copy(entry["seq"], _who(), queue=False)
+    copy = terminal.record_z_copy(entry["seq"], who(), queue=False)
     paper = printer_profile(settings).paper_mm
     emit(
         args,

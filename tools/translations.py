@@ -1,4 +1,4 @@
-"""Keeping translations complete: `python -m pos.ui.translations update|release|check`.
+"""Keeping translations complete: `python -m tools.translations update|release|check`.
 
 update  runs pyside6-lupdate over the UI sources into assets/i18n/*.ts (Qt Linguist files)
 release compiles them to .qm with pyside6-lrelease (the app loads the .qm files)
@@ -14,10 +14,8 @@ from pathlib import Path
 
 from pos.ui.i18n import I18N, LANGUAGES
 
-UI = Path(__file__).resolve().parent
-SOURCES = sorted(
-    str(p) for p in UI.glob("*.py") if p.name not in ("translations.py", "__init__.py")
-)
+UI = Path(__file__).resolve().parent.parent / "pos" / "ui"
+SOURCES = sorted(str(p) for p in UI.glob("*.py") if p.name != "__init__.py")
 
 
 def ts_path(language: str) -> Path:
@@ -96,7 +94,7 @@ def main(argv: list[str]) -> int:
             print(line)
         return 1 if missing else 0
     else:
-        print("usage: python -m pos.ui.translations update|release|check", file=sys.stderr)
+        print("usage: python -m tools.translations update|release|check", file=sys.stderr)
         return 2
     return 0
 

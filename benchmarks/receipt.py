@@ -1,4 +1,4 @@
-"""`booth-pos bench-receipt`: bytes and render time of a typical Chinese receipt.
+"""Bytes and render time of a typical Chinese receipt (`python -m benchmarks.receipt`).
 
 A 10-line sale (Chinese names, certified products, a weighed line, cash with change) is
 rendered in text mode (our GBK text path with the printer's own QR code), in text mode with
@@ -9,13 +9,14 @@ line is its bytes × 10 bits (8N1) / baud. Target: text mode with native QR unde
 
 from __future__ import annotations
 
+import argparse
 import json
-import statistics
-import time
+import sys
 
+from benchmarks.common import median_ms, run_main
 from hardware.escpos import encode_receipt
 from hardware.raster import raster_job
-from hardware.receipt import layout
+from pos.paper.receipt import layout
 
 NAMES = [
     ("奉节脐橙 5斤装 特级果", 2, 3990, "CQFP-2026-000101"),
@@ -65,16 +66,6 @@ def typical_sale() -> dict:
     }
 
 
-def median_ms(fn, runs: int) -> tuple[float, object]:
-    """The median wall time of ``runs`` calls, in ms, and what the last call returned."""
-    times, out = [], b""
-    for _ in range(runs):
-        started = time.perf_counter()
-        out = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), out
-
-
 def measure(runs: int = 20) -> list[dict]:
     entry = typical_sale()
     rows = []
@@ -119,3 +110,17 @@ def run(runs: int = 20, json_output: bool = False) -> int:
         ok = all(r["bytes"] < TARGET_BYTES for r in text)
         print(f"Target: text mode with native QR under {TARGET_BYTES} bytes: {'met' if ok else 'NOT met'}.")  # fmt: skip
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.receipt",
+        description="Measure a 10-line Chinese receipt: bytes and render time, text vs raster.",
+    )
+    parser.add_argument("--runs", type=int, default=20, help="renders to time per mode (median)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return run_main(parser, lambda a: run(a.runs, json_output=a.json), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,4 +1,5 @@
-"""`booth-pos bench-ui`: start-up, memory and scan-to-row on a large catalog.
+"""The cashier screen on a large catalog: start-up, memory and scan-to-row
+(`python -m benchmarks.ui`).
 
 1. **Start-up**: ``booth-pos run`` is started as a new process (offscreen) several times;
    the time until the window is up and the event loop running ("ready to sell") and the
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import os
@@ -22,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pos.bench import machine, percentile
+from benchmarks.common import machine, percentile, run_main
 from pos.demo_catalog import write_csv
 from pos.terminal import Terminal
 
@@ -185,3 +187,19 @@ def run(products: int, runs: int = 5, scans: int = 300, json_output: bool = Fals
         f"  raw indexed SELECT          p50 {c['raw_lookup_p50_ms']:.4f} ms  p99 {c['raw_lookup_p99_ms']:.4f} ms (same file, same codes)"
     )
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.ui",
+        description="Measure the cashier screen: start-up, memory, scan to painted row.",
+    )
+    parser.add_argument("--products", type=int, default=100_000, help="catalog size")
+    parser.add_argument("--runs", type=int, default=5, help="start-ups to time")
+    parser.add_argument("--scans", type=int, default=300, help="scanner bursts to time")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return run_main(parser, lambda a: run(a.products, a.runs, a.scans, json_output=a.json), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,36 +1,15 @@
-"""Receipt layout (pure): a completed sale as lines of text for 58 mm or 80 mm paper.
+"""Receipt layout (pure): a completed sale as lines of text for 58 mm or 80 mm paper, and
+the slip of a refund or post-void.
 
-Column maths counts a Chinese (wide) character as two columns. The same lines feed the
-on-screen preview and, with the ESC/POS encoder, the printer, so the preview is exact.
+The column maths and the heading are pos.paper.text's; the lines feed the on-screen preview
+and, with the ESC/POS encoder, the printer, so the preview is exact.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from pos.money import format_fen
-from sync.protocol.journal import parse_utc
+from pos.paper.text import Receipt, begin, center, local_time, two_columns, wrap
 
-WIDTHS = {58: 32, 80: 48}
-METHOD_NAMES = {
-    "zh_CN": {
-        "cash": "现金",
-        "wechat": "微信支付",
-        "alipay": "支付宝",
-        "card": "银行卡",
-        "voucher": "代金券",
-    },
-    "en": {
-        "cash": "Cash",
-        "wechat": "WeChat Pay",
-        "alipay": "Alipay",
-        "card": "Card",
-        "voucher": "Voucher",
-    },
-}
 WORDS = {
     "zh_CN": {
         "receipt": "小票号", "time": "时间", "cashier": "收银员", "total": "合计", "change": "找零",
@@ -52,82 +31,10 @@ WORDS = {
 }  # fmt: skip
 
 
-def char_width(ch: str) -> int:
-    """Columns one character takes on a Chinese receipt printer.
-
-    The printer draws every double-byte GBK character (汉字, ￥, ★, full-width punctuation)
-    two columns wide, so the GBK byte count is the width; other characters fall back to
-    their Unicode East Asian width.
-    """
-    try:
-        return len(ch.encode("gbk"))
-    except UnicodeEncodeError:
-        return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def text_width(text: str) -> int:
-    """Printed columns of a string."""
-    return sum(char_width(ch) for ch in text)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Break text into lines of at most ``width`` columns without splitting a character."""
-    lines, current, used = [], "", 0
-    for ch in text:
-        w = char_width(ch)
-        if used + w > width:
-            lines.append(current)
-            current, used = "", 0
-        current += ch
-        used += w
-    if current or not lines:
-        lines.append(current)
-    return lines
-
-
-def two_columns(left: str, right: str, width: int) -> list[str]:
-    """Left text and right-aligned text on one line, wrapping the left part if needed."""
-    room = width - text_width(right) - 1
-    parts = wrap(left, max(room, 1))
-    last = parts[-1]
-    gap = width - text_width(last) - text_width(right)
-    if gap < 1:
-        return [*parts, " " * (width - text_width(right)) + right]
-    return [*parts[:-1], last + " " * gap + right]
-
-
-def center(text: str, width: int) -> str:
-    pad = max(width - text_width(text), 0)
-    return " " * (pad // 2) + text
-
-
-def local_time(at: str, zone: str) -> datetime:
-    """A journal ``at`` (UTC) as the booth's local time: what people read on paper."""
-    return parse_utc(at).astimezone(ZoneInfo(zone))
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """What a printer or a preview needs: text lines and the QR payload for the footer."""
-
-    lines: list[str]
-    qr: str
-    width: int
-
-
 def qr_payload(entry: dict) -> str:
     """Terminal, seq, total and hash prefix: enough to find and check the journal entry."""
     body = entry["body"]
     return f"BPOS1|{entry['terminal']}|{entry['seq']}|{body['total_fen']}|{entry['hash'][:16]}"
-
-
-def heading(booth_name: str, title: str, copy_mark: str, width: int) -> list[str]:
-    """The top of every paper: the booth, what the paper is (if not a plain receipt), the
-    reprint mark on a copy, and the rule under them."""
-    out = [center(part, width) for part in wrap(booth_name, width)]
-    out += [center(text, width) for text in (title, copy_mark) if text]
-    out.append("-" * width)
-    return out
 
 
 def layout(
@@ -139,13 +46,10 @@ def layout(
     copy: bool = False,
 ) -> Receipt:
     """Lay out a sale journal entry as a receipt; ``copy`` marks a reprint as such."""
-    width = WIDTHS[paper_mm]
-    words = WORDS.get(language, WORDS["zh_CN"])
-    methods = METHOD_NAMES.get(language, METHOD_NAMES["zh_CN"])
+    sheet, out = begin(WORDS, booth_name, paper_mm, language, copy=copy)
+    width, words, methods, rule = sheet.width, sheet.words, sheet.methods, sheet.rule
     body = entry["body"]
     local = local_time(entry["at"], zone)
-    rule = "-" * width
-    out = heading(booth_name, "", words["copy"] if copy else "", width)
     out.append(f"{words['receipt']}: {entry['terminal']}-{entry['seq']:06d}")
     out.append(f"{words['time']}: {local:%Y-%m-%d %H:%M:%S}")
     out.append(f"{words['cashier']}: {body['cashier']}")
@@ -205,14 +109,11 @@ def refund_layout(
 ) -> Receipt:
     """The slip of a ``refund`` entry (a refund or a post-void) for the customer and the
     drawer: what came back, the money given back and by which tender, who approved, why."""
-    width = WIDTHS[paper_mm]
-    words = WORDS.get(language, WORDS["zh_CN"])
-    methods = METHOD_NAMES.get(language, METHOD_NAMES["zh_CN"])
     body = entry["body"]
+    title = "post_void" if body["kind"] == "post_void" else "refund"
+    sheet, out = begin(WORDS, booth_name, paper_mm, language, title, copy)
+    width, words, methods, rule = sheet.width, sheet.words, sheet.methods, sheet.rule
     terminal = entry["terminal"]
-    rule = "-" * width
-    title = words["post_void" if body["kind"] == "post_void" else "refund"]
-    out = heading(booth_name, title, words["copy"] if copy else "", width)
     out.append(f"{words['refund_no']}: {terminal}-{entry['seq']:06d}")
     out.append(f"{words['of_receipt']}: {terminal}-{body['sale_seq']:06d}")
     out.append(f"{words['time']}: {local_time(entry['at'], zone):%Y-%m-%d %H:%M:%S}")

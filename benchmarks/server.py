@@ -1,4 +1,5 @@
-"""`booth-pos-server bench`: journal ingest and the catalog feed, on SQLite and PostgreSQL.
+"""Journal ingest and the catalog feed of the central server, on SQLite and PostgreSQL
+(`python -m benchmarks.server`).
 
 One run measures both databases with the same data:
 
@@ -11,16 +12,17 @@ One run measures both databases with the same data:
 2. **Journal ingest** (per database). A real ``booth-pos-server serve`` process on
    127.0.0.1 takes the journal in pushes of 500 entries (``POST /api/v1/journal``), each
    timed from the request to the ack. Alternating with each push, the **raw baseline**
-   inserts the same rows (journal, sales, sale lines, payments, stock movements) into a
-   second fresh database with plain SQLAlchemy Core executemany, one transaction per 500
-   entries: no HTTP, no JSON parsing, no checks, no hashing. The ratio is ours ÷ raw in
+   inserts the same rows (the rows the server's own ingest makes of those entries,
+   ``sync.server.ingest.projection_rows``, prepared before the clock starts) into a second
+   fresh database with plain SQLAlchemy Core executemany, one transaction per 500 entries:
+   no HTTP, no JSON parsing, no checks, no hashing. The ratio is ours ÷ raw in
    entries per second.
 3. **Catalog.** N synthetic products (``pos.demo_catalog``) are imported with
    ``catalog.import_csv``; a terminal then pulls the whole feed over HTTP
    (``GET /api/v1/catalog/changes``, pages of 5,000, until ``more`` is false); then it polls
-   with nothing changed: the server's own time for that call (the token check and
-   ``catalog.changes`` in a read transaction, as the route runs them) and the HTTP round
-   trip, medians of 50.
+   with nothing changed: the server's own time for that call (the server's real app,
+   ``create_app``, called in this process: routing, the token check, the route and its JSON
+   answer, without a socket) and the HTTP round trip, medians of 50.
 4. **Trading hours.** Eight more terminals of the same booth push at the same time, one
    entry per push as a terminal does after each sale (up to 100 each, re-sealed copies of
    the journal under their own ids), then poll the unchanged catalog as often: requests
@@ -32,6 +34,8 @@ docs/benchmarks.md ("Central server") explains every figure.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import contextlib
 import json
 import os
@@ -47,30 +51,34 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import requests
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, Table, func, insert, select, text
 
-from pos.bench import machine, percentile
+from benchmarks.common import (
+    DEFAULT_PG,
+    BenchRefused,
+    PgDatabases,
+    machine,
+    percentile,
+    pg_admin,
+    ratio,
+    run_main,
+)
 from pos.cart import Cart, Payment
 from pos.demo_catalog import write_csv
 from pos.terminal import Terminal
 from sync import protocol
 from sync.protocol import journal
 from sync.protocol.barcodes import ean_check_digit
-from sync.protocol.journal import parse_utc
-from sync.server import catalog, clock, registry
+from sync.server import catalog, clock, ingest, registry
+from sync.server.app import create_app
 from sync.server.db import make_engine, migrate, reading
+from sync.server.registry import TerminalIdentity
 from sync.server.settings import ServerSettings, normalize_db_url
 from sync.server.tables import booths, payments, sale_lines, sales, stock_movements, terminals
 from sync.server.tables import journal as journal_table
-
-#: The local PostgreSQL socket, as the current user (tried when --pg is not given).
-DEFAULT_PG = "postgresql://@/postgres?host=/var/run/postgresql"
-#: --pg value that skips PostgreSQL.
-PG_OFF = "off"
 
 BATCH = protocol.MAX_BATCH  # entries per push, and per raw transaction
 PAGE = protocol.CATALOG_PAGE_MAX  # catalog changes per page in the initial pull
@@ -117,10 +125,6 @@ _TABLES = {
 def live_rounds(entries: int) -> int:
     """Pushes (and polls) per live terminal for a journal of ``entries``."""
     return min(LIVE_PUSHES, max(entries // LIVE_SHARE, 10))
-
-
-class BenchRefused(ValueError):
-    """A bad option: the message is one line saying what to use instead."""
 
 
 # --- the journal --------------------------------------------------------------------------
@@ -248,62 +252,22 @@ def push_bodies(lines: list[str]) -> list[bytes]:
     ]
 
 
-def raw_rows(entries: list[dict], booth_id: str, zone: ZoneInfo) -> list[dict[str, list[dict]]]:
-    """Per batch of 500 entries, the rows ingest writes for them, table by table."""
+def raw_batches(entries: list[dict], booth_id: str, zone: ZoneInfo) -> list[list[tuple[Table, list[dict]]]]:  # fmt: skip
+    """Per batch of 500 entries, the rows the server's ingest stores for them, table by table
+    in foreign-key order: the server's own ``projection_rows``, made before the clock starts."""
+    caller = TerminalIdentity(BENCH_TERMINAL, booth_id)
     received = clock.stamp()
-    batches = []
-    for start in range(0, len(entries), BATCH):
-        rows: dict[str, list[dict]] = {name: [] for name in INGEST_TABLES}
-        for entry in entries[start : start + BATCH]:
-            terminal_id, seq, body = entry["terminal"], entry["seq"], entry["body"]
-            rows["journal"].append(
-                {"terminal_id": terminal_id, "seq": seq, "type": entry["type"], "at": entry["at"],
-                 "hash": entry["hash"], "line": journal.canonical(entry), "received_at": received}
-            )  # fmt: skip
-            if entry["type"] in ("stock_receive", "stock_adjust"):
-                rows["stock_movements"].append(
-                    {"booth_id": booth_id, "product_id": body["product_id"], "delta": body["delta"],
-                     "kind": entry["type"], "terminal_id": terminal_id, "seq": seq}
-                )  # fmt: skip
-                continue
-            if entry["type"] != "sale":
-                continue
-            moment = parse_utc(entry["at"])
-            sale_id = body["sale_id"]
-            rows["sales"].append(
-                {"sale_id": sale_id, "terminal_id": terminal_id, "seq": seq, "booth_id": booth_id,
-                 "at": entry["at"], "business_day": moment.astimezone(zone).date(),
-                 "cashier": body["cashier"], "total_fen": body["total_fen"],
-                 "change_fen": body["change_fen"]}
-            )  # fmt: skip
-            for n, line in enumerate(body["lines"], start=1):
-                rows["sale_lines"].append(
-                    {"sale_id": sale_id, "line_no": n, "product_id": line["product_id"],
-                     "barcode": line["barcode"], "name": line["name"], "qty": line.get("qty"),
-                     "weight_g": line.get("weight_g"), "unit_price_fen": line["unit_price_fen"],
-                     "amount_fen": line["amount_fen"], "supplier_id": line.get("supplier_id", ""),
-                     "county": line.get("county", "")}
-                )  # fmt: skip
-                rows["stock_movements"].append(
-                    {"booth_id": booth_id, "product_id": line["product_id"],
-                     "delta": -(line.get("weight_g") or line.get("qty") or 0), "kind": "sale",
-                     "terminal_id": terminal_id, "seq": seq}
-                )  # fmt: skip
-            for n, pay in enumerate(body["payments"], start=1):
-                rows["payments"].append(
-                    {"sale_id": sale_id, "line_no": n, "method": pay["method"],
-                     "amount_fen": pay["amount_fen"], "reference": pay.get("reference", "")}
-                )  # fmt: skip
-        batches.append(rows)
-    return batches
+    return [
+        ingest.projection_rows(caller, entries[start : start + BATCH], zone, received)
+        for start in range(0, len(entries), BATCH)
+    ]
 
 
-def raw_insert(engine: Engine, rows: dict[str, list[dict]]) -> None:
-    """One transaction: every table's rows with one executemany each, in FK order."""
+def raw_insert(engine: Engine, batch: list[tuple[Table, list[dict]]]) -> None:
+    """One transaction: every table's rows with one executemany each."""
     with engine.begin() as conn:
-        for name in INGEST_TABLES:
-            if rows[name]:
-                conn.execute(insert(_TABLES[name]), rows[name])
+        for table, rows in batch:
+            conn.execute(insert(table), rows)
 
 
 # --- databases and the server process -----------------------------------------------------
@@ -313,36 +277,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def pg_database_url(admin_url: str, database: str) -> str:
-    """The admin URL pointing at another database (same host, user, options)."""
-    parts = urlsplit(admin_url)
-    return urlunsplit(parts._replace(path="/" + database))
-
-
-class PgDatabases:
-    """Temporary PostgreSQL databases made through an admin URL and dropped at the end."""
-
-    def __init__(self, admin_url: str):
-        import psycopg
-
-        self.admin_url = admin_url
-        self.conn = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
-        self.version = self.conn.execute("SHOW server_version").fetchone()[0]
-        self.names: list[str] = []
-
-    def create(self, label: str) -> str:
-        name = f"booth_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}_{label}"
-        self.conn.execute(f'CREATE DATABASE "{name}"')
-        self.names.append(name)
-        return pg_database_url(self.admin_url, name)
-
-    def close(self) -> None:
-        for name in self.names:
-            with contextlib.suppress(Exception):
-                self.conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.conn.close()
 
 
 class ServerProcess:
@@ -387,7 +321,8 @@ class ServerProcess:
         self.log.close()
 
 
-def _prepare(url: str) -> Engine:
+def prepare_database(url: str) -> Engine:
+    """A migrated server database at ``url`` (booth-pos-server migrate)."""
     engine = make_engine(normalize_db_url(url))
     migrate(engine)
     return engine
@@ -439,16 +374,12 @@ def _rate(count: int, seconds: float) -> float:
     return round(count / seconds, 1) if seconds > 0 else float("inf")
 
 
-def _ratio(ours: float, raw: float) -> float:
-    return round(ours / raw, 3) if raw > 0 else float("inf")
-
-
 def bench_ingest(
     server: ServerProcess, engine: Engine, raw: Engine, token: str, data: dict, kind: str
 ) -> dict:
     """Pushes over HTTP alternating with raw transactions of the same rows."""
     bodies = push_bodies(data["lines"])
-    batches = raw_rows(data["entries"], BENCH_BOOTH_ID, ServerSettings().zone)
+    batches = raw_batches(data["entries"], BENCH_BOOTH_ID, ServerSettings().zone)
     count = len(data["lines"])
     session = requests.Session()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -499,7 +430,7 @@ def bench_ingest(
         "raw_seconds": round(sum(raw_s), 6),
         "raw_entries_per_s": raw_rate,
         "raw_batch_p50_ms": _ms(percentile(raw_s, 50)),
-        "ratio": _ratio(ours_rate, raw_rate),
+        "ratio": ratio(ours_rate, raw_rate),
         "acked_through": acked,
         "verified": verdict.ok and verdict.entries == count,
         "stored_exactly": stored == data["lines"],
@@ -508,6 +439,43 @@ def bench_ingest(
         "target_entries_per_s": target,
         "pass": None if target is None else ours_rate >= target,
     }
+
+
+class InProcessApp:
+    """The server's real app (``create_app`` on the bench's engine) called in this process
+    through ASGI: middleware, routing, the token check, the route and its JSON answer, all
+    but the socket and the HTTP parsing."""
+
+    def __init__(self, engine: Engine):
+        self.app = create_app(ServerSettings(), engine=engine)
+        self.loop = asyncio.new_event_loop()
+
+    def get_json(self, path: str, query: str, token: str) -> dict:
+        full = protocol.API_PREFIX + path
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+            "method": "GET", "scheme": "http", "path": full, "raw_path": full.encode(),
+            "root_path": "", "query_string": query.encode(),
+            "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
+            "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80),
+        }  # fmt: skip
+        sent: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        self.loop.run_until_complete(self.app(scope, receive, send))
+        status = sent[0]["status"]
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        if status != 200:
+            raise RuntimeError(f"the server answered {status}: {body[:200]!r}")
+        return json.loads(body)
+
+    def close(self) -> None:
+        self.loop.close()
 
 
 def bench_catalog(
@@ -544,11 +512,10 @@ def bench_catalog(
         with reading(engine) as conn:
             return catalog.changes(conn, BENCH_BOOTH_ID, since, PAGE)
 
+    app = InProcessApp(engine)
+
     def handler() -> dict:
-        with reading(engine) as conn:
-            caller = registry.terminal_for_token(conn, token)
-        with reading(engine) as conn:
-            return catalog.changes(conn, caller.booth_id, since, PAGE)
+        return app.get_json("/catalog/changes", f"since={since}&limit={PAGE}", token)
 
     def timed(call) -> list[float]:
         for _ in range(WARMUP_POLLS):
@@ -569,7 +536,10 @@ def bench_catalog(
         response.raise_for_status()
         return response.json()
 
-    feed_s, server_s, http_s = timed(feed_only), timed(handler), timed(http_poll)
+    try:
+        feed_s, server_s, http_s = timed(feed_only), timed(handler), timed(http_poll)
+    finally:
+        app.close()
     session.close()
     server_ms = _ms(percentile(server_s, 50))
     return {
@@ -702,7 +672,7 @@ def bench_live(server: ServerProcess, engine: Engine, entries: list[dict], curso
 def bench_database(
     kind: str, url: str, raw_url: str, data: dict, csv_data: bytes, products: int, base: Path
 ) -> dict:
-    engine, raw = _prepare(url), _prepare(raw_url)
+    engine, raw = prepare_database(url), prepare_database(raw_url)
     server = None
     try:
         with engine.begin() as conn:
@@ -916,10 +886,28 @@ def run_bench(
 ) -> int:
     """Measure SQLite, and PostgreSQL through ``pg`` (an admin URL; "off" or None skips)."""
     check_options(entries, products)
-    pg_admin = None if pg in (None, "", PG_OFF) else pg
-    result = measure(entries, products, pg_admin)
+    result = measure(entries, products, pg_admin(pg))
     if json_output:
         print(json.dumps(result, ensure_ascii=False))
     else:
         print(format_report(result))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.server",
+        description="Measure journal ingest and the catalog feed on SQLite and PostgreSQL "
+        "(temporary databases; figures are reported, the exit code is 0).",
+    )
+    parser.add_argument("--entries", type=int, default=10_000, help="journal entries (default 10000)")  # fmt: skip
+    parser.add_argument("--products", type=int, default=100_000, help="catalog products (default 100000)")  # fmt: skip
+    parser.add_argument("--pg", metavar="ADMIN_URL", default=DEFAULT_PG, help="PostgreSQL URL allowed to CREATE DATABASE (default: the local socket); 'off' skips")  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return run_main(
+        parser, lambda a: run_bench(a.entries, a.products, a.pg, json_output=a.json), argv
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

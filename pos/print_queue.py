@@ -23,14 +23,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hardware import raster, zreport
+from hardware import raster
 from hardware.escpos import encode_receipt, kick_drawer, realtime_kick
 from hardware.printers import PrinterSpec, deliver, open_printer, parse_printer_url
 from hardware.profiles import Profile, profile
-from hardware.receipt import layout, refund_layout
 from hardware.serial_port import DeviceError
 from hardware.status import OK, UNKNOWN, UNREACHABLE, PrinterStatus
 from pos.config import Settings
+from pos.paper import zreport
+from pos.paper.receipt import layout, refund_layout
 from pos.store import journal as journal_db
 from pos.store import print_jobs
 from pos.store.db import connect

@@ -7,49 +7,21 @@ from booth.toml, and when a device fails says what to check: cable, power, permi
 
 from __future__ import annotations
 
-import getpass
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from hardware.escpos import decode_for_humans, encode_receipt
 from hardware.printers import deliver, parse_printer_url
-from hardware.receipt import WIDTHS, Receipt, center, two_columns
 from hardware.serial_port import DeviceError
+from pos.cli.common import DeviceFailed, device_settings, who
 from pos.config import Settings, load_settings, resolve_home
 from pos.errors import BoothError
-from pos.printing import PrintService, print_now, printer_profile, pulse_drawer, render
+from pos.paper.text import WIDTHS, Receipt, center, two_columns
+from pos.print_queue import PrintService, print_now, printer_profile, pulse_drawer, render
 from pos.terminal import Terminal
 from sync.cli_support import OneLineParser, add_command, emit
 from sync.protocol import journal
-
-
-class DeviceFailed(BoothError):
-    """A device did not do what was asked; the message says what to check."""
-
-
-def _settings(args) -> Settings:
-    """booth.toml's settings with ``--printer`` / ``--width`` from the command line on top."""
-    settings = load_settings(resolve_home(args.home))
-    changes = {}
-    if getattr(args, "printer", None):
-        try:
-            parse_printer_url(args.printer)
-        except ValueError as exc:
-            raise BoothError(str(exc)) from None
-        changes["printer_url"] = args.printer
-    if getattr(args, "width", None):
-        changes["printer_paper_mm"] = args.width
-    return replace(settings, **changes)
-
-
-def _who() -> str:
-    try:
-        return f"command line ({getpass.getuser()})"
-    except (KeyError, OSError):
-        return "command line"
-
 
 # --- receipt ---------------------------------------------------------------------------
 
@@ -57,14 +29,14 @@ def _who() -> str:
 def cmd_receipt_print(args) -> int:
     home = resolve_home(args.home)
     terminal = args.terminal_opened = Terminal.open(home)
-    settings = _settings(args)
+    settings = device_settings(args)
     entry = terminal.sale_entry(args.seq)
     try:
         where, state, data = print_now(home, entry, terminal.booth_name, settings, copy=True)
     except DeviceError as exc:
         raise DeviceFailed(f"Receipt {terminal.receipt_no(args.seq)} was not printed: {exc}") from None  # fmt: skip
     paper = printer_profile(settings).paper_mm
-    copy = terminal.record_copy(args.seq, _who(), queue=False)
+    copy = terminal.record_copy(args.seq, who(), queue=False)
     emit(
         args,
         {
@@ -84,7 +56,7 @@ def cmd_receipt_print(args) -> int:
 
 def cmd_receipt_show(args) -> int:
     terminal = args.terminal_opened = Terminal.open(resolve_home(args.home))
-    settings = _settings(args)
+    settings = device_settings(args)
     entry = terminal.sale_entry(args.seq)
     data, receipt = render(entry, terminal.booth_name, settings)
     if args.escpos:
@@ -119,7 +91,7 @@ def test_page(settings: Settings, booth_name: str = "") -> bytes:
 
 
 def cmd_hw_print_test(args) -> int:
-    settings = _settings(args)
+    settings = device_settings(args)
     spec = parse_printer_url(settings.printer_url)
     data = test_page(settings)
     if spec.kind == "preview":
@@ -147,7 +119,7 @@ def cmd_hw_print_test(args) -> int:
 
 
 def cmd_hw_status(args) -> int:
-    settings = _settings(args)
+    settings = device_settings(args)
     service = PrintService(resolve_home(args.home), "", "", settings)
     status = service.check_status()
     emit(
@@ -164,7 +136,7 @@ def cmd_hw_status(args) -> int:
 
 
 def cmd_hw_drawer(args) -> int:
-    settings = _settings(args)
+    settings = device_settings(args)
     home = resolve_home(args.home)
     if not args.reason.strip():
         raise BoothError("Say why the drawer is opened (--reason), e.g. 'drawer test'.")
@@ -174,7 +146,7 @@ def cmd_hw_drawer(args) -> int:
     journaled = None
     if (home / "booth.db").exists():
         terminal = args.terminal_opened = Terminal.open(home)
-        journaled = terminal.record_drawer_open(_who(), args.reason)["seq"]
+        journaled = terminal.record_drawer_open(who(), args.reason)["seq"]
     emit(
         args,
         {
@@ -416,9 +388,9 @@ def cmd_hw_simulate_scanner(args) -> int:
 
 
 def cmd_hw_simulate_scale(args) -> int:
-    from hardware.sim_scale import ScaleSimulator, _typed_grams
+    from hardware.sim_scale import ScaleSimulator, typed_grams
 
-    grams = _typed_grams(args.weight)
+    grams = typed_grams(args.weight)
     if grams is None:
         raise BoothError(f"--weight '{args.weight}' is not a weight: write kilograms such as 1.234.")  # fmt: skip
     sim = ScaleSimulator(args.protocol, weight_g=grams)

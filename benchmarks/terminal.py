@@ -1,4 +1,5 @@
-"""`booth-pos bench`: how fast the terminal imports, looks up and sells, against raw SQLite.
+"""How fast the terminal imports, looks up and sells, against raw SQLite
+(`python -m benchmarks.terminal`).
 
 One run uses one data directory and one database file for everything:
 
@@ -7,7 +8,8 @@ One run uses one data directory and one database file for everything:
 2. **Lookup**: random barcodes from the catalog are looked up with ``Terminal.product_for``
    and, alternately, with the bare indexed SELECT on a plain ``sqlite3`` connection.
 3. **Checkout**: 5-line cash sales committed with ``Terminal.checkout`` and, alternately, a
-   raw durable transaction (same pragmas) inserting the same rows into ``raw_*`` tables.
+   raw durable transaction (same pragmas) inserting the same rows into ``raw_*`` tables,
+   made from the terminal's own migrated tables (pos.store's migrations) under other names.
 4. **Journal**: the terminal's journal is verified afterwards.
 
 The figures are reported, not asserted: the exit code is 0 however the targets come out,
@@ -16,22 +18,23 @@ because shared or busy machines are noisy. docs/benchmarks.md explains every fig
 
 from __future__ import annotations
 
+import argparse
 import gc
 import hashlib
 import json
-import os
-import platform
 import random
+import re
 import sqlite3
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
+from benchmarks.common import BenchRefused, machine, percentile, ratio, run_main
 from pos.cart import Cart, Payment
 from pos.demo_catalog import write_csv
-from pos.errors import BoothError, Refused
 from pos.store.db import DB_NAME, connect
 from pos.terminal import Terminal
 from sync.protocol.journal import canonical
@@ -55,69 +58,43 @@ BENCH_FLOAT_FEN = 50_000
 
 _RAW_LOOKUP = "SELECT p.* FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.gtin = ?"
 
-# Scratch tables with the shapes of the sales tables, so raw writes leave the real journal,
-# sales and stock untouched (the journal still verifies after the run).
-_RAW_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS raw_journal (
-        seq INTEGER PRIMARY KEY,
-        type TEXT NOT NULL,
-        at TEXT NOT NULL,
-        hash TEXT NOT NULL UNIQUE,
-        grand_total_fen INTEGER NOT NULL,
-        line TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS raw_sales (
-        sale_id TEXT PRIMARY KEY,
-        seq INTEGER NOT NULL UNIQUE REFERENCES raw_journal(seq),
-        at TEXT NOT NULL,
-        cashier TEXT NOT NULL,
-        total_fen INTEGER NOT NULL,
-        change_fen INTEGER NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS raw_sale_lines (
-        sale_id TEXT NOT NULL REFERENCES raw_sales(sale_id),
-        line_no INTEGER NOT NULL,
-        product_id TEXT NOT NULL REFERENCES products(id),
-        barcode TEXT NOT NULL,
-        name TEXT NOT NULL,
-        qty INTEGER,
-        weight_g INTEGER,
-        unit_price_fen INTEGER NOT NULL,
-        amount_fen INTEGER NOT NULL,
-        PRIMARY KEY (sale_id, line_no)
-    )""",
-    """CREATE TABLE IF NOT EXISTS raw_payments (
-        sale_id TEXT NOT NULL REFERENCES raw_sales(sale_id),
-        line_no INTEGER NOT NULL,
-        method TEXT NOT NULL,
-        amount_fen INTEGER NOT NULL,
-        reference TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (sale_id, line_no)
-    )""",
-    """CREATE TABLE IF NOT EXISTS raw_stock_movements (
-        id INTEGER PRIMARY KEY,
-        product_id TEXT NOT NULL REFERENCES products(id),
-        delta INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        seq INTEGER NOT NULL REFERENCES raw_journal(seq)
-    )""",
-    "CREATE INDEX IF NOT EXISTS raw_stock_movements_product ON raw_stock_movements(product_id)",
-)
+#: The tables a sale writes; the raw side writes the same shapes under a ``raw_`` prefix.
+SALE_TABLES = ("journal", "sales", "sale_lines", "payments", "stock_movements")
+_SALE_TABLE = re.compile(r"\b(" + "|".join(SALE_TABLES) + r")\b")
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """The pct-th percentile (0-100) with linear interpolation between closest ranks."""
-    if not values:
-        raise ValueError("no values to take a percentile of")
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def _ratio(ours: float, raw: float) -> float:
-    return round(ours / raw, 3) if raw > 0 else float("inf")
+def create_raw_tables(conn: sqlite3.Connection) -> list[str]:
+    """Scratch copies of the sales tables, so raw writes leave the real journal, sales and
+    stock untouched (the journal still verifies after the run). Their columns, keys,
+    foreign keys and indexes are read from the terminal's own migrated schema (pos.store),
+    with the sales tables renamed ``raw_*``; products stay shared. Returns the statements."""
+    marks = ",".join("?" * len(SALE_TABLES))
+    rows = conn.execute(
+        f"SELECT type, name, sql FROM sqlite_schema WHERE tbl_name IN ({marks}) "
+        "AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC, rowid",
+        SALE_TABLES,
+    ).fetchall()
+    if sum(kind == "table" for kind, _, _ in rows) != len(SALE_TABLES):
+        raise RuntimeError("the terminal's schema lacks a sales table the benchmark writes")
+    statements = []
+    for kind, name, sql in rows:
+        if kind == "table":
+            sql = re.sub(r"^CREATE TABLE \S+", f"CREATE TABLE IF NOT EXISTS raw_{name}", sql)
+            sql = re.sub(
+                r"REFERENCES\s+(\w+)",
+                lambda m: "REFERENCES " + _SALE_TABLE.sub(r"raw_\1", m[1]),
+                sql,
+            )
+        else:
+            sql = re.sub(
+                r"^CREATE (UNIQUE )?INDEX (\S+) ON (\w+)",
+                lambda m: f"CREATE {m[1] or ''}INDEX IF NOT EXISTS raw_{m[2]} ON raw_{m[3]}",
+                sql,
+            )
+        statements.append(sql)
+    for sql in statements:
+        conn.execute(sql)
+    return statements
 
 
 def _compare(ours_ns: list[int], raw_ns: list[int], unit: str) -> dict:
@@ -128,7 +105,7 @@ def _compare(ours_ns: list[int], raw_ns: list[int], unit: str) -> dict:
         for pct in (50, 99):
             figures[f"{name}_p{pct}_{unit}"] = round(percentile(series, pct) / scale, 3)
     for pct in (50, 99):
-        figures[f"ratio_p{pct}"] = _ratio(
+        figures[f"ratio_p{pct}"] = ratio(
             figures[f"ours_p{pct}_{unit}"], figures[f"raw_p{pct}_{unit}"]
         )
     figures["target_ratio"] = RATIO_TARGET
@@ -150,15 +127,6 @@ def _alternate(
             call(i)
             out.append(clock() - start)
     return ours_ns, raw_ns
-
-
-def machine() -> dict:
-    return {
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-    }
 
 
 # --- the three measurements -----------------------------------------------------------
@@ -223,10 +191,9 @@ def bench_checkout(terminal: Terminal, raw: sqlite3.Connection, count: int, rng)
         )
     ]
     if not piece_codes:
-        raise BoothError("The benchmark catalog has no piece products with a barcode to sell.")
+        raise RuntimeError("The benchmark catalog has no piece products with a barcode to sell.")
     cashier = terminal.authenticate(BENCH_CASHIER, BENCH_PIN)
-    for statement in _RAW_SCHEMA:
-        raw.execute(statement)
+    create_raw_tables(raw)
     raw_seq = raw.execute("SELECT coalesce(max(seq), 0) FROM raw_journal").fetchone()[0]
     total_runs = count + WARMUP
 
@@ -434,9 +401,9 @@ def run_bench(
     removed afterwards. ``checkouts`` defaults to ``min(samples, 500)``.
     """
     if products < 100:
-        raise Refused(f"--products {products} is too few to measure: use 100 or more.")
+        raise BenchRefused(f"--products {products} is too few to measure: use 100 or more.")
     if samples < 1:
-        raise Refused(f"--samples {samples} times nothing: use 1 or more.")
+        raise BenchRefused(f"--samples {samples} times nothing: use 1 or more.")
     if checkouts is None:
         checkouts = min(samples, MAX_CHECKOUTS)
     if directory is None:
@@ -453,3 +420,23 @@ def run_bench(
     else:
         print(format_report(result))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.terminal",
+        description="Measure catalog import, barcode lookup and checkout against raw SQLite.",
+    )
+    parser.add_argument("--products", type=int, default=100_000, help="catalog rows (default 100000)")  # fmt: skip
+    parser.add_argument("--samples", type=int, default=2000, help="lookups to time (default 2000); checkouts timed: min(N, 500)")  # fmt: skip
+    parser.add_argument("--dir", metavar="DIR", help="keep the files in a new directory in DIR")  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return run_main(
+        parser,
+        lambda a: run_bench(a.products, a.dir, json_output=a.json, samples=a.samples),
+        argv,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
