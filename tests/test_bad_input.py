@@ -10,9 +10,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN, OIL, fingerprint
 
 from pos.store import DB_NAME
+from tests.support import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN, OIL, fingerprint
 
 SALE = ("sale", "--cashier", CASHIER, "--pin", CASHIER_PIN)
 

@@ -12,11 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import OIL
 
 from pos import doctor
 from pos.store import sync_state
 from sync.client import TOKEN_FILE
+from tests.support import OIL
 
 
 def _statuses(report) -> dict[str, str]:

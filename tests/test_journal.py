@@ -7,11 +7,11 @@ import json
 import sqlite3
 
 import pytest
-from conftest import CASHIER, CASHIER_PIN, OIL, RICE
 
 from pos import journal
 from pos.cart import Cart, Payment
 from pos.store import DB_NAME
+from tests.support import CASHIER, CASHIER_PIN, OIL, RICE
 
 
 def _sell(terminal, codes, pay):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import CASHIER, CASHIER_PIN, OIL, ORANGES_PLU, RICE, scale_label
 
 from hardware.escpos import decode_for_humans, encode_receipt, kick_drawer, unprintable
 from hardware.receipt import Receipt, layout, text_width
 from pos.cart import Cart, Payment
+from tests.support import CASHIER, CASHIER_PIN, OIL, ORANGES_PLU, RICE, scale_label
 
 BOOTH = "奉节县扶贫产品专柜"
 FS_ON, FS_OFF = b"\x1c\x26", b"\x1c\x2e"

@@ -10,12 +10,9 @@ import subprocess
 import time
 from pathlib import Path
 
-import deb_build
 import pytest
 
 from pos import __version__
-
-bundle = deb_build.bundle  # the fixture
 
 
 def _env(**extra: str) -> dict:

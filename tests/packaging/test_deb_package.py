@@ -9,14 +9,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import deb_build
 import pytest
-from deb_build import ROOT, libs
 
 from pos import __version__
-
-bundle = deb_build.bundle  # fixtures
-deb = deb_build.deb
+from tests.packaging.deb_build import ROOT, libs
 
 
 def _field(deb_path: Path, name: str) -> str:

@@ -11,19 +11,11 @@ from sqlalchemy import func, select, text
 
 from pos import journal
 from pos.cart import Cart, Payment
-from server.live import bearer, enrol
 from sync.server.cli import main as server_main
 from sync.server.tables import journal as journal_table
 from sync.server.tables import payments, sale_lines, sales, stock_movements, tamper_alerts
-
-OIL, RICE = "6970006000011", "6970005000012"
-
-
-def _label(prefix: str, plu: str, value: int) -> str:
-    from pos.barcodes import ean_check_digit
-
-    body = f"{prefix}{int(plu):05d}{value:05d}"
-    return body + str(ean_check_digit(body))
+from tests.support import OIL, RICE, scale_label
+from tests.support.live import bearer, enrol
 
 
 @pytest.fixture
@@ -34,7 +26,7 @@ def entries(terminal):
     for n in range(8):
         cart = Cart()
         terminal.add_to_cart(cart, OIL, 1 + n % 3)
-        terminal.add_to_cart(cart, _label("21", "10001", 500 + 37 * n))
+        terminal.add_to_cart(cart, scale_label("21", "10001", 500 + 37 * n))
         if n % 2:
             terminal.add_to_cart(cart, RICE)
         pay = [Payment("wechat", 1000, "134567890123456789"), Payment("cash", cart.total_fen)]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server.live import enrol
+from tests.support.live import enrol
 
 EXAMPLES = os.environ.get("BOOTH_POS_FUZZ_EXAMPLES", "25")
 

@@ -7,11 +7,9 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from pos.terminal import NeedsManager
-from ui.conftest import QApplication_instance_remove
-from ui.test_devices import open_window
+from tests.support import OIL, RICE
+from tests.support.ui import approve, close_window, login, open_window
 
-OIL = "6970006000011"  # 酉阳茶油500ml ￥88.00
-RICE = "6970005000012"  # 秀山土家米5kg装 ￥69.80
 WAIT_MS = 10_000
 
 
@@ -23,17 +21,7 @@ def booth(terminal, home, qtbot, printer):
         qtbot, home, f'[printer]\nurl = "{printer.url}"\nretry_s = 1\nstatus_poll_s = 0\n'
     )
     yield window, context
-    context.devices.stop()
-    context.scanner.release()
-    QApplication_instance_remove(context)
-    context.terminal.close()
-
-
-def login(window, name="李娜", pin="2468"):
-    window.login.name.setText(name)
-    window.login.pin.setText(pin)
-    window.login.submit()
-    assert window.stack.currentWidget() is window.sale
+    close_window(context)
 
 
 def sell(window, context, qtbot, codes, method="cash", amount="", reference="") -> dict:
@@ -49,12 +37,6 @@ def sell(window, context, qtbot, codes, method="cash", amount="", reference="") 
         pay.finish()
     window.preview.accept()
     return done.args[0]
-
-
-def approve(dialog, pin="1357"):
-    dialog.chosen = "王强"
-    dialog.pin.setText(pin)
-    dialog.submit()
 
 
 def journal(context) -> list[dict]:

@@ -17,7 +17,7 @@ from sync.server.app import create_app
 from sync.server.settings import ServerSettings
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -36,7 +36,7 @@ class LiveServer:
 
 
 def start_server(engine: Engine, settings: ServerSettings, port: int | None = None) -> LiveServer:
-    port = port or _free_port()
+    port = port or free_port()
     app = create_app(settings, engine)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
