@@ -25,11 +25,9 @@ from tests.support import (
 )
 from tests.support.pg import REQUIRE_PG, pg_admin_conn, pg_url
 
-# The production scrypt cost, as pos/pins.py sets it before the tests lower it
-# (tests/test_checkout.py asserts it is still the strong one).
-PRODUCTION_SCRYPT = (pins.SCRYPT_N, pins.SCRYPT_R, pins.SCRYPT_P)
-# In tests a PIN hash costs microseconds instead of ~40 ms: a stored hash carries its own
-# parameters, so hashes made either way verify either way.
+# In tests a PIN hash costs microseconds instead of ~40 ms. A stored hash carries its own
+# parameters, so hashes made either way verify either way; tests/test_checkout.py checks
+# that outside the tests pos/pins.py still hashes at the strong cost.
 TEST_SCRYPT = (2**4, 1, 1)
 
 

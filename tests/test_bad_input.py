@@ -158,7 +158,7 @@ def disk_cli(small_disk, capsys):
         capsys.readouterr()
         code = main(["--home", str(home), *args])
         captured = capsys.readouterr()
-        from conftest import CliResult
+        from tests.support import CliResult
 
         return CliResult(code, captured.out, captured.err)
 

@@ -30,6 +30,7 @@ def result(bench_dir: Path) -> dict:
     return json.loads(out.getvalue())
 
 
+@pytest.mark.bench
 def test_bench_json_report(result: dict):
     assert set(result) >= {
         "machine", "products", "database", "import", "lookup", "checkout", "journal",
@@ -74,6 +75,7 @@ def test_bench_json_report(result: dict):
     )
 
 
+@pytest.mark.bench
 def test_bench_keeps_its_files_in_the_given_directory(result: dict, bench_dir: Path):
     database = Path(result["database"])
     assert database.exists() and bench_dir in database.parents
@@ -90,6 +92,7 @@ def test_bench_keeps_its_files_in_the_given_directory(result: dict, bench_dir: P
     assert raw_sales == sales
 
 
+@pytest.mark.bench
 def test_bench_table_output_through_the_cli(tmp_path: Path, capsys):
     code = main(["bench", "--products", "300", "--samples", "10", "--dir", str(tmp_path / "b")])
     assert code == 0
@@ -108,6 +111,7 @@ def test_percentile_interpolates():
         percentile([], 50)
 
 
+@pytest.mark.bench
 def test_bench_removes_its_temporary_directory(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert run_bench(products=300, directory=None, json_output=True, samples=5) == 0

@@ -210,6 +210,7 @@ def test_shift_close_command_prints_the_z_json(cli, terminal):
     assert z["tenders"] == {"cash": {"expected_fen": 18800, "counted_fen": 18800, "variance_fen": 0}}  # fmt: skip
 
 
+@pytest.mark.bench
 def test_bench_shift_reports_its_figures(cli):
     result = cli("bench-shift", "--sales", "2000", "--day", "50", "--runs", "2", "--json")
     assert result.code == 0, result.err

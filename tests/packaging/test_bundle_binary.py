@@ -14,6 +14,8 @@ import pytest
 
 from pos import __version__
 
+pytestmark = pytest.mark.packaging  # make test-fast leaves the kiosk package out
+
 
 def _env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}

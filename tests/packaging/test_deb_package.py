@@ -14,6 +14,8 @@ import pytest
 from pos import __version__
 from tests.packaging.deb_build import ROOT, libs
 
+pytestmark = pytest.mark.packaging  # make test-fast leaves the kiosk package out
+
 
 def _field(deb_path: Path, name: str) -> str:
     return subprocess.run(

@@ -23,6 +23,8 @@ import pytest
 from pos.terminal import Terminal
 from tests.packaging.deb_build import unit_settings
 
+pytestmark = pytest.mark.packaging  # make test-fast leaves the kiosk package out
+
 USER = "nobody"  # cage refuses to run as root
 
 

@@ -12,6 +12,8 @@ import pytest
 
 from tests.support.live import enrol
 
+pytestmark = pytest.mark.fuzz  # generated requests: make test-fast leaves them out
+
 EXAMPLES = os.environ.get("BOOTH_POS_FUZZ_EXAMPLES", "25")
 
 

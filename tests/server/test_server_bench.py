@@ -41,6 +41,7 @@ def _positive(figures: dict, *keys: str) -> None:
         assert figures[key] > 0, f"{key} is {figures[key]}"
 
 
+@pytest.mark.bench
 def test_bench_runs_on_both_databases_and_its_figures_add_up(capsys):
     reachable = _pg_reachable()
     if REQUIRE_PG:
@@ -155,6 +156,7 @@ def test_bench_runs_on_both_databases_and_its_figures_add_up(capsys):
     assert "PASS" in report or "FAIL" in report
 
 
+@pytest.mark.bench
 def test_unreachable_postgresql_is_reported_as_skipped(capsys):
     code, out, err = _run(
         capsys, "bench", "--entries", str(bench.MIN_ENTRIES), "--products",

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sync import bench_client
+
+pytestmark = pytest.mark.bench  # runs the benchmark: make test-fast leaves it out
 
 
 def test_bench_sync_drains_pulls_and_measures_an_idle_round(capsys):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from pos.ui import bench
+
+pytestmark = pytest.mark.bench  # runs the benchmark: make test-fast leaves it out
 
 
 def test_bench_ui_reports_start_up_memory_and_scan_to_row(capsys):
