@@ -77,3 +77,58 @@ def scan_keys(target, code: str) -> None:
     for ch in code:
         QTest.keyClick(target, ch)
     QTest.keyClick(target, Qt.Key.Key_Return)
+
+
+def type_into(qtbot, field, text: str) -> None:
+    """Type into a line edit key by key, as a person would. The scanner's filter holds fast
+    keys back until it knows they are not a scan, so wait until the field shows them."""
+    field.setFocus()
+    qtbot.keyClicks(field, text)
+    qtbot.waitUntil(lambda: field.text() == text, timeout=5000)
+
+
+def ok_button(dialog):
+    """The dialog's default button (OK / Enter), whatever the language."""
+    from PySide6.QtWidgets import QPushButton
+
+    (ok,) = [b for b in dialog.findChildren(QPushButton) if b.isDefault()]
+    return ok
+
+
+def button_with_text(dialog, text: str):
+    from PySide6.QtWidgets import QPushButton
+
+    (found,) = [b for b in dialog.findChildren(QPushButton) if b.text() == text]
+    return found
+
+
+def click(qtbot, widget) -> None:
+    assert widget.isVisible() and widget.isEnabled(), widget
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def answer_modal(kind, answer, timeout_s: float = 10.0) -> None:
+    """For code that runs ``dialog.exec()``: once a modal dialog of ``kind`` is up, call
+    ``answer(dialog)`` from inside its event loop. Past the timeout the dialog is rejected, so
+    a test fails on its own checks instead of hanging."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout_s
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind) and dialog.isVisible():
+            try:
+                answer(dialog)
+            except BaseException:
+                dialog.reject()  # pytest-qt reports the exception; the test must not hang
+                raise
+        elif time.monotonic() < deadline:
+            QTimer.singleShot(10, poll)
+        elif dialog is not None:
+            dialog.reject()
+
+    QTimer.singleShot(0, poll)

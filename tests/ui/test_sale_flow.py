@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.support import EXPIRED, OIL, RICE, scale_label
-from tests.support.ui import StepClock, login, scan_keys
+from tests.support.ui import StepClock, answer_modal, click, login, ok_button, scan_keys, type_into
 
 
 def test_full_sale_by_scanner_keystrokes_with_no_focus(ui, qtbot):
@@ -158,16 +158,21 @@ def test_a_person_typing_in_search_is_not_taken_for_a_scanner(ui, qtbot):
     assert first.name == "奉节脐橙"
 
 
-def test_weighed_quick_key_and_manual_weight(ui, qtbot, monkeypatch):
+def test_weighed_quick_key_and_manual_weight(ui, qtbot):
     from pos.ui import sale_screen
 
     window, context = ui
     login(window)
-    monkeypatch.setattr(
-        sale_screen.KeypadDialog,
-        "exec",
-        lambda self: (self.field.setText("850"), self._accept(), 1)[-1],
-    )
+
+    def weigh_by_hand(dialog) -> None:  # no scale here: the cashier types the grams
+        type_into(qtbot, dialog.field, "0")
+        click(qtbot, ok_button(dialog))  # 0 g is refused, the dialog stays
+        assert dialog.isVisible() and dialog.error.isVisible()
+        dialog.field.clear()
+        type_into(qtbot, dialog.field, "850")
+        click(qtbot, ok_button(dialog))
+
+    answer_modal(sale_screen.KeypadDialog, weigh_by_hand)
     oranges = next(p for ps in context.quick_keys.values() for p in ps if p.plu == "10001")
     window.sale.quick_key(oranges)
     line = window.sale.model.line_at(0)
