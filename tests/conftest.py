@@ -178,15 +178,26 @@ def engine(db_url):
     engine.dispose()
 
 
-@pytest.fixture
-def server(engine, db_url):
-    """The central server on a free port of 127.0.0.1, in this process."""
-    from sync.server.settings import ServerSettings
-    from tests.support.live import start_server, stop_server
+@pytest.fixture(scope="session")
+def http_server():
+    """One uvicorn server on 127.0.0.1 for the session; ``server`` puts each test's app in it
+    (starting and stopping uvicorn per test cost ~0.2 s a test)."""
+    from tests.support.live import start_shared_server, stop_server
 
-    live = start_server(engine, ServerSettings(db=db_url))
+    shared = start_shared_server()
+    yield shared
+    stop_server(shared[0])
+
+
+@pytest.fixture
+def server(http_server, engine, db_url):
+    """The central server over this test's database, on 127.0.0.1, in this process."""
+    from sync.server.settings import ServerSettings
+    from tests.support.live import serve_in
+
+    live = serve_in(http_server, engine, ServerSettings(db=db_url))
     yield live
-    stop_server(live)
+    http_server[1].app = None
 
 
 @pytest.fixture
