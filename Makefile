@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_HOME ?= demo-home
 SERVER_PORT ?= 8765
 
-.PHONY: setup run test lint bench bundle deb clean
+.PHONY: setup run test test-fast lint bench bundle deb clean
 
 $(BIN)/booth-pos: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ run: setup
 ## Lint and run every test.
 test: setup lint
 	$(BIN)/python -m pytest
+
+## The quick run while working (under 90 s on 2 cores): everything but the SIGKILL loops,
+## generated-input fuzzing, benchmarks, the kiosk package and the PostgreSQL side of
+## server tests. `make test` (and CI) still runs them all.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not fuzz and not bench and not packaging and not pg"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -10,9 +10,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN, OIL, fingerprint
 
 from pos.store import DB_NAME
+from tests.support import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN, OIL, fingerprint
 
 SALE = ("sale", "--cashier", CASHIER, "--pin", CASHIER_PIN)
 
@@ -158,7 +158,7 @@ def disk_cli(small_disk, capsys):
         capsys.readouterr()
         code = main(["--home", str(home), *args])
         captured = capsys.readouterr()
-        from conftest import CliResult
+        from tests.support import CliResult
 
         return CliResult(code, captured.out, captured.err)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DEMO_CATALOG, OIL, fingerprint
 
 from pos.cart import Cart, Payment
 from pos.errors import NotFound
 from pos.store import DB_NAME
 from pos.terminal import CatalogRejected, Terminal
 from sync.protocol.catalog import COLUMNS
+from tests.support import DEMO_CATALOG, OIL, fingerprint
 
 HEADER = ",".join(COLUMNS)
 

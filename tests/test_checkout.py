@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import CASHIER, CASHIER_PIN, EXPIRED, OIL, ORANGES_PLU, RICE, scale_label
 
+from pos import pins
 from pos.cart import Cart, Payment
 from pos.errors import NotFound, Refused
 from pos.store import sales as sales_db
 from pos.terminal import Terminal
+from tests.support import CASHIER, CASHIER_PIN, EXPIRED, OIL, ORANGES_PLU, RICE, scale_label
 
 
 def _cashier(terminal):
@@ -180,9 +184,28 @@ def test_init_refuses_another_terminal_id_and_is_safe_to_repeat(terminal, cli):
 
 def test_pins_are_stored_only_as_salted_hashes(terminal, home):
     raw = (home / "booth.db").read_bytes()
-    assert b"2468" not in raw and b"1357" not in raw
+    for pin in (b"2468", b"1357"):  # not as a value of its own (random hex may hold the digits)
+        assert re.search(rb"(?<![0-9a-f])" + pin + rb"(?![0-9a-f])", raw) is None
     hashes = [u.pin_hash for u in terminal.users()]
     assert all(h.startswith("scrypt$") for h in hashes) and len(set(hashes)) == 2
+
+
+def test_outside_the_tests_pins_are_hashed_at_the_strong_scrypt_cost():
+    # The tests lower the cost (tests/conftest.py); a fresh interpreter has pos/pins.py's own.
+    made = subprocess.run(
+        [sys.executable, "-c", "from pos import pins; print(pins.hash_pin('2468'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    scheme, n, r, p, salt, digest = made.split("$")
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", 2**14, 8, 1)
+    assert len(bytes.fromhex(salt)) == 16 and len(bytes.fromhex(digest)) == 32
+    # A hash carries its cost: a strong one verifies here, a cheap one verifies anywhere.
+    assert pins.pin_matches("2468", made) and not pins.pin_matches("2469", made)
+    cheap = pins.hash_pin("2468")
+    assert cheap.split("$")[1:4] != made.split("$")[1:4]
+    assert pins.pin_matches("2468", cheap) and not pins.pin_matches("1357", cheap)
 
 
 def test_wrong_pins_lock_the_user_out_for_longer_each_time(home, terminal):

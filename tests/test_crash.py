@@ -22,6 +22,8 @@ import pytest
 from pos.store import DB_NAME
 from sync.protocol import journal
 
+pytestmark = pytest.mark.slow  # SIGKILL loops: make test-fast leaves them out
+
 KILLS = int(os.environ.get("BOOTH_POS_CRASH_KILLS", "200"))
 WORKER = Path(__file__).with_name("crash_worker.py")
 
@@ -58,7 +60,6 @@ def _run_and_kill(home: Path, seed: int, delay: float, *mode: str) -> list[tuple
     return reported
 
 
-@pytest.mark.slow
 def test_sigkill_during_checkouts_never_loses_or_half_writes_a_sale(terminal, home):
     terminal.close()
     rng = random.Random(20261129)

@@ -12,11 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import OIL
 
 from pos import doctor
 from pos.store import sync_state
 from sync.client import TOKEN_FILE
+from tests.support import OIL
 
 
 def _statuses(report) -> dict[str, str]:
@@ -273,7 +273,7 @@ def test_every_failure_is_a_sentence_saying_what_to_do(healthy, tmp_path):
 def test_no_shift_or_one_left_open_overnight_is_a_warning_that_says_what_to_do(new_terminal, home, cli):  # fmt: skip
     from datetime import UTC, datetime, timedelta
 
-    from conftest import open_shift
+    from tests.support import open_shift
 
     new_terminal.close()
     result = cli("doctor", "--json")

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CASHIER, CASHIER_PIN, OIL, RICE
 
 from pos.cart import Cart, Payment
 from pos.store import DB_NAME
 from sync.protocol import journal
+from tests.support import CASHIER, CASHIER_PIN, OIL, RICE
 
 
 def _sell(terminal, codes, pay):

@@ -9,7 +9,7 @@ from pos.cart import Cart, Payment
 from pos.errors import Refused
 from pos.store import DB_NAME
 from pos.terminal import NeedsManager
-from tests.conftest import (
+from tests.support import (
     CASHIER,
     CASHIER_PIN,
     MANAGER,

@@ -9,7 +9,7 @@ import pytest
 from pos.cart import Cart, Payment
 from pos.errors import Refused
 from pos.shift import parse_counts
-from tests.conftest import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE
+from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE
 
 PRICES = {OIL: 8800, RICE: 6980}
 

@@ -16,7 +16,7 @@ from pos.errors import NotFound, Refused
 from pos.print_queue import PrintService
 from pos.store import print_jobs
 from sync.protocol.journal import parse_utc
-from tests.conftest import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE
+from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE
 
 PRICES = {OIL: 8800, RICE: 6980}
 SUPPLIERS = {OIL: "酉阳县花田农业开发有限公司", RICE: "秀山县土家贡米种植专业合作社"}

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from bench.conftest import positive
 from benchmarks import receipt, shift
+from tests.support.figures import positive
 
 
 def test_the_receipt_is_measured_in_every_mode_on_both_papers(capsys):

@@ -9,9 +9,9 @@ import os
 import psycopg
 import pytest
 
-from bench.conftest import ordered, positive
 from benchmarks import server as bench
 from benchmarks.common import DEFAULT_PG
+from tests.support.figures import ordered, positive
 
 PG_ADMIN = os.environ.get("BOOTH_POS_TEST_PG", DEFAULT_PG)
 REQUIRE_PG = os.environ.get("BOOTH_POS_REQUIRE_PG") == "1"
@@ -36,6 +36,7 @@ def _pg_reachable() -> bool:
     return True
 
 
+@pytest.mark.bench
 def test_bench_runs_on_both_databases_and_its_figures_add_up(capsys):
     reachable = _pg_reachable()
     if REQUIRE_PG:
@@ -153,6 +154,7 @@ def test_bench_runs_on_both_databases_and_its_figures_add_up(capsys):
     assert "PASS" in report or "FAIL" in report
 
 
+@pytest.mark.bench
 def test_unreachable_postgresql_is_reported_as_skipped(capsys):
     code, out, err = _run(
         capsys, "--entries", str(bench.MIN_ENTRIES), "--products",

@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from bench.conftest import positive
 from benchmarks import sync_client as bench
 from benchmarks.common import DEFAULT_PG
+from tests.support.figures import positive
 
 PG_ADMIN = os.environ.get("BOOTH_POS_TEST_PG", DEFAULT_PG)
 REQUIRE_PG = os.environ.get("BOOTH_POS_REQUIRE_PG") == "1"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.conftest import ordered, positive
 from benchmarks.common import percentile
 from benchmarks.terminal import SALE_TABLES, create_raw_tables, main, run_bench
 from pos.store.db import DB_NAME, connect
 from pos.terminal import Terminal
+from tests.support.figures import ordered, positive
 
 PRODUCTS, SAMPLES = 2000, 50
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bench.conftest import ordered, positive
 from benchmarks import ui as bench
+from tests.support.figures import ordered, positive
 
 
 def test_start_up_memory_and_scan_to_row_are_measured_as_asked(capsys):

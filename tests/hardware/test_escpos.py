@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import CASHIER, CASHIER_PIN, OIL, ORANGES_PLU, RICE, scale_label
 
 from hardware.escpos import decode_for_humans, encode_receipt, kick_drawer, unprintable
 from pos.cart import Cart, Payment
 from pos.paper.receipt import layout
 from pos.paper.text import Receipt, text_width
+from tests.support import CASHIER, CASHIER_PIN, OIL, ORANGES_PLU, RICE, scale_label
 
 BOOTH = "奉节县扶贫产品专柜"
 FS_ON, FS_OFF = b"\x1c\x26", b"\x1c\x2e"

@@ -12,7 +12,7 @@ import pytest
 from hardware.escpos import decode_for_humans
 from pos.cart import Cart, Payment
 from pos.print_queue import PrinterState, PrintService
-from tests.conftest import CASHIER, CASHIER_PIN, OIL, RICE
+from tests.support import CASHIER, CASHIER_PIN, OIL, RICE
 
 
 class States:

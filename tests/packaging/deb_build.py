@@ -2,9 +2,7 @@
 BOOTH_POS_BUILD_DEB=1 (CI sets it: .ci/run), otherwise the ones already in dist/, otherwise
 the tests that need them are skipped. Building takes a minute or two.
 
-Why no conftest.py and no ``__init__.py`` here: with ``__init__.py`` this directory would be
-a package called ``packaging`` and shadow the library of that name (pytest uses it); a
-conftest.py would be imported as the top-level ``conftest`` and shadow tests/conftest.py.
+The ``bundle`` and ``deb`` fixtures built on these are in tests/packaging/conftest.py.
 """
 
 from __future__ import annotations
@@ -58,14 +56,9 @@ def _need() -> tuple[Path, Path]:
     return found
 
 
-@pytest.fixture(scope="session")
-def bundle() -> Path:
-    return _need()[0]
-
-
-@pytest.fixture(scope="session")
-def deb() -> Path:
-    return _need()[1]
+def need() -> tuple[Path, Path]:
+    """(bundle folder, .deb), or the test is skipped."""
+    return _need()
 
 
 def unit_settings(path: Path = UNIT) -> dict[str, str]:

@@ -10,12 +10,11 @@ import subprocess
 import time
 from pathlib import Path
 
-import deb_build
 import pytest
 
 from pos import __version__
 
-bundle = deb_build.bundle  # the fixture
+pytestmark = pytest.mark.packaging  # make test-fast leaves the kiosk package out
 
 
 def _env(**extra: str) -> dict:

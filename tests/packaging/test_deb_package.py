@@ -9,14 +9,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import deb_build
 import pytest
-from deb_build import ROOT, libs
 
 from pos import __version__
+from tests.packaging.deb_build import ROOT, libs
 
-bundle = deb_build.bundle  # fixtures
-deb = deb_build.deb
+pytestmark = pytest.mark.packaging  # make test-fast leaves the kiosk package out
 
 
 def _field(deb_path: Path, name: str) -> str:

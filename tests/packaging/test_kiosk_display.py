@@ -18,13 +18,13 @@ import time
 import uuid
 from pathlib import Path
 
-import deb_build
 import pytest
-from deb_build import unit_settings
 
 from pos.terminal import Terminal
+from tests.packaging.deb_build import unit_settings
 
-bundle = deb_build.bundle  # the fixture
+pytestmark = pytest.mark.packaging  # make test-fast leaves the kiosk package out
+
 USER = "nobody"  # cage refuses to run as root
 
 

@@ -14,10 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from deb_build import artefacts, seconds, unit_settings
-from supervisor import Supervisor
 
 from pos.terminal import Terminal
+from tests.packaging.deb_build import artefacts, seconds, unit_settings
+from tests.packaging.supervisor import Supervisor
+
+pytestmark = pytest.mark.packaging  # make test-fast leaves the kiosk package out
 
 FREEZE_WATCHDOG_S = 3.0
 

@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deb_build import ROOT, unit_settings
+
+from tests.packaging.deb_build import ROOT, unit_settings
 
 SYSTEMD = ROOT / "packaging" / "systemd"
 UNITS = {

@@ -17,10 +17,10 @@ import requests
 from sqlalchemy import select
 
 from pos.demo_catalog import write_csv
-from server.live import bearer, enrol
 from sync.server import catalog
 from sync.server.cli import main as server_cli
 from sync.server.tables import counters, products
+from tests.support.live import bearer, enrol
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo" / "catalog.csv"

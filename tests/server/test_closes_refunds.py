@@ -24,15 +24,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from alembic import command
-from conftest import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN, OIL, RICE
-from conftest import scale_label as label
 from sqlalchemy import func, insert, select
 
 from pos.cart import Cart, Payment
 from pos.shift import DENOMINATIONS
 from pos.terminal import Terminal
-from server.conftest import _pg_admin_conn, _pg_url
-from server.live import bearer, enrol
 from sync.protocol import entries as contract
 from sync.protocol.journal import parse_utc
 from sync.server.db import alembic_config, make_engine, migrate
@@ -49,6 +45,18 @@ from sync.server.tables import (
     z_close_tenders,
     z_closes,
 )
+from tests.support import (
+    CASHIER,
+    CASHIER_PIN,
+    DEMO_CATALOG,
+    MANAGER,
+    MANAGER_PIN,
+    OIL,
+    RICE,
+    scale_label,
+)
+from tests.support.live import bearer, enrol
+from tests.support.pg import pg_admin_conn, pg_url
 
 ZONE = ZoneInfo("Asia/Shanghai")
 BOOTH_OF = {"T1": "B1", "T2": "B1", "T3": "B2"}
@@ -131,7 +139,9 @@ def _build_t1(b: Booth) -> None:
     b.open("2026-11-28T00:30:00Z", 50000)
     oil = b.sell("2026-11-28T00:40:00Z", [(OIL, 2)], lambda t: [Payment("cash", 20000)])
     rice = b.sell("2026-11-28T01:00:00Z", [(RICE, 1)], _exact("wechat"))
-    oranges = b.sell("2026-11-28T01:20:00Z", [(label("21", "10001", 1234), 1)], _exact("card"))
+    oranges = b.sell(
+        "2026-11-28T01:20:00Z", [(scale_label("21", "10001", 1234), 1)], _exact("card")
+    )
     b.cash("2026-11-28T02:00:00Z", "cash_in", 20000, "change from the bank")
     b.refund("2026-11-28T03:00:00Z", oil, {1: 1})  # one bottle back, in cash
     b.post_void("2026-11-28T03:10:00Z", rice)  # the whole sale, back to WeChat
@@ -699,14 +709,14 @@ def old_engine(db_url, tmp_path):
         name = None
     else:
         name = f"booth_old_{uuid.uuid4().hex[:12]}"
-        with _pg_admin_conn() as conn:
+        with pg_admin_conn() as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
-        engine = make_engine(_pg_url(name))
+        engine = make_engine(pg_url(name))
     command.upgrade(alembic_config(engine), "0001")
     yield engine
     engine.dispose()
     if name:
-        with _pg_admin_conn() as conn:
+        with pg_admin_conn() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

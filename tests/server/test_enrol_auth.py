@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import requests
 
-from server.live import bearer, enrol
 from sync.server import clock, registry
 from sync.server.tables import enrol_codes, terminals
+from tests.support.live import bearer, enrol
 
 
 def test_enrolment_returns_a_token_stored_only_as_a_hash(server):

@@ -10,20 +10,12 @@ import requests
 from sqlalchemy import func, select, text
 
 from pos.cart import Cart, Payment
-from server.live import bearer, enrol
 from sync.protocol import journal
 from sync.server.cli import main as server_main
 from sync.server.tables import journal as journal_table
 from sync.server.tables import payments, sale_lines, sales, stock_movements, tamper_alerts
-
-OIL, RICE = "6970006000011", "6970005000012"
-
-
-def _label(prefix: str, plu: str, value: int) -> str:
-    from sync.protocol.barcodes import ean_check_digit
-
-    body = f"{prefix}{int(plu):05d}{value:05d}"
-    return body + str(ean_check_digit(body))
+from tests.support import OIL, RICE, scale_label
+from tests.support.live import bearer, enrol
 
 
 @pytest.fixture
@@ -34,7 +26,7 @@ def entries(terminal):
     for n in range(8):
         cart = Cart()
         terminal.add_to_cart(cart, OIL, 1 + n % 3)
-        terminal.add_to_cart(cart, _label("21", "10001", 500 + 37 * n))
+        terminal.add_to_cart(cart, scale_label("21", "10001", 500 + 37 * n))
         if n % 2:
             terminal.add_to_cart(cart, RICE)
         pay = [Payment("wechat", 1000, "134567890123456789"), Payment("cash", cart.total_fen)]
@@ -88,10 +80,40 @@ def test_a_replayed_batch_gets_the_same_ack_and_stores_nothing_twice(server, ent
     assert _count(server, journal_table) == 11 and _count(server, sales) == 8
 
 
-def test_entries_out_of_order_within_a_batch_are_stored_in_order(server, entries):
+def test_entries_out_of_order_within_a_batch_are_stored_in_order(server, entries, db_url, capsys):
     token = enrol(server, "B1", "T1")
-    response = push(server, token, list(reversed(entries)))
-    assert response.status_code == 200 and response.json()["acked_through"] == 11
+    shuffled = entries[1::2][::-1] + entries[0::2]  # reversed odds, then the evens
+    assert [e["seq"] for e in shuffled] != sorted(e["seq"] for e in shuffled)
+    response = push(server, token, shuffled)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"acked_through": 11, "head": entries[-1]["hash"]}
+    # Each seq holds its own entry, exactly as the terminal wrote it: nothing swapped.
+    with server.engine.connect() as conn:
+        stored = conn.execute(
+            select(
+                journal_table.c.seq,
+                journal_table.c.type,
+                journal_table.c.hash,
+                journal_table.c.line,
+            )
+            .where(journal_table.c.terminal_id == "T1")
+            .order_by(journal_table.c.seq)
+        ).all()
+        # Stock moved in chain order: the movements, in the order they were written, follow seq.
+        moved = (
+            conn.execute(select(stock_movements.c.seq).order_by(stock_movements.c.id))
+            .scalars()
+            .all()
+        )
+    assert [tuple(row) for row in stored] == [
+        (e["seq"], e["type"], e["hash"], journal.canonical(e)) for e in entries
+    ]
+    assert moved == sorted(moved) and (moved[0], moved[-1]) == (2, 11)  # receipt .. adjustment
+    # The chain over the stored order verifies, and the export gives the terminal's order back.
+    capsys.readouterr()
+    assert server_main(["--db", db_url, "journal", "export", "--terminal", "T1"]) == 0
+    assert capsys.readouterr().out.splitlines() == [journal.canonical(e) for e in entries]
+    assert server_main(["--db", db_url, "journal", "verify"]) == 0
 
 
 def test_a_gap_is_refused_naming_the_expected_seq(server, entries):

@@ -19,7 +19,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from conftest import (
+
+from pos.cart import Cart, Payment
+from pos.terminal import Terminal
+from sync.protocol.journal import parse_utc
+from sync.server.tables import deliveries, products
+from tests.support import (
     CASHIER,
     CASHIER_PIN,
     DEMO_CATALOG,
@@ -30,12 +35,7 @@ from conftest import (
     RICE,
     scale_label,
 )
-
-from pos.cart import Cart, Payment
-from pos.terminal import Terminal
-from server.live import bearer, enrol
-from sync.protocol.journal import parse_utc
-from sync.server.tables import deliveries, products
+from tests.support.live import bearer, enrol
 
 ZONE = ZoneInfo("Asia/Shanghai")
 BOOTH_OF = {"T1": "B1", "T2": "B1", "T3": "B2"}

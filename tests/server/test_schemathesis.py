@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from server.live import enrol
+from tests.support.live import enrol
+
+pytestmark = pytest.mark.fuzz  # generated requests: make test-fast leaves them out
 
 EXAMPLES = os.environ.get("BOOTH_POS_FUZZ_EXAMPLES", "25")
 

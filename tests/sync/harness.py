@@ -2,13 +2,8 @@
 this process, or as a `booth-pos-server serve` subprocess that can be SIGKILLed), a fault
 proxy in front of it, and a fork server of terminal processes to kill.
 
-The server fixtures (``db_url`` on SQLite and PostgreSQL, a fresh database per test) come
-from tests/server/conftest.py; test_faults.py imports them all from here.
-
-Why no conftest.py and no ``__init__.py`` in this directory: with ``__init__.py`` the
-directory would be a package called ``sync`` and shadow the project's own ``sync``; without
-it, a conftest.py here would be imported as the top-level module ``conftest`` and shadow
-tests/conftest.py, which other test modules import names from (``from conftest import``).
+The fixtures built on these (``hq``, ``proxy``, ``workers``) are in tests/sync/conftest.py;
+the server's database (``db_url`` on SQLite and PostgreSQL, ``engine``) in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -23,19 +18,11 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 import requests
-import server.conftest as server_fixtures
-from proxy import FaultProxy
-from server.live import LiveServer, _free_port, start_server, stop_server
 from sqlalchemy import Engine
 
 from sync.server.settings import ServerSettings
-
-# The server fixtures: db_url (SQLite and PostgreSQL, a fresh database per test) and engine.
-pg_template = server_fixtures.pg_template
-db_url = server_fixtures.db_url
-engine = server_fixtures.engine
+from tests.support.live import LiveServer, free_port, start_server, stop_server
 
 WORKER = Path(__file__).with_name("worker.py")
 SERVER_BIN = Path(sys.executable).with_name("booth-pos-server")
@@ -53,7 +40,7 @@ class Hq:
         self.engine = engine
         self.db_url = db_url
         self.settings = ServerSettings(db=db_url)
-        self.port = _free_port()
+        self.port = free_port()
         self.live: LiveServer | None = None
         self.proc: subprocess.Popen | None = None
         self._log = None
@@ -125,21 +112,6 @@ class Hq:
     def restart(self) -> None:
         self.stop()
         self.start()
-
-
-@pytest.fixture
-def hq(engine, db_url) -> Hq:
-    server = Hq(engine, db_url)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def proxy(hq) -> FaultProxy:
-    fault_proxy = FaultProxy(hq.port)
-    yield fault_proxy
-    fault_proxy.close()
 
 
 class Workers:
@@ -249,10 +221,3 @@ class Workers:
         self.proc.stdin.close()
         self.proc.stdout.close()
         self.stderr.close()
-
-
-@pytest.fixture
-def workers() -> Workers:
-    fork_server = Workers()
-    yield fork_server
-    fork_server.close()

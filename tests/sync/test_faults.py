@@ -23,11 +23,8 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import harness
 import pytest
 import requests
-from conftest import MANAGER, MANAGER_PIN, open_shift
-from server.conftest import _pg_admin_conn
 from sqlalchemy import func, select
 
 import sync.client
@@ -45,6 +42,8 @@ from sync.server.errors import ApiError
 from sync.server.tables import journal as journal_table
 from sync.server.tables import payments, products, sale_lines, tamper_alerts
 from sync.server.tables import sales as sales_table
+from tests.support import MANAGER, MANAGER_PIN, open_shift
+from tests.support.pg import pg_admin_conn
 
 # Each case injects one fault and checks what that fault does, so the client here tries
 # each request once; test_a_single_dropped_request_is_retried_within_the_round and the
@@ -65,14 +64,8 @@ CODES = [
 ]
 KILLS = int(os.environ.get("BOOTH_POS_SYNC_KILLS", "110"))
 
-# Fixtures (tests/sync/harness.py): the server's database on SQLite and PostgreSQL, the
+# Fixtures (tests/sync/conftest.py): the server's database on SQLite and PostgreSQL, the
 # restartable server, the fault proxy in front of it, and the fork server of terminals.
-pg_template = harness.pg_template
-db_url = harness.db_url
-engine = harness.engine
-hq = harness.hq
-proxy = harness.proxy
-workers = harness.workers
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -866,7 +859,7 @@ def back_up(hq) -> None:
         _copy_sqlite(_sqlite_path(hq.db_url), _sqlite_path(hq.db_url) + ".bak")
     else:
         name = _db_name(hq.db_url)
-        with _pg_admin_conn() as conn:
+        with pg_admin_conn() as conn:
             conn.execute(f'CREATE DATABASE "{name}_bak" TEMPLATE "{name}"')
     hq.start()
 
@@ -879,7 +872,7 @@ def restore(hq) -> None:
         _copy_sqlite(_sqlite_path(hq.db_url) + ".bak", _sqlite_path(hq.db_url))
     else:
         name = _db_name(hq.db_url)
-        with _pg_admin_conn() as conn:
+        with pg_admin_conn() as conn:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_bak"')
             conn.execute(f'DROP DATABASE "{name}_bak"')
@@ -891,7 +884,7 @@ def backups(hq):
     """Backs up and restores the server's database; drops a leftover PostgreSQL copy."""
     yield
     if not hq.db_url.startswith("sqlite"):
-        with _pg_admin_conn() as conn:
+        with pg_admin_conn() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{_db_name(hq.db_url)}_bak" WITH (FORCE)')
 
 

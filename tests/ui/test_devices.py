@@ -9,16 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from hardware.sim_scale import ScaleSimulator
-from ui.conftest import QApplication_instance_remove, StepClock
+from tests.support import OIL, ORANGES_PLU
+from tests.support.ui import close_window, login, open_window
 
-OIL = "6970006000011"  # 酉阳茶油500ml ￥88.00
-ORANGES_PLU = "10001"  # 奉节脐橙 ￥12.80/kg
 WAIT_MS = 10_000
-
-
-def configure(home, text: str) -> None:
-    path = home / "booth.toml"
-    path.write_text(path.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
 
 
 @pytest.fixture
@@ -26,21 +20,6 @@ def scale():
     sim = ScaleSimulator("continuous", interval_s=0.05, weight_g=1234)
     yield sim
     sim.close()
-
-
-def open_window(qtbot, home, settings: str):
-    from pos.ui.app import build
-
-    configure(home, settings)
-    window, context = build(home, "zh_CN", inline=True)
-    context.scanner.clock = StepClock()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    context.devices.start()
-    return window, context
 
 
 @pytest.fixture
@@ -53,17 +32,7 @@ def booth(terminal, home, qtbot, printer, scale):
         f'[scale]\nport = "{scale.path}"\nprotocol = "continuous"\n',
     )
     yield window, context
-    context.devices.stop()
-    context.scanner.release()
-    QApplication_instance_remove(context)
-    context.terminal.close()
-
-
-def login(window, name="李娜", pin="2468"):
-    window.login.name.setText(name)
-    window.login.pin.setText(pin)
-    window.login.submit()
-    assert window.stack.currentWidget() is window.sale
+    close_window(context)
 
 
 def sell_oil_for_cash(window, context, qtbot) -> dict:

@@ -8,11 +8,18 @@ from PySide6.QtWidgets import QLabel
 
 from pos.terminal import NeedsManager
 from sync.protocol.journal import parse_utc
-from ui.conftest import QApplication_instance_remove
-from ui.test_devices import open_window
+from tests.support import OIL, RICE
+from tests.support.ui import (
+    approve,
+    button_with_text,
+    click,
+    close_window,
+    login,
+    ok_button,
+    open_window,
+    type_into,
+)
 
-OIL = "6970006000011"  # 酉阳茶油500ml ￥88.00
-RICE = "6970005000012"  # 秀山土家米5kg装 ￥69.80
 WAIT_MS = 10_000
 
 
@@ -24,17 +31,7 @@ def booth(terminal, home, qtbot, printer):
         qtbot, home, f'[printer]\nurl = "{printer.url}"\nretry_s = 1\nstatus_poll_s = 0\n'
     )
     yield window, context
-    context.devices.stop()
-    context.scanner.release()
-    QApplication_instance_remove(context)
-    context.terminal.close()
-
-
-def login(window, name="李娜", pin="2468"):
-    window.login.name.setText(name)
-    window.login.pin.setText(pin)
-    window.login.submit()
-    assert window.stack.currentWidget() is window.sale
+    close_window(context)
 
 
 def sell(window, context, qtbot, codes, method="cash", amount="", reference="") -> dict:
@@ -52,12 +49,6 @@ def sell(window, context, qtbot, codes, method="cash", amount="", reference="") 
     return done.args[0]
 
 
-def approve(dialog, pin="1357"):
-    dialog.chosen = "王强"
-    dialog.pin.setText(pin)
-    dialog.submit()
-
-
 def journal(context) -> list[dict]:
     import json
 
@@ -71,18 +62,29 @@ def open_manager_screen(window, qtbot):
     return window.manager
 
 
+def give_discount(qtbot, sale, percent: str) -> None:
+    """Tap Discount for the selected line, type the percentage and tap OK."""
+    click(qtbot, sale.discount_button)
+    dialog = sale.line_dialog
+    assert dialog.isVisible()
+    type_into(qtbot, dialog.field, percent)
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        click(qtbot, ok_button(dialog))
+
+
 def test_a_discount_over_the_limit_asks_a_manager_and_records_who(booth, qtbot):
     window, context = booth
     login(window)
     sale = window.sale
     window.session.scan(OIL)
-    sale._discount(0, 10)  # 10 %: within the cashier's limit, no question asked
+    sale.table.selectRow(0)
+    give_discount(qtbot, sale, "10")  # 10 %: within the cashier's limit, no question asked
     assert sale.approval is None
     line = window.session.cart.live_lines[0]
     assert (line.discount_fen, line.discount_by) == (880, "李娜")
     assert sale.model.data(sale.model.index(0, 3)) == "￥79.20（−￥8.80）"
 
-    sale._discount(0, 25)  # over the 10 % limit: a manager must approve
+    give_discount(qtbot, sale, "25")  # over the 10 % limit: a manager must approve
     assert sale.approval is not None and sale.approval.isVisible()
     assert line.discount_fen == 880, "nothing changes before the approval"
     approve(sale.approval, pin="0000")
@@ -105,7 +107,18 @@ def test_a_price_change_always_needs_a_manager_and_a_reason(booth, qtbot):
     window, context = booth
     login(window)
     window.session.scan(RICE)
-    window.sale._price(0, 5980, "包装破损")
+    sale = window.sale
+    sale.table.selectRow(0)
+    click(qtbot, sale.price_button)
+    dialog = sale.line_dialog
+    assert dialog.isVisible()
+    type_into(qtbot, dialog.amount, "59.80")
+    click(qtbot, dialog.ok)
+    assert dialog.isVisible() and dialog.error.isVisible(), "no reason given: it stays open"
+    click(qtbot, button_with_text(dialog, "包装破损"))  # a preset reason
+    assert dialog.reason_field.text() == "包装破损"
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        click(qtbot, dialog.ok)
     approval = window.sale.approval
     assert approval.isVisible()
     approve(approval)

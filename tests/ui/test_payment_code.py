@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from ui.test_sale_flow import OIL, login, scan_keys
+from tests.support import OIL
+from tests.support.ui import login, scan_keys
 
 
 def test_a_payment_code_scanned_at_the_sale_screen_opens_payment(ui):
     window, context = ui
-    login(window, context)
+    login(window)
     scan_keys(window, OIL)
     scan_keys(window, "134567890123456789")  # the customer's WeChat Pay code
     assert window.payment is not None

@@ -9,42 +9,20 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from ui.conftest import StepClock
-
-OIL, RICE, EXPIRED_CODE = "6970006000011", "6970005000012", "6970015000019"
-
-
-def label(prefix: str, plu: str, value: int) -> str:
-    from sync.protocol.barcodes import ean_check_digit
-
-    body = f"{prefix}{int(plu):05d}{value:05d}"
-    return body + str(ean_check_digit(body))
-
-
-def scan_keys(target, code: str) -> None:
-    """Type a code and Enter the way a keyboard-wedge scanner does."""
-    for ch in code:
-        QTest.keyClick(target, ch)
-    QTest.keyClick(target, Qt.Key.Key_Return)
-
-
-def login(window, context):
-    window.login.name.setText("李娜")
-    window.login.pin.setText("2468")
-    window.login.submit()
-    assert window.stack.currentWidget() is window.sale
+from tests.support import EXPIRED, OIL, RICE, scale_label
+from tests.support.ui import StepClock, answer_modal, click, login, ok_button, scan_keys, type_into
 
 
 def test_full_sale_by_scanner_keystrokes_with_no_focus(ui, qtbot):
     window, context = ui
-    login(window, context)
+    login(window)
     QApplication.focusWidget() and QApplication.focusWidget().clearFocus()
     assert QApplication.focusWidget() is None
     target = window  # keys go to whatever gets them: here, no focused widget at all
     with qtbot.waitSignal(context.scanner.scanned):
         scan_keys(target, OIL)
     scan_keys(target, OIL)
-    scan_keys(target, label("21", "10001", 1234))  # 1.234 kg of 奉节脐橙 at ￥12.80/kg
+    scan_keys(target, scale_label("21", "10001", 1234))  # 1.234 kg of 奉节脐橙 at ￥12.80/kg
     scan_keys(target, RICE)
     sale = window.sale
     assert sale.model.rowCount() == 4
@@ -89,7 +67,7 @@ def test_full_sale_by_scanner_keystrokes_with_no_focus(ui, qtbot):
 
 def test_unknown_and_invalid_codes_give_a_notice_and_a_beep_never_a_modal(ui):
     window, context = ui
-    login(window, context)
+    login(window)
     scan_keys(window, "6970099000011")
     notice = window.sale.notice
     assert notice.isVisible() and "6970099000011" in notice.text()
@@ -101,8 +79,8 @@ def test_unknown_and_invalid_codes_give_a_notice_and_a_beep_never_a_modal(ui):
 
 def test_expired_certificate_warns_at_the_moment_of_scanning(ui):
     window, context = ui
-    login(window, context)
-    scan_keys(window, EXPIRED_CODE)
+    login(window)
+    scan_keys(window, EXPIRED)
     assert window.sale.model.rowCount() == 1
     assert window.sale.notice.objectName() == "notice_warning"
     assert "CQFP-2024-013621" in window.sale.notice.text()
@@ -116,8 +94,8 @@ def test_expired_certificate_is_blocked_when_the_booth_says_block(terminal, home
     window, context = build(home, "zh_CN", inline=True)
     context.scanner.clock = StepClock()
     qtbot.addWidget(window)
-    login(window, context)
-    scan_keys(window, EXPIRED_CODE)
+    login(window)
+    scan_keys(window, EXPIRED)
     assert window.sale.model.rowCount() == 0
     assert window.sale.notice.objectName() == "notice_error"
     QApplication.instance().removeEventFilter(context.scanner)
@@ -126,7 +104,7 @@ def test_expired_certificate_is_blocked_when_the_booth_says_block(terminal, home
 
 def test_cancel_asks_first_and_keep_selling_keeps_the_cart(ui, qtbot):
     window, context = ui
-    login(window, context)
+    login(window)
     recorded = context.terminal.unsynced_count()  # the shift_open
     scan_keys(window, OIL)
     QTest.keyClick(window.sale.table, Qt.Key.Key_Escape)
@@ -144,7 +122,7 @@ def test_cancel_asks_first_and_keep_selling_keeps_the_cart(ui, qtbot):
 
 def test_an_ime_commit_in_the_middle_of_a_scan_does_not_corrupt_the_code(ui, qtbot):
     window, context = ui
-    login(window, context)
+    login(window)
     window.sale.search.setFocus()
     target = window.sale.search
     with qtbot.waitSignal(context.scanner.scanned) as scanned:
@@ -168,7 +146,7 @@ def _commit(text: str) -> QInputMethodEvent:
 
 def test_a_person_typing_in_search_is_not_taken_for_a_scanner(ui, qtbot):
     window, context = ui
-    login(window, context)
+    login(window)
     context.scanner.clock = StepClock(step=0.2)  # 200 ms between keys: a person
     window.sale.search.setFocus()
     with qtbot.waitSignal(context.scanner.typed, check_params_cb=lambda text: text == "c"):
@@ -180,16 +158,21 @@ def test_a_person_typing_in_search_is_not_taken_for_a_scanner(ui, qtbot):
     assert first.name == "奉节脐橙"
 
 
-def test_weighed_quick_key_and_manual_weight(ui, qtbot, monkeypatch):
+def test_weighed_quick_key_and_manual_weight(ui, qtbot):
     from pos.ui import sale_screen
 
     window, context = ui
-    login(window, context)
-    monkeypatch.setattr(
-        sale_screen.KeypadDialog,
-        "exec",
-        lambda self: (self.field.setText("850"), self._accept(), 1)[-1],
-    )
+    login(window)
+
+    def weigh_by_hand(dialog) -> None:  # no scale here: the cashier types the grams
+        type_into(qtbot, dialog.field, "0")
+        click(qtbot, ok_button(dialog))  # 0 g is refused, the dialog stays
+        assert dialog.isVisible() and dialog.error.isVisible()
+        dialog.field.clear()
+        type_into(qtbot, dialog.field, "850")
+        click(qtbot, ok_button(dialog))
+
+    answer_modal(sale_screen.KeypadDialog, weigh_by_hand)
     oranges = next(p for ps in context.quick_keys.values() for p in ps if p.plu == "10001")
     window.sale.quick_key(oranges)
     line = window.sale.model.line_at(0)
@@ -209,7 +192,7 @@ def test_a_scanner_that_ends_codes_with_tab(ui, qtbot):
     from pos.ui.scanner import ScannerSettings
 
     window, context = ui
-    login(window, context)
+    login(window)
     context.scanner.settings = ScannerSettings(suffix="tab")
     with qtbot.waitSignal(context.scanner.scanned) as scanned:
         for ch in OIL:
@@ -220,7 +203,7 @@ def test_a_scanner_that_ends_codes_with_tab(ui, qtbot):
 
 def test_enter_on_an_empty_amount_takes_exact_cash(ui, qtbot):
     window, context = ui
-    login(window, context)
+    login(window)
     scan_keys(window, OIL)
     window.open_payment()
     with qtbot.waitSignal(context.session.sale_did_complete) as done:

@@ -3,12 +3,11 @@ says online, unsynced, errors in words, a stopped sync loudly, and a wrong clock
 
 from __future__ import annotations
 
-from server.conftest import db_url, engine, pg_template, server  # noqa: F401, F811 - fixtures
-from server.live import start_server
-
 from sync.client import RoundResult, SyncError, enroll
 from sync.server import registry
-from ui.test_sale_flow import OIL, login, scan_keys
+from tests.support import OIL
+from tests.support.live import start_server
+from tests.support.ui import login, scan_keys
 
 
 def _enrolled_window(terminal, home, qtbot, url, engine_):  # noqa: ANN001
@@ -37,7 +36,7 @@ def test_a_sale_is_pushed_by_the_worker_and_the_status_bar_says_so(terminal, hom
         with qtbot.waitSignal(service.round_done, timeout=20_000) as first:
             service.start()
         assert first.args[0].online and first.args[0].pulled == 0
-        login(window, context)
+        login(window)
         scan_keys(window, OIL)
         window.open_payment()
         with qtbot.waitSignal(
@@ -83,10 +82,10 @@ def test_offline_errors_stopped_sync_and_clock_skew_read_in_chinese(ui):
 
 def test_the_worker_reports_offline_when_the_server_is_gone(terminal, home, qtbot, engine, db_url):  # noqa: F811
     from PySide6.QtWidgets import QApplication
-    from server.live import stop_server
 
     from pos.ui.app import build  # noqa: F401
     from sync.server.settings import ServerSettings
+    from tests.support.live import stop_server
 
     live = start_server(engine, ServerSettings(db=db_url))
     window, context, service = _enrolled_window(terminal, home, qtbot, live.url, engine)

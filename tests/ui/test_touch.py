@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton, QApplication, QTabBar
 
-from ui.test_sale_flow import OIL, login, scan_keys
+from tests.support import OIL
+from tests.support.ui import login, scan_keys
 
 MIN = 48
 # Qt's own decorations that are not targets a cashier uses: the table's select-all corner.
@@ -33,7 +34,7 @@ def small_buttons(root) -> list[str]:
 def test_every_button_on_every_screen_is_big_enough_for_a_finger(ui):
     window, context = ui
     assert small_buttons(window) == []
-    login(window, context)
+    login(window)
     scan_keys(window, OIL)
     assert small_buttons(window) == []
     window.open_payment()
@@ -45,7 +46,7 @@ def test_every_button_on_every_screen_is_big_enough_for_a_finger(ui):
 
 def test_pay_is_tall_and_far_from_void(ui):
     window, context = ui
-    login(window, context)
+    login(window)
     scan_keys(window, OIL)
     QApplication.processEvents()
     pay, void = window.sale.pay_button, window.sale.void_button

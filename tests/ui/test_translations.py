@@ -11,8 +11,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTabBar, QWidget
 
 from pos.ui.i18n import LANGUAGES
+from tests.support import OIL, scale_label
+from tests.support.ui import login, scan_keys
 from tools import translations
-from ui.test_sale_flow import OIL, label, login, scan_keys
 
 # Words that are the same in Chinese text: key names, units, codes, the language's own name.
 ALLOWED = {"PLU", "Esc", "Del", "Enter", "English", "BPOS", "CQFP", "kg", "ml", "F2", "F9"}
@@ -60,9 +61,9 @@ def english_words(texts: list[str]) -> list[str]:
 def test_chinese_screens_show_no_english(ui, qtbot):
     window, context = ui
     assert english_words(visible_texts(window)) == []  # login
-    login(window, context)
+    login(window)
     scan_keys(window, OIL)
-    scan_keys(window, label("21", "10001", 1234))
+    scan_keys(window, scale_label("21", "10001", 1234))
     scan_keys(window, "6970099000011")  # unknown: the notice is a translated core message
     assert "未知条码" in window.sale.notice.text()
     model = window.sale.model

@@ -17,7 +17,7 @@ from sync.server.app import create_app
 from sync.server.settings import ServerSettings
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -36,7 +36,7 @@ class LiveServer:
 
 
 def start_server(engine: Engine, settings: ServerSettings, port: int | None = None) -> LiveServer:
-    port = port or _free_port()
+    port = port or free_port()
     app = create_app(settings, engine)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
@@ -48,6 +48,47 @@ def start_server(engine: Engine, settings: ServerSettings, port: int | None = No
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
     return LiveServer(f"http://127.0.0.1:{port}", engine, settings, server, thread)
+
+
+class AppSlot:
+    """An ASGI app that hands each request to the app in the slot: one uvicorn server (and
+    its port) serves test after test, each with its own app over its own database."""
+
+    def __init__(self):
+        self.app = None
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return
+        app = self.app
+        if app is None:
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+            await send({"type": "http.response.body", "body": b"no test server in the slot"})
+            return
+        await app(scope, receive, send)
+
+
+def start_shared_server() -> tuple[LiveServer, AppSlot]:
+    """A uvicorn server on a free port whose app the tests swap (see ``serve_in``)."""
+    slot = AppSlot()
+    port = free_port()
+    config = uvicorn.Config(slot, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:  # uvicorn exposes no event to wait on
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.01)
+    return LiveServer(f"http://127.0.0.1:{port}", None, None, server, thread), slot
+
+
+def serve_in(shared: tuple[LiveServer, AppSlot], engine: Engine, settings: ServerSettings):
+    """Put the central server's app over ``engine`` in the shared server's slot."""
+    live, slot = shared
+    slot.app = create_app(settings, engine)
+    return LiveServer(live.url, engine, settings, live.server, live.thread)
 
 
 def stop_server(live: LiveServer) -> None:
