@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,7 +92,7 @@ def check_disk(home: Path) -> Check:
 
 def check_database(home: Path, settings: Settings | None):
     """The database opens, is writable, passes PRAGMA integrity_check; (checks, terminal)."""
-    from pos.store.db import DB_NAME, open_store
+    from pos.store.db import DB_NAME, integrity_problems, open_store
     from pos.terminal import Terminal
 
     path = home / DB_NAME
@@ -101,10 +100,7 @@ def check_database(home: Path, settings: Settings | None):
         terminal = Terminal(home, open_store(home), settings or Settings(), _utc_now)
     except BoothError as exc:
         return [Check("database", FAIL, str(exc))], None
-    try:
-        problems = [row[0] for row in terminal.store.conn.execute("PRAGMA integrity_check")]
-    except sqlite3.Error as exc:
-        problems = [str(exc)]
+    problems = integrity_problems(terminal.store.conn)
     if problems != ["ok"]:
         check = Check(
             "database",

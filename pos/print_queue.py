@@ -34,7 +34,7 @@ from pos.paper import zreport
 from pos.paper.receipt import layout, refund_layout
 from pos.store import journal as journal_db
 from pos.store import print_jobs
-from pos.store.db import connect
+from pos.store.db import connect, transaction
 from sync.protocol.journal import parse_utc, utc_timestamp
 
 log = logging.getLogger(__name__)
@@ -226,13 +226,8 @@ class PrintService:
         return self.clock()
 
     def _write(self, conn, statement: Callable, *args) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             statement(conn, *args)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def _print_next(self, conn) -> bool:
         """Print the oldest waiting job; True when one printed (look for the next at once)."""

@@ -141,6 +141,28 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT on a plain connection (a worker thread's own, such as the
+    print queue's), ROLLBACK on any error; sqlite3 errors pass through unchanged."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds: ``["ok"]`` for a sound database; the error
+    itself when the check cannot even run."""
+    try:
+        return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.Error as exc:
+        return [str(exc)]
+
+
 def open_store(home: Path, create: bool = False) -> Store:
     """Open (or with ``create``, make) the database in ``home`` and apply pending migrations."""
     path = home / DB_NAME

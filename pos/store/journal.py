@@ -53,3 +53,11 @@ def entry_at(conn: sqlite3.Connection, seq: int) -> dict | None:
     """The stored entry with this seq, parsed, or None."""
     row = conn.execute("SELECT line FROM journal WHERE seq = ?", (seq,)).fetchone()
     return json.loads(row[0]) if row else None
+
+
+def newest_of_type(conn: sqlite3.Connection, entry_type: str, limit: int) -> list[dict]:
+    """The last ``limit`` entries of ``entry_type``, parsed, newest first."""
+    rows = conn.execute(
+        "SELECT line FROM journal WHERE type = ? ORDER BY seq DESC LIMIT ?", (entry_type, limit)
+    ).fetchall()
+    return [json.loads(line) for (line,) in rows]

@@ -50,6 +50,11 @@ def waiting_count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM print_jobs WHERE state = 'waiting'").fetchone()[0]
 
 
+def expired_count(conn: sqlite3.Connection) -> int:
+    """Receipts that stopped waiting for the printer (reprint still prints them)."""
+    return conn.execute("SELECT count(*) FROM print_jobs WHERE state = 'expired'").fetchone()[0]
+
+
 def mark_printed(conn: sqlite3.Connection, job_id: int, at: str) -> None:
     conn.execute(
         "UPDATE print_jobs SET state = 'printed', printed_at = ?, attempts = attempts + 1,"

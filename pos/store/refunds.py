@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from pos.refunds import Returned, line_size
@@ -15,6 +16,16 @@ def returned(conn: sqlite3.Connection, sale_seq: int) -> dict[int, Returned]:
         (sale_seq,),
     )
     return {line_no: Returned(qty, fen) for line_no, qty, fen in rows}
+
+
+def entries_for_sale(conn: sqlite3.Connection, sale_seq: int) -> list[dict]:
+    """The refund and post-void journal entries of the sale at ``sale_seq``, oldest first."""
+    rows = conn.execute(
+        "SELECT j.line FROM journal j WHERE j.seq IN "
+        "(SELECT DISTINCT seq FROM refund_lines WHERE sale_seq = ?) ORDER BY j.seq",
+        (sale_seq,),
+    )
+    return [json.loads(line) for (line,) in rows]
 
 
 def insert_refund(conn: sqlite3.Connection, entry: dict) -> None:

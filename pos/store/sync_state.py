@@ -22,6 +22,12 @@ def put(conn: sqlite3.Connection, key: str, value: str | int) -> None:
     )
 
 
+def acked_through(conn: sqlite3.Connection) -> int:
+    """The last seq the central server acknowledged (0 before the first push)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'acked_through'").fetchone()
+    return int(row[0]) if row else 0
+
+
 def unacked(conn: sqlite3.Connection, acked_through: int, limit: int) -> list[str]:
     rows = conn.execute(
         "SELECT line FROM journal WHERE seq > ? ORDER BY seq LIMIT ?", (acked_through, limit)

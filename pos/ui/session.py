@@ -1,4 +1,5 @@
-"""The sale in progress for the logged-in cashier: the UI's one door to the terminal."""
+"""The sale in progress for the logged-in cashier: the UI's one door to the terminal's use
+cases (pos.usecases, called through the pos.terminal.Terminal facade)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from pos.ui.i18n import message
 
 
 class SaleSession(QObject):
-    """Holds the cart and the cashier; every change is announced by one signal."""
+    """Holds the cart and the cashier, and calls the Terminal's use cases for them (scan,
+    discount, checkout, refund); every change is announced by one signal."""
 
     cart_changed = Signal()  # anything about the cart changed: repaint totals and table
     line_added = Signal()  # a line was appended (the table inserts one row)
