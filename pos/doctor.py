@@ -14,10 +14,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pos import __version__, disk_check
+from pos import __version__
 from pos.config import CONFIG_NAME, Settings, load_settings
 from pos.errors import BoothError
 from pos.money import format_fen
+from pos.store import disk_check
 from sync.protocol.journal import parse_utc
 
 OK, WARN, FAIL = "ok", "warn", "fail"

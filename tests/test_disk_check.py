@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pos import disk_check, doctor
+from pos import doctor
+from pos.store import disk_check
 
 
 def test_a_real_disk_is_measured_and_the_scratch_files_are_removed(tmp_path: Path):

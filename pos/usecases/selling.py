@@ -24,7 +24,7 @@ def checkout(
     """Commit the sale, its lines, payments, stock movements and journal entry at once.
 
     With ``print_receipt`` the receipt's print job is written in the same transaction,
-    so it cannot be lost between the sale and the printer (pos.printing prints it).
+    so it cannot be lost between the sale and the printer (pos.print_queue prints it).
     """
     settlement = cart.settle(payments)
     for line in cart.live_lines:
