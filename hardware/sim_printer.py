@@ -83,8 +83,11 @@ class PrinterSimulator:
             self._changed.wait_for(lambda: len(self.jobs) >= count, timeout)
             return list(self.jobs)
 
-    def decoded(self, index: int = -1) -> str:
-        return decode_for_humans(self.jobs[index])
+    def decoded(self, index: int = -1, timeout: float = 5.0) -> str:
+        """Job ``index`` as readable text, waiting up to ``timeout`` seconds for it: a client
+        returns once its bytes are sent, a moment before the printer has read them all."""
+        jobs = self.wait_for_jobs(index + 1 if index >= 0 else 1, timeout)
+        return decode_for_humans(jobs[index])
 
     # --- the printer ---------------------------------------------------------------------
 
