@@ -10,7 +10,7 @@ SERVER_PORT ?= 8765
 $(BIN)/booth-pos: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[terminal,server,dev]'
 	touch $@
 
 setup: $(BIN)/booth-pos
@@ -46,7 +46,7 @@ bench: setup
 ## The kiosk package (docs/deployment.md): `make bundle` builds the PyInstaller folder
 ## dist/bundle/booth-pos; `make deb` packs it as dist/booth-pos_VERSION_ARCH.deb.
 $(BIN)/pyinstaller: pyproject.toml $(BIN)/booth-pos
-	$(BIN)/python -m pip install -q -e '.[dev,packaging]'
+	$(BIN)/python -m pip install -q -e '.[terminal,packaging]'
 	touch $@
 
 bundle: $(BIN)/pyinstaller

@@ -54,6 +54,24 @@ def needed(bundle: Path) -> dict[str, str | None]:
     return found
 
 
+def unresolved(bundle: Path, files: list[Path]) -> dict[str, list[Path]]:
+    """The libraries ``files`` (in ``bundle``) need that this machine's loader cannot find:
+    soname -> the files that need it (directly or through another library). ``ldd`` follows
+    every dependency, so a Qt plugin's own libraries are checked too."""
+    search = sorted({str(path.parent) for path in _elf_files(bundle)})
+    env = {**os.environ, "LD_LIBRARY_PATH": ":".join(search)}
+    missing: dict[str, list[Path]] = {}
+    for elf in files:
+        result = subprocess.run(["ldd", str(elf)], capture_output=True, text=True, env=env)
+        for line in result.stdout.splitlines():
+            match = _LDD_LINE.match(line)
+            if match and match.group(2) == "not found":
+                needers = missing.setdefault(match.group(1), [])
+                if elf not in needers:
+                    needers.append(elf)
+    return missing
+
+
 def package_of(path: str) -> str | None:
     """The installed package that has the file ``path`` (following links), or None."""
     for candidate in dict.fromkeys((path, os.path.realpath(path))):

@@ -3,7 +3,9 @@ container) where systemd is not PID 1: Type=notify, NotifyAccess=all, Restart=al
 RestartSec, and WatchdogSec (the process is killed with SIGABRT, as systemd's default
 WatchdogSignal, when WATCHDOG=1 stops coming). The process gets $NOTIFY_SOCKET and
 $WATCHDOG_USEC exactly as systemd passes them; who sent a message is read from the socket's
-credentials (SO_PASSCRED), as systemd does."""
+credentials (SO_PASSCRED), as systemd does. The process's output goes to ``log`` (the
+journal, in systemd's place); a window that says there it will never start (its Qt platform
+plugin cannot load) ends a test's wait at once, quoting it, instead of after the timeout."""
 
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.packaging.qt_start import fatal_lines
 
 
 @dataclass
@@ -32,6 +37,7 @@ class Supervisor:
     env: dict
     restart_sec: float
     watchdog_sec: float
+    log: Path | None = None  # stdout and stderr of every start, appended
     events: list[Event] = field(default_factory=list)
 
     def __post_init__(self):
@@ -69,9 +75,15 @@ class Supervisor:
             "NOTIFY_SOCKET": self.address,
             "WATCHDOG_USEC": str(int(self.watchdog_sec * 1_000_000)),
         }
-        self.process = subprocess.Popen(
-            self.argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        if self.log is None:
+            self.process = subprocess.Popen(
+                self.argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        else:
+            with self.log.open("a") as out:
+                self.process = subprocess.Popen(
+                    self.argv, env=env, stdout=out, stderr=subprocess.STDOUT
+                )
         self._record(self.process.pid, "started")
 
     def _receive(self) -> None:
@@ -116,15 +128,25 @@ class Supervisor:
 
     # --- for the tests --------------------------------------------------------------------
 
+    def fatal(self) -> list[str]:
+        """The lines of the log that say the window will never start ([] if none)."""
+        if self.log is None or not self.log.exists():
+            return []
+        return fatal_lines(self.log.read_text(encoding="utf-8", errors="replace"))
+
     def wait_for(self, predicate, timeout: float = 60.0) -> Event:
-        """The first event matching ``predicate``, waiting for it on a condition."""
+        """The first event matching ``predicate``, waiting for it on a condition; an
+        AssertionError quoting the log as soon as it says the window cannot start."""
         deadline = time.monotonic() + timeout
         with self.changed:
             while True:
                 for event in self.events:
                     if predicate(event):
                         return event
+                lines = self.fatal()
+                if lines:
+                    raise AssertionError("the window cannot start:\n  " + "\n  ".join(lines))
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise AssertionError(f"no such event within {timeout} s: {self.events}")
-                self.changed.wait(left)
+                self.changed.wait(min(left, 0.25))

@@ -22,6 +22,7 @@ import pytest
 
 from pos.terminal import Terminal
 from tests.packaging.deb_build import unit_settings
+from tests.packaging.qt_start import fatal_lines, platform_problem
 
 pytestmark = pytest.mark.packaging  # make test-fast leaves the kiosk package out
 
@@ -48,12 +49,37 @@ def _give(path: Path, uid: int, gid: int) -> None:
         os.chown(item, uid, gid, follow_symlinks=False)
 
 
-def _receive(sock: socket.socket, messages: list, until, timeout: float) -> None:
+def _loads(bundle: Path, platform: str) -> None:
+    """Fail at once, naming the missing libraries, when the window's Qt platform cannot load."""
+    problem = platform_problem(bundle, platform)
+    if problem:
+        pytest.fail(f"{problem}. .ci/run installs them (tools/apt-packages)", pytrace=False)
+
+
+def _still_starting(process: subprocess.Popen, log: Path):
+    """A check for _receive: why the window will never beat ('' while it still may)."""
+
+    def check() -> str:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        lines = fatal_lines(text)
+        if lines:
+            return "the window cannot start:\n  " + "\n  ".join(lines)
+        if process.poll() is not None:
+            ended = f"the window's process ended ({process.returncode}) before beating"
+            return f"{ended}:\n{text[-3000:]}"
+        return ""
+
+    return check
+
+
+def _receive(sock: socket.socket, messages: list, until, timeout: float, failed=None) -> None:
     deadline = time.monotonic() + timeout
     while not until(messages):
+        if failed is not None and (problem := failed()):
+            pytest.fail(problem, pytrace=False)
         left = deadline - time.monotonic()
         assert left > 0, f"not received within {timeout} s: {messages}"
-        sock.settimeout(left)
+        sock.settimeout(min(left, 0.25))
         try:
             data, ancillary, _, _ = sock.recvmsg(4096, socket.CMSG_SPACE(12))
         except TimeoutError:
@@ -64,6 +90,7 @@ def _receive(sock: socket.socket, messages: list, until, timeout: float) -> None
 
 def test_the_bundled_window_starts_under_cage_and_beats(bundle, scratch):
     _need_cage()
+    _loads(bundle, "wayland")
     as_user: list[str] = []
     if os.geteuid() == 0:
         as_user = ["runuser", "-u", USER, "--"]
@@ -107,7 +134,8 @@ def test_the_bundled_window_starts_under_cage_and_beats(bundle, scratch):
                                  stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
     messages: list[tuple[str, int]] = []
     try:
-        _receive(sock, messages, lambda got: sum(m == "WATCHDOG=1" for m, _ in got) >= 2, 60)
+        _receive(sock, messages, lambda got: sum(m == "WATCHDOG=1" for m, _ in got) >= 2, 60,
+                 _still_starting(kiosk, log))  # fmt: skip
         assert kiosk.poll() is None, log.read_text(errors="replace")
     finally:
         kiosk.terminate()
@@ -125,6 +153,7 @@ def test_the_bundled_window_starts_under_cage_and_beats(bundle, scratch):
 def test_the_bundled_window_starts_on_x11_and_beats(bundle, tmp_path):
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    _loads(bundle, "xcb")
     home = tmp_path / "booth"
     Terminal.init(home, "CQ-FJ-001-T1", "奉节县扶贫专柜")[0].close()
     display = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
@@ -147,14 +176,17 @@ def test_the_bundled_window_starts_on_x11_and_beats(bundle, tmp_path):
     }
     messages: list[tuple[str, int]] = []
     kiosk = None
+    log = tmp_path / "window.log"
     try:
         deadline = time.monotonic() + 30
         while not Path(f"/tmp/.X11-unix/X{display}").exists():
             assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
             time.sleep(0.05)
-        kiosk = subprocess.Popen([str(bundle / "booth-pos"), "run", "--kiosk"], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        _receive(sock, messages, lambda got: sum(m == "WATCHDOG=1" for m, _ in got) >= 2, 60)
+        with log.open("w") as out:
+            kiosk = subprocess.Popen([str(bundle / "booth-pos"), "run", "--kiosk"], env=env,
+                                     stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+        _receive(sock, messages, lambda got: sum(m == "WATCHDOG=1" for m, _ in got) >= 2, 60,
+                 _still_starting(kiosk, log))  # fmt: skip
     finally:
         for process in (kiosk, server):
             if process is not None:

@@ -44,6 +44,7 @@ def kiosk(request, tmp_path):
         env,
         restart_sec=seconds(service["RestartSec"]),
         watchdog_sec=FREEZE_WATCHDOG_S,
+        log=tmp_path / "window.log",
     )
     supervisor.start()
     yield supervisor
