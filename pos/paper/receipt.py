@@ -37,14 +37,7 @@ def qr_payload(entry: dict) -> str:
     return f"BPOS1|{entry['terminal']}|{entry['seq']}|{body['total_fen']}|{entry['hash'][:16]}"
 
 
-def layout(
-    entry: dict,
-    booth_name: str,
-    paper_mm: int = 80,
-    language: str = "zh_CN",
-    zone: str = "Asia/Shanghai",
-    copy: bool = False,
-) -> Receipt:
+def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh_CN", zone: str = "Asia/Shanghai", copy: bool = False) -> Receipt:  # fmt: skip
     """Lay out a sale journal entry as a receipt; ``copy`` marks a reprint as such."""
     sheet, out = begin(WORDS, booth_name, paper_mm, language, copy=copy)
     width, words, methods, rule = sheet.width, sheet.words, sheet.methods, sheet.rule
@@ -99,14 +92,7 @@ def _line(line: dict, words: dict, width: int) -> list[str]:
     return out
 
 
-def refund_layout(
-    entry: dict,
-    booth_name: str,
-    paper_mm: int = 80,
-    language: str = "zh_CN",
-    zone: str = "Asia/Shanghai",
-    copy: bool = False,
-) -> Receipt:
+def refund_layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh_CN", zone: str = "Asia/Shanghai", copy: bool = False) -> Receipt:  # fmt: skip
     """The slip of a ``refund`` entry (a refund or a post-void) for the customer and the
     drawer: what came back, the money given back and by which tender, who approved, why."""
     body = entry["body"]

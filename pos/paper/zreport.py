@@ -107,14 +107,7 @@ def _totals(title: str, totals: dict, words: dict, width: int) -> list[str]:
     return out
 
 
-def layout(
-    entry: dict,
-    booth_name: str,
-    paper_mm: int = 80,
-    language: str = "zh_CN",
-    zone: str = "Asia/Shanghai",
-    copy: bool = False,
-) -> Receipt:
+def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh_CN", zone: str = "Asia/Shanghai", copy: bool = False) -> Receipt:  # fmt: skip
     """Lay out a ``z_close`` entry as the Z report; ``copy`` marks a reprint as such."""
     sheet, out = begin(WORDS, booth_name, paper_mm, language, "title", copy)
     width, words, methods, rule = sheet.width, sheet.words, sheet.methods, sheet.rule
