@@ -11,8 +11,6 @@ import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -21,42 +19,54 @@ import pytest
 
 from pos.store import DB_NAME
 from sync.protocol import journal
+from tests import crash_worker
 
 pytestmark = pytest.mark.slow  # SIGKILL loops: make test-fast leaves them out
 
 KILLS = int(os.environ.get("BOOTH_POS_CRASH_KILLS", "200"))
-WORKER = Path(__file__).with_name("crash_worker.py")
 
 
 def _run_and_kill(home: Path, seed: int, delay: float, *mode: str) -> list[tuple[str, int]]:
-    """Start a worker, let it sell for ``delay`` seconds after it is ready, then SIGKILL it."""
-    proc = subprocess.Popen(
-        [sys.executable, "-P", str(WORKER), str(home), str(seed), *mode],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    """Fork a worker, let it sell for ``delay`` seconds after it is ready, then SIGKILL it.
+
+    The worker is a real process of its own with its own connection to booth.db; it is
+    forked from this one so that it starts without importing everything again."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: sell until killed; any error is reported on the pipe
+        os.close(read_fd)
+        out = os.fdopen(write_fd, "w", encoding="utf-8")
+        try:
+            crash_worker.main([str(home), str(seed), *mode], out)
+        except BaseException as exc:  # noqa: BLE001 - the test reads it and fails
+            print(f"error {exc!r}", file=out, flush=True)
+        finally:
+            os._exit(1)
+    os.close(write_fd)
     reported: list[tuple[str, int]] = []
+    errors: list[str] = []
     ready = threading.Event()
 
     def read() -> None:
-        for line in proc.stdout:
-            if line.strip() == "ready":
-                ready.set()
-            elif line.strip():
-                sale_id, seq = line.split()
-                reported.append((sale_id, int(seq)))
+        with os.fdopen(read_fd, encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip() == "ready":
+                    ready.set()
+                elif line.startswith("error "):
+                    errors.append(line)
+                elif line.strip():
+                    sale_id, seq = line.split()
+                    reported.append((sale_id, int(seq)))
         ready.set()
 
     reader = threading.Thread(target=read)
     reader.start()
     assert ready.wait(30), "worker never became ready"
     time.sleep(delay)  # the random moment of the power cut
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
     reader.join()
-    errors = proc.stderr.read()
-    assert proc.returncode == -signal.SIGKILL and not errors, errors
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL and not errors, errors
     return reported
 
 

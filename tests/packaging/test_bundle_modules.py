@@ -29,7 +29,7 @@ def _in(name: str, packages: tuple[str, ...]) -> bool:
 
 def test_the_terminal_its_sync_client_and_qt_are_frozen_in(frozen_modules):
     for module in ("pos.cli", "pos.terminal", "pos.ui", "sync.client", "sync.protocol",
-                   "hardware.receipt", "PySide6", "escpos", "serial", "requests"):  # fmt: skip
+                   "pos.paper.receipt", "PySide6", "escpos", "serial", "requests"):  # fmt: skip
         assert module in frozen_modules, module
 
 
