@@ -12,7 +12,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 POS = ROOT / "pos"
 STORE = POS / "store"
-#: Benchmarks and tools that are leaving the product (they time raw SQLite on purpose).
 SQL_MODULES = {"sqlite3", "sqlite_utils"}
 SQL_CALLS = {"execute", "executemany", "executescript"}
 FACADE_MAX_LINES = 300
