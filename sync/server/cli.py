@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -43,6 +44,15 @@ def _engine(args, check_schema: bool = True):
     elif check_schema and pending_migrations(engine):
         raise Refusal("The database schema is not current: run 'booth-pos-server migrate' first.")
     return engine
+
+
+def cli_actor() -> str:
+    """Who runs this command, for the enrolment log: cli:<unix user>."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (e.g. a bare container)
+        user = f"uid{os.getuid()}"
+    return f"cli:{user}"
 
 
 def _print(args, data, text: str) -> None:
@@ -119,22 +129,54 @@ def cmd_booth_add(args) -> int:
 def cmd_enroll_code(args) -> int:
     hours = args.expires if args.expires is not None else _settings(args).enroll_code_hours
     with _engine(args).begin() as conn:
-        code = registry.add_enrol_code(conn, args.booth_id, hours)
-    _print(args, {"booth": args.booth_id, "code": code, "expires_hours": hours}, code)
+        code = registry.add_enrol_code(
+            conn, args.booth_id, hours, replaces=args.replaces, by=cli_actor()
+        )
+    data = {"booth": args.booth_id, "code": code, "expires_hours": hours, "replaces": args.replaces}
+    _print(args, data, code)
     return 0
 
 
 def cmd_terminal_revoke(args) -> int:
     with _engine(args).begin() as conn:
-        registry.revoke_terminal(conn, args.id)
-    print(f"Revoked terminal {args.id}: its token no longer works; enrol it again to resume.")
+        registry.revoke_terminal(conn, args.id, by=cli_actor())
+    print(
+        f"Revoked terminal {args.id}: its token no longer works and no code enrols it again; "
+        "enrol its PC as a new terminal id."
+    )
     return 0
 
 
 def cmd_admin_add(args) -> int:
     with _engine(args).begin() as conn:
-        token = registry.add_admin(conn, args.name)
+        token = registry.add_admin(conn, args.name, by=cli_actor())
     _print(args, {"name": args.name, "token": token}, token)
+    return 0
+
+
+def cmd_admin_revoke(args) -> int:
+    with _engine(args).begin() as conn:
+        registry.revoke_admin(conn, args.name, by=cli_actor())
+    print(f"Revoked admin {args.name}: their token no longer works.")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    with reading(_engine(args)) as conn:
+        rows = registry.enrolment_log_rows(conn, args.limit)
+    if args.json:
+        print(journal.canonical(rows))
+        return 0
+    for row in rows:
+        where = " ".join(
+            part
+            for part in (
+                f"booth {row['booth_id']}" if row["booth_id"] else "",
+                f"terminal {row['terminal_id']}" if row["terminal_id"] else "",
+            )
+            if part
+        )
+        print(f"{row['at']}  {row['action']:<16} {row['actor']:<20} {where}: {row['detail']}")
     return 0
 
 
@@ -268,7 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         "enroll-code",
         "Print a one-time enrolment code for a booth's terminal.",
-        "booth-pos-server enroll-code CQ-FJ-001 --expires 48",
+        "booth-pos-server enroll-code CQ-FJ-001 --expires 48\n"
+        "  booth-pos-server enroll-code CQ-FJ-001 --replaces CQ-FJ-001-T1",
         cmd_enroll_code,
     )
     p.add_argument("booth_id", metavar="BOOTH_ID")
@@ -278,6 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="HOURS",
         help="hours until the code expires (default: BOOTH_POS_SERVER_ENROLL_CODE_HOURS, 72)",
+    )
+    p.add_argument(
+        "--replaces",
+        metavar="TERMINAL",
+        default=None,
+        help="a code for a replacement PC of this enrolled terminal (same journal, new token); "
+        "without it the code enrols a new terminal id only",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -295,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_command(
         term_sub,
         "revoke",
-        "Revoke a terminal's token (a stolen or retired PC).",
+        "Revoke a terminal for good (a stolen or retired PC): no code enrols it again.",
         "booth-pos-server terminal revoke CQ-FJ-001-T1",
         cmd_terminal_revoke,
     )
@@ -316,6 +366,26 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_admin_add,
     )
     p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        admin_sub,
+        "revoke",
+        "Revoke an HQ user's API token (someone who left, a leaked token).",
+        "booth-pos-server admin revoke zhangwei",
+        cmd_admin_revoke,
+    )
+    p.add_argument("name")
+
+    p = add_command(
+        sub,
+        "audit",
+        "Print the enrolment log: codes issued, enrolments, replacements, refusals, revocations.",
+        "booth-pos-server audit --json --limit 100",
+        cmd_audit,
+    )
+    p.add_argument(
+        "--limit", type=int, default=1000, metavar="N", help="the newest N lines (default 1000)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     cat = add_command(

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from sync.server import auth, clock
 from sync.server.errors import ApiError, conflict, forbidden, invalid, not_found, unauthorized
-from sync.server.tables import admins, booths, enrol_codes, terminals
+from sync.server.tables import admins, booths, enrol_codes, enrolment_log, terminals
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
@@ -49,29 +49,101 @@ def booth(conn: Connection, booth_id: str) -> dict:
     return dict(row)
 
 
+def log(
+    conn: Connection,
+    action: str,
+    actor: str,
+    booth_id: str | None = None,
+    terminal_id: str | None = None,
+    detail: str = "",
+    at: datetime | None = None,
+) -> None:
+    """Append one line to the enrolment log (the table refuses updates and deletes)."""
+    conn.execute(
+        insert(enrolment_log).values(
+            at=clock.stamp(at),
+            action=action,
+            actor=actor,
+            booth_id=booth_id,
+            terminal_id=terminal_id,
+            detail=detail,
+        )
+    )
+
+
+def _terminal(conn: Connection, terminal_id: str) -> dict | None:
+    row = conn.execute(select(terminals).where(terminals.c.id == terminal_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def _revoked(terminal: dict) -> ApiError:
+    return conflict(
+        f"Terminal {terminal['id']} at booth {terminal['booth_id']} was revoked at "
+        f"{terminal['revoked_at']}: a revoked terminal stays revoked; enrol the PC as a new "
+        "terminal id."
+    )
+
+
 def add_enrol_code(
-    conn: Connection, booth_id: str, hours: float, now: datetime | None = None
+    conn: Connection,
+    booth_id: str,
+    hours: float,
+    now: datetime | None = None,
+    replaces: str | None = None,
+    by: str = "unknown",
 ) -> str:
-    """Make a one-time code for a booth; only its hash is kept."""
+    """Make a one-time code for a booth; only its hash is kept. A plain code enrols a new
+    terminal only; a code that ``replaces`` a terminal re-enrols that terminal only."""
     booth(conn, booth_id)
     if not 0 < hours <= 24 * 30:
         raise invalid("An enrolment code lasts between a minute and 30 days (--expires HOURS).")
+    if replaces is not None:
+        check_identifier(replaces, "The terminal to replace")
+        old = _terminal(conn, replaces)
+        if old is None:
+            raise not_found(
+                f"There is no terminal {replaces} to replace: a plain code enrols a new terminal."
+            )
+        if old["booth_id"] != booth_id:
+            raise conflict(
+                f"Terminal {replaces} is enrolled at booth {old['booth_id']}, not {booth_id}: "
+                f"issue the replacement code for its own booth (enroll-code {old['booth_id']} "
+                f"--replaces {replaces})."
+            )
+        if old["revoked_at"] is not None:
+            raise _revoked(old)
     code = auth.new_enrol_code()
-    expires = (now or clock.now()) + timedelta(hours=hours)
+    moment = now or clock.now()
+    expires = moment + timedelta(hours=hours)
     conn.execute(
         insert(enrol_codes).values(
             code_hash=auth.hash_secret(auth.normalize_code(code)),
             booth_id=booth_id,
             expires_at=clock.stamp(expires),
+            replaces=replaces,
+            issued_by=by,
         )
     )
+    what = f"replaces terminal {replaces}" if replaces else "enrols a new terminal"
+    log(
+        conn, "code_issued", by, booth_id, replaces,
+        f"a code that {what}, expires {clock.stamp(expires)}", moment,
+    )  # fmt: skip
     return code
 
 
 def enroll(
-    conn: Connection, code: str, terminal_id: str, now: datetime | None = None
+    conn: Connection,
+    code: str,
+    terminal_id: str,
+    now: datetime | None = None,
+    source: str = "",
 ) -> tuple[str, dict]:
-    """Spend a code: (token, booth). The token is returned once and stored only as a hash."""
+    """Spend a code: (token, booth). The token is returned once and stored only as a hash.
+
+    A plain code enrols a new terminal id; a replacement code re-enrols the terminal it names
+    (same journal, new token; the old token stops working). Nothing re-enrols a revoked
+    terminal. A refusal with 409 leaves the code unspent (the caller logs it: log_refusal)."""
     check_identifier(terminal_id, "The terminal id")
     moment = now or clock.now()
     row = conn.execute(
@@ -83,44 +155,88 @@ def enroll(
         raise unauthorized("That enrolment code was already used: ask HQ for a new one.")
     if row["expires_at"] <= clock.stamp(moment):
         raise unauthorized("That enrolment code has expired: ask HQ for a new one.")
-    existing = (
-        conn.execute(select(terminals).where(terminals.c.id == terminal_id)).mappings().first()
-    )
-    if existing is not None and existing["booth_id"] != row["booth_id"]:
-        raise conflict(
+    booth_id, replaces = row["booth_id"], row["replaces"]
+    issuer = row["issued_by"] or "unknown"
+    existing = _terminal(conn, terminal_id)
+
+    def refuse(detail: str) -> ApiError:
+        error = conflict(detail)
+        error.refused_enrolment = (issuer, booth_id, terminal_id, source)  # see log_refusal
+        return error
+
+    if existing is not None and existing["booth_id"] != booth_id:
+        raise refuse(
             f"Terminal {terminal_id} is enrolled at another booth: choose another terminal id."
         )
+    if existing is not None and existing["revoked_at"] is not None:
+        error = _revoked(existing)
+        raise refuse(error.detail)
+    if replaces is not None and replaces != terminal_id:
+        raise refuse(
+            f"This code replaces terminal {replaces} only, not {terminal_id}: enrol as "
+            f"{replaces}, or ask HQ for a code for a new terminal (enroll-code {booth_id})."
+        )
+    if existing is not None and replaces is None:
+        raise refuse(
+            f"Terminal {terminal_id} is already enrolled at booth {booth_id}: ask HQ for a "
+            f"replacement code (enroll-code {booth_id} --replaces {terminal_id})."
+        )
+    if existing is None and replaces is not None:  # terminals are never deleted; kept safe
+        raise refuse(f"There is no terminal {terminal_id} to replace.")
     token = auth.new_terminal_token()
     token_hash = auth.hash_secret(token)
     if existing is None:
         conn.execute(
             insert(terminals).values(
                 id=terminal_id,
-                booth_id=row["booth_id"],
+                booth_id=booth_id,
                 token_hash=token_hash,
                 enrolled_at=clock.stamp(moment),
             )
         )
-    else:  # a replacement PC for the same terminal: the old token stops working
+    else:  # the replacement PC continues the journal HQ holds; the old token stops working
         conn.execute(
             update(terminals)
             .where(terminals.c.id == terminal_id)
-            .values(token_hash=token_hash, revoked_at=None, enrolled_at=clock.stamp(moment))
+            .values(token_hash=token_hash, enrolled_at=clock.stamp(moment))
         )
     conn.execute(
         update(enrol_codes)
         .where(enrol_codes.c.code_hash == row["code_hash"])
         .values(used_at=clock.stamp(moment), used_by=terminal_id)
     )
-    return token, booth(conn, row["booth_id"])
+    where = f" from {source}" if source else ""
+    if existing is None:
+        log(conn, "enrolled", issuer, booth_id, terminal_id, f"new terminal{where}", moment)
+    else:
+        detail = (
+            f"replacement PC{where}; journal kept at seq {existing['acked_seq']}, old token revoked"
+        )
+        log(conn, "replaced", issuer, booth_id, terminal_id, detail, moment)
+    return token, booth(conn, booth_id)
 
 
-def revoke_terminal(conn: Connection, terminal_id: str) -> None:
-    done = conn.execute(
-        update(terminals).where(terminals.c.id == terminal_id).values(revoked_at=clock.stamp())
-    )
-    if done.rowcount == 0:
+def log_refusal(conn: Connection, error: ApiError) -> None:
+    """Record a refused enrolment (a valid code aimed at a terminal it may not enrol)."""
+    issuer, booth_id, terminal_id, source = error.refused_enrolment
+    where = f" from {source}" if source else ""
+    detail = f"a code issued by {issuer}{where}: {error.detail}"
+    log(conn, "enrol_refused", f"code of {issuer}", booth_id, terminal_id, detail)
+
+
+def revoke_terminal(conn: Connection, terminal_id: str, by: str = "unknown") -> None:
+    old = _terminal(conn, terminal_id)
+    if old is None:
         raise not_found(f"There is no terminal {terminal_id}.")
+    if old["revoked_at"] is not None:
+        raise conflict(f"Terminal {terminal_id} was already revoked at {old['revoked_at']}.")
+    moment = clock.now()
+    conn.execute(
+        update(terminals)
+        .where(terminals.c.id == terminal_id)
+        .values(revoked_at=clock.stamp(moment))
+    )
+    log(conn, "terminal_revoked", by, old["booth_id"], terminal_id, "token revoked", moment)
 
 
 def terminal_for_token(conn: Connection, token: str | None) -> TerminalIdentity:
@@ -136,7 +252,7 @@ def terminal_for_token(conn: Connection, token: str | None) -> TerminalIdentity:
     return TerminalIdentity(row.id, row.booth_id)
 
 
-def add_admin(conn: Connection, name: str) -> str:
+def add_admin(conn: Connection, name: str, by: str = "unknown") -> str:
     check_identifier(name, "An admin name")
     if conn.execute(select(admins.c.name).where(admins.c.name == name)).first():
         raise conflict(f"Admin {name} already exists.")
@@ -146,7 +262,26 @@ def add_admin(conn: Connection, name: str) -> str:
             name=name, token_hash=auth.hash_secret(token), created_at=clock.stamp()
         )
     )
+    log(conn, "admin_added", by, detail=f"admin {name}")
     return token
+
+
+def revoke_admin(conn: Connection, name: str, by: str = "unknown") -> None:
+    row = conn.execute(select(admins.c.revoked_at).where(admins.c.name == name)).first()
+    if row is None:
+        raise not_found(f"There is no admin {name}.")
+    if row.revoked_at is not None:
+        raise conflict(f"Admin {name} was already revoked at {row.revoked_at}.")
+    conn.execute(update(admins).where(admins.c.name == name).values(revoked_at=clock.stamp()))
+    log(conn, "admin_revoked", by, detail=f"admin {name}")
+
+
+def enrolment_log_rows(conn: Connection, limit: int = 1000) -> list[dict]:
+    """The newest ``limit`` lines of the enrolment log, oldest first."""
+    rows = conn.execute(
+        select(enrolment_log).order_by(enrolment_log.c.id.desc()).limit(limit)
+    ).mappings().all()  # fmt: skip
+    return [dict(row) for row in reversed(rows)]
 
 
 def admin_for_token(conn: Connection, token: str | None) -> str:

@@ -49,6 +49,23 @@ enrol_codes = Table(
     Column("expires_at", String(32), nullable=False),
     Column("used_at", String(32)),
     Column("used_by", String(64)),
+    # A replacement code enrols only this (existing) terminal id; NULL: a new terminal only.
+    Column("replaces", String(64)),
+    Column("issued_by", Text),  # admin:NAME or cli:UNIX_USER (NULL before migration 0003)
+)
+
+# Append-only (triggers refuse UPDATE and DELETE): every code issued, enrolment, replacement,
+# refused takeover and revocation, with who did it.
+enrolment_log = Table(
+    "enrolment_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("booth_id", String(64)),
+    Column("terminal_id", String(64)),
+    Column("detail", Text, nullable=False, server_default=""),
 )
 
 terminals = Table(

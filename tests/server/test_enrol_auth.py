@@ -74,9 +74,9 @@ def test_a_terminal_id_cannot_move_to_another_booth(server):
     assert response.status_code == 409 and "another booth" in response.json()["detail"]
 
 
-def test_re_enrolling_a_terminal_replaces_its_token(server):
+def test_a_replacement_code_replaces_the_terminals_token(server):
     old = enrol(server, "B1", "T1")
-    new = enrol(server, "B1", "T1")
+    new = enrol(server, "B1", "T1", replaces="T1")
     assert (
         requests.get(server.api("/journal/head"), headers=bearer(old), timeout=10).status_code
         == 401

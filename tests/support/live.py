@@ -97,13 +97,18 @@ def stop_server(live: LiveServer) -> None:
 
 
 def enrol(
-    live: LiveServer, booth_id: str = "B1", terminal: str = "T1", booth_name: str = "奉节县扶贫专柜"
+    live: LiveServer,
+    booth_id: str = "B1",
+    terminal: str = "T1",
+    booth_name: str = "奉节县扶贫专柜",
+    replaces: str | None = None,
 ) -> str:
-    """Register the booth if needed, make a code and spend it over HTTP; return the token."""
+    """Register the booth if needed, make a code (a replacement code for ``replaces``) and
+    spend it over HTTP; return the token."""
     with live.engine.begin() as conn:
         with contextlib.suppress(registry.ApiError):  # already registered
             registry.add_booth(conn, booth_id, booth_name)
-        code = registry.add_enrol_code(conn, booth_id, 1)
+        code = registry.add_enrol_code(conn, booth_id, 1, replaces=replaces, by="admin:test")
     response = requests.post(
         live.api("/enroll"), json={"code": code, "terminal": terminal}, timeout=10
     )

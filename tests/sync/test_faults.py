@@ -75,12 +75,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def enrol(terminal: Terminal, hq, url: str, booth: str = BOOTH) -> dict:
-    """Enrol the way a booth does: HQ makes a one-time code, the terminal spends it."""
+def enrol(
+    terminal: Terminal, hq, url: str, booth: str = BOOTH, replaces: str | None = None
+) -> dict:
+    """Enrol the way a booth does: HQ makes a one-time code (a replacement code when the
+    terminal is already enrolled), the terminal spends it."""
     with hq.engine.begin() as conn:
         with contextlib.suppress(ApiError):
             registry.add_booth(conn, booth, "奉节县扶贫专柜")
-        code = registry.add_enrol_code(conn, booth, 1)
+        code = registry.add_enrol_code(conn, booth, 1, replaces=replaces)
     return sync.client.enroll(terminal, url, code)
 
 
@@ -1043,7 +1046,8 @@ def test_11_sigkill_of_the_terminal_during_sync_a_hundred_times(terminal, home, 
 
 def test_12_enrolment_answer_lost_then_retried(terminal, hq, proxy):
     """The code is spent on the server but the token never arrives: the retry must say what
-    to do (today: ask HQ for a new code), and a new code enrols the terminal."""
+    to do (ask HQ for a new code); a plain code is refused (the terminal is enrolled now),
+    and a replacement code enrols it."""
     with hq.engine.begin() as conn:
         registry.add_booth(conn, BOOTH, "奉节县扶贫专柜")
         code = registry.add_enrol_code(conn, BOOTH, 1)
@@ -1056,7 +1060,10 @@ def test_12_enrolment_answer_lost_then_retried(terminal, hq, proxy):
         sync.client.enroll(terminal, proxy.url, code)
     assert_sentence(str(retried.value))
     assert "new one" in str(retried.value)
-    enrol(terminal, hq, proxy.url)
+    with pytest.raises(sync.client.SyncError) as plain:
+        enrol(terminal, hq, proxy.url)
+    assert f"--replaces {terminal.terminal_id}" in str(plain.value)
+    enrol(terminal, hq, proxy.url, replaces=terminal.terminal_id)
     Seller(terminal).sell(2)
     result = SyncClient(terminal).round()
     assert result.online and result.error is None and result.unsynced == 0, result

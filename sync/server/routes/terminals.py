@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, Field
 
 from sync.server import ingest, registry
-from sync.server.deps import EngineDep, SettingsDep, TerminalDep
+from sync.server.db import reading
+from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalDep
 from sync.server.tables import terminals
 
 router = APIRouter(prefix="/api/v1")
@@ -45,10 +46,24 @@ class Ack(BaseModel):
     "/enroll",
     response_model=EnrollResponse,
     summary="Spend a one-time code; get the terminal's token",
+    responses={
+        401: {"description": "The code is unknown, used or expired."},
+        409: {
+            "description": "The terminal id is already enrolled (a replacement needs a code "
+            "issued with --replaces), revoked, at another booth, or not the one the code replaces."
+        },
+    },
 )
-def enroll(request: EnrollRequest, engine: EngineDep):
-    with engine.begin() as conn:
-        token, booth = registry.enroll(conn, request.code, request.terminal)
+def enroll(request: EnrollRequest, engine: EngineDep, http: Request):
+    source = http.client.host if http.client else ""
+    try:
+        with engine.begin() as conn:
+            token, booth = registry.enroll(conn, request.code, request.terminal, source=source)
+    except registry.ApiError as exc:
+        if getattr(exc, "refused_enrolment", None):  # a valid code aimed where it may not go
+            with engine.begin() as conn:
+                registry.log_refusal(conn, exc)
+        raise
     return {
         "token": token,
         "booth": {"id": booth["id"], "name": booth["name"]},
@@ -87,3 +102,38 @@ def journal_head(
             .where(terminals.c.id == caller.terminal_id)
         ).one()  # fmt: skip
     return {"acked_through": row.acked_seq, "head": row.head_hash}
+
+
+class EnrolmentLogLine(BaseModel):
+    id: int
+    at: str = Field(description="UTC, ISO 8601.")
+    action: str = Field(
+        description="code_issued, enrolled, replaced, enrol_refused, terminal_revoked, "
+        "admin_added or admin_revoked."
+    )
+    actor: str = Field(
+        description="admin:NAME or cli:UNIX_USER; for enrolments, the code's issuer."
+    )
+    booth_id: str | None
+    terminal_id: str | None
+    detail: str
+
+
+@router.get(
+    "/enrolment-log",
+    response_model=list[EnrolmentLogLine],
+    summary="HQ: who issued codes, enrolled, replaced and revoked terminals, and when",
+    responses={
+        401: {"description": "Missing, wrong or revoked admin token."},
+        403: {"description": "A terminal token: the log is for HQ."},
+    },
+)
+def enrolment_log(
+    _admin: AdminDep,
+    engine: EngineDep,
+    limit: Annotated[
+        int, Query(ge=1, le=10000, description="The newest lines, oldest first.")
+    ] = 1000,
+):
+    with reading(engine) as conn:
+        return registry.enrolment_log_rows(conn, limit)
