@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import requests
+from sqlalchemy import select
 
 from pos.demo import DEMO_CATALOG
 from pos.terminal import Terminal
@@ -22,6 +23,7 @@ from sync.client import SyncClient, enroll
 from sync.server import catalog, registry
 from sync.server.db import make_engine, migrate
 from sync.server.errors import ApiError
+from sync.server.tables import terminals
 
 BOOTH_ID, BOOTH_NAME = "DEMO-BOOTH", "奉节县扶贫产品专柜（演示）"
 
@@ -48,15 +50,20 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
     raise SystemExit("The demo server did not answer within 30 s.")
 
 
-def prepare_server(db: Path) -> str | None:
-    """Register the demo booth and the HQ catalog once; return a one-time code if needed."""
+def prepare_server(db: Path, terminal_id: str) -> str | None:
+    """Register the demo booth and the HQ catalog once; return a one-time code if needed
+    (a replacement code when this server already knows the terminal, e.g. on another port)."""
     engine = make_engine(f"sqlite:///{db}")
     migrate(engine)
     with engine.begin() as conn, contextlib.suppress(ApiError):  # registered on an earlier run
         registry.add_booth(conn, BOOTH_ID, BOOTH_NAME, "奉节县")
     catalog.import_csv(engine, DEMO_CATALOG.read_bytes())
     with engine.begin() as conn:
-        code = registry.add_enrol_code(conn, BOOTH_ID, 1)
+        known = conn.execute(
+            select(terminals.c.id).where(terminals.c.id == terminal_id)
+        ).first()  # fmt: skip
+        replaces = terminal_id if known else None
+        code = registry.add_enrol_code(conn, BOOTH_ID, 1, replaces=replaces, by="cli:demo")
     engine.dispose()
     return code
 
@@ -71,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     home = Path(args.home).resolve()
     db = home / "hq-server" / "server.db"
     db.parent.mkdir(parents=True, exist_ok=True)
-    code = prepare_server(db)
+    terminal = Terminal.open(home)
+    terminal_id = terminal.terminal_id
+    terminal.close()
+    code = prepare_server(db, terminal_id)
     server = start_server(db, args.port)
     try:
         url = f"http://127.0.0.1:{args.port}"

@@ -1,4 +1,4 @@
-"""Enrolment and journal push: the calls a terminal makes."""
+"""Enrolment and journal push: the calls a terminal makes; and HQ's enrolment log."""
 
 from __future__ import annotations
 
