@@ -36,6 +36,7 @@ class PrinterSimulator:
         self.drawer_kicks = 0  # real-time pulses (DLE DC4); ESC p inside jobs stays in the job
         self._changed = threading.Condition()
         self._stop = threading.Event()
+        self._unplugged = threading.Event()  # the serving thread has let go of the old socket
         self._server: socket.socket | None = None
         self._listen(port)
         self.port = self._server.getsockname()[1]
@@ -54,11 +55,17 @@ class PrinterSimulator:
     # --- faults --------------------------------------------------------------------------
 
     def unplug(self) -> None:
-        """Stop listening: the next connection is refused, as when the printer is off."""
+        """Stop listening: the next connection is refused, as when the printer is off.
+
+        Returns once the serving thread has let go of the old socket: while it still waits
+        in accept() on it, the kernel would still take a connection and then reset it."""
         with self._changed:
             server, self._server = self._server, None
+            self._unplugged.clear()
         if server:
             server.close()
+            if self._thread.is_alive():
+                self._unplugged.wait(2)
 
     def plug(self) -> None:
         """Listen again on the same port."""
@@ -107,6 +114,7 @@ class PrinterSimulator:
         while not self._stop.is_set():
             server = self._server
             if server is None:
+                self._unplugged.set()
                 self._stop.wait(0.05)
                 continue
             try:
