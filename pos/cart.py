@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pos.errors import Refused
 from pos.money import format_fen, weighed_amount_fen
 from pos.products import Product
+from sync.protocol.entries import MAX_AMOUNT_FEN
 
 TENDER_METHODS = ("cash", "wechat", "alipay", "card", "voucher")
 MAX_QTY = 9999
@@ -217,7 +218,21 @@ class Cart:
         if not self.live_lines:
             raise Refused("The cart is empty: scan a product first.")
         total = self.total_fen
+        for line in self.live_lines:
+            if line.amount_fen > MAX_AMOUNT_FEN:
+                raise Refused(
+                    "{name} comes to {amount}; one line may be at most {limit}: split it.",
+                    name=line.product.name,
+                    amount=format_fen(line.amount_fen),
+                    limit=format_fen(MAX_AMOUNT_FEN),
+                )
         for p in payments:
+            if p.amount_fen > MAX_AMOUNT_FEN:
+                raise Refused(
+                    "One {method} payment may be at most {limit}: split it.",
+                    method=p.method,
+                    limit=format_fen(MAX_AMOUNT_FEN),
+                )
             if p.method not in TENDER_METHODS:
                 raise Refused(
                     "Unknown payment method '{method}': use one of {methods}.",

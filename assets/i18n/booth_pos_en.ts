@@ -1196,6 +1196,14 @@ sales {2}  variance {3}</translation>
         <translation>Only cash can be more than the total: non-cash payments come to {non_cash} against {total}.</translation>
     </message>
     <message>
+        <source>{name} comes to {amount}; one line may be at most {limit}: split it.</source>
+        <translation>{name} comes to {amount}; one line may be at most {limit}: split it.</translation>
+    </message>
+    <message>
+        <source>One {method} payment may be at most {limit}: split it.</source>
+        <translation>One {method} payment may be at most {limit}: split it.</translation>
+    </message>
+    <message>
         <source>Payment is {short} short of the total {total}.</source>
         <translation>Payment is {short} short of the total {total}.</translation>
     </message>

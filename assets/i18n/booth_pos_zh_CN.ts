@@ -1196,6 +1196,14 @@ sales {2}  variance {3}</source>
         <translation>只有现金可以超过应收：非现金付款共 {non_cash}，应收 {total}。</translation>
     </message>
     <message>
+        <source>{name} comes to {amount}; one line may be at most {limit}: split it.</source>
+        <translation>{name} 金额为 {amount}；单行最多 {limit}：请分成多行。</translation>
+    </message>
+    <message>
+        <source>One {method} payment may be at most {limit}: split it.</source>
+        <translation>单笔 {method} 付款最多 {limit}：请分多笔支付。</translation>
+    </message>
+    <message>
         <source>Payment is {short} short of the total {total}.</source>
         <translation>付款金额不足：还差 {short}，应收 {total}。</translation>
     </message>

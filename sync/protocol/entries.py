@@ -16,6 +16,26 @@ import re
 
 from sync.protocol.journal import KEYS, VERSION, floats_in, parse_utc
 
+#: Bounds on every integer in a body, so no figure can overflow a database column or a
+#: report's sum (BIGINT, SQLite's int64) however many rows it adds up.
+#: One line, one payment, one cash move, one float: at most ￥1,000,000.
+MAX_AMOUNT_FEN = 100_000_000
+#: Totals, change, grand totals, a Z's figures: inside 2**53 (exact in every JSON reader).
+MAX_TOTAL_FEN = 2**53 - 1
+#: Counts of things (sales on a Z, notes in a drawer, seqs): the same safe bound.
+MAX_COUNT = 2**53 - 1
+MAX_QTY = 100_000
+#: 10 tonnes.
+MAX_WEIGHT_G = 10_000_000
+#: One stock move: at most ten million units in or out.
+MAX_DELTA = 10_000_000
+#: Nesting of a body: a sale is body > lines > line (3); anything deeper than this is junk.
+MAX_DEPTH = 8
+#: ``at`` is a full UTC time as terminals write it, inside the years a terminal can live.
+AT_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+EARLIEST_AT = "2020-01-01T00:00:00"
+LATEST_AT = "2100-01-01T00:00:00"
+
 #: Every entry type a terminal writes.
 ENTRY_TYPES = (
     "sale",
@@ -68,8 +88,49 @@ def _name(value, limit: int = MAX_TEXT) -> bool:
     return _text(value, limit) and bool(value.strip())
 
 
-def _count(value) -> bool:
-    return _is_int(value) and value >= 0
+def _count(value, limit: int = MAX_COUNT) -> bool:
+    """An integer from 0 to ``limit``."""
+    return _is_int(value) and 0 <= value <= limit
+
+
+def _within(value, limit: int) -> bool:
+    """An integer from -``limit`` to ``limit``."""
+    return _is_int(value) and -limit <= value <= limit
+
+
+def _fen(value) -> str:
+    """A bound in fen as a person reads it: ￥1,000,000."""
+    return f"{value // 100:,}" if value % 100 == 0 else f"{value / 100:,.2f}"
+
+
+def too_deep(value, limit: int = MAX_DEPTH) -> bool:
+    """True when objects and lists nest deeper than ``limit`` levels (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def at_problem(at) -> str | None:
+    """Why ``at`` is not a UTC time a terminal could have written, or None."""
+    if not (isinstance(at, str) and AT_FORM.match(at)):
+        return f"at {_show(at)} is not a full UTC time like 2026-11-28T09:15:02.120Z"
+    try:
+        parse_utc(at)
+    except ValueError:
+        return f"at {_show(at)} is not a real time"
+    if not EARLIEST_AT <= at[:19] < LATEST_AT:
+        return f"at {_show(at)} is outside 2020-01-01 to 2100-01-01"
+    return None
 
 
 def _show(value) -> str:
@@ -86,20 +147,21 @@ def problem(entry) -> str | None:
         return f"entry keys are {sorted(entry)[:10]}, expected {list(KEYS)}"
     if entry["v"] != VERSION:
         return f"unknown entry version {entry['v']!r}"
-    if not _is_int(entry["seq"]) or entry["seq"] < 1:
-        return "seq must be a positive integer"
+    if not _is_int(entry["seq"]) or not 1 <= entry["seq"] <= MAX_COUNT:
+        return "seq must be a positive integer below 2**53"
     if not (_text(entry["type"], 32) and _text(entry["terminal"], 64) and _text(entry["at"], 32)):
         return "type, terminal and at must be short strings"
-    try:
-        parse_utc(entry["at"])
-    except ValueError:
-        return f"at {entry['at']!r} is not an ISO 8601 time"
+    reason = at_problem(entry["at"])
+    if reason:
+        return reason
     if not (isinstance(entry["prev"], str) and HEX64.match(entry["prev"])):
         return "prev must be 64 lowercase hex digits"
     if not (isinstance(entry["hash"], str) and HEX64.match(entry["hash"])):
         return "hash must be 64 lowercase hex digits"
     if not isinstance(entry["body"], dict):
         return "body must be a JSON object"
+    if too_deep(entry["body"]):
+        return f"the body nests objects and lists deeper than {MAX_DEPTH} levels"
     if floats_in(entry["body"]):
         return "a number in the body is not an integer"
     check = _BODY_CHECKS.get(entry["type"])
@@ -110,6 +172,8 @@ def _stock_problem(body: dict, seq: int) -> str | None:
     """A delivery received (``stock_receive``) or a correction (``stock_adjust``)."""
     if not (_text(body.get("product_id"), 64) and _is_int(body.get("delta"))):
         return "a stock move needs product_id and an integer delta"
+    if not _within(body["delta"], MAX_DELTA):
+        return f"a stock move's delta is at most {MAX_DELTA:,} units either way"
     return None
 
 
@@ -117,8 +181,8 @@ def _shift_open_problem(body: dict, seq: int) -> str | None:
     """A shift opened by a manager with the float counted into the drawer."""
     if not (_name(body.get("shift_id"), 64) and _name(body.get("by"))):
         return "a shift_open needs shift_id and by, the manager who opened it"
-    if not _count(body.get("float_fen")):
-        return "a shift_open needs float_fen, an integer of 0 or more"
+    if not _count(body.get("float_fen"), MAX_AMOUNT_FEN):
+        return f"a shift_open needs float_fen, an integer from 0 to {MAX_AMOUNT_FEN} (￥{_fen(MAX_AMOUNT_FEN)})"
     counts = body.get("counts", {})
     if not (isinstance(counts, dict) and all(_count(v) for v in counts.values())):
         return "a shift_open's counts map denominations to integers of 0 or more"
@@ -129,8 +193,8 @@ def _cash_move_problem(body: dict, seq: int) -> str | None:
     """Cash put into (``cash_in``) or taken out of (``cash_out``) the drawer."""
     if not (_name(body.get("shift_id"), 64) and _name(body.get("approved_by"))):
         return "a cash move needs shift_id and approved_by, the manager who approved it"
-    if not (_is_int(body.get("amount_fen")) and body["amount_fen"] > 0):
-        return "a cash move needs amount_fen, a positive integer"
+    if not (_count(body.get("amount_fen"), MAX_AMOUNT_FEN) and body["amount_fen"] > 0):
+        return f"a cash move needs amount_fen, a positive integer of at most {MAX_AMOUNT_FEN} (￥{_fen(MAX_AMOUNT_FEN)})"
     if not _text(body.get("reason"), MAX_REASON):
         return f"a cash move needs a reason of at most {MAX_REASON} characters"
     return None
@@ -163,6 +227,8 @@ def _sale_problem(body: dict) -> str | None:
     for key in ("total_fen", "change_fen", "grand_total_fen"):
         if not _is_int(body.get(key)):
             return f"a sale needs an integer {key}"
+        if not _within(body[key], MAX_TOTAL_FEN):
+            return f"a sale's {key} is beyond the bound of 2**53 fen"
     lines, pays = body.get("lines"), body.get("payments")
     if not (isinstance(lines, list) and lines and isinstance(pays, list) and pays):
         return "a sale needs lines and payments"
@@ -189,9 +255,19 @@ def _line_problem(line, what: str) -> str | None:
         return f"a {what} line needs product_id, barcode and name"
     if not (_is_int(line.get("unit_price_fen")) and _is_int(line.get("amount_fen"))):
         return f"a {what} line needs integer unit_price_fen and amount_fen"
-    sizes = [line[key] for key in ("qty", "weight_g") if key in line]
-    if not (len(sizes) == 1 and _is_int(sizes[0])):
+    for key in ("unit_price_fen", "amount_fen", "discount_fen"):
+        if key in line and not _within(line[key], MAX_AMOUNT_FEN):
+            return (
+                f"a {what} line's {key} is at most {MAX_AMOUNT_FEN} fen (￥{_fen(MAX_AMOUNT_FEN)}),"
+                f" not {_show(line[key])}"
+            )
+    sizes = [(key, line[key]) for key in ("qty", "weight_g") if key in line]
+    if not (len(sizes) == 1 and _is_int(sizes[0][1])):
         return f"a {what} line needs an integer qty or weight_g (one of them)"
+    key, size = sizes[0]
+    limit = MAX_QTY if key == "qty" else MAX_WEIGHT_G
+    if not 1 <= size <= limit:
+        return f"a {what} line has a positive qty or weight_g: its {key} is from 1 to {limit:,}, not {_show(size)}"
     if not (_text(line.get("supplier_id", ""), 64) and _text(line.get("county", ""))):
         return "supplier_id and county must be short strings"
     return None
@@ -202,6 +278,11 @@ def _payment_problem(pay) -> str | None:
         isinstance(pay, dict) and _text(pay.get("method"), 16) and _is_int(pay.get("amount_fen"))
     ):
         return "a payment needs a method and an integer amount_fen"
+    if not _within(pay["amount_fen"], MAX_AMOUNT_FEN):
+        return (
+            f"a payment's amount_fen is at most {MAX_AMOUNT_FEN} fen (￥{_fen(MAX_AMOUNT_FEN)}),"
+            f" not {_show(pay['amount_fen'])}"
+        )
     if not _text(pay.get("reference", "")):
         return "a payment reference must be a short string"
     return None
@@ -228,8 +309,13 @@ def _refund_problem(body: dict, seq: int) -> str | None:
         return "a refund needs approved_by, the manager who approved it"
     if not _text(body.get("reason", ""), MAX_REASON):
         return f"a refund's reason must be text of at most {MAX_REASON} characters"
-    if not (_count(body.get("total_fen")) and _is_int(body.get("grand_total_fen"))):
-        return "a refund needs total_fen (0 or more) and an integer grand_total_fen"
+    if not (
+        _count(body.get("total_fen"), MAX_TOTAL_FEN)
+        and _within(body.get("grand_total_fen"), MAX_TOTAL_FEN)
+    ):
+        return (
+            "a refund needs total_fen (0 or more) and an integer grand_total_fen, inside 2**53 fen"
+        )
     lines, pays = body.get("lines"), body.get("payments")
     if not (isinstance(lines, list) and lines and isinstance(pays, list) and pays):
         return "a refund needs lines (what goes back) and payments (how the money goes back)"
@@ -272,11 +358,11 @@ def _z_close_problem(body: dict, seq: int) -> str | None:
     for key in Z_FIGURES:
         if key in Z_ADDED_FIGURES:
             if not _count(body.get(key, 0)):
-                return f"a z_close's {key} must be an integer of 0 or more"
+                return f"a z_close's {key} must be an integer of 0 or more, below 2**53"
         elif not _count(body.get(key)):
-            return f"a z_close needs {key}, an integer of 0 or more"
-    if not _is_int(body.get("grand_total_fen")):
-        return "a z_close needs an integer grand_total_fen"
+            return f"a z_close needs {key}, an integer of 0 or more, below 2**53"
+    if not _within(body.get("grand_total_fen"), MAX_TOTAL_FEN):
+        return "a z_close needs an integer grand_total_fen inside 2**53 fen"
     if not _text(body.get("reason", ""), MAX_REASON):
         return f"a z_close's reason must be text of at most {MAX_REASON} characters"
     tenders = body.get("tenders")
@@ -285,9 +371,13 @@ def _z_close_problem(body: dict, seq: int) -> str | None:
     for method, figures in tenders.items():
         if not _name(method, 16):
             return f"a z_close tender method is 1 to 16 characters, not {_show(method)}"
-        if not (isinstance(figures, dict) and all(_is_int(figures.get(k)) for k in TENDER_FIGURES)):
+        if not (
+            isinstance(figures, dict)
+            and all(_within(figures.get(k), MAX_TOTAL_FEN) for k in TENDER_FIGURES)
+        ):
             return (
                 f"z_close tender {method} needs integer expected_fen, counted_fen and variance_fen"
+                " inside 2**53 fen"
             )
         expected, counted, variance = (figures[k] for k in TENDER_FIGURES)
         if variance != counted - expected:
@@ -297,8 +387,11 @@ def _z_close_problem(body: dict, seq: int) -> str | None:
             )
     for key in ("counts", "suppliers", "counties"):
         value = body.get(key, {})
-        if not (isinstance(value, dict) and all(_text(k) and _is_int(v) for k, v in value.items())):
-            return f"a z_close's {key} must map names to integers"
+        if not (
+            isinstance(value, dict)
+            and all(_text(k) and _within(v, MAX_TOTAL_FEN) for k, v in value.items())
+        ):
+            return f"a z_close's {key} must map names to integers inside 2**53"
     return None
 
 

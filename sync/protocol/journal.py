@@ -66,12 +66,15 @@ def make_entry(terminal: str, seq: int, entry_type: str, at: str, body: dict, pr
 
 def floats_in(value: object) -> bool:
     """True when a float hides anywhere in the value: entries carry integers only."""
-    if isinstance(value, float):
-        return True
-    if isinstance(value, dict):
-        return any(floats_in(v) for v in value.values())
-    if isinstance(value, list):
-        return any(floats_in(v) for v in value)
+    stack = [value]  # no recursion: a body nested thousands deep must not crash the check
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import __version__
 from sync.server.db import make_engine
@@ -17,6 +20,8 @@ from sync.server.routes import system, terminals
 from sync.server.settings import ServerSettings, get_settings
 
 log = logging.getLogger("booth_pos.server")
+#: Seconds a terminal is asked to wait when every database connection is busy.
+RETRY_AFTER_S = 5
 
 
 def create_app(settings: ServerSettings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -28,7 +33,9 @@ def create_app(settings: ServerSettings | None = None, engine: Engine | None = N
         description="Enrolment, journal ingest, catalog feed, stock ledger and reports (API v1).",
     )
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.db_url)
+    app.state.engine = engine or make_engine(
+        settings.db_url, settings.pool_size, settings.pool_overflow, settings.pool_timeout
+    )
     for module in _routers():
         app.include_router(module.router)
 
@@ -47,6 +54,32 @@ def create_app(settings: ServerSettings | None = None, engine: Engine | None = N
         ]
         return JSONResponse(
             {"detail": "The request is not valid: " + "; ".join(problems)}, status_code=422
+        )
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, _exc: PoolTimeout):
+        log.warning("no free database connection for %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"detail": "The server is busy; nothing was stored. Try again shortly."},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            # The framework's JSON parser gave up (e.g. arrays nested 100,000 deep).
+            return JSONResponse(
+                {"detail": "The request body could not be read as JSON (nested too deeply?)."},
+                status_code=422,
+            )
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(_request: Request, _exc: RecursionError):
+        return JSONResponse(
+            {"detail": "The request nests objects and lists too deeply to be read."},
+            status_code=422,
         )
 
     @app.exception_handler(Exception)

@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from sync.protocol import journal
 from sync.protocol.entries import STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
 from sync.protocol.journal import parse_utc
 from sync.server import clock
+from sync.server.db import safe_sum
 from sync.server.errors import ApiError, conflict, forbidden, invalid
 from sync.server.registry import TerminalIdentity
 from sync.server.tables import (
@@ -265,7 +266,7 @@ def _check_refunds(conn: Connection, caller: TerminalIdentity, fresh: list[dict]
         refunded |= {
             sale_id: int(fen)
             for sale_id, fen in conn.execute(
-                select(refunds.c.sale_id, func.sum(refunds.c.total_fen))
+                select(refunds.c.sale_id, safe_sum(refunds.c.total_fen))
                 .where(refunds.c.sale_id.in_(sale_ids))
                 .group_by(refunds.c.sale_id)
             )
@@ -352,7 +353,7 @@ def _skew_ms(terminal_clock: str | None) -> int | None:
     try:
         moment = parse_utc(terminal_clock)
         return int((moment - clock.now()).total_seconds() * 1000)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return None
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, case, func, literal, select
 
 from sync.protocol.entries import TENDER_FIGURES, Z_FIGURES, Z_VOIDED
 from sync.protocol.journal import parse_utc
+from sync.server.db import safe_sum
 from sync.server.tables import (
     booths,
     deliveries,
@@ -118,14 +119,14 @@ def _sale_rows(conn: Connection, group_by: str, sold: list, back: list) -> tuple
     sales_by, sales_all = _grouped(
         conn,
         sales_table.c[column],
-        (func.count().label("sales"), func.sum(sales_table.c.total_fen).label("amount_fen")),
+        (func.count().label("sales"), safe_sum(sales_table.c.total_fen).label("amount_fen")),
         sales_table,
         sold,
     )
     refunds_by, refunds_all = _grouped(
         conn,
         refunds.c[column],
-        (func.count().label("refunds"), func.sum(refunds.c.total_fen).label("refunded_fen")),
+        (func.count().label("refunds"), safe_sum(refunds.c.total_fen).label("refunded_fen")),
         refunds,
         back,
     )
@@ -163,9 +164,9 @@ def _line_rows(conn: Connection, column: str, sold: list, back: list) -> tuple[l
         (
             func.count().label("lines"),
             func.count(sale_lines.c.sale_id.distinct()).label("sales"),
-            func.sum(sale_lines.c.qty).label("qty"),
-            func.sum(sale_lines.c.weight_g).label("weight_g"),
-            func.sum(sale_lines.c.amount_fen).label("amount_fen"),
+            safe_sum(sale_lines.c.qty).label("qty"),
+            safe_sum(sale_lines.c.weight_g).label("weight_g"),
+            safe_sum(sale_lines.c.amount_fen).label("amount_fen"),
         ),
         sale_lines.join(sales_table, sales_table.c.sale_id == sale_lines.c.sale_id),
         sold,
@@ -175,9 +176,9 @@ def _line_rows(conn: Connection, column: str, sold: list, back: list) -> tuple[l
         refund_lines.c[column],
         (
             func.count(refund_lines.c.refund_id.distinct()).label("refunds"),
-            func.sum(refund_lines.c.qty).label("qty"),
-            func.sum(refund_lines.c.weight_g).label("weight_g"),
-            func.sum(refund_lines.c.amount_fen).label("refunded_fen"),
+            safe_sum(refund_lines.c.qty).label("qty"),
+            safe_sum(refund_lines.c.weight_g).label("weight_g"),
+            safe_sum(refund_lines.c.amount_fen).label("refunded_fen"),
         ),
         refund_lines.join(refunds, refunds.c.refund_id == refund_lines.c.refund_id),
         back,
@@ -260,7 +261,7 @@ def campaign(conn: Connection) -> dict:
     whole = conn.execute(
         select(
             func.count().label("sales"),
-            func.sum(sales_table.c.total_fen).label("amount_fen"),
+            safe_sum(sales_table.c.total_fen).label("amount_fen"),
             func.count(sales_table.c.booth_id.distinct()).label("booths"),
             func.count(sales_table.c.terminal_id.distinct()).label("terminals"),
             func.min(sales_table.c.business_day).label("first_day"),
@@ -275,7 +276,7 @@ def campaign(conn: Connection) -> dict:
         )
     ).one()
     back = conn.execute(
-        select(func.count().label("refunds"), func.sum(refunds.c.total_fen).label("fen"))
+        select(func.count().label("refunds"), safe_sum(refunds.c.total_fen).label("fen"))
     ).one()
     return {
         "sales": _int(whole.sales),
@@ -415,12 +416,12 @@ def _movements(conn: Connection, booth_id: str, product_id: str | None) -> dict[
     m = stock_movements.c
 
     def by_kind(kind: str):
-        return func.sum(case((m.kind == kind, m.delta), else_=literal(0)))
+        return safe_sum(case((m.kind == kind, m.delta), else_=literal(0)))
 
     query = (
         select(
             m.product_id,
-            func.sum(m.delta).label("on_hand"),
+            safe_sum(m.delta).label("on_hand"),
             func.count().label("movements"),
             by_kind("sale").label("sold"),
             by_kind("stock_receive").label("received"),
@@ -447,7 +448,7 @@ def _movements(conn: Connection, booth_id: str, product_id: str | None) -> dict[
 
 def _delivered(conn: Connection, booth_id: str, product_id: str | None) -> dict[str, int]:
     query = (
-        select(deliveries.c.product_id, func.sum(deliveries.c.qty))
+        select(deliveries.c.product_id, safe_sum(deliveries.c.qty))
         .where(deliveries.c.booth_id == booth_id)
         .group_by(deliveries.c.product_id)
     )

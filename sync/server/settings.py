@@ -7,9 +7,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from platformdirs import user_data_dir
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sync import protocol
+from sync.server.db import POOL_OVERFLOW, POOL_SIZE, POOL_TIMEOUT
 
 
 def default_db_url() -> str:
@@ -28,6 +30,10 @@ class ServerSettings(BaseSettings):
     max_batch: int = protocol.MAX_BATCH
     enroll_code_hours: int = 72
     log_level: str = "info"
+    # PostgreSQL connections per worker process (see docs/server.md, "Connection budget").
+    pool_size: int = Field(default=POOL_SIZE, ge=1)
+    pool_overflow: int = Field(default=POOL_OVERFLOW, ge=0)
+    pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0)
 
     @property
     def zone(self) -> ZoneInfo:
