@@ -64,7 +64,7 @@ class PrinterSimulator:
             self._unplugged.clear()
         if server:
             server.close()
-            if self._thread.is_alive():
+            if self._thread.is_alive() and not self._stop.is_set():
                 self._unplugged.wait(2)
 
     def plug(self) -> None:
