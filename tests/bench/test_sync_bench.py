@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 
-import pytest
-
 from benchmarks import sync_client as bench
 from benchmarks.common import DEFAULT_PG
 from tests.support.figures import positive
@@ -32,9 +30,9 @@ def test_the_backlog_drains_the_catalog_arrives_and_an_idle_round_is_timed(capsy
         assert figures["catalog_products"] == figures["pulled_changes"] == PRODUCTS
         assert figures["active_products_on_terminal"] >= PRODUCTS
         positive(figures, "drain_s", "drain_entries_per_s", "pull_s", "idle_round_cpu_ms")
-        assert figures["drain_entries_per_s"] == pytest.approx(
-            ENTRIES / figures["drain_s"], rel=0.1
-        )
+        # drain_s is printed to 0.01 s, so the rate lies between what its rounding allows
+        low, high = figures["drain_s"] - 0.005, figures["drain_s"] + 0.005
+        assert ENTRIES / high - 1 <= figures["drain_entries_per_s"] <= ENTRIES / max(low, 1e-3) + 1
         positive(figures, "idle_round_wall_ms")
 
 
