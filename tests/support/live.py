@@ -37,7 +37,12 @@ class LiveServer:
 
 def start_server(engine: Engine, settings: ServerSettings, port: int | None = None) -> LiveServer:
     port = port or free_port()
-    app = create_app(settings, engine)
+    server, thread = _run_uvicorn(create_app(settings, engine), port)
+    return LiveServer(f"http://127.0.0.1:{port}", engine, settings, server, thread)
+
+
+def _run_uvicorn(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
+    """Serve ``app`` on 127.0.0.1:``port`` in a thread; return once it listens."""
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -47,7 +52,7 @@ def start_server(engine: Engine, settings: ServerSettings, port: int | None = No
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
-    return LiveServer(f"http://127.0.0.1:{port}", engine, settings, server, thread)
+    return server, thread
 
 
 class AppSlot:
@@ -72,15 +77,7 @@ def start_shared_server() -> tuple[LiveServer, AppSlot]:
     """A uvicorn server on a free port whose app the tests swap (see ``serve_in``)."""
     slot = AppSlot()
     port = free_port()
-    config = uvicorn.Config(slot, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:  # uvicorn exposes no event to wait on
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
+    server, thread = _run_uvicorn(slot, port)
     return LiveServer(f"http://127.0.0.1:{port}", None, None, server, thread), slot
 
 
