@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_HOME ?= demo-home
 SERVER_PORT ?= 8765
+# Tests run in this many processes (pytest-xdist): many of them wait on subprocesses, servers
+# and sockets rather than on the CPU. TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: setup run test test-fast lint bench bundle deb clean
 
@@ -25,13 +28,13 @@ run: setup
 
 ## Lint and run every test.
 test: setup lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## The quick run while working (under 90 s on 2 cores): everything but the SIGKILL loops,
 ## generated-input fuzzing, benchmarks, the kiosk package and the PostgreSQL side of
 ## server tests. `make test` (and CI) still runs them all.
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow and not fuzz and not bench and not packaging and not pg"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow and not fuzz and not bench and not packaging and not pg"
 
 lint: setup
 	$(BIN)/ruff check .

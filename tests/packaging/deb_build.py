@@ -7,6 +7,7 @@ The ``bundle`` and ``deb`` fixtures built on these are in tests/packaging/confte
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import subprocess
@@ -28,13 +29,28 @@ UNIT = ROOT / "packaging" / "systemd" / "booth-pos-kiosk.service"
 
 @functools.cache
 def _make_deb() -> str:
-    """Run `make deb` once per session; '' or its failure (kept, not retried)."""
-    result = subprocess.run(
-        ["make", "deb"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8"
-    )
-    if result.returncode != 0:
-        return f"make deb failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    return ""
+    """Run `make deb` once per test run; '' or its failure (kept, not retried).
+
+    `make test` runs the tests in two pytest-xdist worker processes and either may need the
+    package first: a lock makes the other wait, and a stamp naming this run tells it the
+    build is done (or how it failed) instead of building again over the first one's files.
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"pid-{os.getpid()}")
+    (ROOT / "build").mkdir(exist_ok=True)
+    stamp = ROOT / "build" / "deb-test-run"
+    with open(ROOT / "build" / "deb-test-run.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = stamp.read_text(encoding="utf-8") if stamp.exists() else ""
+        if done.startswith(run + "\n"):
+            return done.removeprefix(run + "\n")
+        result = subprocess.run(
+            ["make", "deb"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8"
+        )
+        failure = ""
+        if result.returncode != 0:
+            failure = f"make deb failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        stamp.write_text(f"{run}\n{failure}", encoding="utf-8")
+        return failure
 
 
 def artefacts() -> tuple[Path, Path] | None:

@@ -23,6 +23,7 @@ import pytest
 from pos.terminal import Terminal
 from tests.packaging.deb_build import unit_settings
 from tests.packaging.qt_start import fatal_lines, platform_problem
+from tests.support.xserver import xvfb
 
 pytestmark = pytest.mark.packaging  # make test-fast leaves the kiosk package out
 
@@ -156,19 +157,12 @@ def test_the_bundled_window_starts_on_x11_and_beats(bundle, tmp_path):
     _loads(bundle, "xcb")
     home = tmp_path / "booth"
     Terminal.init(home, "CQ-FJ-001-T1", "奉节县扶贫专柜")[0].close()
-    display = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    server = subprocess.Popen(
-        ["Xvfb", f":{display}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # without $NOTIFY_SOCKET, as packaging/files/x11-server starts Xorg
     address = f"booth-pos-x11-{uuid.uuid4().hex}"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind("\0" + address)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
     env = {
         **os.environ,
-        "DISPLAY": f":{display}",
         "QT_QPA_PLATFORM": "xcb",
         "BOOTH_POS_HOME": str(home),
         "NOTIFY_SOCKET": "@" + address,
@@ -178,20 +172,18 @@ def test_the_bundled_window_starts_on_x11_and_beats(bundle, tmp_path):
     kiosk = None
     log = tmp_path / "window.log"
     try:
-        deadline = time.monotonic() + 30
-        while not Path(f"/tmp/.X11-unix/X{display}").exists():
-            assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
-            time.sleep(0.05)
-        with log.open("w") as out:
-            kiosk = subprocess.Popen([str(bundle / "booth-pos"), "run", "--kiosk"], env=env,
+        with xvfb("1280x800") as display, log.open("w") as out:
+            kiosk = subprocess.Popen([str(bundle / "booth-pos"), "run", "--kiosk"],
+                                     env={**env, "DISPLAY": display},
                                      stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
-        _receive(sock, messages, lambda got: sum(m == "WATCHDOG=1" for m, _ in got) >= 2, 60,
-                 _still_starting(kiosk, log))  # fmt: skip
+            _receive(sock, messages, lambda got: sum(m == "WATCHDOG=1" for m, _ in got) >= 2, 60,
+                     _still_starting(kiosk, log))  # fmt: skip
+            kiosk.kill()
+            kiosk.wait()
     finally:
-        for process in (kiosk, server):
-            if process is not None:
-                process.kill()
-                process.wait()
+        if kiosk is not None and kiosk.poll() is None:
+            kiosk.kill()
+            kiosk.wait()
         sock.close()
     assert messages[0] == ("READY=1", kiosk.pid), messages
     assert {pid for _, pid in messages} == {kiosk.pid}
