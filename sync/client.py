@@ -118,12 +118,16 @@ def enroll(
         sync_state.put(conn, "enrolled_at", _now())
         sync_state.put(conn, "sync_blocked", "")
     # A replacement PC takes over a journal HQ already holds: it recovers it before selling.
-    behind = terminal.compare_with_hq(int(body["acked_through"]), body["head"])
+    if "acked_through" in body:
+        held, head = int(body["acked_through"]), body["head"]
+    else:  # a server older than this terminal: ask
+        held, head = SyncClient(terminal, session=http).hq_head()
+    behind = terminal.compare_with_hq(held, head)
     return {
         "server": server,
         "terminal": terminal.terminal_id,
         "booth": body["booth"],
-        "hq_seq": int(body["acked_through"]),
+        "hq_seq": held,
         "behind_hq": str(behind) if behind else None,
     }
 
