@@ -7,6 +7,7 @@ booth.toml names them, and only opened and closed again: nothing is printed or j
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -245,7 +246,7 @@ def check_sync(terminal, http=None) -> list[Check]:
     import requests
 
     from pos.store import sync_state
-    from sync.client import SKEW_WARN_MS, TOKEN_FILE, SyncClient
+    from sync.client import SKEW_WARN_MS, TOKEN_FILE, SyncClient, SyncError
 
     client = SyncClient(terminal, session=http, attempts=1)
     if not client.enrolled:
@@ -268,13 +269,18 @@ def check_sync(terminal, http=None) -> list[Check]:
         enrolment = Check(
             "enrolment", OK, f"Enrolled at {client.server} as booth {booth} ({token})."
         )
+    behind = terminal.behind_hq()  # recorded by the last sync round: known offline too
+    if behind is not None:
+        enrolment = Check("enrolment", FAIL, f"Enrolled as booth {booth}, but: {behind}")
     unsynced = terminal.unsynced_count()
     try:
         skew_ms = client.check_clock()
     except requests.HTTPError as exc:
         code = exc.response.status_code if exc.response is not None else "?"
         advice = (
-            "the terminal's token was refused: ask HQ for a new code and enrol again"
+            "the terminal's token was refused (revoked, or another PC enrolled in its place): "
+            "ask HQ for a replacement code ('booth-pos-server enroll-code BOOTH --replaces "
+            "TERMINAL'), enrol with it, then run 'booth-pos journal recover'"
             if code in (401, 403)
             else "check the server address, or ask HQ whether the server is being upgraded"
         )
@@ -293,6 +299,12 @@ def check_sync(terminal, http=None) -> list[Check]:
                 f"goes on offline; {unsynced} journal entries wait to be sent.",
             ),
         ]
+    if behind is None:
+        # Asked live too, read only (doctor writes nothing): a round may not have run yet.
+        with contextlib.suppress(requests.RequestException, SyncError, ValueError, KeyError):
+            behind = terminal.check_against_hq(*client.hq_head())
+            if behind is not None:
+                enrolment = Check("enrolment", FAIL, f"Enrolled as booth {booth}, but: {behind}")
     skew = f"{skew_ms / 1000:+.1f} s"
     if abs(skew_ms) > SKEW_WARN_MS:
         return [

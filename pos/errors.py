@@ -24,3 +24,28 @@ class Refused(BoothError):
 
 class StorageError(BoothError):
     """The terminal's database could not record the change; nothing was written."""
+
+
+class JournalBehindHq(Refused):
+    """HQ holds more of this terminal's journal than this PC, or another entry at the same
+    seq: any entry written now would fork the journal, so nothing is written until
+    `booth-pos journal recover` has run."""
+
+
+def journal_behind_hq(kind: str, hq_seq: int, local_seq: int) -> JournalBehindHq:
+    """The refusal for a terminal found behind HQ (``kind`` "behind") or differing from it
+    at HQ's head (``kind`` "differs")."""
+    if kind == "differs":
+        return JournalBehindHq(
+            "HQ's entry {seq} of this terminal's journal differs from this PC's: a sale now "
+            "would fork the journal. Selling is stopped: a manager runs 'booth-pos journal "
+            "recover', which says whether HQ must be called.",
+            seq=hq_seq,
+        )
+    return JournalBehindHq(
+        "HQ holds this terminal's journal up to entry {hq_seq}, this PC only up to entry "
+        "{local_seq}: a sale now would fork the journal. Selling is stopped until a manager "
+        "runs 'booth-pos journal recover'.",
+        hq_seq=hq_seq,
+        local_seq=local_seq,
+    )

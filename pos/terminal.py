@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pos.cart import Cart, CartLine, Payment
 from pos.config import Settings, load_settings
+from pos.errors import JournalBehindHq
 from pos.products import Product
 from pos.store import Store, open_store
 from pos.store.catalog import ImportSummary
@@ -225,3 +226,21 @@ class Terminal(Context):
 
     def export_journal(self, after_seq: int = 0) -> Iterator[str]:
         return journal.export(self, after_seq)
+
+    def behind_hq(self) -> JournalBehindHq | None:
+        return journal.behind_hq(self)
+
+    def compare_with_hq(self, hq_seq: int, hq_hash: str) -> JournalBehindHq | None:
+        return journal.compare_with_hq(self, hq_seq, hq_hash)
+
+    def check_against_hq(self, hq_seq: int, hq_hash: str) -> JournalBehindHq | None:
+        return journal.check_against_hq(self, hq_seq, hq_hash)
+
+    def recover_journal(
+        self,
+        hq_seq: int,
+        hq_hash: str,
+        fetch: Callable[[int], list[str]],
+        before_commit: Callable[[int, int], None] | None = None,
+    ) -> dict:
+        return journal.recover(self, hq_seq, hq_hash, fetch, before_commit)

@@ -21,7 +21,7 @@ from pos.errors import BoothError
 from pos.store import sync_state
 from pos.terminal import Terminal
 from sync import protocol
-from sync.protocol.journal import utc_timestamp
+from sync.protocol.journal import canonical, utc_timestamp
 
 TOKEN_FILE = "sync.token"
 TIMEOUT = (3.05, 20)  # connect, read (seconds): a slow mobile link, never forever
@@ -46,18 +46,20 @@ class RoundResult:
     skew_ms: int | None = None
     error: str | None = None
     blocked: str | None = None
+    behind: str | None = None  # HQ holds more of the journal: selling stopped until recovery
     at: str = ""
-    problem: SyncError | None = field(default=None, repr=False)  # the error, for translation
+    problem: BoothError | None = field(default=None, repr=False)  # the error, for translation
+    behind_problem: BoothError | None = field(default=None, repr=False)  # ``behind``, likewise
 
     @property
     def skew_warning(self) -> bool:
         return self.skew_ms is not None and abs(self.skew_ms) > SKEW_WARN_MS
 
     def as_dict(self) -> dict:
-        data = {k: v for k, v in asdict(self).items() if k != "problem"}
+        data = {k: v for k, v in asdict(self).items() if k not in ("problem", "behind_problem")}
         return {**data, "skew_warning": self.skew_warning}
 
-    def fail(self, problem: SyncError) -> None:
+    def fail(self, problem: BoothError) -> None:
         self.problem = problem
         self.error = str(problem)
 
@@ -115,7 +117,28 @@ def enroll(
         sync_state.put(conn, "hq_booth_name", body["booth"]["name"])
         sync_state.put(conn, "enrolled_at", _now())
         sync_state.put(conn, "sync_blocked", "")
-    return {"server": server, "terminal": terminal.terminal_id, "booth": body["booth"]}
+    # A replacement PC takes over a journal HQ already holds: it recovers it before selling.
+    if "acked_through" in body:
+        held, head = int(body["acked_through"]), body["head"]
+    else:  # a server older than this terminal: ask
+        held, head = SyncClient(terminal, session=http).hq_head()
+    behind = terminal.compare_with_hq(held, head)
+    return {
+        "server": server,
+        "terminal": terminal.terminal_id,
+        "booth": body["booth"],
+        "hq_seq": held,
+        "behind_hq": str(behind) if behind else None,
+    }
+
+
+def _token_refused() -> SyncError:
+    return SyncError(
+        "The server no longer accepts this terminal's token (revoked, or another PC enrolled "
+        "in its place): ask HQ for a replacement code ('booth-pos-server enroll-code BOOTH "
+        "--replaces TERMINAL'), enrol with it ('booth-pos enroll'), then run 'booth-pos "
+        "journal recover' if sync says the journal is behind HQ."
+    )
 
 
 def _raise_if_unavailable(response: requests.Response) -> None:
@@ -196,6 +219,11 @@ class SyncClient:
                 )
             )
         result.blocked = sync_state.get(conn, "sync_blocked") or None
+        behind = self.terminal.behind_hq()
+        if behind is not None:
+            result.behind, result.behind_problem = str(behind), behind
+            if result.problem is None:
+                result.fail(behind)
         self._fill_counts(result)
         return result
 
@@ -237,7 +265,12 @@ class SyncClient:
         store = self.terminal.store
         if sync_state.get(store.conn, "sync_blocked"):
             return 0
-        acked = self._reconcile_head(int(sync_state.get(store.conn, "acked_through", "0")))
+        held, head = self.hq_head()
+        if self.terminal.compare_with_hq(held, head) is not None:
+            return 0  # HQ holds more, or other entries: pushing would fork (journal recover)
+        acked = int(sync_state.get(store.conn, "acked_through", "0"))
+        if held < acked:  # HQ restored from an older backup: send the rest again
+            acked = self._record_ack(held)
         start_acked = acked
         batch = self.batch
         while True:
@@ -251,7 +284,8 @@ class SyncClient:
             if response.status_code == 200:
                 answer = response.json()
                 new_acked = int(answer["acked_through"])
-                self._check_head(new_acked, answer["head"])
+                if self.terminal.compare_with_hq(new_acked, answer["head"]) is not None:
+                    return max(acked - start_acked, 0)
                 if new_acked < json.loads(lines[-1])["seq"]:
                     # A server that answers 200 without taking the batch would loop us forever.
                     raise SyncError(
@@ -271,44 +305,26 @@ class SyncClient:
                 batch = max(batch // 2, 1)
                 continue
             if response.status_code == 401:
-                raise SyncError(
-                    "The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'."
-                )
+                raise _token_refused()
             raise SyncError(
                 "The server refused the push ({detail}); sales are kept. If this goes on, call HQ.",
                 detail=_detail(response),
             )
 
-    def _reconcile_head(self, acked: int) -> int:
-        """Ask what the server holds: after a restore from a backup it holds less than it once
-        acknowledged, and the rest must be sent again even when nothing new was sold."""
+    def hq_head(self) -> tuple[int, str]:
+        """(seq, hash) of what HQ holds of this terminal's journal (asked at every round)."""
         response = self._request("GET", "/journal/head", headers=self._headers())
         _raise_if_unavailable(response)
         if response.status_code == 401:
-            raise SyncError(
-                "The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'."
-            )
+            raise _token_refused()
         if response.status_code != 200:
-            return acked
+            raise SyncError(
+                "The server did not say how much of this terminal's journal it holds ({detail}); "
+                "sales are kept. If this goes on, call HQ.",
+                detail=_detail(response),
+            )
         answer = response.json()
-        held = int(answer["acked_through"])
-        if held < acked:
-            self._check_head(held, answer["head"])
-            return self._record_ack(held)
-        return acked
-
-    def _check_head(self, acked: int, head: str) -> None:
-        local = sync_state.hash_at(self.terminal.store.conn, acked) if acked else None
-        if acked and local is None:
-            self._block(f"the server acknowledges seq {acked}, which this terminal never wrote")
-            raise SyncError(
-                "Sync stopped: the server holds entries this terminal never wrote. Call HQ."
-            )
-        if acked and local != head:
-            self._block(f"the server's entry {acked} differs from this terminal's")
-            raise SyncError(
-                "Sync stopped: the server's journal differs from this terminal's. Call HQ."
-            )
+        return int(answer["acked_through"]), answer["head"]
 
     def _record_ack(self, acked: int) -> int:
         with self.terminal.store.write() as conn:
@@ -319,6 +335,45 @@ class SyncClient:
     def _block(self, reason: str) -> None:
         with self.terminal.store.write() as conn:
             sync_state.put(conn, "sync_blocked", reason)
+
+    # --- recovery -------------------------------------------------------------------------
+
+    def fetch_entries(self, after: int) -> list[str]:
+        """The next page of this terminal's journal as HQ holds it, after seq ``after``."""
+        response = self._request(
+            "GET",
+            "/journal/entries",
+            params={"after": after, "limit": self.batch},
+            headers=self._headers(),
+        )
+        _raise_if_unavailable(response)
+        if response.status_code == 401:
+            raise _token_refused()
+        if response.status_code != 200:
+            raise SyncError(
+                "HQ did not send this terminal's journal ({detail}): nothing more was changed. "
+                "Call HQ.",
+                detail=_detail(response),
+            )
+        return [canonical(entry) for entry in response.json()["entries"]]
+
+    def recover(self, before_commit=None) -> dict:
+        """`booth-pos journal recover`: pull the catalog (a replacement PC's entries name its
+        products), then fetch from HQ what this PC's journal lacks and re-apply it."""
+        if not self.enrolled:
+            raise SyncError(
+                "This terminal is not enrolled: run 'booth-pos enroll --server URL --code CODE'."
+            )
+        try:
+            self.pull()
+            held, head = self.hq_head()
+            return self.terminal.recover_journal(held, head, self.fetch_entries, before_commit)
+        except requests.RequestException as exc:
+            raise SyncError(
+                "The server did not answer ({kind}): what was recovered so far is kept. Run "
+                "'booth-pos journal recover' again when the network is back.",
+                kind=type(exc).__name__,
+            ) from None
 
     # --- catalog --------------------------------------------------------------------------
 
@@ -336,9 +391,7 @@ class SyncClient:
             )
             _raise_if_unavailable(response)
             if response.status_code == 401:
-                raise SyncError(
-                    "The server no longer accepts this terminal's token: enrol it again with 'booth-pos enroll'."
-                )
+                raise _token_refused()
             if response.status_code != 200:
                 raise SyncError(
                     "The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.",

@@ -228,7 +228,8 @@ def test_a_refused_token_fails_with_what_to_do(healthy):
     finally:
         hq.close()
     assert server.status == doctor.FAIL
-    assert "HTTP 401" in server.message and "enrol again" in server.message
+    assert "HTTP 401" in server.message and "--replaces" in server.message
+    assert "journal recover" in server.message
 
 
 def test_stopped_sync_fails_enrolment(healthy):

@@ -978,6 +978,10 @@ sales {2}  variance {3}</translation>
         <translation>last {0}</translation>
     </message>
     <message>
+        <source>SELLING STOPPED: {0}</source>
+        <translation>SELLING STOPPED: {0}</translation>
+    </message>
+    <message>
         <source>SYNC STOPPED: {0} Call HQ.</source>
         <translation>SYNC STOPPED: {0} Call HQ.</translation>
     </message>
@@ -1232,14 +1236,6 @@ sales {2}  variance {3}</translation>
         <translation>Say why the stock is adjusted (--reason), e.g. &apos;damaged in transit&apos;.</translation>
     </message>
     <message>
-        <source>Sync stopped: the server holds entries this terminal never wrote. Call HQ.</source>
-        <translation>Sync stopped: the server holds entries this terminal never wrote. Call HQ.</translation>
-    </message>
-    <message>
-        <source>Sync stopped: the server&apos;s journal differs from this terminal&apos;s. Call HQ.</source>
-        <translation>Sync stopped: the server&apos;s journal differs from this terminal&apos;s. Call HQ.</translation>
-    </message>
-    <message>
         <source>Sync stopped: {detail}</source>
         <translation>Sync stopped: {detail}</translation>
     </message>
@@ -1290,10 +1286,6 @@ sales {2}  variance {3}</translation>
     <message>
         <source>The server did not take the entries it was sent; try again later.</source>
         <translation>The server did not take the entries it was sent; try again later.</translation>
-    </message>
-    <message>
-        <source>The server no longer accepts this terminal&apos;s token: enrol it again with &apos;booth-pos enroll&apos;.</source>
-        <translation>The server no longer accepts this terminal&apos;s token: enrol it again with &apos;booth-pos enroll&apos;.</translation>
     </message>
     <message>
         <source>The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.</source>
@@ -1358,6 +1350,26 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Give the manager&apos;s PIN with --pin (or $BOOTH_POS_PIN).</source>
         <translation>Give the manager&apos;s PIN with --pin (or $BOOTH_POS_PIN).</translation>
+    </message>
+    <message>
+        <source>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</source>
+        <translation>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</translation>
+    </message>
+    <message>
+        <source>HQ holds this terminal&apos;s journal up to entry {hq_seq}, this PC only up to entry {local_seq}: a sale now would fork the journal. Selling is stopped until a manager runs &apos;booth-pos journal recover&apos;.</source>
+        <translation>HQ holds this terminal&apos;s journal up to entry {hq_seq}, this PC only up to entry {local_seq}: a sale now would fork the journal. Selling is stopped until a manager runs &apos;booth-pos journal recover&apos;.</translation>
+    </message>
+    <message>
+        <source>HQ sent no entries after {seq}, though it holds this terminal&apos;s journal up to entry {hq_seq}: nothing more was changed. Run &apos;booth-pos journal recover&apos; again later.</source>
+        <translation>HQ sent no entries after {seq}, though it holds this terminal&apos;s journal up to entry {hq_seq}: nothing more was changed. Run &apos;booth-pos journal recover&apos; again later.</translation>
+    </message>
+    <message>
+        <source>HQ&apos;s copy of this terminal&apos;s journal does not verify at entry {seq} ({reason}): nothing more was changed. Call HQ.</source>
+        <translation>HQ&apos;s copy of this terminal&apos;s journal does not verify at entry {seq} ({reason}): nothing more was changed. Call HQ.</translation>
+    </message>
+    <message>
+        <source>HQ&apos;s entry {seq} of this terminal&apos;s journal differs from this PC&apos;s: a sale now would fork the journal. Selling is stopped: a manager runs &apos;booth-pos journal recover&apos;, which says whether HQ must be called.</source>
+        <translation>HQ&apos;s entry {seq} of this terminal&apos;s journal differs from this PC&apos;s: a sale now would fork the journal. Selling is stopped: a manager runs &apos;booth-pos journal recover&apos;, which says whether HQ must be called.</translation>
     </message>
     <message>
         <source>Journal entry {seq} is a {type} entry, not a Z report (z_close): there is no Z to show or reprint.</source>
@@ -1460,6 +1472,18 @@ sales {2}  variance {3}</translation>
         <translation>The sale has no line {line}.</translation>
     </message>
     <message>
+        <source>The server did not answer ({kind}): what was recovered so far is kept. Run &apos;booth-pos journal recover&apos; again when the network is back.</source>
+        <translation>The server did not answer ({kind}): what was recovered so far is kept. Run &apos;booth-pos journal recover&apos; again when the network is back.</translation>
+    </message>
+    <message>
+        <source>The server did not say how much of this terminal&apos;s journal it holds ({detail}); sales are kept. If this goes on, call HQ.</source>
+        <translation>The server did not say how much of this terminal&apos;s journal it holds ({detail}); sales are kept. If this goes on, call HQ.</translation>
+    </message>
+    <message>
+        <source>The server no longer accepts this terminal&apos;s token (revoked, or another PC enrolled in its place): ask HQ for a replacement code (&apos;booth-pos-server enroll-code BOOTH --replaces TERMINAL&apos;), enrol with it (&apos;booth-pos enroll&apos;), then run &apos;booth-pos journal recover&apos; if sync says the journal is behind HQ.</source>
+        <translation>The server no longer accepts this terminal&apos;s token (revoked, or another PC enrolled in its place): ask HQ for a replacement code (&apos;booth-pos-server enroll-code BOOTH --replaces TERMINAL&apos;), enrol with it (&apos;booth-pos enroll&apos;), then run &apos;booth-pos journal recover&apos; if sync says the journal is behind HQ.</translation>
+    </message>
+    <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>
         <translation>The terminal database failed ({reason}): nothing was recorded.</translation>
     </message>
@@ -1490,6 +1514,14 @@ sales {2}  variance {3}</translation>
     <message>
         <source>There is no line {line} in the cart.</source>
         <translation>There is no line {line} in the cart.</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s journal holds entries HQ does not: from entry {seq} on they differ from HQ&apos;s (the journals have forked). Nothing was changed. Call HQ, and sell on this terminal only when they say so.</source>
+        <translation>This PC&apos;s journal holds entries HQ does not: from entry {seq} on they differ from HQ&apos;s (the journals have forked). Nothing was changed. Call HQ, and sell on this terminal only when they say so.</translation>
+    </message>
+    <message>
+        <source>This terminal is not enrolled: run &apos;booth-pos enroll --server URL --code CODE&apos;.</source>
+        <translation>This terminal is not enrolled: run &apos;booth-pos enroll --server URL --code CODE&apos;.</translation>
     </message>
     <message>
         <source>Too many wrong PINs for {name}: try again in {seconds} s.</source>

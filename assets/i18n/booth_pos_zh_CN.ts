@@ -978,6 +978,10 @@ sales {2}  variance {3}</source>
         <translation>上次成功 {0}</translation>
     </message>
     <message>
+        <source>SELLING STOPPED: {0}</source>
+        <translation>已停止销售：{0}</translation>
+    </message>
+    <message>
         <source>SYNC STOPPED: {0} Call HQ.</source>
         <translation>同步已停止：{0} 请联系总部。</translation>
     </message>
@@ -1232,14 +1236,6 @@ sales {2}  variance {3}</source>
         <translation>请说明调整库存的原因（--reason），例如“运输损坏”。</translation>
     </message>
     <message>
-        <source>Sync stopped: the server holds entries this terminal never wrote. Call HQ.</source>
-        <translation>同步已停止：服务器上有本终端从未写入的记录。请联系总部。</translation>
-    </message>
-    <message>
-        <source>Sync stopped: the server&apos;s journal differs from this terminal&apos;s. Call HQ.</source>
-        <translation>同步已停止：服务器的流水与本终端不一致。请联系总部。</translation>
-    </message>
-    <message>
         <source>Sync stopped: {detail}</source>
         <translation>同步已停止：{detail}</translation>
     </message>
@@ -1290,10 +1286,6 @@ sales {2}  variance {3}</source>
     <message>
         <source>The server did not take the entries it was sent; try again later.</source>
         <translation>服务器未接收发送的记录；请稍后重试。</translation>
-    </message>
-    <message>
-        <source>The server no longer accepts this terminal&apos;s token: enrol it again with &apos;booth-pos enroll&apos;.</source>
-        <translation>服务器不再接受本终端的令牌：请用 &apos;booth-pos enroll&apos; 重新注册。</translation>
     </message>
     <message>
         <source>The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.</source>
@@ -1358,6 +1350,26 @@ sales {2}  variance {3}</source>
     <message>
         <source>Give the manager&apos;s PIN with --pin (or $BOOTH_POS_PIN).</source>
         <translation>请用 --pin（或 $BOOTH_POS_PIN）提供店长密码。</translation>
+    </message>
+    <message>
+        <source>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</source>
+        <translation>总部没有发来本终端的流水（{detail}）：本机没有再做任何改动。请联系总部。</translation>
+    </message>
+    <message>
+        <source>HQ holds this terminal&apos;s journal up to entry {hq_seq}, this PC only up to entry {local_seq}: a sale now would fork the journal. Selling is stopped until a manager runs &apos;booth-pos journal recover&apos;.</source>
+        <translation>总部已有本终端流水至第 {hq_seq} 条，本机只到第 {local_seq} 条：现在销售会使流水分叉。已停止销售，请店长运行 &apos;booth-pos journal recover&apos; 恢复后再卖。</translation>
+    </message>
+    <message>
+        <source>HQ sent no entries after {seq}, though it holds this terminal&apos;s journal up to entry {hq_seq}: nothing more was changed. Run &apos;booth-pos journal recover&apos; again later.</source>
+        <translation>总部已有本终端流水至第 {hq_seq} 条，却没有发来第 {seq} 条之后的记录：本机没有再做任何改动。请稍后再运行 &apos;booth-pos journal recover&apos;。</translation>
+    </message>
+    <message>
+        <source>HQ&apos;s copy of this terminal&apos;s journal does not verify at entry {seq} ({reason}): nothing more was changed. Call HQ.</source>
+        <translation>总部保存的本终端流水在第 {seq} 条校验失败（{reason}）：本机没有再做任何改动。请联系总部。</translation>
+    </message>
+    <message>
+        <source>HQ&apos;s entry {seq} of this terminal&apos;s journal differs from this PC&apos;s: a sale now would fork the journal. Selling is stopped: a manager runs &apos;booth-pos journal recover&apos;, which says whether HQ must be called.</source>
+        <translation>总部保存的本终端第 {seq} 条流水与本机不同：现在销售会使流水分叉。已停止销售：请店长运行 &apos;booth-pos journal recover&apos;，它会说明是否需要联系总部。</translation>
     </message>
     <message>
         <source>Journal entry {seq} is a {type} entry, not a Z report (z_close): there is no Z to show or reprint.</source>
@@ -1460,6 +1472,18 @@ sales {2}  variance {3}</source>
         <translation>这笔销售没有第 {line} 行。</translation>
     </message>
     <message>
+        <source>The server did not answer ({kind}): what was recovered so far is kept. Run &apos;booth-pos journal recover&apos; again when the network is back.</source>
+        <translation>服务器没有响应（{kind}）：已恢复的部分已保存。网络恢复后请再运行 &apos;booth-pos journal recover&apos;。</translation>
+    </message>
+    <message>
+        <source>The server did not say how much of this terminal&apos;s journal it holds ({detail}); sales are kept. If this goes on, call HQ.</source>
+        <translation>服务器没有告知它保存了本终端多少流水（{detail}）；销售记录已保存。如果持续出现，请联系总部。</translation>
+    </message>
+    <message>
+        <source>The server no longer accepts this terminal&apos;s token (revoked, or another PC enrolled in its place): ask HQ for a replacement code (&apos;booth-pos-server enroll-code BOOTH --replaces TERMINAL&apos;), enrol with it (&apos;booth-pos enroll&apos;), then run &apos;booth-pos journal recover&apos; if sync says the journal is behind HQ.</source>
+        <translation>服务器不再接受本终端的令牌（已吊销，或另一台电脑已顶替本终端注册）：请向总部索取替换注册码（&apos;booth-pos-server enroll-code 专柜 --replaces 终端&apos;），用它注册（&apos;booth-pos enroll&apos;）；如同步提示流水落后于总部，再运行 &apos;booth-pos journal recover&apos;。</translation>
+    </message>
+    <message>
         <source>The terminal database failed ({reason}): nothing was recorded.</source>
         <translation>终端数据库出错（{reason}）：本次操作未记录。</translation>
     </message>
@@ -1490,6 +1514,14 @@ sales {2}  variance {3}</source>
     <message>
         <source>There is no line {line} in the cart.</source>
         <translation>购物车中没有第 {line} 行。</translation>
+    </message>
+    <message>
+        <source>This PC&apos;s journal holds entries HQ does not: from entry {seq} on they differ from HQ&apos;s (the journals have forked). Nothing was changed. Call HQ, and sell on this terminal only when they say so.</source>
+        <translation>本机流水中有总部没有的记录：从第 {seq} 条起与总部不同（流水已分叉）。本机没有做任何改动。请联系总部，得到总部同意后才能在本终端销售。</translation>
+    </message>
+    <message>
+        <source>This terminal is not enrolled: run &apos;booth-pos enroll --server URL --code CODE&apos;.</source>
+        <translation>本终端尚未注册：请运行 &apos;booth-pos enroll --server URL --code CODE&apos;。</translation>
     </message>
     <message>
         <source>Too many wrong PINs for {name}: try again in {seconds} s.</source>

@@ -212,7 +212,11 @@ def cmd_journal_verify(args) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise BoothError(f"Cannot read {args.file}: {exc}.") from None
     else:
-        verdict = _open(args).verify_journal()
+        terminal = _open(args)
+        verdict = terminal.verify_journal()
+        behind = terminal.behind_hq()
+        if behind is not None:  # the chain here is whole, but HQ holds more of it
+            print(f"{PROG}: note: {behind}", file=sys.stderr)
     if verdict.ok:
         emit(
             args,
@@ -240,6 +244,41 @@ def cmd_journal_export(args) -> int:
     return 0
 
 
+def _recover_pause():
+    """BOOTH_POS_RECOVER_PAUSE=N: stop inside page N's transaction, before its commit, until
+    a line arrives on standard input (the tests SIGKILL the process there)."""
+    wanted = os.environ.get("BOOTH_POS_RECOVER_PAUSE", "")
+    if not wanted.isdigit():
+        return None
+
+    def pause(page: int, last_seq: int) -> None:
+        if page == int(wanted):
+            print(f"{PROG}: paused before committing page {page} (to seq {last_seq})", file=sys.stderr, flush=True)  # fmt: skip
+            sys.stdin.readline()
+
+    return pause
+
+
+def cmd_journal_recover(args) -> int:
+    from sync.client import SyncClient
+
+    client = SyncClient(_open(args), batch=args.page)
+    result = client.recover(_recover_pause())
+    if result["recovered"]:
+        text = (
+            f"Recovered {result['recovered']} entries from HQ (seq {result['from_seq'] + 1} to "
+            f"{result['head_seq']}, {result['pages']} page(s)); the journal ends at seq "
+            f"{result['head_seq']}, as HQ's does: selling can resume."
+        )
+    else:
+        text = (
+            f"Nothing to recover: this journal ends at seq {result['head_seq']} and HQ holds it "
+            f"up to seq {result['hq_seq']}, the same entries: selling can go on."
+        )
+    emit(args, result, text)
+    return 0
+
+
 def cmd_demo(args) -> int:
     from pos.demo import run_demo
 
@@ -258,11 +297,10 @@ def cmd_enroll(args) -> int:
     from sync.client import enroll
 
     result = enroll(_open(args), args.server, args.code)
-    emit(
-        args,
-        result,
-        f"Enrolled terminal {result['terminal']} at {result['server']} for booth {result['booth']['id']} ({result['booth']['name']})",
-    )
+    text = f"Enrolled terminal {result['terminal']} at {result['server']} for booth {result['booth']['id']} ({result['booth']['name']})"  # fmt: skip
+    if result["behind_hq"]:
+        text += f". {result['behind_hq']}"
+    emit(args, result, text)
     return 0
 
 
@@ -272,15 +310,19 @@ def cmd_sync(args) -> int:
     result = SyncClient(_open(args)).round()
     data = result.as_dict()
     state = "online" if result.online else "offline"
-    text = (
-        f"Sync {state}: pushed {result.pushed}, acknowledged through seq {result.acked_through}, "
-        f"{result.unsynced} unsynced; pulled {result.pulled} catalog changes (cursor {result.catalog_cursor})"
-    )
+    if result.behind:
+        pushed = "journal behind HQ, nothing pushed"
+    else:
+        pushed = (
+            f"pushed {result.pushed}, acknowledged through seq {result.acked_through}, "
+            f"{result.unsynced} unsynced"
+        )
+    text = f"Sync {state}: {pushed}; pulled {result.pulled} catalog changes (cursor {result.catalog_cursor})"  # fmt: skip
     if result.skew_ms is not None:
         text += f"; clock {result.skew_ms / 1000:+.1f} s from the server"
     emit(args, data, text)
-    if result.error or result.blocked:
-        print(f"{PROG}: {result.blocked or result.error}", file=sys.stderr)
+    if result.error or result.blocked or result.behind:
+        print(f"{PROG}: {result.blocked or result.behind or result.error}", file=sys.stderr)
         return 1
     return 0
 
@@ -408,7 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     jrn = add_command(
         sub,
         "journal",
-        "Verify or export the hash-chained journal.",
+        "Verify, export or recover the hash-chained journal.",
         "booth-pos journal verify",
         None,
     )
@@ -426,6 +468,17 @@ def build_parser() -> argparse.ArgumentParser:
                  "booth-pos journal export --since 120 --out journal.jsonl", cmd_journal_export)  # fmt: skip
     p.add_argument("--since", type=int, default=0, metavar="SEQ", help="only entries after SEQ")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    p = add_command(jrn_sub, "recover", "Fetch from HQ the entries this PC lacks (restored from an older backup, or a replacement PC), verify and re-apply them; then selling resumes.",
+                 "booth-pos journal recover", cmd_journal_recover)  # fmt: skip
+    p.add_argument(
+        "--page",
+        type=int,
+        default=500,
+        choices=range(1, 501),
+        metavar="N",
+        help="entries fetched and applied per transaction (1 to 500, default 500)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add_command(sub, "enroll", "Enrol this terminal with the central server using a one-time code.",
                  "booth-pos enroll --server https://hq.example.cn --code 7KQ4-M9XP-2HTD", cmd_enroll)  # fmt: skip

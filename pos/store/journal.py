@@ -6,6 +6,8 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
+from pos.errors import journal_behind_hq
+from pos.store import sync_state
 from sync.protocol import entries
 from sync.protocol.journal import GENESIS, GRAND_TOTAL_SIGN, canonical, make_entry
 
@@ -24,8 +26,19 @@ def last_seq(conn: sqlite3.Connection, entry_type: str) -> int:
     return row[0] or 0
 
 
+def refuse_if_behind_hq(conn: sqlite3.Connection) -> None:
+    """Refuse (JournalBehindHq) while HQ holds more of this journal than this PC, or another
+    entry: the next entry would fork it (cleared by `booth-pos journal recover`)."""
+    state = sync_state.behind_hq(conn)
+    if state is not None:
+        raise journal_behind_hq(state["kind"], state["hq_seq"], state["local_seq"])
+
+
 def append(conn: sqlite3.Connection, terminal: str, entry_type: str, body: dict, at: str) -> dict:
-    """Seal and store the next entry; for sales and refunds, stamp the grand total."""
+    """Seal and store the next entry; for sales and refunds, stamp the grand total.
+
+    Refused while the terminal is behind HQ (``refuse_if_behind_hq``)."""
+    refuse_if_behind_hq(conn)
     seq, prev, grand_total = head(conn)
     sign = GRAND_TOTAL_SIGN.get(entry_type)
     if sign is not None:

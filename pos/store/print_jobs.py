@@ -34,6 +34,16 @@ def add(conn: sqlite3.Connection, kind: str, seq: int, kick: bool, created_at: s
     return cursor.lastrowid
 
 
+def add_done(conn: sqlite3.Connection, kind: str, seq: int, at: str) -> int:
+    """A job already done: the paper of an entry recovered from HQ, never printed again."""
+    cursor = conn.execute(
+        "INSERT INTO print_jobs (kind, seq, kick, created_at, state, printed_at) "
+        "VALUES (?, ?, 0, ?, 'printed', ?)",
+        (kind, seq, at, at),
+    )
+    return cursor.lastrowid
+
+
 def get(conn: sqlite3.Connection, job_id: int) -> PrintJob | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM print_jobs WHERE id = ?", (job_id,)).fetchone()
     return _job(row) if row else None

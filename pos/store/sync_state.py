@@ -3,6 +3,7 @@ catalog pages from the server (call inside Store.write)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from pos.pinyin import initials
@@ -26,6 +27,29 @@ def acked_through(conn: sqlite3.Connection) -> int:
     """The last seq the central server acknowledged (0 before the first push)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'acked_through'").fetchone()
     return int(row[0]) if row else 0
+
+
+BEHIND_HQ = "journal_behind_hq"
+
+
+def behind_hq(conn: sqlite3.Connection) -> dict | None:
+    """What the last comparison with HQ's head found, when this PC must not write entries:
+    {"kind": "behind" | "differs", "hq_seq", "hq_hash", "local_seq", "since"}; else None."""
+    value = get(conn, BEHIND_HQ)
+    return json.loads(value) if value else None
+
+
+def set_behind_hq(
+    conn: sqlite3.Connection, kind: str, hq_seq: int, hq_hash: str, local_seq: int, at: str
+) -> None:
+    state = {
+        "kind": kind, "hq_seq": hq_seq, "hq_hash": hq_hash, "local_seq": local_seq, "since": at,
+    }  # fmt: skip
+    put(conn, BEHIND_HQ, json.dumps(state, sort_keys=True))
+
+
+def clear_behind_hq(conn: sqlite3.Connection) -> None:
+    put(conn, BEHIND_HQ, "")
 
 
 def unacked(conn: sqlite3.Connection, acked_through: int, limit: int) -> list[str]:

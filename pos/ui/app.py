@@ -65,6 +65,7 @@ def build(
         head_seq - terminal.unsynced_count(),
         printer=settings.printer_url,
         enrolled=enrolled,
+        behind=terminal.behind_hq(),  # kept in booth.db: red again after a restart
     )
     scanner_settings = ScannerSettings(
         settings.scanner_max_gap_ms, settings.scanner_min_length, settings.scanner_suffix

@@ -22,6 +22,7 @@ class TerminalStatus(QObject):
         online: bool = False,
         printer: str = "preview",
         enrolled: bool = False,
+        behind=None,
     ):
         super().__init__()
         self.head_seq = head_seq
@@ -33,6 +34,7 @@ class TerminalStatus(QObject):
         self.last_success = ""  # local time of the last good round, e.g. "10:15:02"
         self.problem = None  # the last round's error (a BoothError), or None
         self.blocked = ""
+        self.behind = behind  # pos.errors.JournalBehindHq while HQ holds more: selling stopped
         self.skew_ms: int | None = None
         self.skew_warning = False
         self.printer_state = None  # pos.print_queue.PrinterState once the print queue reports
@@ -48,6 +50,7 @@ class TerminalStatus(QObject):
         self.head_seq = max(self.head_seq, result.acked_through + result.unsynced)
         self.problem = result.problem
         self.blocked = result.blocked or ""
+        self.behind = result.behind_problem
         self.skew_ms = result.skew_ms
         self.skew_warning = result.skew_warning
         if result.online and not result.error:
@@ -114,7 +117,10 @@ class StatusBar(QStatusBar):
         if status.last_success:
             text += " · " + self.tr("last {0}").format(status.last_success)
         self.sync.setToolTip(message(status.problem) if status.problem else "")
-        if status.blocked:
+        if status.behind is not None:
+            text = self.tr("SELLING STOPPED: {0}").format(message(status.behind))
+            self.sync.setObjectName("notice_error")
+        elif status.blocked:
             text = self.tr("SYNC STOPPED: {0} Call HQ.").format(status.blocked)
             self.sync.setObjectName("notice_error")
         elif status.problem is not None:

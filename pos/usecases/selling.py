@@ -42,6 +42,7 @@ def checkout(
         body["voided_lines"] = voided
     at = ctx.now()
     with ctx.store.write() as conn:
+        journal_db.refuse_if_behind_hq(conn)  # before "no shift": a replacement PC has none yet
         if not shift_open(conn):
             raise Refused("No shift is open: a manager opens one with its float before selling.")  # fmt: skip
         body["catalog_version"] = catalog_db.catalog_version(conn)

@@ -179,12 +179,24 @@ def next_grand_total(entry: dict, grand_total: int) -> int:
     return grand_total
 
 
-def verify(lines: Iterable[str], terminal: str | None = None) -> Verdict:
-    """Verify JSON-lines entries in order: hashes, chain, gap-free seqs, grand total."""
+def verify(
+    lines: Iterable[str],
+    terminal: str | None = None,
+    *,
+    after_seq: int = 0,
+    after_hash: str = GENESIS,
+    after_grand_total: int = 0,
+) -> Verdict:
+    """Verify JSON-lines entries in order: hashes, chain, gap-free seqs, grand total.
+
+    By default the lines are a whole journal from seq 1. Given the head a journal already
+    holds (``after_seq``, its hash and grand total), they must continue it: the first line is
+    seq ``after_seq + 1`` and its ``prev`` is ``after_hash``.
+    """
     count = 0
-    prev = GENESIS
-    grand_total = 0
-    head_seq = 0
+    prev = after_hash
+    grand_total = after_grand_total
+    head_seq = after_seq
     try:
         for _, entry in parse_lines(lines):
             check_link(entry, head_seq + 1, prev, terminal)

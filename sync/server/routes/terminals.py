@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from sync.server import ingest, registry
+from sync.protocol import MAX_BATCH
+from sync.server import ingest, journal_feed, registry
 from sync.server.db import reading
 from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalDep
+from sync.server.errors import forbidden
 from sync.server.tables import terminals
+
+MAX_SEQ = 2**63 - 1
 
 router = APIRouter(prefix="/api/v1")
 
@@ -29,6 +33,11 @@ class EnrollResponse(BaseModel):
     token: str
     booth: BoothOut
     terminal: str
+    acked_through: int = Field(
+        description="What HQ already holds of this terminal's journal: 0 for a new terminal, "
+        "the old PC's last seq for a replacement (which recovers it before selling)."
+    )
+    head: str = Field(description="The hash of that entry (64 zeros before the first).")
 
 
 class JournalPush(BaseModel):
@@ -59,6 +68,7 @@ def enroll(request: EnrollRequest, engine: EngineDep, http: Request):
     try:
         with engine.begin() as conn:
             token, booth = registry.enroll(conn, request.code, request.terminal, source=source)
+            acked, head = journal_feed.head(conn, request.terminal)
     except registry.ApiError as exc:
         if getattr(exc, "refused_enrolment", None):  # a valid code aimed where it may not go
             with engine.begin() as conn:
@@ -68,6 +78,8 @@ def enroll(request: EnrollRequest, engine: EngineDep, http: Request):
         "token": token,
         "booth": {"id": booth["id"], "name": booth["name"]},
         "terminal": request.terminal,
+        "acked_through": acked,
+        "head": head,
     }
 
 
@@ -102,6 +114,54 @@ def journal_head(
             .where(terminals.c.id == caller.terminal_id)
         ).one()  # fmt: skip
     return {"acked_through": row.acked_seq, "head": row.head_hash}
+
+
+class JournalPage(BaseModel):
+    acked_through: int = Field(description="The highest seq HQ holds for this terminal.")
+    head: str = Field(description="The hash of that entry (64 zeros before the first).")
+    more: bool = Field(description="More entries follow this page: ask again after its last seq.")
+    entries: list[dict[str, Any]] = Field(
+        description="The terminal's own entries with seq > after, oldest first, exactly as "
+        "it pushed them (canonical JSON: each hash can be checked again)."
+    )
+
+
+@router.get(
+    "/journal/entries",
+    response_model=JournalPage,
+    summary="A page of this terminal's own journal as HQ holds it (for `booth-pos journal recover`)",
+    responses={
+        401: {"description": "Missing, wrong or revoked terminal token."},
+        403: {"description": "Another terminal's journal was asked for."},
+    },
+)
+def journal_entries(
+    caller: TerminalDep,
+    engine: EngineDep,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_SEQ, description="Entries after this seq (0: from the first).")
+    ] = 0,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_BATCH, description="At most this many entries.")
+    ] = MAX_BATCH,
+    terminal: Annotated[
+        str | None,
+        Query(max_length=64, description="Optional: must be the calling terminal's own id."),
+    ] = None,
+):
+    if terminal is not None and terminal != caller.terminal_id:
+        raise forbidden(
+            f"Terminal {caller.terminal_id} may read only its own journal, not {terminal!r}."
+        )
+    with reading(engine) as conn:
+        acked, head = journal_feed.head(conn, caller.terminal_id)
+        lines, more = journal_feed.page(conn, caller.terminal_id, after, limit)
+    # The stored lines go out as they are: re-encoding them could change what was hashed.
+    body = (
+        f'{{"acked_through":{acked},"head":"{head}","more":{"true" if more else "false"},'
+        f'"entries":[{",".join(lines)}]}}'
+    )
+    return Response(body.encode("utf-8"), media_type="application/json")
 
 
 class EnrolmentLogLine(BaseModel):
