@@ -54,11 +54,6 @@ def close_window(context, devices: bool = True) -> None:
         context.devices.stop()
     context.scanner.release()
     QApplication.instance().removeEventFilter(context.scanner)
-    # The application outlives the window in tests: take its language back out, or the
-    # next test on this process (dialogs opened without a window) reads Chinese.
-    for translator in context.languages.installed:
-        QApplication.instance().removeTranslator(translator)
-    context.languages.installed = []
     context.terminal.close()
 
 

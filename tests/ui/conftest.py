@@ -18,3 +18,28 @@ def ui(terminal, home, qtbot):
     window, context = open_window(qtbot, home, devices=False)
     yield window, context
     close_window(context, devices=False)
+
+
+@pytest.fixture(autouse=True)
+def languages_taken_back():
+    """Every window a test builds installs its translators into the one application the
+    test process keeps; take them out afterwards, or a later test (a dialog opened without a
+    window, in whatever order the worker runs them) reads Chinese where it expects English."""
+    from PySide6.QtWidgets import QApplication
+
+    from pos.ui import i18n
+
+    made = []
+    init = i18n.Languages.__init__
+
+    def tracked(self, app):
+        init(self, app)
+        made.append(self)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(i18n.Languages, "__init__", tracked)
+        yield
+    for languages in made:
+        for translator in languages.installed:
+            QApplication.instance().removeTranslator(translator)
+        languages.installed = []
