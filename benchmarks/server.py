@@ -54,7 +54,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import requests
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import Engine, Table, func, insert, select, text, update
 
 from benchmarks.common import (
     DEFAULT_PG,
@@ -77,7 +77,15 @@ from sync.server.app import create_app
 from sync.server.db import make_engine, migrate, reading
 from sync.server.registry import TerminalIdentity
 from sync.server.settings import ServerSettings, normalize_db_url
-from sync.server.tables import booths, payments, sale_lines, sales, stock_movements, terminals
+from sync.server.tables import (
+    booths,
+    payments,
+    quarantine,
+    sale_lines,
+    sales,
+    stock_movements,
+    terminals,
+)
 from sync.server.tables import journal as journal_table
 
 BATCH = protocol.MAX_BATCH  # entries per push, and per raw transaction
@@ -102,7 +110,18 @@ SEED = 1
 TERMINAL_PRODUCTS = 2_000  # the selling terminal's own catalog (a booth sells a few hundred)
 SALES_PER_DAY = 300
 TRADING_HOURS = 12
-FIRST_DAY = datetime(2026, 11, 1, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
+#: Ingest with HQ's business checks may take at most this much longer than without them.
+CHECKS_TARGET_RATIO = 1.3
+
+
+def first_day(entries: int) -> datetime:
+    """09:00 in Asia/Shanghai on the day the simulated selling starts, so that the journal
+    ends before today: HQ quarantines entries dated ahead of its clock."""
+    days = -(-entries // SALES_PER_DAY) + 1
+    start = datetime.now(UTC) - timedelta(days=days)
+    return start.replace(hour=1, minute=0, second=0, microsecond=0)
+
+
 RECEIVE_EVERY, ADJUST_EVERY = 60, 250  # one stock receipt per 60 entries, one adjustment per 250
 
 BENCH_TERMINAL, BENCH_BOOTH_ID = "BENCH-T1", "BENCH-B1"
@@ -185,12 +204,13 @@ def make_journal(base: Path, entries: int) -> dict:
         ]
         # A simulated clock: 300 sales a day spread over 12 trading hours, day after day.
         step = timedelta(hours=TRADING_HOURS) / SALES_PER_DAY
-        moment = {"at": FIRST_DAY, "n": 0}
+        start_day = first_day(entries)
+        moment = {"at": start_day, "n": 0}
 
         def tick() -> datetime:
             moment["n"] += 1
             day, slot = divmod(moment["n"], SALES_PER_DAY)
-            moment["at"] = FIRST_DAY + timedelta(days=day) + slot * step
+            moment["at"] = start_day + timedelta(days=day) + slot * step
             return moment["at"]
 
         terminal.clock = lambda: moment["at"]
@@ -228,6 +248,7 @@ def make_journal(base: Path, entries: int) -> dict:
     return {
         "lines": lines,
         "entries": parsed,
+        "catalog_csv": csv_path.read_bytes(),  # HQ's catalog holds what the booth sells
         "figures": {
             "entries": len(lines),
             "types": dict(sorted(types.items())),
@@ -282,14 +303,16 @@ def _free_port() -> int:
 class ServerProcess:
     """`booth-pos-server --db URL serve` as a child process on a free local port."""
 
-    def __init__(self, db_url: str, log_path: Path):
+    def __init__(self, db_url: str, log_path: Path, env: dict | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         command = [sys.executable, "-m", "sync.server.cli", "--db", db_url, "serve",
                    "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
         self.log = open(log_path, "wb")  # noqa: SIM115 (closed in stop())
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
         deadline = time.monotonic() + SERVER_START_S
         while True:
             if self.process.poll() is not None:
@@ -375,9 +398,17 @@ def _rate(count: int, seconds: float) -> float:
 
 
 def bench_ingest(
-    server: ServerProcess, engine: Engine, raw: Engine, token: str, data: dict, kind: str
+    server: ServerProcess,
+    engine: Engine,
+    raw: Engine,
+    token: str,
+    data: dict,
+    kind: str,
+    unchecked: tuple[ServerProcess, str] | None = None,
 ) -> dict:
-    """Pushes over HTTP alternating with raw transactions of the same rows."""
+    """Pushes over HTTP alternating with raw transactions of the same rows, and with pushes
+    to a second server whose business checks are off (``unchecked``: the server and a
+    token), the ingest as it was before them."""
     bodies = push_bodies(data["lines"])
     batches = raw_batches(data["entries"], BENCH_BOOTH_ID, ServerSettings().zone)
     count = len(data["lines"])
@@ -385,6 +416,7 @@ def bench_ingest(
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     push_s: list[float] = []
     raw_s: list[float] = []
+    old_s: list[float] = []
     acked = 0
 
     def ours(i: int) -> None:
@@ -403,10 +435,25 @@ def bench_ingest(
         raw_insert(raw, batches[i])
         raw_s.append(time.perf_counter() - start)
 
+    old_session = requests.Session()
+
+    def old(i: int) -> None:
+        old_server, old_token = unchecked
+        old_headers = {**headers, "Authorization": f"Bearer {old_token}"}
+        start = time.perf_counter()
+        response = old_session.post(
+            old_server.api("/journal"), data=bodies[i], headers=old_headers, timeout=HTTP_TIMEOUT_S
+        )
+        old_s.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise RuntimeError(f"unchecked push {i + 1}: {response.status_code} {response.text}")
+
+    calls = [ours, bare] + ([old] if unchecked else [])
     for i in range(len(bodies)):
-        for call in (ours, bare) if i % 2 == 0 else (bare, ours):
+        for call in calls[i % len(calls) :] + calls[: i % len(calls)]:  # each goes first in turn
             call(i)
     session.close()
+    old_session.close()
     with reading(engine) as conn:
         stored = list(
             conn.execute(
@@ -415,8 +462,14 @@ def bench_ingest(
                 .order_by(journal_table.c.seq)
             ).scalars()
         )
+        held = conn.execute(select(func.count()).select_from(quarantine)).scalar_one()
     verdict = journal.verify(stored, BENCH_TERMINAL)
     ours_rate, raw_rate = _rate(count, sum(push_s)), _rate(count, sum(raw_s))
+    old_rate = _rate(count, sum(old_s)) if old_s else None
+    # Medians of the per-push rates (500 entries each), as docs/benchmarks.md reports them.
+    ours_median = _rate(BATCH, percentile(push_s, 50))
+    old_median = _rate(BATCH, percentile(old_s, 50)) if old_s else None
+    checks_ratio = ratio(old_median, ours_median) if old_s else None
     target = INGEST_TARGET_PER_S if kind == "postgresql" else None
     return {
         "entries": count,
@@ -431,6 +484,14 @@ def bench_ingest(
         "raw_entries_per_s": raw_rate,
         "raw_batch_p50_ms": _ms(percentile(raw_s, 50)),
         "ratio": ratio(ours_rate, raw_rate),
+        "push_median_entries_per_s": ours_median,
+        "unchecked_seconds": round(sum(old_s), 6) if old_s else None,
+        "unchecked_entries_per_s": old_rate,
+        "unchecked_push_median_entries_per_s": old_median,
+        "checks_ratio": checks_ratio,
+        "checks_target_ratio": CHECKS_TARGET_RATIO,
+        "checks_pass": None if checks_ratio is None else checks_ratio <= CHECKS_TARGET_RATIO,
+        "quarantined": held,
         "acked_through": acked,
         "verified": verdict.ok and verdict.entries == count,
         "stored_exactly": stored == data["lines"],
@@ -481,13 +542,15 @@ class InProcessApp:
 def bench_catalog(
     server: ServerProcess, engine: Engine, token: str, csv_data: bytes, products: int
 ) -> dict:
+    with reading(engine) as conn:  # the booth's own catalog is already there: pull after it
+        first = catalog.current_version(conn)
     start = time.perf_counter()
     summary = catalog.import_csv(engine, csv_data)
     import_s = time.perf_counter() - start
 
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
-    since, pages, changes, received_bytes = 0, 0, 0, 0
+    since, pages, changes, received_bytes = first, 0, 0, 0
     ids: set[str] = set()
     start = time.perf_counter()
     while True:
@@ -593,11 +656,7 @@ def bench_live(server: ServerProcess, engine: Engine, entries: list[dict], curso
         codes = [registry.add_enrol_code(conn, BENCH_BOOTH_ID, 1) for _ in names]
     tokens = []
     for name, code in zip(names, codes, strict=True):
-        response = requests.post(
-            server.api("/enroll"), json={"code": code, "terminal": name}, timeout=30
-        )
-        response.raise_for_status()
-        tokens.append(response.json()["token"])
+        tokens.append(_enrol(server, engine, name, code, entries[0]["at"]))
     journals = [reseal(entries[:count], name) for name in names]
     start_line = threading.Barrier(LIVE_TERMINALS + 1)
     push_s: list[list[float]] = [[] for _ in names]
@@ -669,15 +728,44 @@ def bench_live(server: ServerProcess, engine: Engine, entries: list[dict], curso
     }
 
 
+def _selling_booth(engine: Engine, data: dict) -> str:
+    """The bench booth registered, HQ's catalog holding what its terminal sells; returns an
+    enrolment code."""
+    catalog.import_csv(engine, data["catalog_csv"])
+    with engine.begin() as conn:
+        registry.add_booth(conn, BENCH_BOOTH_ID, BENCH_BOOTH)
+        return registry.add_enrol_code(conn, BENCH_BOOTH_ID, 1)
+
+
+def _enrol(server: ServerProcess, engine: Engine, terminal_id: str, code: str, since: str) -> str:
+    """Enrol ``terminal_id``; it counts as enrolled from ``since`` (before its first sale,
+    as a booth's terminal is: HQ quarantines entries dated over a day before enrolment)."""
+    response = requests.post(
+        server.api("/enroll"), json={"code": code, "terminal": terminal_id}, timeout=30
+    )
+    response.raise_for_status()
+    with engine.begin() as conn:
+        conn.execute(
+            update(terminals).where(terminals.c.id == terminal_id).values(enrolled_at=since)
+        )
+    return response.json()["token"]
+
+
 def bench_database(
-    kind: str, url: str, raw_url: str, data: dict, csv_data: bytes, products: int, base: Path
+    kind: str,
+    urls: tuple[str, str, str],
+    data: dict,
+    csv_data: bytes,
+    products: int,
+    base: Path,
 ) -> dict:
-    engine, raw = prepare_database(url), prepare_database(raw_url)
-    server = None
+    """``urls``: the server's database, the raw baseline's, and the one of the second server
+    with the business checks off."""
+    engine, raw, old = (prepare_database(url) for url in urls)
+    server = old_server = None
     try:
-        with engine.begin() as conn:
-            registry.add_booth(conn, BENCH_BOOTH_ID, BENCH_BOOTH)
-            code = registry.add_enrol_code(conn, BENCH_BOOTH_ID, 1)
+        code = _selling_booth(engine, data)
+        old_code = _selling_booth(old, data)
         with raw.begin() as conn:  # the raw side needs the rows its foreign keys point at
             conn.execute(
                 insert(booths).values(id=BENCH_BOOTH_ID, name=BENCH_BOOTH, created_at=clock.stamp())
@@ -688,22 +776,27 @@ def bench_database(
                     enrolled_at=clock.stamp(),
                 )
             )  # fmt: skip
-        server = ServerProcess(url, base / f"server-{kind}.log")
-        response = requests.post(
-            server.api("/enroll"), json={"code": code, "terminal": BENCH_TERMINAL}, timeout=30
+        server = ServerProcess(urls[0], base / f"server-{kind}.log")
+        old_server = ServerProcess(
+            urls[2],
+            base / f"server-{kind}-unchecked.log",
+            {"BOOTH_POS_SERVER_BUSINESS_CHECKS": "false"},
         )
-        response.raise_for_status()
-        token = response.json()["token"]
-        ingest = bench_ingest(server, engine, raw, token, data, kind)
+        since = data["entries"][0]["at"]
+        token = _enrol(server, engine, BENCH_TERMINAL, code, since)
+        old_token = _enrol(old_server, old, BENCH_TERMINAL, old_code, since)
+        ingest = bench_ingest(server, engine, raw, token, data, kind, (old_server, old_token))
+        old_server.stop()
         stored = storage(engine, ingest["entries"])  # before the live pushes add rows
         feed = bench_catalog(server, engine, token, csv_data, products)
         live = bench_live(server, engine, data["entries"], feed["version"])
         return {"status": "ok", "ingest": ingest, "catalog": feed, "live": live, "storage": stored}
     finally:
-        if server is not None:
-            server.stop()
-        engine.dispose()
-        raw.dispose()
+        for process in (server, old_server):
+            if process is not None:
+                process.stop()
+        for each in (engine, raw, old):
+            each.dispose()
 
 
 def _scratch() -> str | None:
@@ -737,15 +830,14 @@ def measure(entries: int, products: int, pg_admin: str | None) -> dict:
             databases = {
                 "sqlite": bench_database(
                     "sqlite",
-                    f"sqlite:///{base / 'server.db'}",
-                    f"sqlite:///{base / 'raw.db'}",
+                    tuple(f"sqlite:///{base / name}" for name in ("server.db", "raw.db", "old.db")),
                     data, csv_data, products, base,
                 )
             }  # fmt: skip
             if pg is not None:
                 databases["postgresql"] = bench_database(
-                    "postgresql", pg.create("ours"), pg.create("raw"), data, csv_data, products,
-                    base,
+                    "postgresql", (pg.create("ours"), pg.create("raw"), pg.create("old")),
+                    data, csv_data, products, base,
                 )  # fmt: skip
             else:
                 databases["postgresql"] = {"status": "skipped", "reason": pg_skip}
@@ -763,6 +855,7 @@ def _verdicts(result: dict) -> Iterator[bool | None]:
     for db in result["databases"].values():
         if db["status"] == "ok":
             yield db["ingest"]["pass"]
+            yield db["ingest"]["checks_pass"]
             yield db["catalog"]["pull_pass"]
             yield db["catalog"]["poll_pass"]
 
@@ -814,6 +907,19 @@ def format_report(result: dict) -> str:
     )
     row("raw executemany, entries/s", lambda db: fig(db["ingest"]["raw_entries_per_s"], ",.0f"))
     row("ours ÷ raw", lambda db: fig(db["ingest"]["ratio"], ".2f"))
+    row(
+        "ingest, median push, entries/s",
+        lambda db: fig(db["ingest"]["push_median_entries_per_s"], ",.0f"),
+    )
+    row(
+        "same, business checks off, entries/s",
+        lambda db: fig(db["ingest"]["unchecked_push_median_entries_per_s"], ",.0f"),
+    )
+    row(
+        "checks off ÷ on (medians)",
+        lambda db: fig(db["ingest"]["checks_ratio"], ".2f", db["ingest"]["checks_pass"]),
+        f"<= {CHECKS_TARGET_RATIO}",
+    )
     row(f"push of {BATCH}, p50 ms", lambda db: fig(db["ingest"]["push_p50_ms"], ",.1f"))
     row(
         f"raw transaction of {BATCH}, p50 ms",

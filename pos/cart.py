@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pos.errors import Refused
 from pos.money import format_fen, weighed_amount_fen
 from pos.products import Product
-from sync.protocol.entries import MAX_AMOUNT_FEN
+from sync.protocol.entries import MAX_AMOUNT_FEN, PAYMENT_METHODS
 
-TENDER_METHODS = ("cash", "wechat", "alipay", "card", "voucher")
+TENDER_METHODS = PAYMENT_METHODS  # the contract's list: HQ refuses any other
 MAX_QTY = 9999
 MAX_WEIGHT_G = 999_999
 MAX_PRICE_FEN = 9_999_999  # ￥99,999.99

@@ -99,3 +99,48 @@ def test_depth_is_bounded_without_recursion():
     for _ in range(MAX_DEPTH):
         ok = {"k": ok}
     assert not entries.too_deep(ok) and entries.too_deep({"k": ok})
+
+
+# --- checks added with quarantine: what a terminal's cart never writes is malformed ---------
+
+
+def _paid(body: dict, *payments: tuple[str, int], change: int = 0) -> dict:
+    return {
+        **body,
+        "payments": [{"method": m, "amount_fen": a} for m, a in payments],
+        "change_fen": change,
+    }
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "body", "word"),
+    [
+        ("bogus_type", {"x": 1}, "unknown entry type"),
+        ("sale", _paid(_sale(), ("bitcoin", 1000)), "bitcoin"),
+        ("sale", _paid(_sale(), ("cash", -100_000), change=-101_000), "more than 0"),
+        ("sale", _paid(_sale(), ("wechat", 1500), change=500), "change is given in cash only"),
+        ("sale", _paid(_sale(), ("cash", 900)), "are not total_fen"),
+        (
+            "sale",
+            {**_sale(), "total_fen": 999, "payments": [{"method": "cash", "amount_fen": 999}]},
+            "lines add up",
+        ),  # fmt: skip
+        ("sale", {**_sale(), "lines": [{**_sale()["lines"][0], "unit": "tonne"}]}, "unit"),
+        ("sale", {**_sale(), "lines": [{**_sale()["lines"][0], "unit": "kg"}]}, "with qty"),
+        ("stock_receive", {"product_id": "P1", "delta": -3}, "more than 0"),
+        ("stock_adjust", {"product_id": "P1", "delta": 0}, "not 0"),
+        ("stock_adjust", {"product_id": "P1", "delta": 2, "unit": "tonne"}, "piece or g"),
+    ],
+)
+def test_what_a_cart_never_writes_is_malformed(entry_type, body, word):
+    reason = problem(_entry(entry_type, body))
+    assert reason and word in reason, reason
+
+
+def test_cash_change_and_split_tenders_as_the_cart_writes_them_pass():
+    body = _paid(_sale(1000), ("wechat", 300), ("cash", 1000), change=300)
+    assert problem(_entry("sale", body)) is None
+    kg = {**_sale(), "lines": [{**_sale()["lines"][0], "unit": "kg"}]}
+    kg["lines"][0].pop("qty")
+    kg["lines"][0]["weight_g"] = 1234
+    assert problem(_entry("sale", kg)) is None

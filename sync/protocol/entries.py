@@ -52,6 +52,12 @@ ENTRY_TYPES = (
 )
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 STOCK_TYPES = ("stock_receive", "stock_adjust")
+#: How a customer pays (a sale's payments) and how money goes back (a refund's).
+PAYMENT_METHODS = ("cash", "wechat", "alipay", "card", "voucher")
+#: What a sale or refund line's price is per: a piece, or a kg (the line then has weight_g).
+LINE_UNITS = {"piece": "qty", "kg": "weight_g"}
+#: The unit of a stock move's delta: pieces, or grams for products sold by the kg.
+STOCK_UNITS = ("piece", "g")
 MAX_TEXT = 200
 #: Reasons (refunds, Z reports) are free text typed by a manager: allow a paragraph.
 MAX_REASON = 1000
@@ -165,7 +171,9 @@ def problem(entry) -> str | None:
     if floats_in(entry["body"]):
         return "a number in the body is not an integer"
     check = _BODY_CHECKS.get(entry["type"])
-    return check(entry["body"], entry["seq"]) if check else None
+    if check is None:
+        return f"unknown entry type {_show(entry['type'])}: the types are {', '.join(ENTRY_TYPES)}"
+    return check(entry["body"], entry["seq"])
 
 
 def _stock_problem(body: dict, seq: int) -> str | None:
@@ -174,7 +182,19 @@ def _stock_problem(body: dict, seq: int) -> str | None:
         return "a stock move needs product_id and an integer delta"
     if not _within(body["delta"], MAX_DELTA):
         return f"a stock move's delta is at most {MAX_DELTA:,} units either way"
+    if body["delta"] == 0:
+        return "a stock move's delta is not 0: it changes nothing"
+    if "unit" in body and body["unit"] not in STOCK_UNITS:
+        return f"a stock move's unit is piece or g, not {_show(body['unit'])}"
     return None
+
+
+def _receive_problem(body: dict, seq: int) -> str | None:
+    """A delivery received: stock comes in, never goes out."""
+    reason = _stock_problem(body, seq)
+    if reason is None and body["delta"] < 0:
+        return f"a stock_receive adds stock: its delta is more than 0, not {body['delta']}"
+    return reason
 
 
 def _shift_open_problem(body: dict, seq: int) -> str | None:
@@ -240,6 +260,25 @@ def _sale_problem(body: dict) -> str | None:
         problem = _payment_problem(pay)
         if problem:
             return problem
+        if pay["amount_fen"] <= 0:
+            return f"a sale's {pay['method']} payment is more than 0 fen, not {pay['amount_fen']}"
+    return _sale_sums_problem(body, lines, pays)
+
+
+def _sale_sums_problem(body: dict, lines: list, pays: list) -> str | None:
+    """The figures of a sale agree with each other, as the cart makes them."""
+    total, change = body["total_fen"], body["change_fen"]
+    if total < 0 or change < 0:
+        return "a sale's total_fen and change_fen are 0 or more"
+    lines_total = sum(line["amount_fen"] for line in lines)
+    if lines_total != total:
+        return f"sale lines add up to {lines_total} fen but total_fen is {total}"
+    paid = sum(pay["amount_fen"] for pay in pays)
+    if paid - change != total:
+        return f"sale payments of {paid} fen less change_fen {change} are not total_fen {total}"
+    cash = sum(pay["amount_fen"] for pay in pays if pay["method"] == "cash")
+    if change > cash:
+        return f"change is given in cash only: change_fen {change} is more than the {cash} fen paid in cash"
     return None
 
 
@@ -255,11 +294,11 @@ def _line_problem(line, what: str) -> str | None:
         return f"a {what} line needs product_id, barcode and name"
     if not (_is_int(line.get("unit_price_fen")) and _is_int(line.get("amount_fen"))):
         return f"a {what} line needs integer unit_price_fen and amount_fen"
-    for key in ("unit_price_fen", "amount_fen", "discount_fen"):
-        if key in line and not _within(line[key], MAX_AMOUNT_FEN):
+    for key in ("unit_price_fen", "amount_fen", "discount_fen", "list_price_fen"):
+        if key in line and not _count(line[key], MAX_AMOUNT_FEN):
             return (
-                f"a {what} line's {key} is at most {MAX_AMOUNT_FEN} fen (￥{_fen(MAX_AMOUNT_FEN)}),"
-                f" not {_show(line[key])}"
+                f"a {what} line has {key} of 0 or more, at most {MAX_AMOUNT_FEN} fen"
+                f" (￥{_fen(MAX_AMOUNT_FEN)}), not {_show(line[key])}"
             )
     sizes = [(key, line[key]) for key in ("qty", "weight_g") if key in line]
     if not (len(sizes) == 1 and _is_int(sizes[0][1])):
@@ -268,6 +307,11 @@ def _line_problem(line, what: str) -> str | None:
     limit = MAX_QTY if key == "qty" else MAX_WEIGHT_G
     if not 1 <= size <= limit:
         return f"a {what} line has a positive qty or weight_g: its {key} is from 1 to {limit:,}, not {_show(size)}"
+    if "unit" in line and LINE_UNITS.get(line["unit"]) != key:
+        return (
+            f"a {what} line's unit is piece (with qty) or kg (with weight_g), "
+            f"not {_show(line['unit'])} with {key}"
+        )
     if not (_text(line.get("supplier_id", ""), 64) and _text(line.get("county", ""))):
         return "supplier_id and county must be short strings"
     return None
@@ -278,6 +322,8 @@ def _payment_problem(pay) -> str | None:
         isinstance(pay, dict) and _text(pay.get("method"), 16) and _is_int(pay.get("amount_fen"))
     ):
         return "a payment needs a method and an integer amount_fen"
+    if pay["method"] not in PAYMENT_METHODS:
+        return f"payment method {_show(pay['method'])} is not one of {', '.join(PAYMENT_METHODS)}"
     if not _within(pay["amount_fen"], MAX_AMOUNT_FEN):
         return (
             f"a payment's amount_fen is at most {MAX_AMOUNT_FEN} fen (￥{_fen(MAX_AMOUNT_FEN)}),"
@@ -405,7 +451,7 @@ _BODY_CHECKS = {
     "cash_out": _cash_move_problem,
     "z_close": _z_close_problem,
     "z_copy": _copy_problem("z_seq"),
-    "stock_receive": _stock_problem,
+    "stock_receive": _receive_problem,
     "stock_adjust": _stock_problem,
 }
 assert tuple(_BODY_CHECKS) == ENTRY_TYPES

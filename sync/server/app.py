@@ -95,9 +95,9 @@ def create_app(settings: ServerSettings | None = None, engine: Engine | None = N
 
 
 def _routers():
-    from sync.server.routes import catalog, reports
+    from sync.server.routes import catalog, quarantine, reports
 
-    return [system, terminals, catalog, reports]
+    return [system, terminals, catalog, reports, quarantine]
 
 
 def app_from_env() -> FastAPI:

@@ -44,7 +44,7 @@ from sync.protocol.barcodes import DEFAULT_RULES
 from sync.protocol.catalog import COLUMNS, CatalogRow, check_row, match_row, parse, product_id
 from sync.server import clock, registry
 from sync.server.errors import ApiError, conflict, invalid, not_found
-from sync.server.tables import counters, deliveries, products
+from sync.server.tables import catalog_prices, counters, deliveries, products
 
 FIELDS = (
     "plu", "name", "name_en", "unit", "price_fen", "category", "supplier_id",
@@ -238,6 +238,21 @@ def _upsert_rows(conn: Connection, rows: list[dict]) -> None:
         set_={key: statement.excluded[key] for key in (*STATE, "version")},
     )
     conn.execute(statement, rows)
+    _record_prices(conn, rows)
+
+
+def _record_prices(conn: Connection, rows: list[dict]) -> None:
+    """Keep each price a product takes: sales made at an older price still check out."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    since = clock.stamp()
+    prices = {(row["id"], row["price_fen"]): row["version"] for row in rows}
+    conn.execute(
+        dialect.insert(catalog_prices).on_conflict_do_nothing(),
+        [
+            {"product_id": pid, "price_fen": price, "version": version, "since": since}
+            for (pid, price), version in prices.items()
+        ],
+    )
 
 
 def import_csv(engine: Engine, data: bytes) -> dict:

@@ -249,6 +249,57 @@ def cmd_journal_export(args) -> int:
     return 0
 
 
+def cmd_quarantine_list(args) -> int:
+    from sync.server import quarantine
+
+    with reading(_engine(args)) as conn:
+        if args.booth:
+            registry.booth(conn, args.booth)
+        rows = quarantine.entries(conn, args.booth, args.released, args.limit)
+    if args.json:
+        print(journal.canonical(rows))
+        return 0
+    if not rows:
+        print("Nothing is quarantined." if not args.released else "Nothing was released.")
+    for row in rows:
+        amount = f" {row['amount_fen']} fen" if row["amount_fen"] else ""
+        print(
+            f"{row['terminal_id']} seq {row['seq']} ({row['type']}{amount}, booth "
+            f"{row['booth_id']}, at {row['at']}): {row['rule']}: {row['reason']}"
+        )
+        if row["released_at"]:
+            print(
+                f"  released {row['released_at']} by {row['released_by']}: {row['release_reason']}"
+            )
+    return 0
+
+
+def cmd_quarantine_release(args) -> int:
+    from sqlalchemy.exc import IntegrityError
+
+    from sync.server import quarantine
+
+    settings = _settings(args)
+    try:
+        with _engine(args).begin() as conn:
+            row = quarantine.release(
+                conn, args.terminal, args.seq, args.reason, args.by, settings.zone
+            )
+    except IntegrityError:
+        raise Refusal(
+            f"{args.terminal} seq {args.seq} clashes with an entry already counted "
+            "(the same sale, refund or shift): it stays quarantined."
+        ) from None
+    with_it = row["released_with"]
+    also = f", with refund seq {', '.join(map(str, with_it))}" if with_it else ""
+    _print(
+        args,
+        row,
+        f"Released {args.terminal} seq {args.seq}{also}: it counts in reports from now on.",
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog=PROG,
@@ -438,6 +489,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--terminal", required=True, metavar="T")
     p.add_argument("--out", metavar="FILE")
+
+    held = add_command(
+        sub,
+        "quarantine",
+        "Journal entries held back by a business check: list them, release one.",
+        "booth-pos-server quarantine list --booth CQ-FJ-001",
+        None,
+    )
+    held_sub = held.add_subparsers(
+        dest="quarantine_command", metavar="ACTION", parser_class=OneLineParser
+    )
+    held_sub.required = True
+    p = add_command(
+        held_sub,
+        "list",
+        "List the quarantined entries (oldest first) with the rule each broke.",
+        "booth-pos-server quarantine list --booth CQ-FJ-001 --json",
+        cmd_quarantine_list,
+    )
+    p.add_argument("--booth", metavar="B", help="only this booth's entries")
+    p.add_argument("--released", action="store_true", help="list the released entries instead")
+    p.add_argument(
+        "--limit", type=int, default=1000, metavar="N", help="at most N entries (default 1000)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        held_sub,
+        "release",
+        "Count a quarantined entry from now on; who, when and why are recorded.",
+        "booth-pos-server quarantine release CQ-FJ-001-T1 42 "
+        "--reason '价格经区县办确认' --by zhangwei",
+        cmd_quarantine_release,
+    )
+    p.add_argument("terminal", metavar="TERMINAL")
+    p.add_argument("seq", metavar="SEQ", type=int)
+    p.add_argument("--reason", required=True, help="why it may count (kept with the entry)")
+    p.add_argument("--by", required=True, metavar="NAME", help="who decided (kept with it)")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     return parser
 

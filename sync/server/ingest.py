@@ -7,16 +7,25 @@ recorded; an entry that is well formed but contradicts what the server holds (a 
 received with another hash, a broken chain, a grand total that does not follow, a sale or
 refund id used twice, a refund of a sale this terminal never made) is tampering, 409, and
 a tamper alert is recorded. Either way nothing of the push is stored.
+
+An entry that passes all that but breaks a business rule (``sync.protocol.business``: a
+product HQ never had, a price its catalog never held, a time before the terminal's
+enrolment or ahead of HQ's clock, ...) is stored and acknowledged like any other, so the
+chain stays whole and the terminal keeps syncing, but **quarantined**: a ``quarantine`` row
+and an alert instead of its projections, so it counts in no report until an admin releases
+it (``sync.server.quarantine``).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from sync.protocol import journal
+from sync.protocol.business import DEFAULT_TOLERANCE, BusinessProblem, business_problem
 from sync.protocol.entries import STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
 from sync.protocol.journal import parse_utc
 from sync.server import clock
@@ -24,10 +33,9 @@ from sync.server.db import safe_sum
 from sync.server.errors import ApiError, conflict, forbidden, invalid
 from sync.server.registry import TerminalIdentity
 from sync.server.tables import (
-    journal as journal_table,
-)
-from sync.server.tables import (
+    catalog_prices,
     payments,
+    quarantine,
     refund_lines,
     refund_payments,
     refunds,
@@ -38,6 +46,9 @@ from sync.server.tables import (
     terminals,
     z_close_tenders,
     z_closes,
+)
+from sync.server.tables import (
+    journal as journal_table,
 )
 
 
@@ -54,8 +65,13 @@ def ingest(
     zone: ZoneInfo,
     max_batch: int,
     terminal_clock: str | None = None,
+    tolerance: timedelta | None = DEFAULT_TOLERANCE,
 ) -> dict:
-    """Store a batch in order; replays are skipped, tampering and gaps refused with 409."""
+    """Store a batch in order; replays are skipped, tampering and gaps refused with 409.
+
+    ``tolerance`` is how far ahead of HQ's clock an entry may be dated; None turns the
+    business checks off (the benchmark's measure of ingest without them).
+    """
     if not isinstance(entries, list):
         raise invalid("'entries' must be a list of journal entries.")
     if len(entries) > max_batch:
@@ -74,7 +90,7 @@ def ingest(
             raise invalid(f"Entry seq {entry['seq']}: its hash does not match its content.")
     try:
         with engine.begin() as conn:
-            return _store(conn, caller, entries, zone, terminal_clock)
+            return _store(conn, caller, entries, zone, terminal_clock, tolerance)
     except Tamper as tamper:
         with engine.begin() as conn:
             conn.execute(
@@ -97,7 +113,12 @@ def ingest(
 
 
 def _store(
-    conn: Connection, caller: TerminalIdentity, entries: list, zone: ZoneInfo, terminal_clock
+    conn: Connection,
+    caller: TerminalIdentity,
+    entries: list,
+    zone: ZoneInfo,
+    terminal_clock,
+    tolerance: timedelta | None,
 ) -> dict:
     """Check the whole batch against the stored head, then write each table once.
 
@@ -105,7 +126,12 @@ def _store(
     after a booth has been offline.
     """
     head = conn.execute(
-        select(terminals.c.acked_seq, terminals.c.head_hash, terminals.c.grand_total_fen)
+        select(
+            terminals.c.acked_seq,
+            terminals.c.head_hash,
+            terminals.c.grand_total_fen,
+            terminals.c.enrolled_at,
+        )
         .where(terminals.c.id == caller.terminal_id)
         .with_for_update()  # concurrent pushes from one terminal take turns (PostgreSQL)
     ).one()
@@ -143,8 +169,12 @@ def _store(
     _check_sale_ids(conn, fresh)
     _check_refunds(conn, caller, fresh)
     _check_z_closes(conn, caller, fresh)
-    received = clock.stamp()
-    _insert_all(conn, caller, fresh, zone, received)
+    now = clock.now()
+    received = clock.stamp(now)
+    held: dict[int, BusinessProblem] = {}
+    if tolerance is not None:
+        held = _business_checks(conn, caller, fresh, head.enrolled_at, now, tolerance)
+    _insert_all(conn, caller, fresh, zone, received, held)
     skew = _skew_ms(terminal_clock)
     values = {
         "acked_seq": seq,
@@ -198,6 +228,8 @@ def _check_sale_ids(conn: Connection, fresh: list[dict]) -> None:
         .scalars()
         .first()
     )
+    if known is None:
+        known = _held_ref(conn, "sale", list(seen))
     if known is not None:
         entry = next(e for e in sales_in_batch if e["body"]["sale_id"] == known)
         raise Tamper(
@@ -228,6 +260,8 @@ def _check_refunds(conn: Connection, caller: TerminalIdentity, fresh: list[dict]
         .scalars()
         .first()
     )
+    if known is None:
+        known = _held_ref(conn, "refund", list(seen))
     if known is not None:
         entry = next(e for e in batch if e["body"]["refund_id"] == known)
         raise Tamper(
@@ -260,6 +294,7 @@ def _check_refunds(conn: Connection, caller: TerminalIdentity, fresh: list[dict]
                 products[sale_id].add(product_id)
         for row in stored:
             sold[row.seq] = (row.sale_id, int(row.total_fen), products[row.sale_id])
+        sold |= _held_sales(conn, caller, wanted - set(sold))
     sale_ids = [sold[e["body"]["sale_seq"]][0] for e in batch if e["body"]["sale_seq"] in sold]
     refunded = dict.fromkeys(sale_ids, 0)
     if sale_ids:
@@ -271,6 +306,17 @@ def _check_refunds(conn: Connection, caller: TerminalIdentity, fresh: list[dict]
                 .group_by(refunds.c.sale_id)
             )
         }
+        # Refunds still held back count against what the sale took, too.
+        for sale_id, fen in conn.execute(
+            select(quarantine.c.sale_id, safe_sum(quarantine.c.amount_fen))
+            .where(
+                quarantine.c.type == "refund",
+                quarantine.c.sale_id.in_(sale_ids),
+                quarantine.c.released_at.is_(None),
+            )
+            .group_by(quarantine.c.sale_id)
+        ):
+            refunded[sale_id] += int(fen)
     for entry in batch:
         body = entry["body"]
         sale_seq, what = body["sale_seq"], f"refund {body['refund_id']}"
@@ -310,6 +356,16 @@ def _check_z_closes(conn: Connection, caller: TerminalIdentity, fresh: list[dict
             )
         ).scalars()
     )
+    closed |= set(
+        conn.execute(
+            select(quarantine.c.ref_id).where(
+                quarantine.c.terminal_id == caller.terminal_id,
+                quarantine.c.type == "z_close",
+                quarantine.c.ref_id.in_(shift_ids),
+                quarantine.c.released_at.is_(None),
+            )
+        ).scalars()
+    )
     in_batch = {e["seq"]: e for e in fresh}
     wanted = {e["body"]["opened_seq"] for e in batch} - set(in_batch)
     opened: dict[int, tuple[str, str | None]] = {}  # seq -> (type, shift_id)
@@ -338,6 +394,117 @@ def _check_z_closes(conn: Connection, caller: TerminalIdentity, fresh: list[dict
             raise Tamper(entry["seq"], reason, None, entry)
 
 
+def _held_ref(conn: Connection, entry_type: str, ids: list[str]) -> str | None:
+    """One of ``ids`` (sale or refund ids) already stored in a quarantined entry, or None."""
+    return (
+        conn.execute(
+            select(quarantine.c.ref_id).where(
+                quarantine.c.type == entry_type,
+                quarantine.c.ref_id.in_(ids),
+                quarantine.c.released_at.is_(None),
+            )
+        )
+        .scalars()
+        .first()
+    )
+
+
+def _held_sales(conn: Connection, caller: TerminalIdentity, seqs: set[int]) -> dict:
+    """Quarantined sales of this terminal among ``seqs``: seq -> (id, total, products)."""
+    if not seqs:
+        return {}
+    held = {}
+    for seq, line in conn.execute(
+        select(journal_table.c.seq, journal_table.c.line)
+        .select_from(
+            quarantine.join(
+                journal_table,
+                (journal_table.c.terminal_id == quarantine.c.terminal_id)
+                & (journal_table.c.seq == quarantine.c.seq),
+            )
+        )
+        .where(
+            quarantine.c.terminal_id == caller.terminal_id,
+            quarantine.c.type == "sale",
+            quarantine.c.seq.in_(seqs),
+            quarantine.c.released_at.is_(None),
+        )
+    ):
+        body = json.loads(line)["body"]
+        products = {item["product_id"] for item in body["lines"]}
+        held[seq] = (body["sale_id"], body["total_fen"], products)
+    return held
+
+
+def _business_checks(
+    conn: Connection,
+    caller: TerminalIdentity,
+    fresh: list[dict],
+    enrolled_at: str,
+    now: datetime,
+    tolerance: timedelta,
+) -> dict[int, BusinessProblem]:
+    """seq -> the business rule it breaks, for the entries of a push that break one.
+
+    One query for the price histories of every product the push names, and one for the
+    quarantined sales its refunds give back: the checks stay batch-shaped.
+    """
+    wanted = set()
+    for entry in fresh:
+        if entry["type"] == "sale":
+            wanted.update(line["product_id"] for line in entry["body"]["lines"])
+        elif entry["type"] in STOCK_TYPES:
+            wanted.add(entry["body"]["product_id"])
+    prices = _price_histories(conn, sorted(wanted))
+    enrolled = journal.parse_utc(enrolled_at)
+    held: dict[int, BusinessProblem] = {}
+    for entry in fresh:
+        found = business_problem(entry, prices.get, enrolled, now, tolerance)
+        if found is not None:
+            held[entry["seq"]] = found
+    # A refund of a sale that counts nowhere would take off money never counted: held too.
+    refunds_in = [e for e in fresh if e["type"] == "refund" and e["seq"] not in held]
+    if refunds_in:
+        sale_seqs = {e["body"]["sale_seq"] for e in refunds_in}
+        held_sales = {seq for seq in sale_seqs if seq in held}
+        held_sales |= set(
+            conn.execute(
+                select(quarantine.c.seq).where(
+                    quarantine.c.terminal_id == caller.terminal_id,
+                    quarantine.c.seq.in_(sale_seqs - held_sales),
+                    quarantine.c.released_at.is_(None),
+                )
+            ).scalars()
+        )
+        for entry in refunds_in:
+            sale_seq = entry["body"]["sale_seq"]
+            if sale_seq in held_sales:
+                held[entry["seq"]] = BusinessProblem(
+                    "sale_quarantined",
+                    f"seq {entry['seq']} refunds sale seq {sale_seq}, which is quarantined: "
+                    "it is released with that sale",
+                )
+    return held
+
+
+#: Product ids per IN (...) list: well under any database's limit on bound parameters.
+CHUNK = 500
+
+
+def _price_histories(conn: Connection, product_ids: list[str]) -> dict[str, set[int]]:
+    """product id -> every price HQ's catalog ever gave it (catalog_prices)."""
+    histories: dict[str, set[int]] = {}
+    for start in range(0, len(product_ids), CHUNK):
+        chunk = product_ids[start : start + CHUNK]
+        for pid, price in conn.execute(
+            select(catalog_prices.c.product_id, catalog_prices.c.price_fen).where(
+                catalog_prices.c.product_id.in_(chunk)
+            )
+        ):
+            histories.setdefault(pid, set()).add(int(price))
+    return histories
+
+
 def record_contact(conn: Connection, terminal_id: str, terminal_clock: str | None) -> None:
     """Note that a terminal called, and how far its clock is from ours."""
     values = {"last_seen_at": clock.stamp()}
@@ -358,18 +525,72 @@ def _skew_ms(terminal_clock: str | None) -> int | None:
 
 
 def _insert_all(
-    conn: Connection, caller: TerminalIdentity, fresh: list[dict], zone: ZoneInfo, received: str
+    conn: Connection,
+    caller: TerminalIdentity,
+    fresh: list[dict],
+    zone: ZoneInfo,
+    received: str,
+    held: dict[int, BusinessProblem],
 ) -> None:
-    """The journal rows and their projections, one multi-row insert per table."""
-    for table, table_rows in projection_rows(caller, fresh, zone, received):
+    """The journal rows and their projections, one multi-row insert per table; for held
+    entries a quarantine row and an alert instead of projections."""
+    for table, table_rows in projection_rows(caller, fresh, zone, received, set(held)):
         conn.execute(insert(table), table_rows)
+    if not held:
+        return
+    quarantined = [e for e in fresh if e["seq"] in held]
+    conn.execute(
+        insert(quarantine),
+        [_quarantine_row(caller, entry, held[entry["seq"]], received) for entry in quarantined],
+    )
+    conn.execute(
+        insert(tamper_alerts),
+        [
+            {
+                "terminal_id": caller.terminal_id,
+                "seq": entry["seq"],
+                "reason": f"quarantined ({held[entry['seq']].rule}): {held[entry['seq']].reason}",
+                "stored_hash": entry["hash"],
+                "received_hash": entry["hash"],
+                "received_line": None,  # the entry is in the journal table
+                "at": received,
+                "kind": "quarantine",
+            }
+            for entry in quarantined
+        ],
+    )
+
+
+def _quarantine_row(
+    caller: TerminalIdentity, entry: dict, found: BusinessProblem, received: str
+) -> dict:
+    body, kind = entry["body"], entry["type"]
+    ref = {"sale": "sale_id", "refund": "refund_id", "z_close": "shift_id"}.get(kind)
+    return {
+        "terminal_id": caller.terminal_id,
+        "seq": entry["seq"],
+        "booth_id": caller.booth_id,
+        "type": kind,
+        "rule": found.rule,
+        "reason": found.reason,
+        "at": entry["at"],
+        "amount_fen": body["total_fen"] if kind in ("sale", "refund") else 0,
+        "ref_id": body[ref] if ref else None,
+        "sale_id": body["sale_id"] if kind == "refund" else None,
+        "quarantined_at": received,
+    }
 
 
 def projection_rows(
-    caller: TerminalIdentity, fresh: list[dict], zone: ZoneInfo, received: str
+    caller: TerminalIdentity,
+    fresh: list[dict],
+    zone: ZoneInfo,
+    received: str,
+    held: set[int] = frozenset(),
 ) -> list[tuple[Table, list[dict]]]:
     """The rows checked entries are stored as: the journal and its projections, per table in
-    the order their foreign keys need, tables without rows left out."""
+    the order their foreign keys need, tables without rows left out. Entries whose seq is in
+    ``held`` (quarantined) get their journal row only."""
     rows: dict[str, list[dict]] = {
         "journal": [],
         "sales": [],
@@ -395,6 +616,8 @@ def projection_rows(
             }
         )
         body = entry["body"]
+        if entry["seq"] in held:
+            continue
         if entry["type"] == "sale":
             _sale_rows(caller, entry, zone, rows)
         elif entry["type"] == "refund":

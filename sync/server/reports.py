@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, case, func, literal, select
 
 from sync.protocol.entries import TENDER_FIGURES, Z_FIGURES, Z_VOIDED
 from sync.protocol.journal import parse_utc
+from sync.server import quarantine
 from sync.server.db import safe_sum
 from sync.server.tables import (
     booths,
@@ -35,6 +36,9 @@ from sync.server.tables import (
     terminals,
     z_close_tenders,
     z_closes,
+)
+from sync.server.tables import (
+    quarantine as quarantine_table,
 )
 from sync.server.tables import (
     sales as sales_table,
@@ -257,6 +261,9 @@ def campaign(conn: Connection) -> dict:
     ``terminals_enrolled`` count the registry. ``suppliers`` and ``counties`` count those
     named on sale lines (blank ones are not counted). ``amount_fen`` is gross sales;
     ``refunds``, ``refunded_fen`` and ``net_fen`` count every refund and post-void.
+    Quarantined entries count in none of these: ``quarantined`` and ``quarantined_fen``
+    say how many are held back and what their sales and refunds come to, per booth in
+    ``quarantined_by_booth``.
     """
     whole = conn.execute(
         select(
@@ -278,6 +285,8 @@ def campaign(conn: Connection) -> dict:
     back = conn.execute(
         select(func.count().label("refunds"), safe_sum(refunds.c.total_fen).label("fen"))
     ).one()
+    held = quarantine.held_by_booth(conn)
+    names = _booth_names(conn)
     return {
         "sales": _int(whole.sales),
         "amount_fen": _int(whole.amount_fen),
@@ -295,6 +304,12 @@ def campaign(conn: Connection) -> dict:
         "refunds": _int(back.refunds),
         "refunded_fen": _int(back.fen),
         "net_fen": _int(whole.amount_fen) - _int(back.fen),
+        "quarantined": sum(figures["quarantined"] for figures in held.values()),
+        "quarantined_fen": sum(figures["quarantined_fen"] for figures in held.values()),
+        "quarantined_by_booth": [
+            {"booth_id": booth, "booth_name": names.get(booth, ""), **figures}
+            for booth, figures in sorted(held.items())
+        ],
     }
 
 
@@ -316,8 +331,11 @@ def _iso_day(value) -> str | None:
 def booth_health(conn: Connection, now: datetime, booth_id: str | None = None) -> list[dict]:
     """One row per terminal: last contact, what the server holds of its journal, open alerts.
 
-    ``seconds_since_contact`` is None for a terminal that never pushed. Ordered by booth id,
-    then terminal id.
+    ``seconds_since_contact`` is None for a terminal that never pushed. ``open_alerts``
+    counts tamper and quarantine alerts; ``quarantined`` and ``quarantined_fen`` the entries
+    held back and their sales' and refunds' totals. ``grand_total_fen`` is the terminal's
+    own running total as its chain states it (quarantined entries included: it is what the
+    next entry must follow). Ordered by booth id, then terminal id.
     """
     alerts = (
         select(tamper_alerts.c.terminal_id, func.count().label("open_alerts"))
@@ -342,9 +360,31 @@ def booth_health(conn: Connection, now: datetime, booth_id: str | None = None) -
     )
     if booth_id is not None:
         query = query.where(terminals.c.booth_id == booth_id)
-    rows = [_health_row(row, now) for row in conn.execute(query).all()]
+    held = _held_by_terminal(conn, booth_id)
+    rows = [
+        {**_health_row(row, now), **held.get(row.terminal_id, _NOTHING_HELD)}
+        for row in conn.execute(query).all()
+    ]
     rows.sort(key=lambda row: (row["booth_id"], row["terminal_id"]))
     return rows
+
+
+_NOTHING_HELD = {"quarantined": 0, "quarantined_fen": 0}
+
+
+def _held_by_terminal(conn: Connection, booth_id: str | None) -> dict[str, dict]:
+    q = quarantine_table.c
+    query = (
+        select(q.terminal_id, func.count().label("entries"), safe_sum(q.amount_fen).label("fen"))
+        .where(q.released_at.is_(None))
+        .group_by(q.terminal_id)
+    )
+    if booth_id is not None:
+        query = query.where(q.booth_id == booth_id)
+    return {
+        row.terminal_id: {"quarantined": _int(row.entries), "quarantined_fen": _int(row.fen)}
+        for row in conn.execute(query)
+    }
 
 
 def _health_row(row, now: datetime) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,6 +35,16 @@ class ServerSettings(BaseSettings):
     pool_size: int = Field(default=POOL_SIZE, ge=1)
     pool_overflow: int = Field(default=POOL_OVERFLOW, ge=0)
     pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0)
+    # How far ahead of HQ's clock a journal entry may be dated before it is quarantined.
+    clock_tolerance_s: int = Field(default=600, ge=0, le=86_400)
+    # Off only to measure ingest without the business checks (benchmarks): with it off,
+    # HQ counts whatever passes the contract's checks. See docs/security-quarantine.md.
+    business_checks: bool = True
+
+    @property
+    def check_tolerance(self) -> timedelta | None:
+        """What ingest gets: the clock tolerance, or None when the checks are off."""
+        return timedelta(seconds=self.clock_tolerance_s) if self.business_checks else None
 
     @property
     def zone(self) -> ZoneInfo:

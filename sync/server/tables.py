@@ -109,8 +109,38 @@ tamper_alerts = Table(
     Column("received_line", Text),
     Column("at", String(32), nullable=False),
     Column("resolved_at", String(32)),
+    # tamper: a push refused (nothing stored); quarantine: an entry stored but held back
+    # (resolved when an admin releases it). From migration 0004.
+    Column("kind", String(16), nullable=False, server_default="tamper"),
 )
 Index("tamper_alerts_terminal", tamper_alerts.c.terminal_id)
+
+# Entries stored in the journal but held out of every projection because they broke a
+# business rule (sync/protocol/business.py): no sales, stock, refund or Z rows exist for
+# them until an admin releases them (released_*), which writes those rows.
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", String(32), nullable=False),  # the entry's own time
+    Column("amount_fen", BigInteger, nullable=False),  # a sale's or refund's total_fen, else 0
+    Column("ref_id", String(64)),  # a sale's sale_id or a refund's refund_id
+    Column("sale_id", String(64)),  # a refund's sale
+    Column("quarantined_at", String(32), nullable=False),
+    Column("released_at", String(32)),
+    Column("released_by", Text),
+    Column("release_reason", Text),
+    PrimaryKeyConstraint("terminal_id", "seq"),
+    ForeignKeyConstraint(["terminal_id", "seq"], ["journal.terminal_id", "journal.seq"]),
+)
+Index("quarantine_booth", quarantine.c.booth_id)
+Index("quarantine_ref", quarantine.c.ref_id)
+Index("quarantine_sale", quarantine.c.sale_id)
 
 sales = Table(
     "sales",
@@ -296,6 +326,19 @@ products = Table(
     Column("version", BigInteger, nullable=False),
 )
 Index("products_version", products.c.version)
+
+# Every price each product ever had in HQ's catalog, and when the catalog first held it:
+# what a sale line's price is checked against (a booth offline for a while may still
+# charge yesterday's price). Written by every catalog write; from migration 0004.
+catalog_prices = Table(
+    "catalog_prices",
+    metadata,
+    Column("product_id", String(64), nullable=False),
+    Column("price_fen", BigInteger, nullable=False),
+    Column("version", BigInteger, nullable=False),  # the catalog version that first set it
+    Column("since", String(32), nullable=False),  # UTC; prices older than 0004: 2020-01-01
+    PrimaryKeyConstraint("product_id", "price_fen"),
+)
 
 deliveries = Table(
     "deliveries",

@@ -127,7 +127,7 @@ def test_the_demo_catalog_arrives_exactly_once_page_by_page(server, admin_token)
     assert summary == {
         "added": 50, "updated": 0, "unchanged": 0, "version": 50, "encoding": "utf-8",
     }  # fmt: skip
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
 
     changes, cursor = _pull_all(server, token, limit=7)
 
@@ -143,7 +143,7 @@ def test_the_demo_catalog_arrives_exactly_once_page_by_page(server, admin_token)
 
 def test_a_first_page_says_more_and_the_cursor_resumes_where_it_stopped(server, admin_token):
     _import(server, admin_token, DEMO.read_bytes())
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
     first = _poll(server, token, 0, 7)
     assert len(first["changes"]) == 7 and first["more"] is True
     second = _poll(server, token, first["next"], 7)
@@ -163,7 +163,7 @@ def test_a_gbk_sheet_with_one_new_price_updates_one_product(server, admin_token)
     text = DEMO.read_text(encoding="utf-8").replace("piece,8800,粮油", "piece,8600,粮油")
     summary = _import(server, admin_token, text.encode("gbk")).json()
     assert summary == {"added": 0, "updated": 1, "unchanged": 49, "version": 51, "encoding": "gbk"}
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
     changes = _poll(server, token, 50)["changes"]
     assert [(c["version"], c["product"]["id"], c["product"]["price_fen"]) for c in changes] == [
         (51, OIL, 8600)
@@ -172,7 +172,7 @@ def test_a_gbk_sheet_with_one_new_price_updates_one_product(server, admin_token)
 
 def test_ids_are_the_terminals_ids_for_the_same_sheet(server, admin_token, terminal):
     _import(server, admin_token, DEMO.read_bytes())
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
     changes, _ = _pull_all(server, token)
     terminal_ids = {row[0] for row in terminal.store.conn.execute("SELECT id FROM products")}
     assert {change["product"]["id"] for change in changes} == terminal_ids
@@ -183,7 +183,7 @@ def test_a_generated_catalog_of_5000_rows_imports_and_pages(server, admin_token,
     write_csv(path, 5000)
     summary = _import(server, admin_token, path.read_bytes()).json()
     assert (summary["added"], summary["version"]) == (5000, 5000)
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
 
     changes, cursor = _pull_all(server, token, limit=450)
 
@@ -214,7 +214,7 @@ def test_the_cli_imports_through_the_same_service(server, db_url, tmp_path, caps
 
 def test_an_update_and_a_delete_after_a_cursor_come_in_the_next_poll(server, admin_token):
     _import(server, admin_token, DEMO.read_bytes())
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
     _, cursor = _pull_all(server, token)
     oil = requests.get(
         server.api(f"/catalog/products/{OIL}"), headers=bearer(admin_token), timeout=10
@@ -344,7 +344,7 @@ def test_garbage_bodies_get_422_not_500(server, admin_token):
 
 
 def test_feed_parameters_are_checked(server):
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
     url = server.api("/catalog/changes")
     for params in ({"since": -1}, {"limit": 0}, {"limit": 5001}, {"since": "x"}, {"since": 2**63}):
         response = requests.get(url, params=params, headers=bearer(token), timeout=10)
@@ -353,7 +353,7 @@ def test_feed_parameters_are_checked(server):
 
 
 def test_authorisation(server, admin_token):
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
     feed = server.api("/catalog/changes")
     assert requests.get(feed, timeout=10).status_code == 401
     assert requests.get(feed, headers=bearer(admin_token), timeout=10).status_code == 401
@@ -492,7 +492,7 @@ def _reader(server, token: str, done: threading.Event, seen: list, cursors: list
 
 def test_the_cursor_never_skips_a_change_under_concurrent_writers(server, admin_token):
     _import(server, admin_token, DEMO.read_bytes())
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
     with server.engine.begin() as conn:
         catalog.registry.add_booth(conn, "B2", "别的专柜")
     prices = itertools.count(100)
@@ -548,7 +548,7 @@ def test_the_cursor_never_skips_a_change_under_concurrent_writers(server, admin_
 @pytest.mark.parametrize("limit", [1, 3])
 def test_tiny_pages_over_mixed_changes_lose_nothing(server, admin_token, limit):
     _import(server, admin_token, DEMO.read_bytes())
-    token = enrol(server, "B1", "T1")
+    token = enrol(server, "B1", "T1", as_selling_booth=False)
     for qty in (1, 2):
         _deliver(server, admin_token, booth_id="B1", product_id=OIL, qty=qty)
     requests.delete(

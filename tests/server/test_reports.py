@@ -19,9 +19,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from pos.cart import Cart, Payment
 from pos.terminal import Terminal
+from sync.protocol.barcodes import DEFAULT_RULES
+from sync.protocol.catalog import parse
+from sync.protocol.catalog import product_id as catalog_id
 from sync.protocol.journal import parse_utc
 from sync.server.tables import deliveries, products
 from tests.support import (
@@ -203,13 +207,9 @@ def loaded(server, journals, admin_token) -> dict:
         response = _push(server, tokens[terminal_id], entries, headers)
         assert response.status_code == 200, response.text
     with server.engine.begin() as conn:
-        conn.execute(
-            products.insert(),
-            [
-                {"id": pid, "name": name, "unit": unit, "price_fen": 100, "version": n}
-                for n, (pid, name, unit) in enumerate(SERVER_CATALOG, start=1)
-            ],
-        )
+        # HQ's catalog holds the demo catalog since enrolment; these must be in it.
+        held = set(conn.execute(select(products.c.id, products.c.name, products.c.unit)).all())
+        assert set(SERVER_CATALOG) <= held
         conn.execute(
             deliveries.insert(),
             [
@@ -351,7 +351,10 @@ def expected_stock(journals, booth: str) -> list[dict]:
         if booth_id == booth:
             delivered[product_id] += qty
             ledger[product_id]  # noqa: B018  (a delivered product has a row even if unmoved)
-    catalog = {pid: (name, "g" if unit == "kg" else "piece") for pid, name, unit in SERVER_CATALOG}
+    catalog = {  # HQ's catalog: the demo catalog, imported when the terminals enrolled
+        catalog_id(row): (row.name, "g" if row.unit == "kg" else "piece")
+        for row in parse(DEMO_CATALOG.read_bytes(), DEFAULT_RULES).rows
+    }
     rows = []
     for product_id in sorted(ledger):
         name, unit = catalog.get(product_id) or sold_as.get(product_id) or ("", None)
@@ -485,6 +488,9 @@ def test_campaign_totals(server, journals, loaded):
         "refunds": len(back),
         "refunded_fen": refunded,
         "net_fen": amount - refunded,
+        "quarantined": 0,
+        "quarantined_fen": 0,
+        "quarantined_by_booth": [],
     }
     (row,) = _parse_csv(_get(server, "/reports/campaign", loaded["admin"], format="csv"))
     assert row["amount_fen"] == str(response.json()["amount_fen"])
@@ -539,6 +545,8 @@ def test_booth_health(server, journals, loaded):
         "clock_skew_ms": None,
         "grand_total_fen": 0,
         "revoked": False,
+        "quarantined": 0,
+        "quarantined_fen": 0,
     }
     only_b2 = _get(server, "/reports/booths", loaded["admin"], booth="B2").json()
     assert [r["terminal_id"] for r in only_b2] == ["T3", "T4"]
@@ -564,7 +572,8 @@ def test_stock_ledger(server, journals, loaded):
     b2 = {row["product_id"]: row for row in expected_stock(journals, "B2")}
     assert (b2[OIL_1L_ID]["on_hand"], b2[OIL_1L_ID]["expected"]) == (0, 6)
     assert b2[OIL_1L_ID]["movements"] == 0
-    assert (b2[NOODLES_ID]["name"], b2[NOODLES_ID]["unit"]) == ("", None)
+    # Only adjusted, never sold: named by HQ's catalog (a product HQ never had is quarantined).
+    assert (b2[NOODLES_ID]["name"], b2[NOODLES_ID]["unit"]) == ("彭水苕粉500g", "piece")
     one = _get(server, "/reports/stock", loaded["admin"], booth="B1", product=OIL_ID).json()
     assert one == [b1[OIL_ID]]
     assert (

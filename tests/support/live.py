@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 import requests
 import uvicorn
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from sync.server import registry
 from sync.server.app import create_app
 from sync.server.settings import ServerSettings
+from sync.server.tables import terminals
 
 
 def free_port() -> int:
@@ -93,15 +94,42 @@ def stop_server(live: LiveServer) -> None:
     live.thread.join(10)
 
 
+#: When the tests' terminals count as enrolled: they sell on fixed dates of 2026 (and on
+#: today's), and a real booth is enrolled before it sells. HQ quarantines entries dated
+#: more than a day before the enrolment; tests of that rule enrol with the real time.
+TEST_ENROLMENT = "2026-01-01T00:00:00.000Z"
+
+
+def hold_demo_catalog(engine: Engine) -> None:
+    """HQ's catalog holds the demo catalog the tests' terminals sell from (as in a real
+    campaign, where booths sell HQ's catalog): their sales pass HQ's business checks."""
+    from sync.server import catalog
+    from tests.support import DEMO_CATALOG
+
+    catalog.import_csv(engine, DEMO_CATALOG.read_bytes())
+
+
+def date_enrolment(engine: Engine, terminal: str, enrolled_at: str = TEST_ENROLMENT) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(terminals).where(terminals.c.id == terminal).values(enrolled_at=enrolled_at)
+        )
+
+
 def enrol(
     live: LiveServer,
     booth_id: str = "B1",
     terminal: str = "T1",
     booth_name: str = "奉节县扶贫专柜",
     replaces: str | None = None,
+    as_selling_booth: bool = True,
 ) -> str:
     """Register the booth if needed, make a code (a replacement code for ``replaces``) and
-    spend it over HTTP; return the token."""
+    spend it over HTTP; return the token.
+
+    ``as_selling_booth``: HQ holds the demo catalog and the enrolment is dated
+    TEST_ENROLMENT, so what the tests' terminals sell passes HQ's business checks.
+    """
     with live.engine.begin() as conn:
         with contextlib.suppress(registry.ApiError):  # already registered
             registry.add_booth(conn, booth_id, booth_name)
@@ -110,6 +138,9 @@ def enrol(
         live.api("/enroll"), json={"code": code, "terminal": terminal}, timeout=10
     )
     assert response.status_code == 200, response.text
+    if as_selling_booth:
+        hold_demo_catalog(live.engine)
+        date_enrolment(live.engine, terminal)
     return response.json()["token"]
 
 

@@ -36,13 +36,15 @@ from sync.protocol import journal
 from sync.protocol.barcodes import ean_check_digit
 from sync.protocol.catalog import normalize_plu
 from sync.protocol.journal import parse_utc
-from sync.server import catalog, registry, reports
+from sync.server import catalog, quarantine, registry, reports
 from sync.server.db import reading
 from sync.server.errors import ApiError
+from sync.server.settings import ServerSettings
 from sync.server.tables import journal as journal_table
 from sync.server.tables import payments, products, sale_lines, tamper_alerts
 from sync.server.tables import sales as sales_table
 from tests.support import MANAGER, MANAGER_PIN, open_shift
+from tests.support.live import date_enrolment
 from tests.support.pg import pg_admin_conn
 
 # Each case injects one fault and checks what that fault does, so the client here tries
@@ -84,7 +86,12 @@ def enrol(
         with contextlib.suppress(ApiError):
             registry.add_booth(conn, booth, "奉节县扶贫专柜")
         code = registry.add_enrol_code(conn, booth, 1, replaces=replaces)
-    return sync.client.enroll(terminal, url, code)
+    enrolled = sync.client.enroll(terminal, url, code)
+    # HQ's catalog has the products the booth sells (its sales pass HQ's business checks),
+    # and the booth counts as enrolled before its first sale.
+    import_demo_catalog(hq)
+    date_enrolment(hq.engine, terminal.terminal_id)
+    return enrolled
 
 
 class Seller:
@@ -194,10 +201,13 @@ def assert_exact(terminal: Terminal, hq, booth: str = BOOTH) -> journal.Verdict:
                 .group_by(payments.c.sale_id)
             ).all()
         )
-        alerts = conn.execute(
+        alerts = conn.execute(  # tamper alerts, and quarantine alerts not yet released
             select(func.count())
             .select_from(tamper_alerts)
-            .where(tamper_alerts.c.terminal_id == tid)
+            .where(
+                tamper_alerts.c.terminal_id == tid,
+                (tamper_alerts.c.kind == "tamper") | tamper_alerts.c.resolved_at.is_(None),
+            )
         ).scalar_one()
         by_day = reports.sales(conn, "day", date(2000, 1, 1), date(2199, 12, 31), booth)
         health = {row["terminal_id"]: row for row in reports.booth_health(conn, utc_now(), booth)}
@@ -991,6 +1001,17 @@ def test_10_terminal_clock_days_behind_then_a_year_ahead(terminal, hq, proxy, ho
             (health,) = reports.booth_health(conn, utc_now(), BOOTH)
         assert health["clock_skew_ms"] is not None
         assert abs(health["clock_skew_ms"] - expected_ms) < 60_000, health
+    # Days behind is fine; a year ahead is after HQ's clock: those sales are kept (the chain
+    # went on) but quarantined, and count once HQ releases them.
+    with reading(hq.engine) as conn:
+        held = quarantine.entries(conn, BOOTH)
+    assert [(row["type"], row["rule"]) for row in held] == [("sale", "at_in_future")] * 4
+    assert health["quarantined"] == 4
+    with hq.engine.begin() as conn:
+        for row in held:
+            quarantine.release(
+                conn, row["terminal_id"], row["seq"], "clock fixed", "hq", ServerSettings().zone
+            )
     assert_exact(terminal, hq)
 
 

@@ -92,6 +92,13 @@ class SalesReport(BaseModel):
     total: SalesFigures
 
 
+class BoothHeld(BaseModel):
+    booth_id: str
+    booth_name: str
+    quarantined: int = Field(description="Entries of the booth held back (quarantined).")
+    quarantined_fen: int = Field(description="What the sales and refunds among them come to.")
+
+
 class CampaignTotals(BaseModel):
     sales: int
     amount_fen: int
@@ -107,6 +114,13 @@ class CampaignTotals(BaseModel):
     refunds: int = Field(description="Refunds and post-voids received.")
     refunded_fen: int = Field(description="Money they gave back.")
     net_fen: int = Field(description="amount_fen - refunded_fen.")
+    quarantined: int = Field(
+        description="Entries held back by a business check, counted in none of the above."
+    )
+    quarantined_fen: int = Field(description="What the sales and refunds among them come to.")
+    quarantined_by_booth: list[BoothHeld] = Field(
+        description="The same per booth with entries held back (JSON only).",
+    )
 
 
 class TerminalHealth(BaseModel):
@@ -116,10 +130,15 @@ class TerminalHealth(BaseModel):
     last_contact: str | None = Field(description="Last push received (UTC), None if never.")
     seconds_since_contact: int | None
     acked_seq: int = Field(description="The highest journal seq the server holds.")
-    open_alerts: int = Field(description="Unresolved tamper alerts.")
+    open_alerts: int = Field(description="Unresolved tamper and quarantine alerts.")
     clock_skew_ms: int | None = Field(description="Terminal clock minus server clock.")
-    grand_total_fen: int = Field(description="The terminal's perpetual grand total.")
+    grand_total_fen: int = Field(
+        description="The terminal's perpetual grand total, as its chain states it "
+        "(quarantined entries included)."
+    )
     revoked: bool
+    quarantined: int = Field(description="Entries held back by a business check.")
+    quarantined_fen: int = Field(description="What the sales and refunds among them come to.")
 
 
 class StockRow(BaseModel):
@@ -254,7 +273,8 @@ def campaign_report(
         totals = reports.campaign(conn)
     if not _wants_csv(request, format):
         return totals
-    return _csv(list(CampaignTotals.model_fields), [totals], "campaign.csv")
+    columns = [c for c in CampaignTotals.model_fields if c != "quarantined_by_booth"]
+    return _csv(columns, [totals], "campaign.csv")
 
 
 @router.get(

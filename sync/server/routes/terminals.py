@@ -92,7 +92,13 @@ def push_journal(
     x_terminal_clock: Annotated[str | None, Header(max_length=40)] = None,
 ):
     return ingest.ingest(
-        engine, caller, push.entries, settings.zone, settings.max_batch, x_terminal_clock
+        engine,
+        caller,
+        push.entries,
+        settings.zone,
+        settings.max_batch,
+        x_terminal_clock,
+        settings.check_tolerance,
     )
 
 
