@@ -14,7 +14,7 @@ import pytest
 from pos.cart import Cart, Payment
 from pos.store import DB_NAME
 from sync.protocol import journal
-from tests.support import CASHIER, CASHIER_PIN, OIL, RICE
+from tests.support import CASHIER, CASHIER_PIN, DEMO_CATALOG, OIL, RICE, fingerprint
 
 
 def _sell(terminal, codes, pay):
@@ -285,3 +285,51 @@ def test_the_contracts_auditor_command_names_a_body_the_contract_refuses(tmp_pat
     result = _auditor(tmp_path, _chain([SHIFT, ("sale", nameless)]))
     assert result.returncode == 1
     assert result.stdout.strip() == "BROKEN at seq 2: a sale needs sale_id and cashier"
+
+
+# --- HQ's business checks, run by the terminal before it writes ------------------------------
+
+
+def _oil_at(price_fen: int) -> bytes:
+    """The demo catalog with 酉阳茶油 repriced, as HQ would send it."""
+    text = DEMO_CATALOG.read_text(encoding="utf-8")
+    return text.replace(",piece,8800,粮油,", f",piece,{price_fen},粮油,").encode("utf-8")
+
+
+def test_a_line_scanned_before_a_reprice_still_sells_at_the_price_it_was_scanned(terminal):
+    cart = Cart()
+    terminal.add_to_cart(cart, OIL)  # ￥88.00
+    terminal.import_catalog(_oil_at(9900))  # a catalog pull reprices it while the customer waits
+    sale = terminal.checkout(
+        cart, [Payment("cash", 8800)], terminal.authenticate(CASHIER, CASHIER_PIN)
+    )
+    assert sale["body"]["lines"][0]["unit_price_fen"] == 8800
+    cart = Cart()
+    terminal.add_to_cart(cart, OIL)
+    assert cart.lines[0].product.price_fen == 9900  # the next customer pays the new price
+    terminal.import_catalog(_oil_at(10500))  # and HQ reprices again before they pay
+    sale = terminal.checkout(
+        cart, [Payment("cash", 9900)], terminal.authenticate(CASHIER, CASHIER_PIN)
+    )
+    assert sale["body"]["lines"][0]["unit_price_fen"] == 9900
+
+
+@pytest.mark.parametrize(
+    ("product", "price", "rule"),
+    [("6970006000011", 1, "price_not_in_catalog"), ("NEVER-SOLD-HERE", 8800, "unknown_product")],
+)
+def test_an_entry_hq_would_quarantine_is_never_written(terminal, home, product, price, rule):
+    from pos.store import journal as journal_db
+
+    sale = _sell(terminal, [OIL], [Payment("cash", 8800)])  # a real body to bend
+    line = sale["body"]["lines"][0]
+    if product == "6970006000011":
+        product = line["product_id"]
+    line.update(product_id=product, unit_price_fen=price, amount_fen=price)
+    body = {k: v for k, v in sale["body"].items() if k != "grand_total_fen"}
+    body.update(sale_id="S-BENT", total_fen=price)
+    body["payments"] = [{"method": "cash", "amount_fen": price}]
+    before = fingerprint(home / DB_NAME)
+    with pytest.raises(ValueError, match=rule), terminal.store.write() as conn:
+        journal_db.append(conn, "T1", "sale", body, sale["at"])
+    assert fingerprint(home / DB_NAME) == before

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pos.errors import journal_behind_hq
 from pos.store import sync_state
 from sync.protocol import entries
-from sync.protocol.journal import GENESIS, GRAND_TOTAL_SIGN, canonical, make_entry
+from sync.protocol.business import business_problem
+from sync.protocol.journal import GENESIS, GRAND_TOTAL_SIGN, canonical, make_entry, parse_utc
 
 
 def head(conn: sqlite3.Connection) -> tuple[int, str, int]:
@@ -48,11 +49,26 @@ def append(conn: sqlite3.Connection, terminal: str, entry_type: str, body: dict,
     problem = entries.problem(entry)  # the same rules HQ checks on receipt
     if problem is not None or entry_type not in entries.ENTRY_TYPES:
         raise ValueError(f"not a valid {entry_type} entry: {problem or 'unknown type'}")
+    # HQ's business checks too, against this terminal's own catalog (HQ would quarantine
+    # what fails them). The time rules judge this PC's clock, which only HQ can: they are
+    # given the entry's own time and pass.
+    when = parse_utc(at)
+    found = business_problem(entry, lambda product: catalog_prices(conn, product), when, when)
+    if found is not None:
+        raise ValueError(f"not a valid {entry_type} entry: {found.reason} ({found.rule})")
     conn.execute(
         "INSERT INTO journal (seq, type, at, hash, grand_total_fen, line) VALUES (?, ?, ?, ?, ?, ?)",
         (entry["seq"], entry_type, at, entry["hash"], grand_total, canonical(entry)),
     )
     return entry
+
+
+def catalog_prices(conn: sqlite3.Connection, product_id: str) -> set[int] | None:
+    """Every price this terminal's catalog ever gave the product; None if it never had it."""
+    rows = conn.execute(
+        "SELECT price_fen FROM catalog_prices WHERE product_id = ?", (product_id,)
+    ).fetchall()
+    return {price for (price,) in rows} or None
 
 
 def lines(conn: sqlite3.Connection, after_seq: int = 0) -> Iterator[str]:

@@ -181,3 +181,32 @@ def m008_refunds_and_shifts(db):
     db.execute("CREATE INDEX refund_lines_sale ON refund_lines (sale_seq)")
     # The last shift_open / z_close without reading the whole journal at every sale.
     db.execute("CREATE INDEX journal_type ON journal (type, seq)")
+
+
+@migrations()
+def m009_catalog_prices(db):
+    # Every price the catalog ever gave a product, as HQ keeps them: a line scanned before
+    # a catalog pull repriced its product still charges a price the catalog gave, and the
+    # journal's own check before writing (sync/protocol/business.py) accepts it.
+    db.execute(
+        """CREATE TABLE catalog_prices (
+            product_id TEXT NOT NULL,
+            price_fen INTEGER NOT NULL,
+            PRIMARY KEY (product_id, price_fen)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("INSERT INTO catalog_prices SELECT id, price_fen FROM products")
+    # Kept by triggers, so every way a product is written (CSV import, catalog feed,
+    # recovery) records its price.
+    for event in ("INSERT", "UPDATE OF price_fen"):
+        name = "insert" if event == "INSERT" else "reprice"
+        db.execute(
+            f"""CREATE TRIGGER products_price_{name} AFTER {event} ON products
+                BEGIN
+                    INSERT INTO catalog_prices SELECT NEW.id, NEW.price_fen WHERE NOT EXISTS (
+                        SELECT 1 FROM catalog_prices
+                        WHERE product_id = NEW.id AND price_fen = NEW.price_fen
+                    );
+                END"""
+            # not INSERT OR IGNORE: an upsert's ON CONFLICT overrides a trigger's OR IGNORE
+        )
