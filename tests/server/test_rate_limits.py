@@ -277,7 +277,7 @@ def test_a_busy_tills_sync_never_meets_the_default_push_limit(
         slot.app = None
 
 
-def test_the_default_limits_stop_a_guesser_within_its_first_second(server):
+def test_the_default_limits_stop_a_guesser_after_20_tries(server):
     """With the shipped settings (20 wrong codes per address per 5 minutes) a guesser gets
     429 after 20 tries, where it got 418 tries a second before."""
     started = time.perf_counter()
