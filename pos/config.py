@@ -34,6 +34,7 @@ class Settings:
     scanner_min_length: int = 6
     scanner_suffix: str = "enter"
     sync_interval_s: int = 30
+    sync_allow_insecure_http: bool = False  # http:// to a host other than this PC
     printer_url: str = "preview"
     printer_profile: str = "generic-80"
     printer_paper_mm: int = 0  # 0: the profile's
@@ -76,6 +77,7 @@ KEYS = {
     ("scanner", "min_length"): ("scanner_min_length", int),
     ("scanner", "suffix"): ("scanner_suffix", str),
     ("sync", "interval_s"): ("sync_interval_s", int),
+    ("sync", "allow_insecure_http"): ("sync_allow_insecure_http", bool),
     ("printer", "url"): ("printer_url", str),
     ("printer", "profile"): ("printer_profile", str),
     ("printer", "paper_mm"): ("printer_paper_mm", int),

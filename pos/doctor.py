@@ -246,7 +246,7 @@ def check_sync(terminal, http=None) -> list[Check]:
     import requests
 
     from pos.store import sync_state
-    from sync.client import SKEW_WARN_MS, TOKEN_FILE, SyncClient, SyncError
+    from sync.client import SKEW_WARN_MS, TOKEN_FILE, SyncClient, SyncError, insecure_server
 
     client = SyncClient(terminal, session=http, attempts=1)
     if not client.enrolled:
@@ -273,6 +273,9 @@ def check_sync(terminal, http=None) -> list[Check]:
     if behind is not None:
         enrolment = Check("enrolment", FAIL, f"Enrolled as booth {booth}, but: {behind}")
     unsynced = terminal.unsynced_count()
+    refusal = insecure_server(client.server, terminal.settings.sync_allow_insecure_http)
+    if refusal is not None:
+        return [enrolment, Check("server", FAIL, str(refusal))]
     try:
         skew_ms = client.check_clock()
     except requests.HTTPError as exc:

@@ -8,12 +8,14 @@ and its cursor are applied in one local transaction, so a crash never skips or d
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import random
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -47,6 +49,7 @@ class RoundResult:
     error: str | None = None
     blocked: str | None = None
     behind: str | None = None  # HQ holds more of the journal: selling stopped until recovery
+    retry_after_s: int | None = None  # the server asked to wait this long (429 or 503)
     at: str = ""
     problem: BoothError | None = field(default=None, repr=False)  # the error, for translation
     behind_problem: BoothError | None = field(default=None, repr=False)  # ``behind``, likewise
@@ -64,13 +67,36 @@ class RoundResult:
         self.error = str(problem)
 
 
-def next_delay(failures: int, interval_s: float, rng: random.Random | None = None) -> float:
+def next_delay(
+    failures: int,
+    interval_s: float,
+    rng: random.Random | None = None,
+    retry_after_s: int | None = None,
+) -> float:
     """Seconds to the next round: the interval when healthy; after failures, exponential
-    backoff with full jitter (so a thousand booths coming back online do not stampede)."""
+    backoff with full jitter (so a thousand booths coming back online do not stampede),
+    and never sooner than the server's Retry-After."""
     if failures <= 0:
-        return interval_s
+        return max(interval_s, retry_after_s or 0)
     ceiling = min(interval_s * 2 ** min(failures, 10), MAX_BACKOFF_S)
-    return (rng or random).uniform(interval_s / 2, ceiling)
+    return max((rng or random).uniform(interval_s / 2, ceiling), retry_after_s or 0)
+
+
+class ServerBusy(requests.ConnectionError):
+    """429 or 503: the server is there but asks the terminal to come back later."""
+
+    def __init__(self, status: int, retry_after_s: int | None):
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.retry_after_s = retry_after_s
+
+
+def _retry_after(response: requests.Response) -> int | None:
+    """Retry-After in whole seconds (only the seconds form: our server sends no dates)."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value.isdigit():
+        return None
+    return min(int(value), MAX_BACKOFF_S)
 
 
 def _utc_now() -> datetime:
@@ -79,6 +105,32 @@ def _utc_now() -> datetime:
 
 def _now() -> str:
     return utc_timestamp(_utc_now())
+
+
+def insecure_server(server: str, allow_insecure_http: bool) -> SyncError | None:
+    """Why the terminal will not talk to ``server``: plain http:// crosses the network
+    unencrypted (the token, every sale), so it is for this PC itself only, unless booth.toml
+    says ``[sync] allow_insecure_http = true`` (a test bench). None when it may."""
+    parts = urlsplit(server)
+    if parts.scheme == "https" or allow_insecure_http:
+        return None
+    if parts.scheme == "http" and _loopback(parts.hostname or ""):
+        return None
+    return SyncError(
+        "The server address {server} is not https://: sales and the token would cross the "
+        "network unencrypted. Use https://, or on a test bench set allow_insecure_http = true "
+        "under [sync] in booth.toml.",
+        server=server,
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def enroll(
@@ -90,6 +142,9 @@ def enroll(
         raise SyncError(
             "The server address must start with https:// (or http:// on a test bench), e.g. https://hq.example.cn."
         )
+    refusal = insecure_server(server, terminal.settings.sync_allow_insecure_http)
+    if refusal is not None:
+        raise refusal
     http = session or requests.Session()
     try:
         response = http.post(
@@ -142,7 +197,10 @@ def _token_refused() -> SyncError:
 
 
 def _raise_if_unavailable(response: requests.Response) -> None:
-    """A 5xx (often a gateway in front of a server that is down) means offline, not refused."""
+    """A 5xx (often a gateway in front of a server that is down) means offline, not refused;
+    so does 429 (this terminal asked too often): both keep the sales for later."""
+    if response.status_code in (429, 503):
+        raise ServerBusy(response.status_code, _retry_after(response))
     if response.status_code >= 500:
         raise requests.ConnectionError(f"HTTP {response.status_code}")
 
@@ -203,6 +261,11 @@ class SyncClient:
             )
             self._fill_counts(result)
             return result
+        refusal = insecure_server(self.server, self.terminal.settings.sync_allow_insecure_http)
+        if refusal is not None:  # enrolled before the rule, or booth.toml changed since
+            result.fail(refusal)
+            self._fill_counts(result)
+            return result
         try:
             result.skew_ms = self.check_clock()
             result.online = True
@@ -210,6 +273,22 @@ class SyncClient:
             result.pulled = self.pull()
         except SyncError as exc:
             result.fail(exc)
+        except ServerBusy as exc:
+            result.online = False
+            result.retry_after_s = exc.retry_after_s
+            if exc.retry_after_s is None:
+                problem = SyncError(
+                    "The server is busy (HTTP {status}); sales are kept and will be sent later.",
+                    status=exc.status,
+                )
+            else:
+                problem = SyncError(
+                    "The server asked this terminal to wait (HTTP {status}); sales are kept "
+                    "and will be sent in {seconds} s.",
+                    status=exc.status,
+                    seconds=exc.retry_after_s,
+                )
+            result.fail(problem)
         except requests.RequestException as exc:
             result.online = False
             result.fail(
@@ -244,8 +323,8 @@ class SyncClient:
                 if last:
                     raise
                 continue
-            if response.status_code < 500 or last:
-                return response
+            if response.status_code < 500 or last or "Retry-After" in response.headers:
+                return response  # a server that says when to come back is not asked again now
         raise SyncError("The server could not be asked: no attempts were allowed.")
 
     def check_clock(self) -> int:
@@ -253,6 +332,7 @@ class SyncClient:
         started = self.clock()
         response = self._request("GET", "/time")
         finished = self.clock()
+        _raise_if_unavailable(response)
         response.raise_for_status()
         server_ms = response.json()["epoch_ms"]
         local_ms = int(((started.timestamp() + finished.timestamp()) / 2) * 1000)

@@ -12,9 +12,18 @@ from pathlib import Path
 import pytest
 
 from pos.store import DB_NAME
-from tests.support import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN, OIL, fingerprint
+from tests.support import (
+    CASHIER,
+    CASHIER_PIN,
+    DEMO_CATALOG,
+    MANAGER,
+    MANAGER_PIN,
+    OIL,
+    fingerprint,
+    pin_file,
+)
 
-SALE = ("sale", "--cashier", CASHIER, "--pin", CASHIER_PIN)
+SALE = ("sale", "--cashier", CASHIER, *pin_file(CASHIER_PIN))
 
 
 @pytest.fixture
@@ -61,12 +70,12 @@ def test_bad_check_digit(booth, cli):
 
 
 def test_unknown_cashier(booth, cli):
-    args = ("sale", "--cashier", "张三", "--pin", "1234", "--item", OIL, "--pay", "cash:8800")
+    args = ("sale", "--cashier", "张三", *pin_file("1234"), "--item", OIL, "--pay", "cash:8800")
     _unchanged_after(cli, booth, args, "There is no cashier named '张三'")
 
 
 def test_wrong_pin(booth, cli):
-    args = ("sale", "--cashier", CASHIER, "--pin", "9999", "--item", OIL, "--pay", "cash:8800")
+    args = ("sale", "--cashier", CASHIER, *pin_file("9999"), "--item", OIL, "--pay", "cash:8800")
     # The failed attempt itself is counted on the user, nothing else changes.
     _unchanged_after(cli, booth, args, "Wrong PIN for 李娜: 4 more tries", skip=("users",))
 
@@ -141,10 +150,10 @@ def _booth_on(disk: Path, cli_home_runner):
     run = cli_home_runner
     assert run("init", "--terminal", "T1", "--booth-name", "满盘专柜").code == 0
     assert run("catalog", "import", str(DEMO_CATALOG)).code == 0
-    assert run("user", "add", CASHIER, "--role", "cashier", "--pin", CASHIER_PIN).code == 0
-    assert run("user", "add", MANAGER, "--role", "manager", "--pin", MANAGER_PIN).code == 0
+    assert run("user", "add", CASHIER, "--role", "cashier", *pin_file(CASHIER_PIN)).code == 0
+    assert run("user", "add", MANAGER, "--role", "manager", *pin_file(MANAGER_PIN)).code == 0
     # A sale needs an open shift: the manager opens one with a ￥0 float (seq 1).
-    assert run("shift", "open", "--manager", MANAGER, "--pin", MANAGER_PIN, "--float", "0").code == 0  # fmt: skip
+    assert run("shift", "open", "--manager", MANAGER, *pin_file(MANAGER_PIN), "--float", "0").code == 0  # fmt: skip
     assert run(*SALE, "--item", OIL, "--pay", "cash:8800").code == 0  # seq 2
 
 

@@ -15,7 +15,16 @@ from pos.cart import Cart, Payment
 from pos.errors import NotFound, Refused
 from pos.store import sales as sales_db
 from pos.terminal import Terminal
-from tests.support import CASHIER, CASHIER_PIN, EXPIRED, OIL, ORANGES_PLU, RICE, scale_label
+from tests.support import (
+    CASHIER,
+    CASHIER_PIN,
+    EXPIRED,
+    OIL,
+    ORANGES_PLU,
+    RICE,
+    pin_file,
+    scale_label,
+)
 
 
 def _cashier(terminal):
@@ -153,7 +162,7 @@ def test_stock_changes_need_a_sensible_quantity_and_a_reason(terminal, cli):
 
 def test_cli_sale_prints_the_journal_entry_it_wrote(terminal, cli):
     label = scale_label("21", ORANGES_PLU, 800)
-    result = cli("sale", "--cashier", CASHIER, "--pin", CASHIER_PIN, "--item", f"{OIL}*2", "--item", label,
+    result = cli("sale", "--cashier", CASHIER, *pin_file(CASHIER_PIN), "--item", f"{OIL}*2", "--item", label,
                  "--pay", "wechat:10000:134567890123456789", "--pay", "cash:10000", "--json")  # fmt: skip
     assert result.code == 0, result
     entry = json.loads(result.out)
@@ -165,7 +174,14 @@ def test_cli_sale_prints_the_journal_entry_it_wrote(terminal, cli):
 
 def test_cli_sale_warns_about_an_expired_certificate(terminal, cli):
     result = cli(
-        "sale", "--cashier", CASHIER, "--pin", CASHIER_PIN, "--item", EXPIRED, "--pay", "cash:3980"
+        "sale",
+        "--cashier",
+        CASHIER,
+        *pin_file(CASHIER_PIN),
+        "--item",
+        EXPIRED,
+        "--pay",
+        "cash:3980",
     )
     assert result.code == 0
     assert (

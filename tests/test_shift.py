@@ -9,7 +9,7 @@ import pytest
 from pos.cart import Cart, Payment
 from pos.errors import Refused
 from pos.shift import parse_counts
-from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE
+from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE, pin_file
 
 PRICES = {OIL: 8800, RICE: 6980}
 
@@ -132,11 +132,11 @@ def test_counts_must_add_up_to_the_float(terminal, manager):
 
 def test_shift_commands(cli, terminal):
     terminal.close()
-    opened = cli("shift", "open", "--manager", MANAGER, "--pin", MANAGER_PIN, "--float", "50000", "--json")  # fmt: skip
+    opened = cli("shift", "open", "--manager", MANAGER, *pin_file(MANAGER_PIN), "--float", "50000", "--json")  # fmt: skip
     assert opened.code == 0, opened.err
-    refused = cli("shift", "cash-out", "--amount", "100", "--reason", "x", "--manager", CASHIER, "--pin", CASHIER_PIN)  # fmt: skip
+    refused = cli("shift", "cash-out", "--amount", "100", "--reason", "x", "--manager", CASHIER, *pin_file(CASHIER_PIN))  # fmt: skip
     assert refused.code == 1 and "only a manager" in refused.err
-    moved = cli("shift", "cash-in", "--amount", "2000", "--reason", "coins", "--manager", MANAGER, "--pin", MANAGER_PIN)  # fmt: skip
+    moved = cli("shift", "cash-in", "--amount", "2000", "--reason", "coins", "--manager", MANAGER, *pin_file(MANAGER_PIN))  # fmt: skip
     assert moved.code == 0, moved.err
     report = cli("report", "x", "--json")
     assert json.loads(report.out)["expected_cash_fen"] == 52000
@@ -201,9 +201,9 @@ def test_a_cashier_cannot_close_and_unknown_tenders_cannot_be_confirmed(terminal
 
 def test_shift_close_command_prints_the_z_json(cli, terminal):
     terminal.close()
-    approve = ("--manager", MANAGER, "--pin", MANAGER_PIN)
+    approve = ("--manager", MANAGER, *pin_file(MANAGER_PIN))
     assert cli("shift", "open", "--float", "10000", *approve).code == 0
-    assert cli("sale", "--cashier", CASHIER, "--pin", CASHIER_PIN, "--item", OIL, "--pay", "cash:8800").code == 0  # fmt: skip
+    assert cli("sale", "--cashier", CASHIER, *pin_file(CASHIER_PIN), "--item", OIL, "--pay", "cash:8800").code == 0  # fmt: skip
     result = cli("shift", "close", "--counts", "10000=1,5000=1,2000=1,1000=1,500=1,100=3", *approve, "--json")  # fmt: skip
     assert result.code == 0, result.err
     z = json.loads(result.out)

@@ -16,7 +16,7 @@ from pos.errors import NotFound, Refused
 from pos.print_queue import PrintService
 from pos.store import print_jobs
 from sync.protocol.journal import parse_utc
-from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE
+from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE, pin_file
 
 PRICES = {OIL: 8800, RICE: 6980}
 SUPPLIERS = {OIL: "酉阳县花田农业开发有限公司", RICE: "秀山县土家贡米种植专业合作社"}
@@ -239,12 +239,12 @@ def test_the_preview_printer_writes_the_z(terminal, manager):
 
 # --- the command line ----------------------------------------------------------------------
 
-APPROVE = ("--manager", MANAGER, "--pin", MANAGER_PIN)
+APPROVE = ("--manager", MANAGER, *pin_file(MANAGER_PIN))
 
 
 def cli_shift(cli) -> None:
     assert cli("shift", "open", "--float", "10000", *APPROVE).code == 0
-    sold = cli("sale", "--cashier", CASHIER, "--pin", CASHIER_PIN, "--item", OIL, "--pay", "cash:8800")  # fmt: skip
+    sold = cli("sale", "--cashier", CASHIER, *pin_file(CASHIER_PIN), "--item", OIL, "--pay", "cash:8800")  # fmt: skip
     assert sold.code == 0, sold.err
 
 

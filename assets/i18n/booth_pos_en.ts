@@ -1124,10 +1124,6 @@ sales {2}  variance {3}</translation>
         <translation>A delivery must add stock: {qty} is not a positive quantity.</translation>
     </message>
     <message>
-        <source>A sale needs the cashier&apos;s PIN: --pin PIN or BOOTH_POS_PIN.</source>
-        <translation>A sale needs the cashier&apos;s PIN: --pin PIN or BOOTH_POS_PIN.</translation>
-    </message>
-    <message>
         <source>A scale label is one weighed item: scan it again for another.</source>
         <translation>A scale label is one weighed item: scan it again for another.</translation>
     </message>
@@ -1206,6 +1202,14 @@ sales {2}  variance {3}</translation>
     <message>
         <source>One {method} payment may be at most {limit}: split it.</source>
         <translation>One {method} payment may be at most {limit}: split it.</translation>
+    </message>
+    <message>
+        <source>--pin is refused: a PIN on the command line can be read by every user of this PC. Type it when asked, or use --pin-file PATH or the BOOTH_POS_PIN variable.</source>
+        <translation>--pin is refused: a PIN on the command line can be read by every user of this PC. Type it when asked, or use --pin-file PATH or the BOOTH_POS_PIN variable.</translation>
+    </message>
+    <message>
+        <source>Cannot read the PIN file {path}: {reason}.</source>
+        <translation>Cannot read the PIN file {path}: {reason}.</translation>
     </message>
     <message>
         <source>Payment is {short} short of the total {total}.</source>
@@ -1348,10 +1352,6 @@ sales {2}  variance {3}</translation>
         <translation>Choose at least one line to refund.</translation>
     </message>
     <message>
-        <source>Give the manager&apos;s PIN with --pin (or $BOOTH_POS_PIN).</source>
-        <translation>Give the manager&apos;s PIN with --pin (or $BOOTH_POS_PIN).</translation>
-    </message>
-    <message>
         <source>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</source>
         <translation>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</translation>
     </message>
@@ -1452,6 +1452,10 @@ sales {2}  variance {3}</translation>
         <translation>Say why the sale is voided, e.g. &apos;rung up twice&apos;.</translation>
     </message>
     <message>
+        <source>The PIN file {path} is empty.</source>
+        <translation>The PIN file {path} is empty.</translation>
+    </message>
+    <message>
         <source>The amount must be more than ￥0.00.</source>
         <translation>The amount must be more than ￥0.00.</translation>
     </message>
@@ -1472,12 +1476,24 @@ sales {2}  variance {3}</translation>
         <translation>The sale has no line {line}.</translation>
     </message>
     <message>
+        <source>The server address {server} is not https://: sales and the token would cross the network unencrypted. Use https://, or on a test bench set allow_insecure_http = true under [sync] in booth.toml.</source>
+        <translation>The server address {server} is not https://: sales and the token would cross the network unencrypted. Use https://, or on a test bench set allow_insecure_http = true under [sync] in booth.toml.</translation>
+    </message>
+    <message>
+        <source>The server asked this terminal to wait (HTTP {status}); sales are kept and will be sent in {seconds} s.</source>
+        <translation>The server asked this terminal to wait (HTTP {status}); sales are kept and will be sent in {seconds} s.</translation>
+    </message>
+    <message>
         <source>The server did not answer ({kind}): what was recovered so far is kept. Run &apos;booth-pos journal recover&apos; again when the network is back.</source>
         <translation>The server did not answer ({kind}): what was recovered so far is kept. Run &apos;booth-pos journal recover&apos; again when the network is back.</translation>
     </message>
     <message>
         <source>The server did not say how much of this terminal&apos;s journal it holds ({detail}); sales are kept. If this goes on, call HQ.</source>
         <translation>The server did not say how much of this terminal&apos;s journal it holds ({detail}); sales are kept. If this goes on, call HQ.</translation>
+    </message>
+    <message>
+        <source>The server is busy (HTTP {status}); sales are kept and will be sent later.</source>
+        <translation>The server is busy (HTTP {status}); sales are kept and will be sent later.</translation>
     </message>
     <message>
         <source>The server no longer accepts this terminal&apos;s token (revoked, or another PC enrolled in its place): ask HQ for a replacement code (&apos;booth-pos-server enroll-code BOOTH --replaces TERMINAL&apos;), enrol with it (&apos;booth-pos enroll&apos;), then run &apos;booth-pos journal recover&apos; if sync says the journal is behind HQ.</source>
@@ -1494,6 +1510,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>The terminal database {path} is damaged: nothing was recorded. Call IT support; do not delete the file, it holds unsynced sales.</source>
         <translation>The terminal database {path} is damaged: nothing was recorded. Call IT support; do not delete the file, it holds unsynced sales.</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: nothing was changed.</source>
+        <translation>The two PINs differ: nothing was changed.</translation>
     </message>
     <message>
         <source>The {method} payment must be more than {minimum}.</source>
@@ -1518,6 +1538,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>This PC&apos;s journal holds entries HQ does not: from entry {seq} on they differ from HQ&apos;s (the journals have forked). Nothing was changed. Call HQ, and sell on this terminal only when they say so.</source>
         <translation>This PC&apos;s journal holds entries HQ does not: from entry {seq} on they differ from HQ&apos;s (the journals have forked). Nothing was changed. Call HQ, and sell on this terminal only when they say so.</translation>
+    </message>
+    <message>
+        <source>This needs a PIN and there is nobody to type it: use --pin-file PATH or the BOOTH_POS_PIN variable.</source>
+        <translation>This needs a PIN and there is nobody to type it: use --pin-file PATH or the BOOTH_POS_PIN variable.</translation>
     </message>
     <message>
         <source>This terminal is not enrolled: run &apos;booth-pos enroll --server URL --code CODE&apos;.</source>

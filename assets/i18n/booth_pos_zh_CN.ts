@@ -1124,10 +1124,6 @@ sales {2}  variance {3}</source>
         <translation>入库必须增加库存：{qty} 不是正数。</translation>
     </message>
     <message>
-        <source>A sale needs the cashier&apos;s PIN: --pin PIN or BOOTH_POS_PIN.</source>
-        <translation>收银需要收银员密码：--pin 密码 或 BOOTH_POS_PIN。</translation>
-    </message>
-    <message>
         <source>A scale label is one weighed item: scan it again for another.</source>
         <translation>一张秤签对应一件称重商品：再买一件请再扫一次。</translation>
     </message>
@@ -1206,6 +1202,14 @@ sales {2}  variance {3}</source>
     <message>
         <source>One {method} payment may be at most {limit}: split it.</source>
         <translation>单笔 {method} 付款最多 {limit}：请分多笔支付。</translation>
+    </message>
+    <message>
+        <source>--pin is refused: a PIN on the command line can be read by every user of this PC. Type it when asked, or use --pin-file PATH or the BOOTH_POS_PIN variable.</source>
+        <translation>拒绝使用 --pin：命令行中的 PIN 码本机所有用户都能看到。请在提示时输入，或使用 --pin-file PATH 或环境变量 BOOTH_POS_PIN。</translation>
+    </message>
+    <message>
+        <source>Cannot read the PIN file {path}: {reason}.</source>
+        <translation>无法读取 PIN 码文件 {path}：{reason}。</translation>
     </message>
     <message>
         <source>Payment is {short} short of the total {total}.</source>
@@ -1348,10 +1352,6 @@ sales {2}  variance {3}</source>
         <translation>请至少选择一行退款。</translation>
     </message>
     <message>
-        <source>Give the manager&apos;s PIN with --pin (or $BOOTH_POS_PIN).</source>
-        <translation>请用 --pin（或 $BOOTH_POS_PIN）提供店长密码。</translation>
-    </message>
-    <message>
         <source>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</source>
         <translation>总部没有发来本终端的流水（{detail}）：本机没有再做任何改动。请联系总部。</translation>
     </message>
@@ -1452,6 +1452,10 @@ sales {2}  variance {3}</source>
         <translation>请说明撤销原因，例如“重复收款”。</translation>
     </message>
     <message>
+        <source>The PIN file {path} is empty.</source>
+        <translation>PIN 码文件 {path} 是空的。</translation>
+    </message>
+    <message>
         <source>The amount must be more than ￥0.00.</source>
         <translation>金额必须大于 ￥0.00。</translation>
     </message>
@@ -1472,12 +1476,24 @@ sales {2}  variance {3}</source>
         <translation>这笔销售没有第 {line} 行。</translation>
     </message>
     <message>
+        <source>The server address {server} is not https://: sales and the token would cross the network unencrypted. Use https://, or on a test bench set allow_insecure_http = true under [sync] in booth.toml.</source>
+        <translation>服务器地址 {server} 不是 https://：销售记录和令牌将以明文在网络上传输。请使用 https://；测试环境可在 booth.toml 的 [sync] 下设置 allow_insecure_http = true。</translation>
+    </message>
+    <message>
+        <source>The server asked this terminal to wait (HTTP {status}); sales are kept and will be sent in {seconds} s.</source>
+        <translation>服务器要求本终端稍候（HTTP {status}）；销售记录已保存，{seconds} 秒后自动上传。</translation>
+    </message>
+    <message>
         <source>The server did not answer ({kind}): what was recovered so far is kept. Run &apos;booth-pos journal recover&apos; again when the network is back.</source>
         <translation>服务器没有响应（{kind}）：已恢复的部分已保存。网络恢复后请再运行 &apos;booth-pos journal recover&apos;。</translation>
     </message>
     <message>
         <source>The server did not say how much of this terminal&apos;s journal it holds ({detail}); sales are kept. If this goes on, call HQ.</source>
         <translation>服务器没有告知它保存了本终端多少流水（{detail}）；销售记录已保存。如果持续出现，请联系总部。</translation>
+    </message>
+    <message>
+        <source>The server is busy (HTTP {status}); sales are kept and will be sent later.</source>
+        <translation>服务器繁忙（HTTP {status}）；销售记录已保存，稍后自动上传。</translation>
     </message>
     <message>
         <source>The server no longer accepts this terminal&apos;s token (revoked, or another PC enrolled in its place): ask HQ for a replacement code (&apos;booth-pos-server enroll-code BOOTH --replaces TERMINAL&apos;), enrol with it (&apos;booth-pos enroll&apos;), then run &apos;booth-pos journal recover&apos; if sync says the journal is behind HQ.</source>
@@ -1494,6 +1510,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>The terminal database {path} is damaged: nothing was recorded. Call IT support; do not delete the file, it holds unsynced sales.</source>
         <translation>终端数据库 {path} 已损坏：本次操作未记录。请联系技术支持；不要删除该文件，其中有尚未上传的销售记录。</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: nothing was changed.</source>
+        <translation>两次输入的 PIN 码不一致：未做任何更改。</translation>
     </message>
     <message>
         <source>The {method} payment must be more than {minimum}.</source>
@@ -1518,6 +1538,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>This PC&apos;s journal holds entries HQ does not: from entry {seq} on they differ from HQ&apos;s (the journals have forked). Nothing was changed. Call HQ, and sell on this terminal only when they say so.</source>
         <translation>本机流水中有总部没有的记录：从第 {seq} 条起与总部不同（流水已分叉）。本机没有做任何改动。请联系总部，得到总部同意后才能在本终端销售。</translation>
+    </message>
+    <message>
+        <source>This needs a PIN and there is nobody to type it: use --pin-file PATH or the BOOTH_POS_PIN variable.</source>
+        <translation>此操作需要 PIN 码，但没有可输入的终端：请使用 --pin-file PATH 或环境变量 BOOTH_POS_PIN。</translation>
     </message>
     <message>
         <source>This terminal is not enrolled: run &apos;booth-pos enroll --server URL --code CODE&apos;.</source>

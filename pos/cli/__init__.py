@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from pathlib import Path
 
 from hardware.serial_port import DeviceError
 from pos import __version__
 from pos.cart import Cart, Payment
+from pos.cli.common import add_pin_options, read_pin
 from pos.cli.hardware import add_hw_commands, add_receipt_commands
 from pos.cli.shift import add_shift_commands
 from pos.config import load_settings, resolve_home
@@ -55,8 +55,9 @@ def cmd_init(args) -> int:
 
 
 def cmd_user_add(args) -> int:
+    pin = read_pin(args, f"{args.name}'s", confirm=True)
     terminal = _open(args)
-    terminal.add_user(args.name, args.role, args.pin)
+    terminal.add_user(args.name, args.role, pin)
     emit(args, {"name": args.name, "role": args.role}, f"Added {args.role} {args.name}")
     return 0
 
@@ -135,12 +136,11 @@ def _parse_payment(text: str) -> Payment:
 
 
 def cmd_sale(args) -> int:
-    if not args.pin:
-        raise Refused("A sale needs the cashier's PIN: --pin PIN or BOOTH_POS_PIN.")
     items = [_parse_item(item) for item in args.item]
     payments = [_parse_payment(p) for p in args.pay]
+    pin = read_pin(args, "The cashier's")
     terminal = _open(args)
-    cashier = terminal.authenticate(args.cashier, args.pin)
+    cashier = terminal.authenticate(args.cashier, pin)
     cart = Cart()
     for code, qty in items:
         line = terminal.add_to_cart(cart, code, qty)
@@ -367,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         "user",
         "Manage cashiers and managers.",
-        "booth-pos user add 李娜 --role cashier --pin 2468",
+        "booth-pos user add 李娜 --role cashier --pin-file /run/user/1000/pin",
         None,
     )
     user_sub = users.add_subparsers(
@@ -375,10 +375,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     user_sub.required = True
     p = add_command(user_sub, "add", "Add a cashier or manager with a PIN (stored only as a salted hash).",
-                 "booth-pos user add 李娜 --role cashier --pin 2468", cmd_user_add)  # fmt: skip
+                 "booth-pos user add 李娜 --role cashier   # then type the PIN twice", cmd_user_add)  # fmt: skip
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=["cashier", "manager"])
-    p.add_argument("--pin", required=True, help="4 to 8 digits")
+    add_pin_options(p, "the new user's (4 to 8 digits)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = add_command(
         user_sub, "list", "List users and roles.", "booth-pos user list --json", cmd_user_list
@@ -407,12 +407,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per code, in order")
 
     p = add_command(sub, "sale", "Ring up and commit a sale (for smoke tests and scripts).",
-                 "booth-pos sale --cashier 李娜 --pin 2468 --item 6901234567892*2 --pay cash:5000 --json",
+                 "BOOTH_POS_PIN=2468 booth-pos sale --cashier 李娜 --item 6901234567892*2 --pay cash:5000 --json",
                  cmd_sale)  # fmt: skip
     p.add_argument("--cashier", required=True, metavar="NAME")
-    p.add_argument(
-        "--pin", default=os.environ.get("BOOTH_POS_PIN"), help="cashier PIN (or $BOOTH_POS_PIN)"
-    )
+    add_pin_options(p, "the cashier's")
     p.add_argument("--item", action="append", required=True, metavar="CODE[*QTY]",
                    help="barcode, scale label or PLU, optionally *QTY; repeat per item")  # fmt: skip
     p.add_argument("--pay", action="append", required=True, metavar="METHOD:FEN[:REF]",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 from hardware.serial_port import DeviceError
-from pos.cli.common import DeviceFailed, device_settings, who
+from pos.cli.common import DeviceFailed, add_pin_options, device_settings, read_pin, who
 from pos.config import resolve_home
 from pos.errors import Refused
 from pos.money import format_fen
@@ -16,10 +14,9 @@ from sync.cli_support import OneLineParser, add_command, emit
 
 
 def _manager(args) -> tuple[Terminal, object]:
+    pin = read_pin(args, "The manager's")
     terminal = args.terminal_opened = Terminal.open(resolve_home(args.home))
-    if not args.pin:
-        raise Refused("Give the manager's PIN with --pin (or $BOOTH_POS_PIN).")
-    return terminal, terminal.authenticate(args.manager, args.pin)
+    return terminal, terminal.authenticate(args.manager, pin)
 
 
 def cmd_shift_open(args) -> int:
@@ -148,17 +145,17 @@ def cmd_report_x(args) -> int:
 
 def _approval(p) -> None:
     p.add_argument("--manager", required=True, metavar="NAME", help="the approving manager")
-    p.add_argument("--pin", default=os.environ.get("BOOTH_POS_PIN"), help="the manager's PIN (or $BOOTH_POS_PIN)")  # fmt: skip
+    add_pin_options(p, "the manager's")
     p.add_argument("--json", action="store_true", help="print the journal entry written")
 
 
 def add_shift_commands(sub) -> None:
     shift = add_command(sub, "shift", "Open a shift with its float; cash in and out of the drawer.",
-                        "booth-pos shift open --manager 王强 --pin 1357 --float 50000", None)  # fmt: skip
+                        "booth-pos shift open --manager 王强 --pin-file ~/.pin --float 50000", None)  # fmt: skip
     ssub = shift.add_subparsers(dest="shift_command", metavar="ACTION", parser_class=OneLineParser)  # fmt: skip
     ssub.required = True
     p = add_command(ssub, "open", "Open a shift: a manager puts the float in the drawer.",
-                    "booth-pos shift open --manager 王强 --pin 1357 --float 50000 --counts 10000=3,5000=4",
+                    "booth-pos shift open --manager 王强 --pin-file ~/.pin --float 50000 --counts 10000=3,5000=4",
                     cmd_shift_open)  # fmt: skip
     p.add_argument("--float", type=int, required=True, metavar="FEN", help="the float in fen")
     p.add_argument("--counts", metavar="D=N,...", help="the float by denomination in fen, e.g. 10000=3,5000=4")  # fmt: skip
@@ -166,13 +163,13 @@ def add_shift_commands(sub) -> None:
     for name, text in (("cash-in", "Put cash into the drawer during the shift (approved, with a reason)."),
                        ("cash-out", "Take cash out of the drawer during the shift (approved, with a reason).")):  # fmt: skip
         p = add_command(ssub, name, text,
-                        f"booth-pos shift {name} --amount 20000 --reason 'change from the bank' --manager 王强 --pin 1357",
+                        f"booth-pos shift {name} --amount 20000 --reason 'change from the bank' --manager 王强 --pin-file ~/.pin",
                         cmd_shift_cash)  # fmt: skip
         p.add_argument("--amount", type=int, required=True, metavar="FEN", help="the amount in fen")  # fmt: skip
         p.add_argument("--reason", required=True, help="why, for the journal")
         _approval(p)
     p = add_command(ssub, "close", "Close the shift blind: count the drawer first, then see the variances (the Z).",
-                    "booth-pos shift close --counts 10000=4,5000=2,100=8 --confirm wechat=13960 --manager 王强 --pin 1357 --json",
+                    "booth-pos shift close --counts 10000=4,5000=2,100=8 --confirm wechat=13960 --manager 王强 --pin-file ~/.pin --json",
                     cmd_shift_close)  # fmt: skip
     p.add_argument("--counts", required=True, metavar="D=N,...", help="the cash in the drawer by denomination in fen")  # fmt: skip
     p.add_argument("--confirm", action="append", metavar="METHOD=FEN", help="a provider's settlement total; repeat per tender (default: accept the expected total)")  # fmt: skip

@@ -19,6 +19,10 @@ from pos.store.schema import migrations
 DB_NAME = "booth.db"
 BACKUP_DIR = "backups"  # in the data directory: the database as it was before each upgrade
 BUSY_TIMEOUT_MS = 5000
+#: Only the terminal's own user may read sales, PIN hashes and the sync token, whatever
+#: the umask: the data directory and backups/ are 0700, these files 0600.
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+PRIVATE_FILES = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", "sync.token")
 
 
 LOW_DISK_BYTES = 1 << 20  # below 1 MiB free, an I/O error is a full disk
@@ -163,6 +167,35 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
         return [str(exc)]
 
 
+def _chmod(path: Path, mode: int) -> None:
+    # Not our file (run by another user) or a read-only disk: leave it; the errors that
+    # matter for selling show up when the database is written.
+    with contextlib.suppress(OSError):
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+
+
+def make_private(home: Path) -> None:
+    """The data directory, backups/ and every database file in them readable by this user
+    only; also tightens a data directory made by an older version or under a loose umask."""
+    _chmod(home, PRIVATE_DIR)
+    for name in PRIVATE_FILES:
+        _chmod(home / name, PRIVATE_FILE)
+    backups = home / BACKUP_DIR
+    if backups.is_dir():
+        _chmod(backups, PRIVATE_DIR)
+        for path in backups.iterdir():
+            if path.is_file():
+                _chmod(path, PRIVATE_FILE)
+
+
+def create_private_file(path: Path) -> None:
+    """An empty file made 0600 from the start (an empty file is an empty SQLite database);
+    SQLite then gives the -wal and -shm files beside it the same mode."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+
+
 def open_store(home: Path, create: bool = False) -> Store:
     """Open (or with ``create``, make) the database in ``home`` and apply pending migrations."""
     path = home / DB_NAME
@@ -174,7 +207,9 @@ def open_store(home: Path, create: bool = False) -> Store:
         )
     try:
         if create:
-            home.mkdir(parents=True, exist_ok=True)
+            home.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+            create_private_file(path)
+        make_private(home)
         conn = connect(path)
     except OSError as exc:
         raise StorageError(
@@ -210,9 +245,10 @@ def backup_before_migrations(store: Store) -> Path | None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     from_to = f"{_schema_name(applied[-1].name)}-to-{_schema_name(pending[-1].name)}"
     folder = store.path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
     target = folder / f"booth-{from_to}-{stamp}.db"
     partial = folder / f"{target.name}.{os.getpid()}.partial"  # never mistaken for a backup
+    create_private_file(partial)
     copy = sqlite3.connect(partial)
     try:
         store.conn.backup(copy)

@@ -43,7 +43,8 @@ class SyncWorker(QObject):
 
     @Slot()
     def sale_recorded(self) -> None:
-        """A sale was committed: send it now when the last round found the server."""
+        """A sale was committed: send it now when the last round found the server (after a
+        429 or 503 the timer already waits for the server's Retry-After)."""
         if self.soon is not None and self.failures == 0:
             self.soon.start()
 
@@ -55,7 +56,8 @@ class SyncWorker(QObject):
         healthy = result.online and not result.error
         self.failures = 0 if healthy else self.failures + 1
         self.round_done.emit(result)
-        self.timer.start(int(next_delay(self.failures, self.interval_s) * 1000))
+        delay = next_delay(self.failures, self.interval_s, retry_after_s=result.retry_after_s)
+        self.timer.start(int(delay * 1000))
 
     @Slot()
     def stop(self) -> None:

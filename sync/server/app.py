@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -16,6 +18,7 @@ from sync import __version__
 from sync.server.db import make_engine
 from sync.server.errors import ApiError
 from sync.server.middleware import AccessLog, BodyLimit
+from sync.server.rate_limits import RateLimits, TooManyRequests
 from sync.server.routes import system, terminals
 from sync.server.settings import ServerSettings, get_settings
 
@@ -24,15 +27,25 @@ log = logging.getLogger("booth_pos.server")
 RETRY_AFTER_S = 5
 
 
-def create_app(settings: ServerSettings | None = None, engine: Engine | None = None) -> FastAPI:
-    """Build the app on a migrated database (``booth-pos-server migrate`` or ``serve``)."""
+def create_app(
+    settings: ServerSettings | None = None,
+    engine: Engine | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> FastAPI:
+    """Build the app on a migrated database (``booth-pos-server migrate`` or ``serve``).
+    ``clock`` (seconds, monotonic) is what the rate limits count windows with."""
     settings = settings or get_settings()
+    docs = settings.api_docs  # the API's map is not handed to whoever asks, unless wanted
     app = FastAPI(
         title="Booth POS central server",
         version=__version__,
         description="Enrolment, journal ingest, catalog feed, stock ledger and reports (API v1).",
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     app.state.settings = settings
+    app.state.rate_limits = RateLimits.from_settings(settings, clock)
     app.state.engine = engine or make_engine(
         settings.db_url, settings.pool_size, settings.pool_overflow, settings.pool_timeout
     )
@@ -40,8 +53,11 @@ def create_app(settings: ServerSettings | None = None, engine: Engine | None = N
         app.include_router(module.router)
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError):
+    async def _api_error(request: Request, exc: ApiError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, TooManyRequests):
+            headers = {"Retry-After": str(exc.retry_after_s)}
+            log.warning("429 for %s %s: %s", request.method, request.url.path, exc.detail)
         return JSONResponse(
             {"detail": exc.detail, **exc.extra}, status_code=exc.status, headers=headers
         )

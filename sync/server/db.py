@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from platformdirs import user_data_dir
 from sqlalchemy import BigInteger, Connection, Engine, create_engine, event
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
@@ -49,6 +52,35 @@ POOL_OVERFLOW = 10
 POOL_TIMEOUT = 10.0
 
 
+#: server.db and its -wal/-shm files: readable by the server's user only, whatever the umask.
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+
+
+def make_private(database: Path) -> None:
+    """Create the SQLite file's directory 0700 (a directory that already exists is left as
+    its owner made it, unless it is the default one) and the file 0600; tighten existing
+    files too. SQLite gives the -wal and -shm files the database file's mode."""
+    folder = database.parent
+    if not folder.exists() or folder == default_data_dir():
+        folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        _chmod(folder, PRIVATE_DIR)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    for path in (database, *(database.with_name(database.name + s) for s in ("-wal", "-shm"))):
+        _chmod(path, PRIVATE_FILE)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    with contextlib.suppress(OSError):  # gone, not ours or a read-only disk: leave it
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+
+
+def default_data_dir() -> Path:
+    """Where server.db lives when no database is named."""
+    return Path(user_data_dir("booth-pos-server", appauthor=False))
+
+
 def make_engine(
     url: str,
     pool_size: int = POOL_SIZE,
@@ -58,8 +90,8 @@ def make_engine(
     """An engine with durable SQLite settings, or a pooled PostgreSQL engine."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:"):
+            make_private(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from sync.server import registry
 from sync.server.auth import bearer_token
 from sync.server.db import reading
+from sync.server.errors import ApiError
+from sync.server.rate_limits import client_address, limits_of, refuse_failing_address
 from sync.server.registry import TerminalIdentity
 from sync.server.settings import ServerSettings
 
@@ -33,9 +35,22 @@ def current_terminal(
         return registry.terminal_for_token(conn, bearer_token(authorization))
 
 
-def current_admin(engine: EngineDep, authorization: Annotated[str | None, Header()] = None) -> str:
-    with reading(engine) as conn:
-        return registry.admin_for_token(conn, bearer_token(authorization))
+def current_admin(
+    request: Request, engine: EngineDep, authorization: Annotated[str | None, Header()] = None
+) -> str:
+    """The admin a token belongs to. Wrong tokens count against the caller's address; past
+    the limit the address gets 429 and its tokens are not even looked at."""
+    failures = limits_of(request).admin_failures
+    address = client_address(request)
+    refuse_failing_address(failures, address, "admin tokens")
+    token = bearer_token(authorization)
+    try:
+        with reading(engine) as conn:
+            return registry.admin_for_token(conn, token)
+    except ApiError as exc:
+        if exc.status == 401 and token:  # a wrong token, not a forgotten header
+            failures.add(address)
+        raise
 
 
 TerminalDep = Annotated[TerminalIdentity, Depends(current_terminal)]

@@ -7,17 +7,15 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from platformdirs import user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sync import protocol
-from sync.server.db import POOL_OVERFLOW, POOL_SIZE, POOL_TIMEOUT
+from sync.server.db import POOL_OVERFLOW, POOL_SIZE, POOL_TIMEOUT, default_data_dir
 
 
 def default_db_url() -> str:
-    path = Path(user_data_dir("booth-pos-server", appauthor=False)) / "server.db"
-    return f"sqlite:///{path}"
+    return f"sqlite:///{default_data_dir() / 'server.db'}"
 
 
 class ServerSettings(BaseSettings):
@@ -35,6 +33,12 @@ class ServerSettings(BaseSettings):
     pool_size: int = Field(default=POOL_SIZE, ge=1)
     pool_overflow: int = Field(default=POOL_OVERFLOW, ge=0)
     pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0)
+    # Rate limits per worker process (see docs/security-limits.md, "Rate limits").
+    failed_enrolments: int = Field(default=20, ge=1)  # wrong codes per address per window
+    failed_admin_tokens: int = Field(default=20, ge=1)  # wrong admin tokens per address
+    failure_window_s: float = Field(default=300, gt=0)
+    pushes_per_minute: int = Field(default=120, ge=1)  # journal pushes per terminal
+    api_docs: bool = False  # /docs, /redoc and /openapi.json answer only when true
     # How far ahead of HQ's clock a journal entry may be dated before it is quarantined.
     clock_tolerance_s: int = Field(default=600, ge=0, le=86_400)
     # Off only to measure ingest without the business checks (benchmarks): with it off,

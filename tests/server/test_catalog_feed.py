@@ -20,7 +20,7 @@ from pos.demo_catalog import write_csv
 from sync.server import catalog
 from sync.server.cli import main as server_cli
 from sync.server.tables import counters, products
-from tests.support.live import bearer, enrol
+from tests.support.live import bearer, enrol, openapi_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "assets" / "demo" / "catalog.csv"
@@ -594,7 +594,7 @@ def test_the_feed_is_one_snapshot_even_between_its_two_queries(engine, monkeypat
 
 
 def test_openapi_describes_the_feed(server):
-    schema = requests.get(f"{server.url}/openapi.json", timeout=10).json()
+    schema = openapi_schema(server)
     feed = schema["paths"]["/api/v1/catalog/changes"]["get"]
     assert {"since", "limit"} <= {p["name"] for p in feed["parameters"]}
     assert "text/csv" in schema["paths"]["/api/v1/catalog/import"]["post"]["requestBody"]["content"]

@@ -39,7 +39,7 @@ from tests.support import (
     RICE,
     scale_label,
 )
-from tests.support.live import bearer, enrol
+from tests.support.live import bearer, enrol, openapi_schema
 
 ZONE = ZoneInfo("Asia/Shanghai")
 BOOTH_OF = {"T1": "B1", "T2": "B1", "T3": "B2"}
@@ -645,7 +645,7 @@ def test_three_years_is_allowed_and_unknown_booths_are_404(server, admin_token):
 
 
 def test_openapi_describes_the_reports(server):
-    spec = requests.get(f"{server.url}/openapi.json", timeout=10).json()
+    spec = openapi_schema(server)
     sales = spec["paths"]["/api/v1/reports/sales"]["get"]
     group_by = next(p for p in sales["parameters"] if p["name"] == "group_by")
     assert group_by["schema"]["enum"] == list(GROUPS)

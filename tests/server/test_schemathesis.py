@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.live import enrol
+from sync.server.settings import ServerSettings
+from tests.support.live import enrol, serve_in
 
 pytestmark = pytest.mark.fuzz  # generated requests: make test-fast leaves them out
 
@@ -27,8 +28,16 @@ def _schemathesis() -> str:
     return path
 
 
+@pytest.fixture
+def documented(http_server, engine, db_url):
+    """The server with its OpenAPI schema published (BOOTH_POS_SERVER_API_DOCS=1)."""
+    yield serve_in(http_server, engine, ServerSettings(db=db_url, api_docs=True))
+    http_server[1].app = None
+
+
 @pytest.mark.parametrize("who", ["terminal", "admin", "anonymous"])
-def test_no_generated_request_gets_a_server_error(server, admin_token, who):
+def test_no_generated_request_gets_a_server_error(documented, admin_token, who):
+    server = documented
     token = {"terminal": lambda: enrol(server, "B1", "T1"), "admin": lambda: admin_token}.get(who)
     args = [
         _schemathesis(),

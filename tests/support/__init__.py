@@ -7,8 +7,12 @@ helpers are in ``tests.support.ui`` (they import PySide6), the live test server 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
 import sqlite3
+import tempfile
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +27,21 @@ GIFT_BOX = "6970001000016"  # 奉节脐橙礼盒5kg, ￥68.80
 ORANGES_PLU = "10001"  # 奉节脐橙, ￥12.80 per kg
 PLUMS_PLU = "10003"  # 巫山脆李, sold by weight
 EXPIRED = "6970015000019"  # 黔江鸡杂350g, certificate expired 2026-10-31
+
+
+@cache
+def _pin_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="booth-pos-pins-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def pin_file(pin: str) -> tuple[str, str]:
+    """``--pin-file PATH`` for ``pin``: booth-pos refuses a PIN on its command line."""
+    path = _pin_folder() / f"pin-{pin}"
+    path.write_text(pin + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return "--pin-file", str(path)
 
 
 def ean13_check_digit(body: str) -> int:

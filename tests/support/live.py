@@ -144,5 +144,11 @@ def enrol(
     return response.json()["token"]
 
 
+def openapi_schema(live: LiveServer) -> dict:
+    """The server's OpenAPI schema, from the app object (the server does not publish it
+    unless BOOTH_POS_SERVER_API_DOCS is set)."""
+    return create_app(live.settings, live.engine).openapi()
+
+
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}

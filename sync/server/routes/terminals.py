@@ -12,6 +12,12 @@ from sync.server import ingest, journal_feed, registry
 from sync.server.db import reading
 from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalDep
 from sync.server.errors import forbidden
+from sync.server.rate_limits import (
+    client_address,
+    count_push,
+    limits_of,
+    refuse_failing_address,
+)
 from sync.server.tables import terminals
 
 MAX_SEQ = 2**63 - 1
@@ -57,6 +63,10 @@ class Ack(BaseModel):
     summary="Spend a one-time code; get the terminal's token",
     responses={
         401: {"description": "The code is unknown, used or expired."},
+        429: {
+            "description": "Too many wrong codes from this address lately; wait Retry-After "
+            "seconds (nothing was checked)."
+        },
         409: {
             "description": "The terminal id is already enrolled (a replacement needs a code "
             "issued with --replaces), revoked, at another booth, or not the one the code replaces."
@@ -65,11 +75,16 @@ class Ack(BaseModel):
 )
 def enroll(request: EnrollRequest, engine: EngineDep, http: Request):
     source = http.client.host if http.client else ""
+    failures = limits_of(http).enrol_failures
+    address = client_address(http)
+    refuse_failing_address(failures, address, "enrolment codes")
     try:
         with engine.begin() as conn:
             token, booth = registry.enroll(conn, request.code, request.terminal, source=source)
             acked, head = journal_feed.head(conn, request.terminal)
     except registry.ApiError as exc:
+        if exc.status == 401:  # unknown, used or expired: what a guesser gets
+            failures.add(address)
         if getattr(exc, "refused_enrolment", None):  # a valid code aimed where it may not go
             with engine.begin() as conn:
                 registry.log_refusal(conn, exc)
@@ -83,14 +98,26 @@ def enroll(request: EnrollRequest, engine: EngineDep, http: Request):
     }
 
 
-@router.post("/journal", response_model=Ack, summary="Push journal entries (idempotent)")
+@router.post(
+    "/journal",
+    response_model=Ack,
+    summary="Push journal entries (idempotent)",
+    responses={
+        429: {
+            "description": "This terminal pushed more than BOOTH_POS_SERVER_PUSHES_PER_MINUTE "
+            "times in the last minute; nothing was stored; wait Retry-After seconds."
+        }
+    },
+)
 def push_journal(
     push: JournalPush,
     caller: TerminalDep,
     engine: EngineDep,
     settings: SettingsDep,
+    http: Request,
     x_terminal_clock: Annotated[str | None, Header(max_length=40)] = None,
 ):
+    count_push(limits_of(http).pushes, caller.terminal_id)
     return ingest.ingest(
         engine,
         caller,
