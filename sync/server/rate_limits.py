@@ -1,5 +1,5 @@
 """Rate limits kept in this worker's memory: failed enrolment codes and admin tokens per
-client address, and journal pushes per terminal (docs/security-limits.md)."""
+client address, and journal pushes per terminal (docs/security.md, "Rate limits")."""
 
 from __future__ import annotations
 

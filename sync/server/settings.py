@@ -33,7 +33,7 @@ class ServerSettings(BaseSettings):
     pool_size: int = Field(default=POOL_SIZE, ge=1)
     pool_overflow: int = Field(default=POOL_OVERFLOW, ge=0)
     pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0)
-    # Rate limits per worker process (see docs/security-limits.md, "Rate limits").
+    # Rate limits per worker process (see docs/security.md, "Rate limits").
     failed_enrolments: int = Field(default=20, ge=1)  # wrong codes per address per window
     failed_admin_tokens: int = Field(default=20, ge=1)  # wrong admin tokens per address
     failure_window_s: float = Field(default=300, gt=0)
@@ -42,7 +42,7 @@ class ServerSettings(BaseSettings):
     # How far ahead of HQ's clock a journal entry may be dated before it is quarantined.
     clock_tolerance_s: int = Field(default=600, ge=0, le=86_400)
     # Off only to measure ingest without the business checks (benchmarks): with it off,
-    # HQ counts whatever passes the contract's checks. See docs/security-quarantine.md.
+    # HQ counts whatever passes the contract's checks. See docs/security.md.
     business_checks: bool = True
 
     @property
