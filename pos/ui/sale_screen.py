@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -25,7 +27,7 @@ from pos.money import format_fen
 from pos.products import Product
 from pos.ui.approval import with_approval
 from pos.ui.cart_model import CartModel
-from pos.ui.widgets import KeypadDialog, NoticeBanner, button
+from pos.ui.widgets import ElidedButton, KeypadDialog, NoticeBanner, button
 
 SEARCH_DELAY_MS = 150  # wait for the cashier to stop typing before searching
 
@@ -53,8 +55,6 @@ class SaleScreen(QWidget):
         self.approval = None  # a ManagerApproval while one is asked for
         self.line_dialog = None
         root = QVBoxLayout(self)
-        self.notice = NoticeBanner(self)
-        root.addWidget(self.notice)
         self.shift_banner = QLabel(
             self.tr("No shift is open: a manager opens one with its float (Manager, F10).")
         )
@@ -78,6 +78,7 @@ class SaleScreen(QWidget):
                 column, QHeaderView.ResizeMode.ResizeToContents
             )
         left.addWidget(self.table, 1)
+        self.notice = NoticeBanner(self, anchor=self.table)  # floats: nothing moves under a tap
         line_keys = QHBoxLayout()
         self.minus = button(self.tr("− (-)"))
         self.plus = button(self.tr("+ (+)"))
@@ -191,13 +192,19 @@ class SaleScreen(QWidget):
             grid = QGridLayout(page)
             for i, product in enumerate(products):
                 per = "/kg" if product.weighed else ""
-                b = button(f"{product.name}\n{format_fen(product.price_fen)}{per}")
+                # A long name ends in "…" (whole in the tooltip): it never widens the screen.
+                b = ElidedButton([product.name, f"{format_fen(product.price_fen)}{per}"])
                 b.setMinimumHeight(64)
                 b.setProperty("product_id", product.id)
                 b.clicked.connect(lambda _=False, p=product: self.quick_key(p))
                 grid.addWidget(b, i // 3, i % 3)
             grid.setRowStretch(grid.rowCount(), 1)
-            self.quick.addTab(page, category or self.tr("Other"))
+            scroll = QScrollArea()  # a full grid scrolls rather than making the screen taller
+            scroll.setWidget(page)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.quick.addTab(scroll, category or self.tr("Other"))
 
     # --- showing ------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QTime, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from pos.ui.i18n import message
+from pos.ui.widgets import ElidedLabel
 
 
 class TerminalStatus(QObject):
@@ -77,16 +78,18 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.status = status
         self.zone = zone
-        self.cashier = QLabel()
-        self.shift = QLabel()
-        self.sync = QLabel()
-        self.printer = QLabel()
+        # Every part elides, whole text in its tooltip: no message can widen the window.
+        self.cashier = ElidedLabel()
+        self.shift = ElidedLabel()
+        self.sync = ElidedLabel()
+        self.printer = ElidedLabel()
         self.clock = QLabel()
-        self.clock_warning = QLabel()
+        self.clock_warning = ElidedLabel()
         self.clock_warning.setObjectName("notice_warning")
         self.clock_warning.hide()
-        for label in (self.cashier, self.shift, self.sync, self.printer, self.clock_warning):
-            self.addWidget(label)
+        self.setSizeGripEnabled(False)
+        for label, stretch in ((self.cashier, 1), (self.shift, 2), (self.sync, 4), (self.printer, 2), (self.clock_warning, 2)):  # fmt: skip
+            self.addWidget(label, stretch)
         self.addPermanentWidget(self.clock)
         status.changed.connect(self.refresh)
         session.cashier_changed.connect(lambda _: self.refresh())
@@ -116,7 +119,7 @@ class StatusBar(QStatusBar):
         text = self.tr("Sync: {0} · {1} unsynced").format(state, status.unsynced)
         if status.last_success:
             text += " · " + self.tr("last {0}").format(status.last_success)
-        self.sync.setToolTip(message(status.problem) if status.problem else "")
+        self.sync.set_details(message(status.problem) if status.problem else "")
         if status.behind is not None:
             text = self.tr("SELLING STOPPED: {0}").format(message(status.behind))
             self.sync.setObjectName("notice_error")
@@ -165,7 +168,7 @@ class StatusBar(QStatusBar):
             text += " · " + self.tr("{0} receipt(s) waiting").format(state.waiting)
         blocked = state.status.state in ("paper_out", "cover_open", "error", "unreachable")
         self.printer.setObjectName("notice_error" if blocked else "")
-        self.printer.setToolTip(state.status.detail or state.last_error)
+        self.printer.set_details(state.status.detail or state.last_error)
         self.printer.style().unpolish(self.printer)
         self.printer.style().polish(self.printer)
         self.printer.setText(text)
