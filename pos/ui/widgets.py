@@ -61,7 +61,9 @@ class ElidedLabel(QLabel):
         return QSize(width + 2, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(self.fontMetrics().horizontalAdvance("…") * 3, super().minimumSizeHint().height())
+        return QSize(
+            self.fontMetrics().horizontalAdvance("…") * 3, super().minimumSizeHint().height()
+        )
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -69,7 +71,9 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         width = self.contentsRect().width()
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(width, 0))
+        shown = self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, max(width, 0)
+        )
         if shown != self._full and not shown:
             shown = "…"
         super().setText(shown)
@@ -236,9 +240,9 @@ class NoticeBanner(QLabel):
         self.raise_()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.anchor and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
-            if self.isVisible():
-                self.place()
+        moved = event.type() in (QEvent.Type.Resize, QEvent.Type.Move)
+        if watched is self.anchor and moved and self.isVisible():
+            self.place()
         return False
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
