@@ -587,6 +587,22 @@ sales {2}  variance {3}</translation>
         <translation>Only cash can be more than what is due.</translation>
     </message>
     <message>
+        <source>Payments taken</source>
+        <translation>Payments taken</translation>
+    </message>
+    <message>
+        <source>Already taken: {0}. Going back drops them: give cash back, and refund a mobile payment to the customer. Go back anyway?</source>
+        <translation>Already taken: {0}. Going back drops them: give cash back, and refund a mobile payment to the customer. Go back anyway?</translation>
+    </message>
+    <message>
+        <source>Drop them and go back</source>
+        <translation>Drop them and go back</translation>
+    </message>
+    <message>
+        <source>Keep paying (Esc)</source>
+        <translation>Keep paying (Esc)</translation>
+    </message>
+    <message>
         <source>{0} still to pay.</source>
         <translation>{0} still to pay.</translation>
     </message>

@@ -587,6 +587,22 @@ sales {2}  variance {3}</source>
         <translation>只有现金可以超过应收金额。</translation>
     </message>
     <message>
+        <source>Payments taken</source>
+        <translation>已收款项</translation>
+    </message>
+    <message>
+        <source>Already taken: {0}. Going back drops them: give cash back, and refund a mobile payment to the customer. Go back anyway?</source>
+        <translation>已收：{0}。返回将作废这些款项：现金要退还顾客，移动支付要给顾客退款。仍要返回吗？</translation>
+    </message>
+    <message>
+        <source>Drop them and go back</source>
+        <translation>作废并返回</translation>
+    </message>
+    <message>
+        <source>Keep paying (Esc)</source>
+        <translation>继续收款 (Esc)</translation>
+    </message>
+    <message>
         <source>{0} still to pay.</source>
         <translation>尚需支付 {0}。</translation>
     </message>

@@ -426,7 +426,9 @@ class SaleScreen(QWidget):
         self.cancel_yes = box.addButton(
             self.tr("Cancel sale"), QMessageBox.ButtonRole.DestructiveRole
         )
-        box.addButton(self.tr("Keep selling"), QMessageBox.ButtonRole.RejectRole)
+        keep = box.addButton(self.tr("Keep selling"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # Enter (or Esc again) keeps the cart
+        box.setEscapeButton(keep)
         box.finished.connect(lambda _: self._cancel_answered(box))
         self.cancel_box = box
         box.open()
