@@ -273,6 +273,14 @@
         <translation>Finish the payment (or go back) before scanning products.</translation>
     </message>
     <message>
+        <source>Scanned {0}, not used: log in first, then scan.</source>
+        <translation>Scanned {0}, not used: log in first, then scan.</translation>
+    </message>
+    <message>
+        <source>Scanned {0}, not used: go back to the sale screen to sell.</source>
+        <translation>Scanned {0}, not used: go back to the sale screen to sell.</translation>
+    </message>
+    <message>
         <source>Printing a copy of the last receipt.</source>
         <translation>Printing a copy of the last receipt.</translation>
     </message>
@@ -1004,6 +1012,18 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Clock is {0} min off the server&apos;s: ask IT to fix it</source>
         <translation>Clock is {0} min off the server&apos;s: ask IT to fix it</translation>
+    </message>
+    <message>
+        <source>no answer in time</source>
+        <translation>no answer in time</translation>
+    </message>
+    <message>
+        <source>no connection</source>
+        <translation>no connection</translation>
+    </message>
+    <message>
+        <source>network error</source>
+        <translation>network error</translation>
     </message>
     <message>
         <source>Printer: starting</source>

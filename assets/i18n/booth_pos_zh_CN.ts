@@ -273,6 +273,14 @@
         <translation>请先完成收款（或返回），再扫描商品。</translation>
     </message>
     <message>
+        <source>Scanned {0}, not used: log in first, then scan.</source>
+        <translation>扫到 {0}，未使用：请先登录再扫。</translation>
+    </message>
+    <message>
+        <source>Scanned {0}, not used: go back to the sale screen to sell.</source>
+        <translation>扫到 {0}，未使用：请返回收银界面再扫。</translation>
+    </message>
+    <message>
         <source>Printing a copy of the last receipt.</source>
         <translation>正在补打上一张小票。</translation>
     </message>
@@ -1004,6 +1012,18 @@ sales {2}  variance {3}</source>
     <message>
         <source>Clock is {0} min off the server&apos;s: ask IT to fix it</source>
         <translation>终端时钟与服务器相差 {0} 分钟：请联系技术人员校准</translation>
+    </message>
+    <message>
+        <source>no answer in time</source>
+        <translation>等待超时</translation>
+    </message>
+    <message>
+        <source>no connection</source>
+        <translation>连不上网络</translation>
+    </message>
+    <message>
+        <source>network error</source>
+        <translation>网络故障</translation>
     </message>
     <message>
         <source>Printer: starting</source>

@@ -67,6 +67,7 @@ def build(
         printer=settings.printer_url,
         enrolled=enrolled,
         behind=terminal.behind_hq(),  # kept in booth.db: red again after a restart
+        zone=settings.zone,
     )
     scanner_settings = ScannerSettings(
         settings.scanner_max_gap_ms, settings.scanner_min_length, settings.scanner_suffix

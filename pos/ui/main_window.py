@@ -3,7 +3,8 @@ status bar below."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
 from hardware import display as pole
 from pos.errors import BoothError
@@ -38,6 +39,7 @@ class MainWindow(QMainWindow):
         self.payment: PaymentDialog | None = None
         self.preview: ReceiptPreview | None = None
         self.build()
+        QApplication.instance().installEventFilter(self)  # dialogs closing: take_keyboard
         self.session.sale_did_complete.connect(self.show_receipt)
         self.session.payment_code_scanned.connect(self.open_payment)
         context.scanner.scanned.connect(self.on_scanned)
@@ -84,6 +86,38 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.manager)
         self.setStatusBar(StatusBar(ctx.status, self.session, ctx.terminal.settings.zone))
         self.stack.setCurrentWidget(self.sale if self.session.cashier else self.login)
+        self._shift_changed()  # the status bar says the open shift from the start
+
+    # --- the keyboard ------------------------------------------------------------------------
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        """A dialog of ours closed (receipt, approval, quantity, payment, a question): on a
+        bare X server nobody hands the keyboard back, and Qt may not notice it lost it."""
+        if event.type() == QEvent.Type.Hide and isinstance(watched, QDialog):
+            QTimer.singleShot(0, self.take_keyboard)
+        return False
+
+    def take_keyboard(self) -> None:
+        """The dialog still open, else the window, gets the X keyboard focus back."""
+        if not self.isVisible():
+            return
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]  # fmt: skip
+        if dialogs:
+            modal = QApplication.activeModalWidget()
+            (modal or dialogs[-1]).activateWindow()
+            return
+        self.activateWindow()
+        self.raise_()
+        current = self.stack.currentWidget()
+        focus = QApplication.focusWidget()
+        if focus is None or not current.isAncestorOf(focus):
+            (self.sale.table if current is self.sale else current).setFocus()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Keys that reached no widget: on the sale screen, typing starts a search."""
+        if self.stack.currentWidget() is self.sale and self.sale.type_to_search(event):
+            return
+        super().keyPressEvent(event)
 
     def set_language(self, language: str) -> None:
         self.context.languages.use(language)
@@ -174,7 +208,14 @@ class MainWindow(QMainWindow):
                     self.tr("Finish the payment (or go back) before scanning products.")
                 )
             return
-        if self.stack.currentWidget() is not self.sale:
+        if self.stack.currentWidget() is self.login:
+            self.login.say(self.tr("Scanned {0}, not used: log in first, then scan.").format(code))  # fmt: skip
+            return
+        if self.stack.currentWidget() is self.manager:
+            self.manager.notice.show_notice(
+                self.tr("Scanned {0}, not used: go back to the sale screen to sell.").format(code),
+                "warning",
+            )
             return
         if self.preview is not None:
             self.preview.accept()  # scanning the next customer's first item closes the receipt

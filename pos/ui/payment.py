@@ -89,6 +89,7 @@ class PaymentDialog(QDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.amount.setPlaceholderText(self.tr("Amount in yuan, e.g. 50 or 12.50"))
+        self.amount.setProperty("scan_min_length", 10)  # typed amounts are never scans
         right.addWidget(self.amount)
         self.reference = QLineEdit()
         self.reference.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)

@@ -3,7 +3,7 @@ change, void, cancel, pay."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,7 @@ class SaleScreen(QWidget):
         self.weigh_dialog = None
         self.model = CartModel(session.cart, self)
         self._search_serial = 0
+        self._choose_first = False  # Enter came before the search's results
         self.cancel_box: QMessageBox | None = None
 
         self.approval = None  # a ManagerApproval while one is asked for
@@ -77,6 +78,7 @@ class SaleScreen(QWidget):
             self.table.horizontalHeader().setSectionResizeMode(
                 column, QHeaderView.ResizeMode.ResizeToContents
             )
+        self.table.installEventFilter(self)  # typing on the cart goes to search
         left.addWidget(self.table, 1)
         self.notice = NoticeBanner(self, anchor=self.table)  # floats: nothing moves under a tap
         line_keys = QHBoxLayout()
@@ -209,9 +211,15 @@ class SaleScreen(QWidget):
     # --- showing ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        kept = rows[0].row() if rows else -1
         if self.model.cart is not self.session.cart:  # a new sale began
             self.model.cart = self.session.cart
+            kept = -1
         self.model.refresh()
+        # The reset clears the selection: keep the line the cashier is on highlighted.
+        if 0 <= kept < self.model.rowCount():
+            self.table.selectRow(kept)
         self.total.setText(format_fen(self.session.total_fen))
         count = len(self.session.cart.live_lines)
         self.items_label.setText(self.tr("{0} line(s)").format(count))
@@ -240,6 +248,7 @@ class SaleScreen(QWidget):
         serial = self._search_serial
         if not text:
             self.results.clear()
+            self._choose_first = False
             return
         terminal = self.session.terminal
         self.runner.run(
@@ -258,14 +267,18 @@ class SaleScreen(QWidget):
             self.results.addItem(item)
         if found:
             self.results.setCurrentRow(0)
+            if self._choose_first:
+                self._choose_first = False
+                self._result_chosen(self.results.currentItem())
         else:
+            self._choose_first = False
             self.results.addItem(QListWidgetItem(self.tr("Nothing found")))
 
     def _search_enter(self) -> None:
+        """Enter takes the first match, also when it is typed before the search is back."""
         self.search_timer.stop()
+        self._choose_first = True
         self.run_search()
-        if self.results.count() and self.results.item(0).data(Qt.ItemDataRole.UserRole):
-            self._result_chosen(self.results.currentItem() or self.results.item(0))
 
     def _result_chosen(self, item: QListWidgetItem) -> None:
         product = item.data(Qt.ItemDataRole.UserRole)
@@ -274,6 +287,33 @@ class SaleScreen(QWidget):
         self.quick_key(product)
         self.search.clear()
         self.results.clear()
+        self.table.setFocus()  # the cart has the keyboard again: + and − change the new line
+
+    def type_to_search(self, event) -> bool:
+        """A printable key that reached no text field (the cart, or nothing focused) starts a
+        search instead of being lost."""
+        text = event.text()
+        if (
+            len(text) != 1
+            or not text.isprintable()
+            or text.isspace()
+            or event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            or not self.isVisible()
+        ):
+            return False
+        self.search.setFocus()
+        self.search.insert(text)
+        return True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            return self.type_to_search(event)
+        return False
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if not self.type_to_search(event):
+            super().keyPressEvent(event)
 
     def quick_key(self, product: Product) -> None:
         if product.weighed:

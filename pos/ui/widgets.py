@@ -127,12 +127,14 @@ class NumberPad(QWidget):
         keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3"]
         for i, key in enumerate(keys):
             b = button(key)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # for fingers: Tab and typing skip it
             b.setMinimumSize(64, 56)
             b.clicked.connect(lambda _=False, k=key: self.digit.emit(k))
             grid.addWidget(b, i // 3, i % 3)
         bottom = [(".", "point") if with_point else ("C", "clear"), ("0", "0"), ("⌫", "back")]
         for column, (label, action) in enumerate(bottom):
             b = button(label)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumSize(64, 56)
             if action == "back":
                 b.clicked.connect(self.backspace.emit)
@@ -170,6 +172,7 @@ class KeypadDialog(QDialog):
         self.field = QLineEdit("" if initial is None else str(initial))
         self.field.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.field.setProperty("scan_min_length", 10)  # a quickly typed number is no scan
         layout.addWidget(self.field)
         pad = NumberPad(self)
         pad.attach(self.field)
@@ -285,6 +288,7 @@ class AmountReasonDialog(QDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.amount.setPlaceholderText(placeholder)
+        self.amount.setProperty("scan_min_length", 10)
         column.addWidget(self.amount)
         pad = NumberPad(self, with_point=True)
         pad.attach(self.amount)
