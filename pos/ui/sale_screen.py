@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QScrollArea,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -114,11 +115,14 @@ class SaleScreen(QWidget):
         self.search.setClearButtonEnabled(True)
         right.addWidget(self.search)
         self.results = QListWidget()
-        self.results.setMaximumHeight(220)
-        right.addWidget(self.results)
         self.quick = QTabWidget()
         self._build_quick_keys(quick_keys)
-        right.addWidget(self.quick, 1)
+        # Search results take the quick keys' place while there is text to search for: the
+        # quick keys get the room on a small screen, and nothing around them moves.
+        self.picker = QStackedWidget()
+        self.picker.addWidget(self.quick)
+        self.picker.addWidget(self.results)
+        right.addWidget(self.picker, 1)
         tools = QHBoxLayout()
         self.reprint_button = button(self.tr("Reprint receipt (F6)"))
         self.drawer_button = button(self.tr("Open drawer"))
@@ -153,6 +157,7 @@ class SaleScreen(QWidget):
         s.line_added.connect(self._line_added)
         s.notice.connect(self.notice.show_notice)
         self.search.textChanged.connect(lambda _: self.search_timer.start())
+        self.search.textChanged.connect(self._show_picker)
         self.search_timer.timeout.connect(self.run_search)
         self.search.returnPressed.connect(self._search_enter)
         self.results.itemActivated.connect(self._result_chosen)
@@ -237,6 +242,9 @@ class SaleScreen(QWidget):
         return len(self.session.cart.live_lines) - 1
 
     # --- actions ------------------------------------------------------------------------------
+
+    def _show_picker(self, text: str) -> None:
+        self.picker.setCurrentWidget(self.results if text.strip() else self.quick)
 
     def focus_search(self) -> None:
         self.search.setFocus()

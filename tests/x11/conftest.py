@@ -159,7 +159,12 @@ class Till:
                         self.process)  # fmt: skip
 
     def login(self) -> None:
-        """Log in by keyboard alone: the name field has the keyboard when the screen opens."""
+        """Log in by keyboard alone: the name field has the keyboard when the screen opens.
+        xdotool types a Chinese character by remapping a spare key, and the first remap can
+        reach the window late (a lost character): type the name, select it all, type it
+        again."""
+        self.type(CASHIER, 60)
+        self.key("ctrl+a")
         self.type(CASHIER, 60)
         self.key("Return")
         self.type(CASHIER_PIN, 60)

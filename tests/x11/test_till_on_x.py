@@ -149,6 +149,8 @@ def test_kiosk_mobile_payment_in_english_online_at_1920x1080(demo_home, hq):
         t.screenshot("1920x1080-en-online-login")
         # A six-digit PIN typed quickly is a person's typing, not a scan.
         t.type(FAST_CASHIER, 60)
+        t.key("ctrl+a")  # see Till.login
+        t.type(FAST_CASHIER, 60)
         t.key("Return")
         t.type(FAST_PIN, 30)
         t.key("Return")
@@ -188,7 +190,13 @@ def test_kiosk_fills_the_screen(demo_home, hq, size, language, online):
     with till(demo_home, size, language) as t:
         _fits(t)
         t.login()
+        before = len(t.entries())
         t.scan(OIL)
         t.scan("6970099000011")  # unknown: the notice shows over the cart
         t.screenshot(f"{size}-{language}-{state}-sale")
         _fits(t)
+        t.key("F9")
+        _dialog_has_keyboard(t)
+        t.screenshot(f"{size}-{language}-{state}-payment")
+        t.key("Return")
+        assert [line["barcode"] for line in t.wait_sales(before + 1)[-1]["body"]["lines"]] == [OIL]
