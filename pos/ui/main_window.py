@@ -3,7 +3,8 @@ status bar below."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QTimer
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
 from hardware import display as pole
@@ -20,6 +21,25 @@ from pos.ui.receipt_preview import ReceiptPreview
 from pos.ui.sale_screen import SaleScreen
 from pos.ui.status import StatusBar
 from sync.protocol.barcodes import classify
+
+
+class DialogsClosing(QObject):
+    """When a dialog closes (receipt, approval, quantity, payment, a question), the window
+    takes the keyboard back: on a bare X server nobody hands it back, and Qt may not even
+    notice it lost it. A child of the window, so it goes (and stops filtering) with it."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Hide and isinstance(watched, QDialog):
+            QTimer.singleShot(0, self, self._dialog_closed)  # dropped if we are gone
+        return False
+
+    def _dialog_closed(self) -> None:
+        if shiboken6.isValid(self.window):
+            self.window.take_keyboard()
 
 
 class MainWindow(QMainWindow):
@@ -39,7 +59,8 @@ class MainWindow(QMainWindow):
         self.payment: PaymentDialog | None = None
         self.preview: ReceiptPreview | None = None
         self.build()
-        QApplication.instance().installEventFilter(self)  # dialogs closing: take_keyboard
+        self.dialog_watch = DialogsClosing(self)
+        QApplication.instance().installEventFilter(self.dialog_watch)
         self.session.sale_did_complete.connect(self.show_receipt)
         self.session.payment_code_scanned.connect(self.open_payment)
         context.scanner.scanned.connect(self.on_scanned)
@@ -90,16 +111,9 @@ class MainWindow(QMainWindow):
 
     # --- the keyboard ------------------------------------------------------------------------
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        """A dialog of ours closed (receipt, approval, quantity, payment, a question): on a
-        bare X server nobody hands the keyboard back, and Qt may not notice it lost it."""
-        if event.type() == QEvent.Type.Hide and isinstance(watched, QDialog):
-            QTimer.singleShot(0, self.take_keyboard)
-        return False
-
     def take_keyboard(self) -> None:
         """The dialog still open, else the window, gets the X keyboard focus back."""
-        if not self.isVisible():
+        if not shiboken6.isValid(self) or not self.isVisible():
             return
         dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]  # fmt: skip
         if dialogs:
