@@ -25,14 +25,6 @@ from tests.support.xserver import xvfb
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = os.environ.get("BOOTH_POS_X11_SHOTS", "")  # a folder: the tests leave screenshots there
 
-pytestmark = pytest.mark.x11
-
-
-def _unused(items):
-    for item in items:
-        if "tests/x11/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.x11)
-
 
 def need_x_tools() -> None:
     for tool, package in (("Xvfb", "xvfb"), ("xdotool", "xdotool")):
