@@ -31,10 +31,10 @@ test: setup lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## The quick run while working (under 90 s on 2 cores): everything but the SIGKILL loops,
-## generated-input fuzzing, benchmarks, the kiosk package and the PostgreSQL side of
-## server tests. `make test` (and CI) still runs them all.
+## generated-input fuzzing, benchmarks, the kiosk package, the PostgreSQL side of server
+## tests and the real-X-server window suite. `make test` (and CI) still runs them all.
 test-fast: setup
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow and not fuzz and not bench and not packaging and not pg"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow and not fuzz and not bench and not packaging and not pg and not x11"
 
 lint: setup
 	$(BIN)/ruff check .

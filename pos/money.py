@@ -42,3 +42,14 @@ def parse_yuan(text: str) -> int:
 def round_up_fen(fen: int, step_fen: int) -> int:
     """The next multiple of ``step_fen`` at or above ``fen`` (quick cash tenders)."""
     return -(-fen // step_fen) * step_fen
+
+
+def cash_suggestions(due_fen: int, most: int = 3) -> list[int]:
+    """What a customer likely hands over for ``due_fen`` in notes, smallest first and each
+    once: the next ￥10, ￥50, ￥100 (and ￥500, ￥1,000 for big sums) above it; never the exact
+    amount (the "Exact" key is that). ￥59.40 -> ￥60, ￥100; ￥43.60 -> ￥50, ￥100."""
+    if due_fen <= 0:
+        return []
+    steps = (1000, 5000, 10000, 50000, 100000)
+    found = sorted({round_up_fen(due_fen, step) for step in steps} - {due_fen})
+    return [amount for amount in found if amount < due_fen * 2 or amount <= 10000][:most]

@@ -273,6 +273,14 @@
         <translation>Finish the payment (or go back) before scanning products.</translation>
     </message>
     <message>
+        <source>Scanned {0}, not used: log in first, then scan.</source>
+        <translation>Scanned {0}, not used: log in first, then scan.</translation>
+    </message>
+    <message>
+        <source>Scanned {0}, not used: go back to the sale screen to sell.</source>
+        <translation>Scanned {0}, not used: go back to the sale screen to sell.</translation>
+    </message>
+    <message>
         <source>Printing a copy of the last receipt.</source>
         <translation>Printing a copy of the last receipt.</translation>
     </message>
@@ -585,6 +593,22 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Only cash can be more than what is due.</source>
         <translation>Only cash can be more than what is due.</translation>
+    </message>
+    <message>
+        <source>Payments taken</source>
+        <translation>Payments taken</translation>
+    </message>
+    <message>
+        <source>Already taken: {0}. Going back drops them: give cash back, and refund a mobile payment to the customer. Go back anyway?</source>
+        <translation>Already taken: {0}. Going back drops them: give cash back, and refund a mobile payment to the customer. Go back anyway?</translation>
+    </message>
+    <message>
+        <source>Drop them and go back</source>
+        <translation>Drop them and go back</translation>
+    </message>
+    <message>
+        <source>Keep paying (Esc)</source>
+        <translation>Keep paying (Esc)</translation>
     </message>
     <message>
         <source>{0} still to pay.</source>
@@ -988,6 +1012,18 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Clock is {0} min off the server&apos;s: ask IT to fix it</source>
         <translation>Clock is {0} min off the server&apos;s: ask IT to fix it</translation>
+    </message>
+    <message>
+        <source>no answer in time</source>
+        <translation>no answer in time</translation>
+    </message>
+    <message>
+        <source>no connection</source>
+        <translation>no connection</translation>
+    </message>
+    <message>
+        <source>network error</source>
+        <translation>network error</translation>
     </message>
     <message>
         <source>Printer: starting</source>

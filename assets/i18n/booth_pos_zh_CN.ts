@@ -273,6 +273,14 @@
         <translation>请先完成收款（或返回），再扫描商品。</translation>
     </message>
     <message>
+        <source>Scanned {0}, not used: log in first, then scan.</source>
+        <translation>扫到 {0}，未使用：请先登录再扫。</translation>
+    </message>
+    <message>
+        <source>Scanned {0}, not used: go back to the sale screen to sell.</source>
+        <translation>扫到 {0}，未使用：请返回收银界面再扫。</translation>
+    </message>
+    <message>
         <source>Printing a copy of the last receipt.</source>
         <translation>正在补打上一张小票。</translation>
     </message>
@@ -585,6 +593,22 @@ sales {2}  variance {3}</source>
     <message>
         <source>Only cash can be more than what is due.</source>
         <translation>只有现金可以超过应收金额。</translation>
+    </message>
+    <message>
+        <source>Payments taken</source>
+        <translation>已收款项</translation>
+    </message>
+    <message>
+        <source>Already taken: {0}. Going back drops them: give cash back, and refund a mobile payment to the customer. Go back anyway?</source>
+        <translation>已收：{0}。返回将作废这些款项：现金要退还顾客，移动支付要给顾客退款。仍要返回吗？</translation>
+    </message>
+    <message>
+        <source>Drop them and go back</source>
+        <translation>作废并返回</translation>
+    </message>
+    <message>
+        <source>Keep paying (Esc)</source>
+        <translation>继续收款 (Esc)</translation>
     </message>
     <message>
         <source>{0} still to pay.</source>
@@ -988,6 +1012,18 @@ sales {2}  variance {3}</source>
     <message>
         <source>Clock is {0} min off the server&apos;s: ask IT to fix it</source>
         <translation>终端时钟与服务器相差 {0} 分钟：请联系技术人员校准</translation>
+    </message>
+    <message>
+        <source>no answer in time</source>
+        <translation>等待超时</translation>
+    </message>
+    <message>
+        <source>no connection</source>
+        <translation>连不上网络</translation>
+    </message>
+    <message>
+        <source>network error</source>
+        <translation>网络故障</translation>
     </message>
     <message>
         <source>Printer: starting</source>

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from pos import watchdog
@@ -66,6 +67,7 @@ def build(
         printer=settings.printer_url,
         enrolled=enrolled,
         behind=terminal.behind_hq(),  # kept in booth.db: red again after a restart
+        zone=settings.zone,
     )
     scanner_settings = ScannerSettings(
         settings.scanner_max_gap_ms, settings.scanner_min_length, settings.scanner_suffix
@@ -86,15 +88,25 @@ def build(
     return MainWindow(context), context
 
 
+def place(window, kiosk: bool) -> None:
+    """Show the window on its screen: the whole screen in a kiosk, else 1280x800 or less."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if kiosk:
+        # A bare X server (the X11 fallback) has no window manager to honour "full screen":
+        # ask for the screen's whole area ourselves, then full screen for cage and the rest.
+        window.setGeometry(screen.geometry())
+        window.showFullScreen()
+    else:
+        area = screen.availableGeometry()
+        window.resize(min(1280, area.width()), min(800, area.height()))
+        window.show()
+
+
 def run(home: Path, kiosk: bool = False, language: str = "zh_CN") -> int:
     """`booth-pos run`: open the cashier's window and run until it is closed."""
     app = application()
     window, context = build(home, language)
-    if kiosk:
-        window.showFullScreen()
-    else:
-        window.resize(1280, 800)
-        window.show()
+    place(window, kiosk)
     context.devices.start()  # printer queue, serial scanner, scale, customer display
     ready_file = os.environ.get("BOOTH_POS_READY_FILE")
     if ready_file:  # lets the start-up benchmark see "ready to sell": shown, event loop running

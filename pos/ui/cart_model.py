@@ -65,6 +65,8 @@ class CartModel(QAbstractTableModel):
             return format_fen(line.amount_fen)
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and line.certificate != "expired":
+            return line.product.name  # a long name is cut ("…") in its column
         if role == Qt.ItemDataRole.ToolTipRole and line.certificate == "expired":
             return QCoreApplication.translate("CartModel", "Certificate {0} expired on {1}").format(
                 line.product.certificate_no, line.product.certificate_expires

@@ -89,6 +89,14 @@ class LoginScreen(QWidget):
         pin_column.addStretch()
         body.addLayout(pin_column, 2)
         outer.addLayout(body)
+        self.name.returnPressed.connect(self.pin.setFocus)
+        self.setTabOrder(self.name, self.pin)
+        self.setTabOrder(self.pin, self.login_button)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """The keyboard is ready at once: the name field, or the PIN once a name is in."""
+        super().showEvent(event)
+        (self.pin if self.name.text().strip() else self.name).setFocus()
 
     def _pick(self, name: str) -> None:
         self.name.setText(name)
@@ -108,6 +116,10 @@ class LoginScreen(QWidget):
         self.error.hide()
         self.pin.clear()
         self.logged_in.emit(user)
+
+    def say(self, text: str) -> None:
+        """A message under the PIN (a scan that came too early, say)."""
+        self._fail(text)
 
     def _fail(self, text: str) -> None:
         self.error.setText(text)

@@ -3,7 +3,9 @@ status bar below."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
 from hardware import display as pole
 from pos.errors import BoothError
@@ -19,6 +21,25 @@ from pos.ui.receipt_preview import ReceiptPreview
 from pos.ui.sale_screen import SaleScreen
 from pos.ui.status import StatusBar
 from sync.protocol.barcodes import classify
+
+
+class DialogsClosing(QObject):
+    """When a dialog closes (receipt, approval, quantity, payment, a question), the window
+    takes the keyboard back: on a bare X server nobody hands it back, and Qt may not even
+    notice it lost it. A child of the window, so it goes (and stops filtering) with it."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Hide and isinstance(watched, QDialog):
+            QTimer.singleShot(0, self, self._dialog_closed)  # dropped if we are gone
+        return False
+
+    def _dialog_closed(self) -> None:
+        if shiboken6.isValid(self.window):
+            self.window.take_keyboard()
 
 
 class MainWindow(QMainWindow):
@@ -38,6 +59,8 @@ class MainWindow(QMainWindow):
         self.payment: PaymentDialog | None = None
         self.preview: ReceiptPreview | None = None
         self.build()
+        self.dialog_watch = DialogsClosing(self)
+        QApplication.instance().installEventFilter(self.dialog_watch)
         self.session.sale_did_complete.connect(self.show_receipt)
         self.session.payment_code_scanned.connect(self.open_payment)
         context.scanner.scanned.connect(self.on_scanned)
@@ -84,6 +107,31 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.manager)
         self.setStatusBar(StatusBar(ctx.status, self.session, ctx.terminal.settings.zone))
         self.stack.setCurrentWidget(self.sale if self.session.cashier else self.login)
+        self._shift_changed()  # the status bar says the open shift from the start
+
+    # --- the keyboard ------------------------------------------------------------------------
+
+    def take_keyboard(self) -> None:
+        """The dialog still open, else the window, gets the X keyboard focus back."""
+        if not shiboken6.isValid(self) or not self.isVisible():
+            return
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]  # fmt: skip
+        if dialogs:
+            modal = QApplication.activeModalWidget()
+            (modal or dialogs[-1]).activateWindow()
+            return
+        self.activateWindow()
+        self.raise_()
+        current = self.stack.currentWidget()
+        focus = QApplication.focusWidget()
+        if focus is None or not current.isAncestorOf(focus):
+            (self.sale.table if current is self.sale else current).setFocus()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Keys that reached no widget: on the sale screen, typing starts a search."""
+        if self.stack.currentWidget() is self.sale and self.sale.type_to_search(event):
+            return
+        super().keyPressEvent(event)
 
     def set_language(self, language: str) -> None:
         self.context.languages.use(language)
@@ -174,7 +222,14 @@ class MainWindow(QMainWindow):
                     self.tr("Finish the payment (or go back) before scanning products.")
                 )
             return
-        if self.stack.currentWidget() is not self.sale:
+        if self.stack.currentWidget() is self.login:
+            self.login.say(self.tr("Scanned {0}, not used: log in first, then scan.").format(code))  # fmt: skip
+            return
+        if self.stack.currentWidget() is self.manager:
+            self.manager.notice.show_notice(
+                self.tr("Scanned {0}, not used: go back to the sale screen to sell.").format(code),
+                "warning",
+            )
             return
         if self.preview is not None:
             self.preview.accept()  # scanning the next customer's first item closes the receipt

@@ -12,17 +12,24 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QVBoxLayout,
 )
 
 from pos.cart import TENDER_METHODS, Payment
 from pos.errors import BoothError
-from pos.money import format_fen, parse_yuan, round_up_fen
+from pos.money import cash_suggestions, format_fen, parse_yuan
 from pos.ui.i18n import message, tender_names
 from pos.ui.widgets import NumberPad, button
 from sync.protocol.barcodes import classify
 
 NEEDS_REFERENCE = ("wechat", "alipay", "card")
+
+
+def yuan_text(fen: int) -> str:
+    """Fen as the cashier would type them: 150, 12.50."""
+    whole, part = divmod(fen, 100)
+    return f"{whole}" if not part else f"{whole}.{part:02d}"
 
 
 class PaymentDialog(QDialog):
@@ -34,6 +41,8 @@ class PaymentDialog(QDialog):
         self.due = session.total_fen
         self.payments: list[Payment] = []
         self.entry: dict | None = None
+        self.drop_box: QMessageBox | None = None
+        self._dropping = False
         self.setWindowTitle(self.tr("Payment"))
         self.setMinimumSize(900, 640)
         names = tender_names()
@@ -80,19 +89,15 @@ class PaymentDialog(QDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.amount.setPlaceholderText(self.tr("Amount in yuan, e.g. 50 or 12.50"))
+        self.amount.setProperty("scan_min_length", 10)  # typed amounts are never scans
         right.addWidget(self.amount)
         self.reference = QLineEdit()
         self.reference.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.reference.setPlaceholderText(self.tr("Reference (scan the payment code)"))
         right.addWidget(self.reference)
-        quick = QGridLayout()
-        self.quick_buttons = []
-        for i, (label, amount) in enumerate(self._quick_amounts()):
-            b = button(label)
-            b.clicked.connect(lambda _=False, a=amount: self.quick_tender(a))
-            quick.addWidget(b, 0, i)
-            self.quick_buttons.append(b)
-        right.addLayout(quick)
+        self.quick = QGridLayout()
+        self.quick_buttons: list = []
+        right.addLayout(self.quick)
         pad = NumberPad(self, with_point=True)
         pad.attach(self.amount)
         right.addWidget(pad)
@@ -116,16 +121,24 @@ class PaymentDialog(QDialog):
         self.refresh()
 
     def _quick_amounts(self) -> list[tuple[str, int]]:
-        due = self.due
-        options = [(self.tr("Exact"), 0)]
-        for step in (100, 1000):  # round up to the next yuan, the next ten yuan
-            rounded = round_up_fen(due, step)
-            if rounded != due:
-                options.append((format_fen(rounded), rounded))
-        for note in (5000, 10000):
-            if note > due:
-                options.append((format_fen(note), note))
-        return options
+        """Exact, then the notes a customer likely hands over for what is still to pay."""
+        left = self.remaining
+        return [(self.tr("Exact"), 0)] + [(format_fen(a), a) for a in cash_suggestions(left)]
+
+    def _show_quick_amounts(self) -> None:
+        wanted = self._quick_amounts()
+        if [b.property("amount_fen") for b in self.quick_buttons] == [a for _, a in wanted]:
+            return
+        for b in self.quick_buttons:
+            self.quick.removeWidget(b)
+            b.deleteLater()
+        self.quick_buttons = []
+        for i, (label, amount) in enumerate(wanted):
+            b = button(label)
+            b.setProperty("amount_fen", amount)
+            b.clicked.connect(lambda _=False, a=amount: self.quick_tender(a))
+            self.quick.addWidget(b, 0, i)
+            self.quick_buttons.append(b)
 
     # --- state --------------------------------------------------------------------------------
 
@@ -152,6 +165,7 @@ class PaymentDialog(QDialog):
             self.change_caption.setText(self.tr("Still to pay"))
             self.change.setText(format_fen(self.remaining))
         self.remove_button.setEnabled(bool(self.payments))
+        self._show_quick_amounts()
 
     def choose(self, method: str) -> None:
         self.method = method
@@ -169,8 +183,17 @@ class PaymentDialog(QDialog):
     # --- tendering ----------------------------------------------------------------------------
 
     def quick_tender(self, amount_fen: int) -> None:
-        self.choose("cash")
-        self.add(Payment("cash", amount_fen or self.remaining))
+        """Cash handed over. With a mobile or card tender chosen it only fills the amount
+        (a part payment): a tap never turns a WeChat payment into cash."""
+        amount = amount_fen or self.remaining
+        if self.method == "cash":
+            self.add(Payment("cash", amount))
+            return
+        if amount > self.remaining:
+            self.show_error(self.tr("Only cash can be more than what is due."))
+            return
+        self.amount.setText(yuan_text(amount))
+        self.reference.setFocus()
 
     def payment_code(self, code: str) -> None:
         """A scanned WeChat/Alipay code: the amount typed (for a split), else all that is left."""
@@ -223,6 +246,46 @@ class PaymentDialog(QDialog):
         if self.payments:
             del self.payments[row if row >= 0 else -1]
             self.refresh()
+
+    def reject(self) -> None:
+        """Back (Esc): with payments taken, ask first; the answer defaults to staying."""
+        if self.entry is None and self.payments and not self._dropping:
+            self._ask_before_dropping()
+            return
+        super().reject()
+
+    def _ask_before_dropping(self) -> None:
+        if self.drop_box is not None:
+            return
+        taken = ", ".join(
+            f"{self.method_names[p.method]} {format_fen(p.amount_fen)}" for p in self.payments
+        )
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Payments taken"))
+        box.setText(
+            self.tr(
+                "Already taken: {0}. Going back drops them: give cash back, and refund a "
+                "mobile payment to the customer. Go back anyway?"
+            ).format(taken)
+        )
+        self.drop_yes = box.addButton(
+            self.tr("Drop them and go back"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        keep = box.addButton(self.tr("Keep paying (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.finished.connect(lambda _: self._drop_answered(box))
+        self.drop_box = box
+        box.open()
+
+    def _drop_answered(self, box: QMessageBox) -> None:
+        self.drop_box = None
+        if box.clickedButton() is self.drop_yes:
+            self._dropping = True
+            self.reject()
+        else:
+            self.amount.setFocus()
 
     def finish(self) -> None:
         if self.entry is not None:

@@ -3,10 +3,11 @@ change, void, cancel, pay."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QScrollArea,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -25,7 +28,7 @@ from pos.money import format_fen
 from pos.products import Product
 from pos.ui.approval import with_approval
 from pos.ui.cart_model import CartModel
-from pos.ui.widgets import KeypadDialog, NoticeBanner, button
+from pos.ui.widgets import ElidedButton, KeypadDialog, NoticeBanner, button
 
 SEARCH_DELAY_MS = 150  # wait for the cashier to stop typing before searching
 
@@ -48,13 +51,12 @@ class SaleScreen(QWidget):
         self.weigh_dialog = None
         self.model = CartModel(session.cart, self)
         self._search_serial = 0
+        self._choose_first = False  # Enter came before the search's results
         self.cancel_box: QMessageBox | None = None
 
         self.approval = None  # a ManagerApproval while one is asked for
         self.line_dialog = None
         root = QVBoxLayout(self)
-        self.notice = NoticeBanner(self)
-        root.addWidget(self.notice)
         self.shift_banner = QLabel(
             self.tr("No shift is open: a manager opens one with its float (Manager, F10).")
         )
@@ -77,7 +79,9 @@ class SaleScreen(QWidget):
             self.table.horizontalHeader().setSectionResizeMode(
                 column, QHeaderView.ResizeMode.ResizeToContents
             )
+        self.table.installEventFilter(self)  # typing on the cart goes to search
         left.addWidget(self.table, 1)
+        self.notice = NoticeBanner(self, anchor=self.table)  # floats: nothing moves under a tap
         line_keys = QHBoxLayout()
         self.minus = button(self.tr("− (-)"))
         self.plus = button(self.tr("+ (+)"))
@@ -111,11 +115,14 @@ class SaleScreen(QWidget):
         self.search.setClearButtonEnabled(True)
         right.addWidget(self.search)
         self.results = QListWidget()
-        self.results.setMaximumHeight(220)
-        right.addWidget(self.results)
         self.quick = QTabWidget()
         self._build_quick_keys(quick_keys)
-        right.addWidget(self.quick, 1)
+        # Search results take the quick keys' place while there is text to search for: the
+        # quick keys get the room on a small screen, and nothing around them moves.
+        self.picker = QStackedWidget()
+        self.picker.addWidget(self.quick)
+        self.picker.addWidget(self.results)
+        right.addWidget(self.picker, 1)
         tools = QHBoxLayout()
         self.reprint_button = button(self.tr("Reprint receipt (F6)"))
         self.drawer_button = button(self.tr("Open drawer"))
@@ -150,6 +157,7 @@ class SaleScreen(QWidget):
         s.line_added.connect(self._line_added)
         s.notice.connect(self.notice.show_notice)
         self.search.textChanged.connect(lambda _: self.search_timer.start())
+        self.search.textChanged.connect(self._show_picker)
         self.search_timer.timeout.connect(self.run_search)
         self.search.returnPressed.connect(self._search_enter)
         self.results.itemActivated.connect(self._result_chosen)
@@ -191,20 +199,32 @@ class SaleScreen(QWidget):
             grid = QGridLayout(page)
             for i, product in enumerate(products):
                 per = "/kg" if product.weighed else ""
-                b = button(f"{product.name}\n{format_fen(product.price_fen)}{per}")
+                # A long name ends in "…" (whole in the tooltip): it never widens the screen.
+                b = ElidedButton([product.name, f"{format_fen(product.price_fen)}{per}"])
                 b.setMinimumHeight(64)
                 b.setProperty("product_id", product.id)
                 b.clicked.connect(lambda _=False, p=product: self.quick_key(p))
                 grid.addWidget(b, i // 3, i % 3)
             grid.setRowStretch(grid.rowCount(), 1)
-            self.quick.addTab(page, category or self.tr("Other"))
+            scroll = QScrollArea()  # a full grid scrolls rather than making the screen taller
+            scroll.setWidget(page)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.quick.addTab(scroll, category or self.tr("Other"))
 
     # --- showing ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        kept = rows[0].row() if rows else -1
         if self.model.cart is not self.session.cart:  # a new sale began
             self.model.cart = self.session.cart
+            kept = -1
         self.model.refresh()
+        # The reset clears the selection: keep the line the cashier is on highlighted.
+        if 0 <= kept < self.model.rowCount():
+            self.table.selectRow(kept)
         self.total.setText(format_fen(self.session.total_fen))
         count = len(self.session.cart.live_lines)
         self.items_label.setText(self.tr("{0} line(s)").format(count))
@@ -223,6 +243,9 @@ class SaleScreen(QWidget):
 
     # --- actions ------------------------------------------------------------------------------
 
+    def _show_picker(self, text: str) -> None:
+        self.picker.setCurrentWidget(self.results if text.strip() else self.quick)
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -233,6 +256,7 @@ class SaleScreen(QWidget):
         serial = self._search_serial
         if not text:
             self.results.clear()
+            self._choose_first = False
             return
         terminal = self.session.terminal
         self.runner.run(
@@ -251,14 +275,18 @@ class SaleScreen(QWidget):
             self.results.addItem(item)
         if found:
             self.results.setCurrentRow(0)
+            if self._choose_first:
+                self._choose_first = False
+                self._result_chosen(self.results.currentItem())
         else:
+            self._choose_first = False
             self.results.addItem(QListWidgetItem(self.tr("Nothing found")))
 
     def _search_enter(self) -> None:
+        """Enter takes the first match, also when it is typed before the search is back."""
         self.search_timer.stop()
+        self._choose_first = True
         self.run_search()
-        if self.results.count() and self.results.item(0).data(Qt.ItemDataRole.UserRole):
-            self._result_chosen(self.results.currentItem() or self.results.item(0))
 
     def _result_chosen(self, item: QListWidgetItem) -> None:
         product = item.data(Qt.ItemDataRole.UserRole)
@@ -267,6 +295,33 @@ class SaleScreen(QWidget):
         self.quick_key(product)
         self.search.clear()
         self.results.clear()
+        self.table.setFocus()  # the cart has the keyboard again: + and − change the new line
+
+    def type_to_search(self, event) -> bool:
+        """A printable key that reached no text field (the cart, or nothing focused) starts a
+        search instead of being lost."""
+        text = event.text()
+        if (
+            len(text) != 1
+            or not text.isprintable()
+            or text.isspace()
+            or event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            or not self.isVisible()
+        ):
+            return False
+        self.search.setFocus()
+        self.search.insert(text)
+        return True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            return self.type_to_search(event)
+        return False
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if not self.type_to_search(event):
+            super().keyPressEvent(event)
 
     def quick_key(self, product: Product) -> None:
         if product.weighed:
@@ -419,7 +474,9 @@ class SaleScreen(QWidget):
         self.cancel_yes = box.addButton(
             self.tr("Cancel sale"), QMessageBox.ButtonRole.DestructiveRole
         )
-        box.addButton(self.tr("Keep selling"), QMessageBox.ButtonRole.RejectRole)
+        keep = box.addButton(self.tr("Keep selling"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # Enter (or Esc again) keeps the cart
+        box.setEscapeButton(keep)
         box.finished.connect(lambda _: self._cancel_answered(box))
         self.cancel_box = box
         box.open()

@@ -7,6 +7,10 @@ letting the keys reach the focused widget. Slow keys are a person typing and are
 to the widget they were meant for. While a burst is being captured the input method is
 switched off on the focused widget, and anything a Chinese IME commits meanwhile (often
 full-width digits) is folded back into the code, so the IME cannot corrupt it.
+
+Gaps are measured on the keys' own timestamps (from the window system), so keys a busy
+window reads late in one go are not taken for a burst. A PIN field never holds a scan, and a
+field with the ``scan_min_length`` property (an amount) needs a code at least that long.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 SUFFIX_KEYS = {
     "enter": (Qt.Key.Key_Return, Qt.Key.Key_Enter),
@@ -70,17 +74,46 @@ class ScanDetector(QObject):
         if self.replaying or not self.enabled or not isinstance(obj, QWidget):
             return False
         kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride and self.buffer and self._continues(event):
+            # Mid-burst, the next key and the suffix are the scanner's: no shortcut (a
+            # dialog's Enter, the sale screen's +) may take them before we see them.
+            event.accept()
+            return False
         if kind == QEvent.Type.KeyPress:
+            if self._typed_only(obj):
+                return False
             return self._key(obj, event)
         if kind == QEvent.Type.InputMethod and self.buffer:
             return self._ime_commit(event)
         return False
 
+    def _continues(self, event: QKeyEvent) -> bool:
+        if event.key() in self.suffix_keys:
+            return True
+        text = normalize(event.text())
+        return len(text) == 1 and text.isalnum()
+
+    @staticmethod
+    def _typed_only(widget: QWidget) -> bool:
+        """A PIN field: whatever reaches it is a person's typing, however quick."""
+        return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
+
+    def _now(self, event: QKeyEvent) -> float:
+        stamp = event.timestamp()
+        if self.clock is time.monotonic and stamp:
+            return stamp / 1000  # when the key was pressed, not when we got round to it
+        return self.clock()
+
+    def _min_length(self) -> int:
+        widget = self.buffer[0][0] if self.buffer else None
+        wanted = widget.property("scan_min_length") if widget is not None else None
+        return max(self.settings.min_length, int(wanted or 0))
+
     def _key(self, widget: QWidget, event: QKeyEvent) -> bool:
-        now = self.clock()
+        now = self._now(event)
         quick = bool(self.buffer) and (now - self.last_key_at) * 1000 <= self.settings.max_gap_ms
         if event.key() in self.suffix_keys:
-            if quick and len(self.code) >= self.settings.min_length:
+            if quick and len(self.code) >= self._min_length():
                 code = self.code
                 self._reset()
                 self.scanned.emit(code)
@@ -110,7 +143,7 @@ class ScanDetector(QObject):
         committed = normalize(event.commitString())
         if committed:
             self.buffer.append((None, None, committed))  # type: ignore[arg-type]
-            self.last_key_at = self.clock()
+            self.last_key_at = self.last_key_at if self.clock is time.monotonic else self.clock()
             self.timer.start(self.settings.max_gap_ms + 5)
         return True  # never let an IME edit land in a widget mid-scan
 

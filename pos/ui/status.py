@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QTime, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from pos.errors import BoothError
 from pos.ui.i18n import message
+from pos.ui.widgets import ElidedLabel
 
 
 class TerminalStatus(QObject):
@@ -23,8 +25,10 @@ class TerminalStatus(QObject):
         printer: str = "preview",
         enrolled: bool = False,
         behind=None,
+        zone=None,
     ):
         super().__init__()
+        self.zone = zone  # the booth's time zone: the last sync reads like the clock beside it
         self.head_seq = head_seq
         self.acked_seq = acked_seq
         self.online = online
@@ -54,7 +58,7 @@ class TerminalStatus(QObject):
         self.skew_ms = result.skew_ms
         self.skew_warning = result.skew_warning
         if result.online and not result.error:
-            self.last_success = QTime.currentTime().toString("HH:mm:ss")
+            self.last_success = datetime.now(self.zone).strftime("%H:%M:%S")
         self.changed.emit()
 
     @property
@@ -77,16 +81,18 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.status = status
         self.zone = zone
-        self.cashier = QLabel()
-        self.shift = QLabel()
-        self.sync = QLabel()
-        self.printer = QLabel()
+        # Every part elides, whole text in its tooltip: no message can widen the window.
+        self.cashier = ElidedLabel()
+        self.shift = ElidedLabel()
+        self.sync = ElidedLabel()
+        self.printer = ElidedLabel()
         self.clock = QLabel()
-        self.clock_warning = QLabel()
+        self.clock_warning = ElidedLabel()
         self.clock_warning.setObjectName("notice_warning")
         self.clock_warning.hide()
-        for label in (self.cashier, self.shift, self.sync, self.printer, self.clock_warning):
-            self.addWidget(label)
+        self.setSizeGripEnabled(False)
+        for label, stretch in ((self.cashier, 0), (self.shift, 0), (self.sync, 1), (self.printer, 0), (self.clock_warning, 0)):  # fmt: skip
+            self.addWidget(label, stretch)
         self.addPermanentWidget(self.clock)
         status.changed.connect(self.refresh)
         session.cashier_changed.connect(lambda _: self.refresh())
@@ -116,7 +122,8 @@ class StatusBar(QStatusBar):
         text = self.tr("Sync: {0} · {1} unsynced").format(state, status.unsynced)
         if status.last_success:
             text += " · " + self.tr("last {0}").format(status.last_success)
-        self.sync.setToolTip(message(status.problem) if status.problem else "")
+        problem = self.problem_text(status.problem) if status.problem else ""
+        self.sync.set_details(problem)
         if status.behind is not None:
             text = self.tr("SELLING STOPPED: {0}").format(message(status.behind))
             self.sync.setObjectName("notice_error")
@@ -124,7 +131,7 @@ class StatusBar(QStatusBar):
             text = self.tr("SYNC STOPPED: {0} Call HQ.").format(status.blocked)
             self.sync.setObjectName("notice_error")
         elif status.problem is not None:
-            text += " · " + message(status.problem)
+            text += " · " + problem
             self.sync.setObjectName("")
         else:
             self.sync.setObjectName("")
@@ -140,6 +147,20 @@ class StatusBar(QStatusBar):
         else:
             self.clock_warning.hide()
         self.show_printer()
+
+    def problem_text(self, problem) -> str:
+        """The sync problem in words: a network failure's kind (ConnectionError, ReadTimeout)
+        is for logs; the cashier reads what it means."""
+        kind = problem.params.get("kind") if isinstance(problem, BoothError) else None
+        if not isinstance(kind, str):
+            return message(problem)
+        if "Timeout" in kind:
+            words = self.tr("no answer in time")
+        elif kind == "ConnectionError":
+            words = self.tr("no connection")
+        else:
+            words = self.tr("network error")
+        return message(BoothError(problem.template, **{**problem.params, "kind": words}))
 
     def show_printer(self) -> None:
         state = self.status.printer_state
@@ -165,7 +186,7 @@ class StatusBar(QStatusBar):
             text += " · " + self.tr("{0} receipt(s) waiting").format(state.waiting)
         blocked = state.status.state in ("paper_out", "cover_open", "error", "unreachable")
         self.printer.setObjectName("notice_error" if blocked else "")
-        self.printer.setToolTip(state.status.detail or state.last_error)
+        self.printer.set_details(state.status.detail or state.last_error)
         self.printer.style().unpolish(self.printer)
         self.printer.style().polish(self.printer)
         self.printer.setText(text)

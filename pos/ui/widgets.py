@@ -3,7 +3,7 @@ notice banner, an error line."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,91 @@ def button(text: str, name: str = "", parent=None) -> QPushButton:
         widget.setObjectName(name)
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return widget
+
+
+class ElidedLabel(QLabel):
+    """One line that never asks for more width than it is given: a text too long for it ends
+    in "…", and the whole text is in its tooltip (with ``details`` under it, if any). A
+    status message of any length can then never widen the window past the screen."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self._full = ""
+        self._details = ""
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - QLabel's name
+        self._full = text
+        self._elide()
+
+    def text(self) -> str:
+        """The whole text, as set (``shown_text`` is what fits on screen)."""
+        return self._full
+
+    def shown_text(self) -> str:
+        return super().text()
+
+    def set_details(self, details: str) -> None:
+        self._details = details
+        self._elide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right()
+        return QSize(width + 2, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(
+            self.fontMetrics().horizontalAdvance("…") * 3, super().minimumSizeHint().height()
+        )
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, max(width, 0)
+        )
+        if shown != self._full and not shown:
+            shown = "…"
+        super().setText(shown)
+        tip = self._full if shown != self._full else ""
+        self.setToolTip("\n".join(part for part in (tip, self._details) if part))
+
+
+class ElidedButton(QPushButton):
+    """A button whose first lines (a product name) shrink to the button's width with "…"
+    instead of widening the screen; the last (its price) stays whole. The whole text is in
+    its tooltip."""
+
+    def __init__(self, lines: list[str], parent=None):
+        super().__init__(parent)
+        self.lines = lines
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setToolTip("\n".join(lines))
+        self._elide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), 240), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(96, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(self.width() - 26, 8)  # the style sheet's padding and border
+        metrics = self.fontMetrics()
+        *names, last = self.lines
+        cut = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in names]
+        self.setText("\n".join([*cut, last]))
 
 
 class NumberPad(QWidget):
@@ -41,12 +127,14 @@ class NumberPad(QWidget):
         keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3"]
         for i, key in enumerate(keys):
             b = button(key)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # for fingers: Tab and typing skip it
             b.setMinimumSize(64, 56)
             b.clicked.connect(lambda _=False, k=key: self.digit.emit(k))
             grid.addWidget(b, i // 3, i % 3)
         bottom = [(".", "point") if with_point else ("C", "clear"), ("0", "0"), ("⌫", "back")]
         for column, (label, action) in enumerate(bottom):
             b = button(label)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumSize(64, 56)
             if action == "back":
                 b.clicked.connect(self.backspace.emit)
@@ -84,6 +172,7 @@ class KeypadDialog(QDialog):
         self.field = QLineEdit("" if initial is None else str(initial))
         self.field.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.field.setProperty("scan_min_length", 10)  # a quickly typed number is no scan
         layout.addWidget(self.field)
         pad = NumberPad(self)
         pad.attach(self.field)
@@ -115,12 +204,19 @@ class KeypadDialog(QDialog):
 
 
 class NoticeBanner(QLabel):
-    """A message over the screen's top that goes away by itself; never blocks the cashier."""
+    """A message that goes away by itself; never blocks the cashier.
 
-    def __init__(self, parent=None):
+    With an ``anchor`` it floats over the anchor's top edge instead of sitting in a layout,
+    so showing or hiding it never moves a button under a finger on its way down; a tap on
+    it dismisses it."""
+
+    def __init__(self, parent=None, anchor: QWidget | None = None):
         super().__init__(parent)
         self.setWordWrap(True)
         self.hide()
+        self.anchor = anchor
+        if anchor is not None:
+            anchor.installEventFilter(self)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.hide)
@@ -132,9 +228,33 @@ class NoticeBanner(QLabel):
         self.style().polish(self)
         self.setText(text)
         self.show()
+        self.place()
         self.timer.start(NOTICE_MS.get(level, 4000))
         if level == "error":
             QApplication.beep()
+
+    def place(self) -> None:
+        """Over the anchor's top edge, as wide as the anchor, as tall as the text needs."""
+        if self.anchor is None or self.parentWidget() is None:
+            return
+        top_left = self.anchor.mapTo(self.parentWidget(), QPoint(0, 0))
+        width = self.anchor.width()
+        self.setGeometry(top_left.x(), top_left.y(), width, self.heightForWidth(width))
+        self.raise_()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        moved = event.type() in (QEvent.Type.Resize, QEvent.Type.Move)
+        if watched is self.anchor and moved and self.isVisible():
+            self.place()
+        return False
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if self.anchor is not None:
+            self.timer.stop()
+            self.hide()
+            event.accept()
+            return
+        super().mousePressEvent(event)
 
 
 def error_label() -> QLabel:
@@ -168,6 +288,7 @@ class AmountReasonDialog(QDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.amount.setPlaceholderText(placeholder)
+        self.amount.setProperty("scan_min_length", 10)
         column.addWidget(self.amount)
         pad = NumberPad(self, with_point=True)
         pad.attach(self.amount)
