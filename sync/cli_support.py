@@ -31,6 +31,17 @@ def add_command(
     return parser
 
 
+def add_group(sub, name: str, help_text: str, example: str, metavar: str = "ACTION"):
+    """A subcommand that only groups actions (``booth add``, ``quarantine list``...): returns
+    the subparsers its actions are added to; one of them is required."""
+    group = add_command(sub, name, help_text, example, None)
+    actions = group.add_subparsers(
+        dest=f"{name}_command", metavar=metavar, parser_class=OneLineParser
+    )
+    actions.required = True
+    return actions
+
+
 def emit(args, data, text: str) -> None:
     """Print ``data`` as canonical JSON with --json, else the sentence for people."""
     print(canonical(data) if getattr(args, "json", False) else text)

@@ -22,7 +22,7 @@ from pos.config import load_settings, resolve_home
 from pos.errors import BoothError, Refused
 from pos.money import format_fen
 from pos.terminal import CatalogRejected, Terminal
-from sync.cli_support import OneLineParser, add_command, emit
+from sync.cli_support import OneLineParser, add_command, add_group, emit
 from sync.protocol import journal
 from sync.protocol.barcodes import classify
 
@@ -364,17 +364,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    users = add_command(
+    user_sub = add_group(
         sub,
         "user",
         "Manage cashiers and managers.",
         "booth-pos user add 李娜 --role cashier --pin-file /run/user/1000/pin",
-        None,
     )
-    user_sub = users.add_subparsers(
-        dest="user_command", metavar="ACTION", parser_class=OneLineParser
-    )
-    user_sub.required = True
     p = add_command(user_sub, "add", "Add a cashier or manager with a PIN (stored only as a salted hash).",
                  "booth-pos user add 李娜 --role cashier   # then type the PIN twice", cmd_user_add)  # fmt: skip
     p.add_argument("name")
@@ -386,12 +381,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    catalog = add_command(sub, "catalog", "Import and search the product catalog.",
-                       "booth-pos catalog import products.csv", None)  # fmt: skip
-    cat_sub = catalog.add_subparsers(
-        dest="catalog_command", metavar="ACTION", parser_class=OneLineParser
+    cat_sub = add_group(
+        sub,
+        "catalog",
+        "Import and search the product catalog.",
+        "booth-pos catalog import products.csv",
     )
-    cat_sub.required = True
     p = add_command(cat_sub, "import", "Import a catalog CSV (UTF-8 or GBK); all rows or none.",
                  "booth-pos catalog import assets/demo/catalog.csv", cmd_catalog_import)  # fmt: skip
     p.add_argument("file", metavar="FILE.csv")
@@ -418,12 +413,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cash, wechat, alipay, card or voucher; repeat to split")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the journal entry written")
 
-    stock = add_command(sub, "stock", "Receive, adjust and show stock (on hand = sum of movements).",
-                     "booth-pos stock show", None)  # fmt: skip
-    stock_sub = stock.add_subparsers(
-        dest="stock_command", metavar="ACTION", parser_class=OneLineParser
+    stock_sub = add_group(
+        sub,
+        "stock",
+        "Receive, adjust and show stock (on hand = sum of movements).",
+        "booth-pos stock show",
     )
-    stock_sub.required = True
     p = add_command(stock_sub, "receive", "Record a delivery (pieces, or grams for products sold by kg).",
                  "booth-pos stock receive 6901234567892 24 --note 'HQ delivery 1128'", cmd_stock_receive)  # fmt: skip
     p.add_argument("code", metavar="CODE")
@@ -446,17 +441,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", nargs="?", metavar="CODE")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    jrn = add_command(
+    jrn_sub = add_group(
         sub,
         "journal",
         "Verify, export or recover the hash-chained journal.",
         "booth-pos journal verify",
-        None,
     )
-    jrn_sub = jrn.add_subparsers(
-        dest="journal_command", metavar="ACTION", parser_class=OneLineParser
-    )
-    jrn_sub.required = True
     p = add_command(jrn_sub, "verify", "Check hashes, chain, gap-free seqs and the grand total.",
                  "booth-pos journal verify --json", cmd_journal_verify)  # fmt: skip
     p.add_argument(

@@ -20,7 +20,7 @@ from pos.errors import BoothError
 from pos.paper.text import WIDTHS, Receipt, center, two_columns
 from pos.print_queue import PrintService, print_now, printer_profile, pulse_drawer, render
 from pos.terminal import Terminal
-from sync.cli_support import OneLineParser, add_command, emit
+from sync.cli_support import OneLineParser, add_command, add_group, emit
 from sync.protocol import journal
 
 # --- receipt ---------------------------------------------------------------------------
@@ -189,10 +189,8 @@ def cmd_hw_simulate_printer(args) -> int:
 
 
 def add_receipt_commands(sub) -> None:
-    receipt = add_command(sub, "receipt", "Print or show the receipt of a past sale.",
-                          "booth-pos receipt print 42 --printer tcp://192.168.1.50:9100", None)  # fmt: skip
-    rsub = receipt.add_subparsers(dest="receipt_command", metavar="ACTION", parser_class=OneLineParser)  # fmt: skip
-    rsub.required = True
+    rsub = add_group(sub, "receipt", "Print or show the receipt of a past sale.",
+                     "booth-pos receipt print 42 --printer tcp://192.168.1.50:9100")  # fmt: skip
     p = add_command(rsub, "print", "Print the receipt of the sale at journal SEQ, marked as a copy (journaled).",
                     "booth-pos receipt print 42 --printer tcp://192.168.1.50:9100 --width 58",
                     cmd_receipt_print)  # fmt: skip
@@ -208,10 +206,12 @@ def add_receipt_commands(sub) -> None:
 
 
 def add_hw_commands(sub) -> None:
-    hw = add_command(sub, "hw", "Hardware diagnostics: printers, drawer, scanners, scales, simulators.",
-                     "booth-pos hw status --printer tcp://192.168.1.50:9100", None)  # fmt: skip
-    hsub = hw.add_subparsers(dest="hw_command", metavar="ACTION", parser_class=OneLineParser)
-    hsub.required = True
+    hsub = add_group(
+        sub,
+        "hw",
+        "Hardware diagnostics: printers, drawer, scanners, scales, simulators.",
+        "booth-pos hw status --printer tcp://192.168.1.50:9100",
+    )
     p = add_command(hsub, "list", "List serial ports, USB printers and printer device files.",
                     "booth-pos hw list --json", cmd_hw_list)  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -10,7 +10,7 @@ from pos.money import format_fen
 from pos.print_queue import PREVIEW_DIR, PrintService, print_now, printer_profile, render
 from pos.shift import parse_confirmed, parse_counts
 from pos.terminal import Terminal
-from sync.cli_support import OneLineParser, add_command, emit
+from sync.cli_support import add_command, add_group, emit
 
 
 def _manager(args) -> tuple[Terminal, object]:
@@ -150,10 +150,8 @@ def _approval(p) -> None:
 
 
 def add_shift_commands(sub) -> None:
-    shift = add_command(sub, "shift", "Open a shift with its float; cash in and out of the drawer.",
-                        "booth-pos shift open --manager 王强 --pin-file ~/.pin --float 50000", None)  # fmt: skip
-    ssub = shift.add_subparsers(dest="shift_command", metavar="ACTION", parser_class=OneLineParser)  # fmt: skip
-    ssub.required = True
+    ssub = add_group(sub, "shift", "Open a shift with its float; cash in and out of the drawer.",
+                     "booth-pos shift open --manager 王强 --pin-file ~/.pin --float 50000")  # fmt: skip
     p = add_command(ssub, "open", "Open a shift: a manager puts the float in the drawer.",
                     "booth-pos shift open --manager 王强 --pin-file ~/.pin --float 50000 --counts 10000=3,5000=4",
                     cmd_shift_open)  # fmt: skip
@@ -176,9 +174,8 @@ def add_shift_commands(sub) -> None:
     p.add_argument("--reason", default="", help="why, when a variance is over shift.variance_threshold_fen")  # fmt: skip
     p.add_argument("--print", action="store_true", help="queue the Z for the printer and print it now on printer.url")  # fmt: skip
     _approval(p)
-    report = add_command(sub, "report", "Reports on the open shift (X) and closed shifts (Z).", "booth-pos report x --json", None)  # fmt: skip
-    rsub = report.add_subparsers(dest="report_command", metavar="REPORT", parser_class=OneLineParser)  # fmt: skip
-    rsub.required = True
+    rsub = add_group(sub, "report", "Reports on the open shift (X) and closed shifts (Z).",
+                     "booth-pos report x --json", metavar="REPORT")  # fmt: skip
     p = add_command(rsub, "x", "The X report: the open shift's sales, tenders and expected cash; resets nothing.",
                     "booth-pos report x --json", cmd_report_x)  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")

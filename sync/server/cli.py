@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from sync import __version__
-from sync.cli_support import OneLineParser, add_command
+from sync.cli_support import OneLineParser, add_command, add_group
 from sync.protocol import journal
 from sync.server import registry
 from sync.server.db import make_engine, migrate, pending_migrations, reading
@@ -334,17 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_migrate,
     )
 
-    booth = add_command(
+    booth_sub = add_group(
         sub,
         "booth",
         "Register booths.",
         "booth-pos-server booth add CQ-FJ-001 --name '奉节县扶贫专柜' --district 奉节县",
-        None,
     )
-    booth_sub = booth.add_subparsers(
-        dest="booth_command", metavar="ACTION", parser_class=OneLineParser
-    )
-    booth_sub.required = True
     p = add_command(
         booth_sub,
         "add",
@@ -382,17 +377,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    term = add_command(
+    term_sub = add_group(
         sub,
         "terminal",
         "Manage enrolled terminals.",
         "booth-pos-server terminal revoke CQ-FJ-001-T1",
-        None,
     )
-    term_sub = term.add_subparsers(
-        dest="terminal_command", metavar="ACTION", parser_class=OneLineParser
-    )
-    term_sub.required = True
     p = add_command(
         term_sub,
         "revoke",
@@ -402,13 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("id")
 
-    admin = add_command(
-        sub, "admin", "Manage HQ users of the API.", "booth-pos-server admin add zhangwei", None
+    admin_sub = add_group(
+        sub, "admin", "Manage HQ users of the API.", "booth-pos-server admin add zhangwei"
     )
-    admin_sub = admin.add_subparsers(
-        dest="admin_command", metavar="ACTION", parser_class=OneLineParser
-    )
-    admin_sub.required = True
     p = add_command(
         admin_sub,
         "add",
@@ -439,17 +425,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    cat = add_command(
+    cat_sub = add_group(
         sub,
         "catalog",
         "Manage the certified catalog.",
         "booth-pos-server catalog import products.csv",
-        None,
     )
-    cat_sub = cat.add_subparsers(
-        dest="catalog_command", metavar="ACTION", parser_class=OneLineParser
-    )
-    cat_sub.required = True
     p = add_command(
         cat_sub,
         "import",
@@ -460,17 +441,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    jrn = add_command(
+    jrn_sub = add_group(
         sub,
         "journal",
         "Verify or export terminals' journals as received.",
         "booth-pos-server journal verify",
-        None,
     )
-    jrn_sub = jrn.add_subparsers(
-        dest="journal_command", metavar="ACTION", parser_class=OneLineParser
-    )
-    jrn_sub.required = True
     p = add_command(
         jrn_sub,
         "verify",
@@ -490,17 +466,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--terminal", required=True, metavar="T")
     p.add_argument("--out", metavar="FILE")
 
-    held = add_command(
+    held_sub = add_group(
         sub,
         "quarantine",
         "Journal entries held back by a business check: list them, release one.",
         "booth-pos-server quarantine list --booth CQ-FJ-001",
-        None,
     )
-    held_sub = held.add_subparsers(
-        dest="quarantine_command", metavar="ACTION", parser_class=OneLineParser
-    )
-    held_sub.required = True
     p = add_command(
         held_sub,
         "list",
