@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pos.errors import Refused
-from pos.money import format_fen, weighed_amount_fen
+from pos.money import cash_rounding_fen, format_fen, weighed_amount_fen
 from pos.products import Product
 from sync.protocol.entries import MAX_AMOUNT_FEN
 
@@ -99,11 +99,20 @@ class Payment:
 
 @dataclass(frozen=True)
 class Settlement:
-    """Payments accepted against a total, and the change to give in cash."""
+    """Payments accepted against a total, and the change to give in cash.
+
+    ``rounding_fen`` is what rounding the cash part (抹零) added to what was due: negative
+    when the customer paid less than the total, 0 without rounding."""
 
     total_fen: int
     payments: tuple[Payment, ...]
     change_fen: int
+    rounding_fen: int = 0
+
+    @property
+    def due_fen(self) -> int:
+        """What the customer paid for the goods: the total after rounding the cash part."""
+        return self.total_fen + self.rounding_fen
 
 
 @dataclass
@@ -213,8 +222,11 @@ class Cart:
     def total_fen(self) -> int:
         return sum(line.amount_fen for line in self.live_lines)
 
-    def settle(self, payments: list[Payment]) -> Settlement:
-        """Check the tenders against the total; only cash may exceed what is due."""
+    def settle(self, payments: list[Payment], cash_rounding: str = "none") -> Settlement:
+        """Check the tenders against the total; only cash may exceed what is due.
+
+        With ``cash_rounding`` (pos.money.CASH_ROUNDINGS) the part left for cash, when cash
+        is among the tenders, is rounded to the jiao; what others pay is never rounded."""
         if not self.live_lines:
             raise Refused("The cart is empty: scan a product first.")
         total = self.total_fen
@@ -246,13 +258,17 @@ class Cart:
                     minimum=format_fen(0),
                 )
         paid = sum(p.amount_fen for p in payments)
-        if paid < total:
+        non_cash = sum(p.amount_fen for p in payments if p.method != "cash")
+        rounding = 0
+        if non_cash < total and any(p.method == "cash" for p in payments):
+            rounding = cash_rounding_fen(total - non_cash, cash_rounding)
+        due = total + rounding
+        if paid < due:
             raise Refused(
                 "Payment is {short} short of the total {total}.",
-                short=format_fen(total - paid),
-                total=format_fen(total),
+                short=format_fen(due - paid),
+                total=format_fen(due),
             )
-        non_cash = sum(p.amount_fen for p in payments if p.method != "cash")
         if non_cash > total:
             raise Refused(
                 "Only cash can be more than the total: non-cash payments come to "
@@ -260,7 +276,7 @@ class Cart:
                 non_cash=format_fen(non_cash),
                 total=format_fen(total),
             )
-        return Settlement(total, tuple(payments), paid - total)
+        return Settlement(total, tuple(payments), paid - due, rounding)
 
     def _append(self, line: CartLine) -> CartLine:
         self.lines.append(line)

@@ -42,3 +42,20 @@ def parse_yuan(text: str) -> int:
 def round_up_fen(fen: int, step_fen: int) -> int:
     """The next multiple of ``step_fen`` at or above ``fen`` (quick cash tenders)."""
     return -(-fen // step_fen) * step_fen
+
+
+#: How the cash part of a sale may be rounded (抹零), as booth.toml's sale.cash_rounding says.
+CASH_ROUNDINGS = ("none", "down_jiao", "nearest_jiao")
+
+
+def cash_rounding_fen(cash_due_fen: int, mode: str) -> int:
+    """What rounding adds to cash due: ``down_jiao`` (抹分) 0 to -9 fen, ``nearest_jiao``
+    -4 to +5 fen (half up), ``none`` 0. Less than one jiao due is never rounded away."""
+    if mode not in CASH_ROUNDINGS:
+        raise ValueError(f"cash rounding must be one of {', '.join(CASH_ROUNDINGS)}, not {mode!r}")
+    if mode == "none" or cash_due_fen < 10:
+        return 0
+    fen = cash_due_fen % 10
+    if mode == "down_jiao" or fen < 5:
+        return -fen
+    return 10 - fen

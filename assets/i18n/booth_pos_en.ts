@@ -439,6 +439,10 @@
         <translation>Discounts given</translation>
     </message>
     <message>
+        <source>Cash rounding</source>
+        <translation>Cash rounding</translation>
+    </message>
+    <message>
         <source>Price changes</source>
         <translation>Price changes</translation>
     </message>
@@ -561,6 +565,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Due {0}</source>
         <translation>Due {0}</translation>
+    </message>
+    <message>
+        <source>Cash rounding {0}: {1} to pay</source>
+        <translation>Cash rounding {0}: {1} to pay</translation>
     </message>
     <message>
         <source>Change due</source>
@@ -1670,6 +1678,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>{where}: printer.{name} must be 1 to 3600.</source>
         <translation>{where}: printer.{name} must be 1 to 3600.</translation>
+    </message>
+    <message>
+        <source>{where}: sale.cash_rounding must be &apos;none&apos;, &apos;down_jiao&apos; or &apos;nearest_jiao&apos;.</source>
+        <translation>{where}: sale.cash_rounding must be &apos;none&apos;, &apos;down_jiao&apos; or &apos;nearest_jiao&apos;.</translation>
     </message>
     <message>
         <source>{where}: sale.certificate_policy must be &apos;warn&apos; or &apos;block&apos;.</source>

@@ -439,6 +439,10 @@
         <translation>折扣金额</translation>
     </message>
     <message>
+        <source>Cash rounding</source>
+        <translation>抹零</translation>
+    </message>
+    <message>
         <source>Price changes</source>
         <translation>改价次数</translation>
     </message>
@@ -561,6 +565,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>Due {0}</source>
         <translation>应收 {0}</translation>
+    </message>
+    <message>
+        <source>Cash rounding {0}: {1} to pay</source>
+        <translation>抹零 {0}：应付 {1}</translation>
     </message>
     <message>
         <source>Change due</source>
@@ -1670,6 +1678,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>{where}: printer.{name} must be 1 to 3600.</source>
         <translation>{where}：printer.{name} 必须在 1 到 3600 之间。</translation>
+    </message>
+    <message>
+        <source>{where}: sale.cash_rounding must be &apos;none&apos;, &apos;down_jiao&apos; or &apos;nearest_jiao&apos;.</source>
+        <translation>{where}：sale.cash_rounding 必须是 &apos;none&apos;、&apos;down_jiao&apos; 或 &apos;nearest_jiao&apos;。</translation>
     </message>
     <message>
         <source>{where}: sale.certificate_policy must be &apos;warn&apos; or &apos;block&apos;.</source>

@@ -131,6 +131,7 @@ def cmd_report_x(args) -> int:
         f"  post-voids       {report['post_voids_count']:>6}  {format_fen(report['post_voids_fen']):>14}",
         f"  net sales                {format_fen(report['net_fen']):>14}",
         f"  discounts                {format_fen(report['discount_fen']):>14}",
+        f"  cash rounding            {format_fen(report['rounding_fen']):>14}",
         f"  price changes    {report['overrides']:>6}",
         f"  voided lines     {report['voided_lines']:>6}  {format_fen(report['voided_fen']):>14}",
     ]

@@ -13,6 +13,7 @@ from pos.paper.text import Receipt, begin, center, local_time, two_columns, wrap
 WORDS = {
     "zh_CN": {
         "receipt": "小票号", "time": "时间", "cashier": "收银员", "total": "合计", "change": "找零",
+        "rounding": "抹零", "to_pay": "应付",
         "certified": "★ 扶贫产品认证", "certified_note": "★ 为认证扶贫产品，证书号：", "thanks": "谢谢惠顾，助力乡村振兴",
         "items": "件数", "copy": "*** 补打小票 ***", "discount": "折扣", "list_price": "原价",
         "refund": "退货单", "post_void": "撤销单", "refund_no": "单号", "of_receipt": "原小票号",
@@ -21,6 +22,7 @@ WORDS = {
     },
     "en": {
         "receipt": "Receipt", "time": "Time", "cashier": "Cashier", "total": "TOTAL", "change": "Change",
+        "rounding": "Cash rounding", "to_pay": "TO PAY",
         "certified": "★ certified poverty-relief", "certified_note": "★ certified products, certificates:",
         "thanks": "Thank you for supporting rural revival", "items": "Items", "copy": "*** COPY ***",
         "discount": "Discount", "list_price": "List price", "refund": "REFUND", "post_void": "VOIDED SALE",
@@ -55,6 +57,10 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
     out.append(rule)
     out.append(f"{words['items']}: {len(body['lines'])}")
     out.extend(two_columns(words["total"], format_fen(body["total_fen"]), width))
+    if body.get("rounding_fen"):  # 抹零: the cash part was rounded to the jiao
+        out.extend(two_columns(words["rounding"], format_fen(body["rounding_fen"]), width))
+        due = body["total_fen"] + body["rounding_fen"]
+        out.extend(two_columns(words["to_pay"], format_fen(due), width))
     for pay in body["payments"]:
         out.extend(
             two_columns(

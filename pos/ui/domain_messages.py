@@ -147,6 +147,7 @@ MESSAGES = [
     QT_TRANSLATE_NOOP("messages", "{where}: printer.language must be 'zh_CN' or 'en'."),
     QT_TRANSLATE_NOOP("messages", "{where}: printer.status_poll_s must be 0 (never) to 3600 seconds."),
     QT_TRANSLATE_NOOP("messages", "{where}: printer.{name} must be 1 to 3600."),
+    QT_TRANSLATE_NOOP("messages", "{where}: sale.cash_rounding must be 'none', 'down_jiao' or 'nearest_jiao'."),
     QT_TRANSLATE_NOOP("messages", "{where}: sale.certificate_policy must be 'warn' or 'block'."),
     QT_TRANSLATE_NOOP("messages", "{where}: sale.discount_limit_pct must be 0 to 100."),
     QT_TRANSLATE_NOOP("messages", "{where}: sale.quick_keys_per_category must be at least 1."),

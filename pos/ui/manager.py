@@ -173,6 +173,7 @@ class ManagerScreen(QWidget):
             ),  # fmt: skip
             (self.tr("Net sales"), format_fen(report["net_fen"])),
             (self.tr("Discounts given"), format_fen(report["discount_fen"])),
+            (self.tr("Cash rounding"), format_fen(report["rounding_fen"])),
             (self.tr("Price changes"), str(report["overrides"])),
             (
                 self.tr("Lines voided before payment ({0})").format(report["voided_lines"]),

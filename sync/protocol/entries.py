@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from sync.protocol.journal import KEYS, VERSION, floats_in, parse_utc
+from sync.protocol.journal import KEYS, VERSION, floats_in, parse_utc, sale_rounding_problem
 
 #: Bounds on every integer in a body, so no figure can overflow a database column or a
 #: report's sum (BIGINT, SQLite's int64) however many rows it adds up.
@@ -62,11 +62,13 @@ Z_SALES = ("sales_count", "sales_fen")
 Z_REFUNDS = ("refunds_count", "refunds_fen")
 Z_POST_VOIDS = ("post_voids_count", "post_voids_fen")
 Z_DISCOUNTS = ("discount_fen",)
+#: The shift's cash rounding (抹零), the sum of its sales' rounding_fen: it may be negative.
+Z_ROUNDING = ("rounding_fen",)
 Z_VOIDED = ("voided_lines", "voided_fen")
 Z_DRAWER = ("float_fen", "cash_in_fen", "cash_out_fen")
-Z_FIGURE_GROUPS = (Z_SALES, Z_REFUNDS, Z_POST_VOIDS, Z_DISCOUNTS, Z_VOIDED, Z_DRAWER)
-#: Groups that came with refunds: a z_close written before them lacks them (read as 0).
-Z_ADDED_GROUPS = (Z_REFUNDS, Z_POST_VOIDS, Z_DISCOUNTS)
+Z_FIGURE_GROUPS = (Z_SALES, Z_REFUNDS, Z_POST_VOIDS, Z_DISCOUNTS, Z_ROUNDING, Z_VOIDED, Z_DRAWER)
+#: Groups that came later (refunds, then rounding): an older z_close lacks them (read as 0).
+Z_ADDED_GROUPS = (Z_REFUNDS, Z_POST_VOIDS, Z_DISCOUNTS, Z_ROUNDING)
 Z_FIGURES = tuple(key for group in Z_FIGURE_GROUPS for key in group)
 Z_ADDED_FIGURES = tuple(key for group in Z_ADDED_GROUPS for key in group)
 #: Per tender on a Z: what the journal says the drawer or provider should hold, what was
@@ -240,6 +242,21 @@ def _sale_problem(body: dict) -> str | None:
         problem = _payment_problem(pay)
         if problem:
             return problem
+    return _rounding_problem(body)
+
+
+def _rounding_problem(body: dict) -> str | None:
+    """Cash rounding (抹零): bounded, only with cash, and payments less change are the
+    total plus the rounding."""
+    reason = sale_rounding_problem(body)
+    if reason or "rounding_fen" not in body:
+        return reason
+    paid = sum(pay["amount_fen"] for pay in body["payments"])
+    if paid - body["change_fen"] != body["total_fen"] + body["rounding_fen"]:
+        return (
+            f"a sale's payments {paid} fen less change {body['change_fen']} fen are not "
+            f"total_fen {body['total_fen']} plus rounding_fen {body['rounding_fen']}"
+        )
     return None
 
 
@@ -356,7 +373,10 @@ def _z_close_problem(body: dict, seq: int) -> str | None:
     if not _name(body.get("by")):
         return "a z_close needs by, the manager who closed the shift"
     for key in Z_FIGURES:
-        if key in Z_ADDED_FIGURES:
+        if key in Z_ROUNDING:
+            if not _within(body.get(key, 0), MAX_TOTAL_FEN):
+                return f"a z_close's {key} must be an integer inside 2**53 fen either way"
+        elif key in Z_ADDED_FIGURES:
             if not _count(body.get(key, 0)):
                 return f"a z_close's {key} must be an integer of 0 or more, below 2**53"
         elif not _count(body.get(key)):
