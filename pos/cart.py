@@ -3,7 +3,7 @@ overrides, split payment."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from pos.errors import Refused
 from pos.money import cash_rounding_fen, format_fen, weighed_amount_fen
@@ -281,6 +281,22 @@ class Cart:
     def _append(self, line: CartLine) -> CartLine:
         self.lines.append(line)
         return line
+
+    def as_held(self) -> dict:
+        """The cart as plain data (held sales, 挂单): every line, voided ones too, with the
+        product as it was when it went into the cart."""
+        return {"lines": [asdict(line) for line in self.lines]}
+
+    @classmethod
+    def from_held(cls, data: dict) -> Cart:
+        """The cart :meth:`as_held` wrote, line for line."""
+        names = {f.name for f in fields(CartLine)}
+        lines = []
+        for held in data["lines"]:
+            values = {k: v for k, v in held.items() if k in names}
+            values["product"] = Product(**values["product"])
+            lines.append(CartLine(**values))
+        return cls(lines)
 
 
 def _check_qty(qty: int) -> None:

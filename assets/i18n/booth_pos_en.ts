@@ -201,6 +201,41 @@
     </message>
 </context>
 <context>
+    <name>HeldSalesDialog</name>
+    <message>
+        <source>Held sales</source>
+        <translation>Held sales</translation>
+    </message>
+    <message>
+        <source>Held sales: choose one to resume</source>
+        <translation>Held sales: choose one to resume</translation>
+    </message>
+    <message>
+        <source>Held at</source>
+        <translation>Held at</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>Lines</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Resume (Enter)</source>
+        <translation>Resume (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>KeypadDialog</name>
     <message>
         <source>Cancel (Esc)</source>
@@ -499,6 +534,34 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Cash movement recorded.</source>
         <translation>Cash movement recorded.</translation>
+    </message>
+    <message>
+        <source>{0} lines, {1}</source>
+        <translation>{0} lines, {1}</translation>
+    </message>
+    <message>
+        <source>Held sales</source>
+        <translation>Held sales</translation>
+    </message>
+    <message>
+        <source>{0} held sale(s) are still waiting. They are not sales: nothing of them is in the Z.</source>
+        <translation>{0} held sale(s) are still waiting. They are not sales: nothing of them is in the Z.</translation>
+    </message>
+    <message>
+        <source>Keep them and close</source>
+        <translation>Keep them and close</translation>
+    </message>
+    <message>
+        <source>Discard them and close</source>
+        <translation>Discard them and close</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>{0} held sale(s) discarded.</source>
+        <translation>{0} held sale(s) discarded.</translation>
     </message>
     <message>
         <source>The shift is closed; the Z report is printing.</source>
@@ -851,6 +914,14 @@ sales {2}  variance {3}</translation>
         <translation>Open drawer</translation>
     </message>
     <message>
+        <source>Hold sale (F7)</source>
+        <translation>Hold sale (F7)</translation>
+    </message>
+    <message>
+        <source>Held sales (F8)</source>
+        <translation>Held sales (F8)</translation>
+    </message>
+    <message>
         <source>Refund…</source>
         <translation>Refund…</translation>
     </message>
@@ -934,6 +1005,22 @@ sales {2}  variance {3}</translation>
         <source>Keep selling</source>
         <translation>Keep selling</translation>
     </message>
+    <message>
+        <source>The cart is empty: there is nothing to hold.</source>
+        <translation>The cart is empty: there is nothing to hold.</translation>
+    </message>
+    <message>
+        <source>Sale held ({0} lines, {1}): F8 takes it back.</source>
+        <translation>Sale held ({0} lines, {1}): F8 takes it back.</translation>
+    </message>
+    <message>
+        <source>No sale is held.</source>
+        <translation>No sale is held.</translation>
+    </message>
+    <message>
+        <source>Held sales (F8): {0}</source>
+        <translation>Held sales (F8): {0}</translation>
+    </message>
 </context>
 <context>
     <name>SaleSession</name>
@@ -941,6 +1028,10 @@ sales {2}  variance {3}</translation>
         <source>Certificate {0} of {1} expired on {2}: tell the booth manager.</source>
         <extracomment>Write a receipt print job with every sale (the window&apos;s print queue prints it).</extracomment>
         <translation>Certificate {0} of {1} expired on {2}: tell the booth manager.</translation>
+    </message>
+    <message>
+        <source>Hold or finish the sale in progress before resuming another.</source>
+        <translation>Hold or finish the sale in progress before resuming another.</translation>
     </message>
     <message>
         <source>Log in before selling.</source>
@@ -1460,8 +1551,16 @@ sales {2}  variance {3}</translation>
         <translation>Say why the sale is voided, e.g. &apos;rung up twice&apos;.</translation>
     </message>
     <message>
+        <source>That held sale is no longer held: someone resumed or discarded it.</source>
+        <translation>That held sale is no longer held: someone resumed or discarded it.</translation>
+    </message>
+    <message>
         <source>The amount must be more than ￥0.00.</source>
         <translation>The amount must be more than ￥0.00.</translation>
+    </message>
+    <message>
+        <source>The cart is empty: there is nothing to hold.</source>
+        <translation>The cart is empty: there is nothing to hold.</translation>
     </message>
     <message>
         <source>The counted notes and coins add up to {counted}, not the float {float}.</source>
@@ -1586,6 +1685,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>{code} is not a valid scale label.</source>
         <translation>{code} is not a valid scale label.</translation>
+    </message>
+    <message>
+        <source>{count} held sale(s) are still waiting: close with --held keep to keep them for the next shift, or --held discard to drop them.</source>
+        <translation>{count} held sale(s) are still waiting: close with --held keep to keep them for the next shift, or --held discard to drop them.</translation>
     </message>
     <message>
         <source>{directory} is read-only: nothing was recorded. Ask IT to make the data directory writable, then try again.</source>

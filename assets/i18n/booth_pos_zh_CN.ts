@@ -201,6 +201,41 @@
     </message>
 </context>
 <context>
+    <name>HeldSalesDialog</name>
+    <message>
+        <source>Held sales</source>
+        <translation>挂单</translation>
+    </message>
+    <message>
+        <source>Held sales: choose one to resume</source>
+        <translation>挂单：选择一单取回</translation>
+    </message>
+    <message>
+        <source>Held at</source>
+        <translation>挂单时间</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>Resume (Enter)</source>
+        <translation>取单 (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>KeypadDialog</name>
     <message>
         <source>Cancel (Esc)</source>
@@ -499,6 +534,34 @@ sales {2}  variance {3}</source>
     <message>
         <source>Cash movement recorded.</source>
         <translation>现金存取已记录。</translation>
+    </message>
+    <message>
+        <source>{0} lines, {1}</source>
+        <translation>{0} 行，{1}</translation>
+    </message>
+    <message>
+        <source>Held sales</source>
+        <translation>挂单</translation>
+    </message>
+    <message>
+        <source>{0} held sale(s) are still waiting. They are not sales: nothing of them is in the Z.</source>
+        <translation>还有 {0} 笔挂单未处理。挂单不是销售，不计入日结报表。</translation>
+    </message>
+    <message>
+        <source>Keep them and close</source>
+        <translation>保留挂单并结班</translation>
+    </message>
+    <message>
+        <source>Discard them and close</source>
+        <translation>作废挂单并结班</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>{0} held sale(s) discarded.</source>
+        <translation>已作废 {0} 笔挂单。</translation>
     </message>
     <message>
         <source>The shift is closed; the Z report is printing.</source>
@@ -851,6 +914,14 @@ sales {2}  variance {3}</source>
         <translation>打开钱箱</translation>
     </message>
     <message>
+        <source>Hold sale (F7)</source>
+        <translation>挂单 (F7)</translation>
+    </message>
+    <message>
+        <source>Held sales (F8)</source>
+        <translation>取单 (F8)</translation>
+    </message>
+    <message>
         <source>Refund…</source>
         <translation>退款…</translation>
     </message>
@@ -934,6 +1005,22 @@ sales {2}  variance {3}</source>
         <source>Keep selling</source>
         <translation>继续收银</translation>
     </message>
+    <message>
+        <source>The cart is empty: there is nothing to hold.</source>
+        <translation>购物车是空的：没有可挂的单。</translation>
+    </message>
+    <message>
+        <source>Sale held ({0} lines, {1}): F8 takes it back.</source>
+        <translation>已挂单（{0} 行，{1}）：按 F8 取单。</translation>
+    </message>
+    <message>
+        <source>No sale is held.</source>
+        <translation>没有挂单。</translation>
+    </message>
+    <message>
+        <source>Held sales (F8): {0}</source>
+        <translation>取单 (F8)：{0}</translation>
+    </message>
 </context>
 <context>
     <name>SaleSession</name>
@@ -941,6 +1028,10 @@ sales {2}  variance {3}</source>
         <source>Certificate {0} of {1} expired on {2}: tell the booth manager.</source>
         <extracomment>Write a receipt print job with every sale (the window&apos;s print queue prints it).</extracomment>
         <translation>{1} 的认证证书 {0} 已于 {2} 过期：请告知专柜负责人。</translation>
+    </message>
+    <message>
+        <source>Hold or finish the sale in progress before resuming another.</source>
+        <translation>请先挂起或完成当前这笔销售，再取单。</translation>
     </message>
     <message>
         <source>Log in before selling.</source>
@@ -1460,8 +1551,16 @@ sales {2}  variance {3}</source>
         <translation>请说明撤销原因，例如“重复收款”。</translation>
     </message>
     <message>
+        <source>That held sale is no longer held: someone resumed or discarded it.</source>
+        <translation>该挂单已不存在：已被取回或作废。</translation>
+    </message>
+    <message>
         <source>The amount must be more than ￥0.00.</source>
         <translation>金额必须大于 ￥0.00。</translation>
+    </message>
+    <message>
+        <source>The cart is empty: there is nothing to hold.</source>
+        <translation>购物车是空的：没有可挂的单。</translation>
     </message>
     <message>
         <source>The counted notes and coins add up to {counted}, not the float {float}.</source>
@@ -1586,6 +1685,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>{code} is not a valid scale label.</source>
         <translation>{code} 不是有效的秤签。</translation>
+    </message>
+    <message>
+        <source>{count} held sale(s) are still waiting: close with --held keep to keep them for the next shift, or --held discard to drop them.</source>
+        <translation>还有 {count} 笔挂单未处理：结班时加 --held keep 保留到下一班，或加 --held discard 作废。</translation>
     </message>
     <message>
         <source>{directory} is read-only: nothing was recorded. Ask IT to make the data directory writable, then try again.</source>

@@ -181,3 +181,19 @@ def m008_refunds_and_shifts(db):
     db.execute("CREATE INDEX refund_lines_sale ON refund_lines (sale_seq)")
     # The last shift_open / z_close without reading the whole journal at every sale.
     db.execute("CREATE INDEX journal_type ON journal (type, seq)")
+
+
+@migrations()
+def m009_held_sales(db):
+    # Carts put aside (挂单) while the next customer is served: not sales, never in the
+    # journal; kept here so a crash or a restart does not lose them.
+    db.execute(
+        """CREATE TABLE held_sales (
+            id TEXT PRIMARY KEY,
+            held_at TEXT NOT NULL,
+            cashier TEXT NOT NULL,
+            lines INTEGER NOT NULL,
+            total_fen INTEGER NOT NULL,
+            cart TEXT NOT NULL
+        )"""
+    )

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -261,7 +262,57 @@ class ManagerScreen(QWidget):
         if why:
             self.notice.show_notice(why, "warning")
             return
+        held = self.terminal.held_sales()
+        if held:  # 挂单 still waiting: the manager decides before counting
+            self._ask_about_held(held)
+            return
+        self._open_close_wizard()
+
+    def _ask_about_held(self, held: list[dict]) -> None:
+        """List the held sales and ask: keep them for the next shift, or discard them."""
+        zone = self.terminal.settings.timezone
+        listed = "\n".join(
+            f"{local_time(h['held_at'], zone):%H:%M}  {h['cashier']}  "
+            + self.tr("{0} lines, {1}").format(h["lines"], format_fen(h["total_fen"]))
+            for h in held
+        )
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Held sales"))
+        box.setText(
+            self.tr(
+                "{0} held sale(s) are still waiting. They are not sales: nothing of them is in the Z."
+            ).format(len(held))  # fmt: skip
+            + "\n\n"
+            + listed
+        )
+        keep = box.addButton(self.tr("Keep them and close"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("Discard them and close"), QMessageBox.ButtonRole.DestructiveRole)  # fmt: skip
+        cancel = box.addButton(self.tr("Cancel (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        self.held_box, self.held_buttons = box, {keep: "keep", discard: "discard"}
+        box.finished.connect(lambda _: self._held_answered(box.clickedButton()))
+        box.open()
+
+    def _held_answered(self, clicked) -> None:
+        answer = self.held_buttons.get(clicked)
+        if answer is None:
+            return  # cancelled: nothing closes, nothing is dropped
+        self._open_close_wizard(discard_held=answer == "discard")
+
+    def _discard_held(self) -> None:
+        """After the close (not before: a cancelled close drops nothing)."""
+        try:
+            dropped = self.terminal.discard_held_sales(self.manager)
+        except BoothError as exc:
+            self.notice.show_notice(message(exc), "error")
+            return
+        self.notice.show_notice(self.tr("{0} held sale(s) discarded.").format(dropped), "info")
+
+    def _open_close_wizard(self, discard_held: bool = False) -> None:
         wizard = CloseWizard(self.terminal, self.manager, self)
+        if discard_held:
+            wizard.closed.connect(lambda _: self._discard_held())
         wizard.closed.connect(lambda _: self._after(self.tr("The shift is closed; the Z report is printing.")))  # fmt: skip
         wizard.closed.connect(lambda _: self.printing.emit())
         self.dialog = wizard

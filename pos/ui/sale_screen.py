@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos.errors import BoothError
 from pos.money import format_fen
 from pos.products import Product
 from pos.ui.approval import with_approval
@@ -122,6 +123,12 @@ class SaleScreen(QWidget):
         tools.addWidget(self.reprint_button)
         tools.addWidget(self.drawer_button)
         right.addLayout(tools)
+        held = QHBoxLayout()  # 挂单 / 取单
+        self.hold_button = button(self.tr("Hold sale (F7)"))
+        self.resume_button = button(self.tr("Held sales (F8)"))
+        held.addWidget(self.hold_button)
+        held.addWidget(self.resume_button)
+        right.addLayout(held)
         more = QHBoxLayout()
         self.refund_button = button(self.tr("Refund…"))
         self.manager_button = button(self.tr("Manager (F10)"))
@@ -149,6 +156,7 @@ class SaleScreen(QWidget):
         s.cart_changed.connect(self.refresh)
         s.line_added.connect(self._line_added)
         s.notice.connect(self.notice.show_notice)
+        s.cashier_changed.connect(lambda _: self.refresh_held())
         self.search.textChanged.connect(lambda _: self.search_timer.start())
         self.search_timer.timeout.connect(self.run_search)
         self.search.returnPressed.connect(self._search_enter)
@@ -168,7 +176,11 @@ class SaleScreen(QWidget):
         self.price_button.clicked.connect(self.enter_price)
         self.refund_button.clicked.connect(self.refund_requested.emit)
         self.manager_button.clicked.connect(self.manager_requested.emit)
+        self.hold_button.clicked.connect(self.hold_sale)
+        self.resume_button.clicked.connect(self.show_held_sales)
         shortcuts = [
+            ("F7", self.hold_sale),
+            ("F8", self.show_held_sales),
             ("F2", self.focus_search),
             ("F9", self.request_pay),
             ("F6", self.reprint_requested.emit),
@@ -428,6 +440,49 @@ class SaleScreen(QWidget):
         if box.clickedButton() is self.cancel_yes:
             self.session.cancel()
         self.cancel_box = None
+
+    def hold_sale(self) -> None:
+        """挂单: put the cart aside (kept in the database) and serve the next customer."""
+        if not self.session.cart.live_lines:
+            self.notice.show_notice(self.tr("The cart is empty: there is nothing to hold."), "info")
+            return
+        held = self.session.hold()
+        if held is not None:
+            self.notice.show_notice(
+                self.tr("Sale held ({0} lines, {1}): F8 takes it back.").format(
+                    held["lines"], format_fen(held["total_fen"])
+                ),
+                "info",
+            )
+        self.refresh_held()
+
+    def show_held_sales(self) -> None:
+        """取单: the held carts, to take one back."""
+        from pos.ui.held import HeldSalesDialog
+
+        held = self.session.held_sales()
+        if not held:
+            self.notice.show_notice(self.tr("No sale is held."), "info")
+            return
+        dialog = HeldSalesDialog(held, self.session.terminal.settings.timezone, self)
+        dialog.accepted.connect(lambda: self._resume(dialog.chosen))
+        self.held_dialog = dialog
+        dialog.open()
+
+    def _resume(self, held_id: str | None) -> None:
+        if held_id and self.session.resume(held_id):
+            self.table.selectRow(len(self.session.cart.live_lines) - 1)
+        self.refresh_held()
+
+    def refresh_held(self) -> None:
+        """The 取单 button says how many sales are held."""
+        try:
+            count = len(self.session.held_sales())
+        except BoothError:
+            count = 0
+        self.resume_button.setText(
+            self.tr("Held sales (F8): {0}").format(count) if count else self.tr("Held sales (F8)")
+        )
 
     def request_pay(self) -> None:
         if self.session.cart.live_lines:
