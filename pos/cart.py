@@ -299,6 +299,15 @@ class Cart:
         return cls(lines)
 
 
+def percent_off_for_zhe(zhe: int) -> int:
+    """打折 as Chinese shoppers say it names the share paid: 8折 is 80 % paid (20 % off),
+    85折 is 85 % paid, 95折 5 % off. One digit is tenths, two digits percent (1 to 99)."""
+    if not 1 <= zhe <= 99:
+        raise Refused("A discount is 1 to 99 折: 8 means 8折, paying 80 %.")
+    paid = zhe * 10 if zhe < 10 else zhe
+    return 100 - paid
+
+
 def _check_qty(qty: int) -> None:
     if not 1 <= qty <= MAX_QTY:
         raise Refused(

@@ -20,6 +20,10 @@
         <translation>OK (Enter)</translation>
     </message>
     <message>
+        <source>Enter the amount first, e.g. 50 or 12.50.</source>
+        <translation>Enter the amount first, e.g. 50 or 12.50.</translation>
+    </message>
+    <message>
         <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
         <translation>&apos;{0}&apos; is not an amount: type 50 or 12.50.</translation>
     </message>
@@ -62,12 +66,20 @@
 <context>
     <name>CashMoveDialog</name>
     <message>
-        <source>Cash in</source>
-        <translation>Cash in</translation>
+        <source>Cash in: put cash into the drawer</source>
+        <translation>Cash in: put cash into the drawer</translation>
     </message>
     <message>
-        <source>Cash out</source>
-        <translation>Cash out</translation>
+        <source>Cash out: take cash out of the drawer</source>
+        <translation>Cash out: take cash out of the drawer</translation>
+    </message>
+    <message>
+        <source>How much goes into the drawer, in yuan, and why?</source>
+        <translation>How much goes into the drawer, in yuan, and why?</translation>
+    </message>
+    <message>
+        <source>How much comes out of the drawer, in yuan, and why?</source>
+        <translation>How much comes out of the drawer, in yuan, and why?</translation>
     </message>
     <message>
         <source>Amount in yuan</source>
@@ -248,6 +260,10 @@
     <message>
         <source>Enter a whole number from 1 to {0}.</source>
         <translation>Enter a whole number from 1 to {0}.</translation>
+    </message>
+    <message>
+        <source>{0} is unusually many: check it, then press OK again to confirm.</source>
+        <translation>{0} is unusually many: check it, then press OK again to confirm.</translation>
     </message>
 </context>
 <context>
@@ -736,10 +752,6 @@ sales {2}  variance {3}</translation>
         <translation>Paid in full</translation>
     </message>
     <message>
-        <source>QR: {0}</source>
-        <translation>QR: {0}</translation>
-    </message>
-    <message>
         <source>Next customer (Enter)</source>
         <translation>Next customer (Enter)</translation>
     </message>
@@ -867,6 +879,7 @@ sales {2}  variance {3}</translation>
     <name>SaleScreen</name>
     <message>
         <source>No shift is open: a manager opens one with its float (Manager, F10).</source>
+        <extracomment>A quantity above this asks the cashier to confirm it (a slip of the finger: 112 for 12).</extracomment>
         <translation>No shift is open: a manager opens one with its float (Manager, F10).</translation>
     </message>
     <message>
@@ -978,8 +991,8 @@ sales {2}  variance {3}</translation>
         <translation>Discount</translation>
     </message>
     <message>
-        <source>Percent off {0} ({1})?</source>
-        <translation>Percent off {0} ({1})?</translation>
+        <source>Discount on {0} ({1}) in 折, the share the customer pays: 8 = 8折 (pays 80 %, 20 % off), 85 = 85折 (pays 85 %).</source>
+        <translation>Discount on {0} ({1}) in 折, the share the customer pays: 8 = 8折 (pays 80 %, 20 % off), 85 = 85折 (pays 85 %).</translation>
     </message>
     <message>
         <source>{0}% off</source>
@@ -1409,6 +1422,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>A discount cannot be negative.</source>
         <translation>A discount cannot be negative.</translation>
+    </message>
+    <message>
+        <source>A discount is 1 to 99 折: 8 means 8折, paying 80 %.</source>
+        <translation>A discount is 1 to 99 折: 8 means 8折, paying 80 %.</translation>
     </message>
     <message>
         <source>A discount of more than {limit}% needs a manager&apos;s approval.</source>

@@ -20,6 +20,10 @@
         <translation>确定 (Enter)</translation>
     </message>
     <message>
+        <source>Enter the amount first, e.g. 50 or 12.50.</source>
+        <translation>请先输入金额，例如 50 或 12.50。</translation>
+    </message>
+    <message>
         <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
         <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
     </message>
@@ -62,12 +66,20 @@
 <context>
     <name>CashMoveDialog</name>
     <message>
-        <source>Cash in</source>
-        <translation>现金存入</translation>
+        <source>Cash in: put cash into the drawer</source>
+        <translation>现金存入：把现金放进钱箱</translation>
     </message>
     <message>
-        <source>Cash out</source>
-        <translation>现金取出</translation>
+        <source>Cash out: take cash out of the drawer</source>
+        <translation>现金取出：从钱箱取出现金</translation>
+    </message>
+    <message>
+        <source>How much goes into the drawer, in yuan, and why?</source>
+        <translation>往钱箱存入多少元？为什么？</translation>
+    </message>
+    <message>
+        <source>How much comes out of the drawer, in yuan, and why?</source>
+        <translation>从钱箱取出多少元？为什么？</translation>
     </message>
     <message>
         <source>Amount in yuan</source>
@@ -248,6 +260,10 @@
     <message>
         <source>Enter a whole number from 1 to {0}.</source>
         <translation>请输入 1 到 {0} 之间的整数。</translation>
+    </message>
+    <message>
+        <source>{0} is unusually many: check it, then press OK again to confirm.</source>
+        <translation>{0} 数量异常大：请核对，确认无误后再按一次确定。</translation>
     </message>
 </context>
 <context>
@@ -736,10 +752,6 @@ sales {2}  variance {3}</source>
         <translation>已付清</translation>
     </message>
     <message>
-        <source>QR: {0}</source>
-        <translation>二维码：{0}</translation>
-    </message>
-    <message>
         <source>Next customer (Enter)</source>
         <translation>下一位顾客 (Enter)</translation>
     </message>
@@ -867,6 +879,7 @@ sales {2}  variance {3}</source>
     <name>SaleScreen</name>
     <message>
         <source>No shift is open: a manager opens one with its float (Manager, F10).</source>
+        <extracomment>A quantity above this asks the cashier to confirm it (a slip of the finger: 112 for 12).</extracomment>
         <translation>没有开班：请店长清点备用金开班（店长，F10）。</translation>
     </message>
     <message>
@@ -978,8 +991,8 @@ sales {2}  variance {3}</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <source>Percent off {0} ({1})?</source>
-        <translation>{0}（{1}）打几折？请输入减去的百分比</translation>
+        <source>Discount on {0} ({1}) in 折, the share the customer pays: 8 = 8折 (pays 80 %, 20 % off), 85 = 85折 (pays 85 %).</source>
+        <translation>{0}（{1}）打几折？输入顾客实付的折数：8 = 8折（付 80%，优惠 20%），85 = 85折（付 85%）。</translation>
     </message>
     <message>
         <source>{0}% off</source>
@@ -1409,6 +1422,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>A discount cannot be negative.</source>
         <translation>折扣不能是负数。</translation>
+    </message>
+    <message>
+        <source>A discount is 1 to 99 折: 8 means 8折, paying 80 %.</source>
+        <translation>折扣为 1 到 99 折：8 表示 8折，即实付 80%。</translation>
     </message>
     <message>
         <source>A discount of more than {limit}% needs a manager&apos;s approval.</source>

@@ -52,10 +52,10 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
     certificates = []
     for line in body["lines"]:
         out.extend(_line(line, words, width))
-        if line.get("certificate_no") and line["certificate_no"] not in certificates:
+        if _certified(line) and line["certificate_no"] not in certificates:
             certificates.append(line["certificate_no"])
     out.append(rule)
-    out.append(f"{words['items']}: {len(body['lines'])}")
+    out.append(f"{words['items']}: {pieces(body['lines'])}")
     out.extend(two_columns(words["total"], format_fen(body["total_fen"]), width))
     if body.get("rounding_fen"):  # 抹零: the cash part was rounded to the jiao
         out.extend(two_columns(words["rounding"], format_fen(body["rounding_fen"]), width))
@@ -79,10 +79,21 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
     return Receipt(out, qr_payload(entry), width)
 
 
+def pieces(lines: list[dict]) -> int:
+    """件数 as the customer counts them: the pieces of each line, one per weighed line."""
+    return sum(line.get("qty", 1) if "weight_g" not in line else 1 for line in lines)
+
+
+def _certified(line: dict) -> bool:
+    """Only a certificate valid on the day of the sale earns the ★ (an expired one was sold
+    under the booth's "warn" policy and is marked on the line instead)."""
+    return bool(line.get("certificate_no")) and not line.get("certificate_expired")
+
+
 def _line(line: dict, words: dict, width: int) -> list[str]:
     """A sale (or refund) line: the name, quantity × price and amount, then what changed the
     amount (a changed price shows the list price; a discount its fen)."""
-    mark = "★" if line.get("certificate_no") else ""
+    mark = "★" if _certified(line) else ""
     out = wrap(mark + line["name"], width)
     if "weight_g" in line:
         kg, grams = divmod(line["weight_g"], 1000)

@@ -13,6 +13,7 @@ MESSAGES = [
     QT_TRANSLATE_NOOP("messages", "A PIN is {low} to {high} digits."),
     QT_TRANSLATE_NOOP("messages", "A delivery must add stock: {qty} is not a positive quantity."),
     QT_TRANSLATE_NOOP("messages", "A discount cannot be negative."),
+    QT_TRANSLATE_NOOP("messages", "A discount is 1 to 99 折: 8 means 8折, paying 80 %."),
     QT_TRANSLATE_NOOP("messages", "A discount of more than {limit}% needs a manager's approval."),
     QT_TRANSLATE_NOOP("messages", "A discount of {discount} would leave nothing to pay for {name} ({amount})."),
     QT_TRANSLATE_NOOP("messages", "A float cannot be negative."),

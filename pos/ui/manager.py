@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +26,7 @@ from pos.paper.text import local_time
 from pos.ui.charts import BarChart
 from pos.ui.i18n import message, tender_names
 from pos.ui.shift_dialogs import CashMoveDialog, CloseWizard, OpenShiftDialog
+from pos.ui.style import MONO_FAMILIES, pick_font
 from pos.ui.widgets import NoticeBanner, button
 
 
@@ -100,9 +101,11 @@ class ManagerScreen(QWidget):
         right = QVBoxLayout()
         self.z_text = QPlainTextEdit()
         self.z_text.setReadOnly(True)
-        mono = QFont("Noto Sans Mono CJK SC")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.z_text.setFont(mono)
+        self.z_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # laid out as on paper
+        mono = pick_font(MONO_FAMILIES, 12)
+        # The application style sheet sets every widget's font: name the paper's font there
+        # too, or the amounts of the preview do not line up as they do on paper.
+        self.z_text.setStyleSheet(f"font-family: '{mono.family()}'; font-size: 15px;")
         right.addWidget(self.z_text, 1)
         self.reprint_button = button(self.tr("Print a copy"))
         self.reprint_button.clicked.connect(self.reprint_z)

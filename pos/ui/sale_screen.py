@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos.cart import percent_off_for_zhe
 from pos.errors import BoothError
 from pos.money import format_fen
 from pos.products import Product
@@ -29,6 +30,10 @@ from pos.ui.cart_model import CartModel
 from pos.ui.widgets import KeypadDialog, NoticeBanner, button
 
 SEARCH_DELAY_MS = 150  # wait for the cashier to stop typing before searching
+
+
+#: A quantity above this asks the cashier to confirm it (a slip of the finger: 112 for 12).
+QTY_WARN_ABOVE = 50
 
 
 class SaleScreen(QWidget):
@@ -156,7 +161,7 @@ class SaleScreen(QWidget):
         s.cart_changed.connect(self.refresh)
         s.line_added.connect(self._line_added)
         s.notice.connect(self.notice.show_notice)
-        s.cashier_changed.connect(lambda _: self.refresh_held())
+        s.cashier_changed.connect(self._cashier_changed)  # a method: dropped with the screen
         self.search.textChanged.connect(lambda _: self.search_timer.start())
         self.search_timer.timeout.connect(self.run_search)
         self.search.returnPressed.connect(self._search_enter)
@@ -314,6 +319,7 @@ class SaleScreen(QWidget):
             line.qty,
             9999,
             self,
+            warn_above=QTY_WARN_ABOVE,
         )
         if dialog.exec():
             self.session.set_qty(row, dialog.value())
@@ -348,19 +354,23 @@ class SaleScreen(QWidget):
             self.session.add_weighed(product, dialog.value())
 
     def enter_discount(self) -> None:
-        """A percentage off the selected line; over the booth's limit a manager approves."""
+        """打几折 for the selected line (8 = 8折, the customer pays 80 %); over the booth's
+        limit a manager approves."""
         row = self.selected_row()
         if row < 0:
             return
         line = self.model.line_at(row)
         dialog = KeypadDialog(
             self.tr("Discount"),
-            self.tr("Percent off {0} ({1})?").format(line.product.name, format_fen(line.gross_fen)),
+            self.tr(
+                "Discount on {0} ({1}) in 折, the share the customer pays: 8 = 8折 (pays 80 %,"
+                " 20 % off), 85 = 85折 (pays 85 %)."
+            ).format(line.product.name, format_fen(line.gross_fen)),
             None,
             99,
             self,
         )
-        dialog.accepted.connect(lambda: self._discount(row, dialog.value()))
+        dialog.accepted.connect(lambda: self._discount(row, percent_off_for_zhe(dialog.value())))
         self.line_dialog = dialog
         dialog.open()
 
@@ -472,6 +482,9 @@ class SaleScreen(QWidget):
     def _resume(self, held_id: str | None) -> None:
         if held_id and self.session.resume(held_id):
             self.table.selectRow(len(self.session.cart.live_lines) - 1)
+        self.refresh_held()
+
+    def _cashier_changed(self, _cashier) -> None:
         self.refresh_held()
 
     def refresh_held(self) -> None:
