@@ -915,6 +915,14 @@ sales {2}  variance {3}</translation>
         <translation>Change price…</translation>
     </message>
     <message>
+        <source>Hold (F7)</source>
+        <translation>Hold (F7)</translation>
+    </message>
+    <message>
+        <source>Held (F8)</source>
+        <translation>Held (F8)</translation>
+    </message>
+    <message>
         <source>Search (F2): code, PLU, name, pinyin</source>
         <translation>Search (F2): code, PLU, name, pinyin</translation>
     </message>
@@ -925,14 +933,6 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Open drawer</source>
         <translation>Open drawer</translation>
-    </message>
-    <message>
-        <source>Hold sale (F7)</source>
-        <translation>Hold sale (F7)</translation>
-    </message>
-    <message>
-        <source>Held sales (F8)</source>
-        <translation>Held sales (F8)</translation>
     </message>
     <message>
         <source>Refund…</source>
@@ -1031,8 +1031,8 @@ sales {2}  variance {3}</translation>
         <translation>No sale is held.</translation>
     </message>
     <message>
-        <source>Held sales (F8): {0}</source>
-        <translation>Held sales (F8): {0}</translation>
+        <source>Held (F8): {0}</source>
+        <translation>Held (F8): {0}</translation>
     </message>
 </context>
 <context>

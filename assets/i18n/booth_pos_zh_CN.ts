@@ -915,6 +915,14 @@ sales {2}  variance {3}</source>
         <translation>改价…</translation>
     </message>
     <message>
+        <source>Hold (F7)</source>
+        <translation>挂单 (F7)</translation>
+    </message>
+    <message>
+        <source>Held (F8)</source>
+        <translation>取单 (F8)</translation>
+    </message>
+    <message>
         <source>Search (F2): code, PLU, name, pinyin</source>
         <translation>搜索 (F2)：条码、PLU、品名、拼音首字母</translation>
     </message>
@@ -925,14 +933,6 @@ sales {2}  variance {3}</source>
     <message>
         <source>Open drawer</source>
         <translation>打开钱箱</translation>
-    </message>
-    <message>
-        <source>Hold sale (F7)</source>
-        <translation>挂单 (F7)</translation>
-    </message>
-    <message>
-        <source>Held sales (F8)</source>
-        <translation>取单 (F8)</translation>
     </message>
     <message>
         <source>Refund…</source>
@@ -1031,7 +1031,7 @@ sales {2}  variance {3}</source>
         <translation>没有挂单。</translation>
     </message>
     <message>
-        <source>Held sales (F8): {0}</source>
+        <source>Held (F8): {0}</source>
         <translation>取单 (F8)：{0}</translation>
     </message>
 </context>

@@ -291,6 +291,8 @@ class ManagerScreen(QWidget):
         keep = box.addButton(self.tr("Keep them and close"), QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton(self.tr("Discard them and close"), QMessageBox.ButtonRole.DestructiveRole)  # fmt: skip
         cancel = box.addButton(self.tr("Cancel (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        for answer in (keep, discard, cancel):  # the style sheet's padding: room for the text
+            answer.setMinimumWidth(answer.fontMetrics().horizontalAdvance(answer.text()) + 48)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         self.held_box, self.held_buttons = box, {keep: "keep", discard: "discard"}

@@ -100,6 +100,11 @@ class SaleScreen(QWidget):
         for b in (self.discount_button, self.price_button):
             b.setMinimumWidth(140)
             price_keys.addWidget(b)
+        # 挂单 / 取单 share this row: a row of their own would push the screen past 800 px.
+        self.hold_button = button(self.tr("Hold (F7)"))
+        self.resume_button = button(self.tr("Held (F8)"))
+        price_keys.addWidget(self.hold_button)
+        price_keys.addWidget(self.resume_button)
         price_keys.addStretch()
         price_keys.addWidget(self.cancel_button)
         left.addLayout(price_keys)
@@ -128,12 +133,6 @@ class SaleScreen(QWidget):
         tools.addWidget(self.reprint_button)
         tools.addWidget(self.drawer_button)
         right.addLayout(tools)
-        held = QHBoxLayout()  # 挂单 / 取单
-        self.hold_button = button(self.tr("Hold sale (F7)"))
-        self.resume_button = button(self.tr("Held sales (F8)"))
-        held.addWidget(self.hold_button)
-        held.addWidget(self.resume_button)
-        right.addLayout(held)
         more = QHBoxLayout()
         self.refund_button = button(self.tr("Refund…"))
         self.manager_button = button(self.tr("Manager (F10)"))
@@ -494,7 +493,7 @@ class SaleScreen(QWidget):
         except BoothError:
             count = 0
         self.resume_button.setText(
-            self.tr("Held sales (F8): {0}").format(count) if count else self.tr("Held sales (F8)")
+            self.tr("Held (F8): {0}").format(count) if count else self.tr("Held (F8)")
         )
 
     def request_pay(self) -> None:
