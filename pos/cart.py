@@ -3,10 +3,10 @@ overrides, split payment."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from pos.errors import Refused
-from pos.money import format_fen, weighed_amount_fen
+from pos.money import cash_rounding_fen, format_fen, weighed_amount_fen
 from pos.products import Product
 from sync.protocol.entries import MAX_AMOUNT_FEN, PAYMENT_METHODS
 
@@ -99,11 +99,20 @@ class Payment:
 
 @dataclass(frozen=True)
 class Settlement:
-    """Payments accepted against a total, and the change to give in cash."""
+    """Payments accepted against a total, and the change to give in cash.
+
+    ``rounding_fen`` is what rounding the cash part (抹零) added to what was due: negative
+    when the customer paid less than the total, 0 without rounding."""
 
     total_fen: int
     payments: tuple[Payment, ...]
     change_fen: int
+    rounding_fen: int = 0
+
+    @property
+    def due_fen(self) -> int:
+        """What the customer paid for the goods: the total after rounding the cash part."""
+        return self.total_fen + self.rounding_fen
 
 
 @dataclass
@@ -213,8 +222,11 @@ class Cart:
     def total_fen(self) -> int:
         return sum(line.amount_fen for line in self.live_lines)
 
-    def settle(self, payments: list[Payment]) -> Settlement:
-        """Check the tenders against the total; only cash may exceed what is due."""
+    def settle(self, payments: list[Payment], cash_rounding: str = "none") -> Settlement:
+        """Check the tenders against the total; only cash may exceed what is due.
+
+        With ``cash_rounding`` (pos.money.CASH_ROUNDINGS) the part left for cash, when cash
+        is among the tenders, is rounded to the jiao; what others pay is never rounded."""
         if not self.live_lines:
             raise Refused("The cart is empty: scan a product first.")
         total = self.total_fen
@@ -246,13 +258,17 @@ class Cart:
                     minimum=format_fen(0),
                 )
         paid = sum(p.amount_fen for p in payments)
-        if paid < total:
+        non_cash = sum(p.amount_fen for p in payments if p.method != "cash")
+        rounding = 0
+        if non_cash < total and any(p.method == "cash" for p in payments):
+            rounding = cash_rounding_fen(total - non_cash, cash_rounding)
+        due = total + rounding
+        if paid < due:
             raise Refused(
                 "Payment is {short} short of the total {total}.",
-                short=format_fen(total - paid),
-                total=format_fen(total),
+                short=format_fen(due - paid),
+                total=format_fen(due),
             )
-        non_cash = sum(p.amount_fen for p in payments if p.method != "cash")
         if non_cash > total:
             raise Refused(
                 "Only cash can be more than the total: non-cash payments come to "
@@ -260,11 +276,36 @@ class Cart:
                 non_cash=format_fen(non_cash),
                 total=format_fen(total),
             )
-        return Settlement(total, tuple(payments), paid - total)
+        return Settlement(total, tuple(payments), paid - due, rounding)
 
     def _append(self, line: CartLine) -> CartLine:
         self.lines.append(line)
         return line
+
+    def as_held(self) -> dict:
+        """The cart as plain data (held sales, 挂单): every line, voided ones too, with the
+        product as it was when it went into the cart."""
+        return {"lines": [asdict(line) for line in self.lines]}
+
+    @classmethod
+    def from_held(cls, data: dict) -> Cart:
+        """The cart :meth:`as_held` wrote, line for line."""
+        names = {f.name for f in fields(CartLine)}
+        lines = []
+        for held in data["lines"]:
+            values = {k: v for k, v in held.items() if k in names}
+            values["product"] = Product(**values["product"])
+            lines.append(CartLine(**values))
+        return cls(lines)
+
+
+def percent_off_for_zhe(zhe: int) -> int:
+    """打折 as Chinese shoppers say it names the share paid: 8折 is 80 % paid (20 % off),
+    85折 is 85 % paid, 95折 5 % off. One digit is tenths, two digits percent (1 to 99)."""
+    if not 1 <= zhe <= 99:
+        raise Refused("A discount is 1 to 99 折: 8 means 8折, paying 80 %.")
+    paid = zhe * 10 if zhe < 10 else zhe
+    return 100 - paid
 
 
 def _check_qty(qty: int) -> None:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from platformdirs import user_data_dir
 
 from pos.errors import BoothError
+from pos.money import CASH_ROUNDINGS
 from sync.protocol.barcodes import DEFAULT_RULES, BarcodeRules, rules_from_config
 
 CONFIG_NAME = "booth.toml"
@@ -58,6 +59,7 @@ class Settings:
     display_encoding: str = "ascii"
     shift_variance_threshold_fen: int = 1000
     discount_limit_pct: int = 10
+    cash_rounding: str = "none"  # pos.money.CASH_ROUNDINGS: the cash part of a sale, 抹零
     barcode: BarcodeRules = field(default=DEFAULT_RULES)
 
     @property
@@ -101,6 +103,7 @@ KEYS = {
     ("display", "encoding"): ("display_encoding", str),
     ("shift", "variance_threshold_fen"): ("shift_variance_threshold_fen", int),
     ("sale", "discount_limit_pct"): ("discount_limit_pct", int),
+    ("sale", "cash_rounding"): ("cash_rounding", str),
 }
 SCALE_PROTOCOLS = ("toledo8217", "continuous")
 DISPLAY_PROTOCOLS = ("cd5220", "epson")
@@ -220,6 +223,11 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
         raise BoothError("{where}: shift.variance_threshold_fen cannot be negative.", where=where)
     if not 0 <= settings.discount_limit_pct <= 100:
         raise BoothError("{where}: sale.discount_limit_pct must be 0 to 100.", where=where)
+    if settings.cash_rounding not in CASH_ROUNDINGS:
+        raise BoothError(
+            "{where}: sale.cash_rounding must be 'none', 'down_jiao' or 'nearest_jiao'.",
+            where=where,
+        )
     return settings
 
 

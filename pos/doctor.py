@@ -11,6 +11,8 @@ import contextlib
 import errno
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -371,6 +373,54 @@ def check_ui() -> Check:
     return Check("ui", OK, f"Qt {_qt_version()}, Chinese translations, font {fonts[0]}.")
 
 
+#: Opens the window system the way ``booth-pos run`` does, in a process of its own: Qt
+#: aborts the whole process when its platform plugin cannot start.
+SCREEN_PROBE = """
+from PySide6.QtWidgets import QApplication
+app = QApplication(["booth-pos"])
+screen = app.primaryScreen()
+size = screen.size() if screen is not None else None
+print(app.platformName(), size.width() if size else 0, size.height() if size else 0)
+"""
+
+
+def check_screen(env: dict | None = None, timeout_s: float = 30) -> Check:
+    """Qt opens this session's display (X11 or Wayland) as the cashier's window will."""
+    env = dict(os.environ if env is None else env)
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform == "offscreen":
+        return Check("screen", OK, "QT_QPA_PLATFORM=offscreen: no screen is used.")
+    if not (platform or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        return Check(
+            "screen",
+            WARN,
+            "No display in this session (DISPLAY and WAYLAND_DISPLAY are unset): run "
+            "'booth-pos doctor' in the kiosk's session to check the screen.",
+        )
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", SCREEN_PROBE],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
+    except subprocess.TimeoutExpired:
+        return Check("screen", FAIL, f"Qt did not open the display within {timeout_s:.0f} s: check that the display server is running.")  # fmt: skip
+    if probe.returncode != 0:
+        lines = [line.strip() for line in probe.stderr.splitlines() if line.strip()]
+        reason = next((line for line in lines if "could not" in line.lower()), lines[-1] if lines else f"exit status {probe.returncode}")  # fmt: skip
+        return Check(
+            "screen",
+            FAIL,
+            f"Qt cannot open the display ({reason[:300]}): the cashier's window would not "
+            "start. Install the libraries in docs/cashier-screen.md (System libraries a kiosk "
+            "needs) and check DISPLAY or WAYLAND_DISPLAY.",
+        )
+    name, width, height = (probe.stdout.split() + ["?", "0", "0"])[:3]
+    return Check("screen", OK, f"Qt opens the display ({name}, {width}x{height}).")
+
+
 def _qt_version() -> str:
     from PySide6.QtCore import qVersion
 
@@ -410,6 +460,7 @@ def run_checks(home: Path, ui: bool = True, http=None) -> Report:
             terminal.close()
     if ui:
         checks.append(check_ui())
+        checks.append(check_screen())
     return Report(home, checks)
 
 

@@ -53,3 +53,20 @@ def cash_suggestions(due_fen: int, most: int = 3) -> list[int]:
     steps = (1000, 5000, 10000, 50000, 100000)
     found = sorted({round_up_fen(due_fen, step) for step in steps} - {due_fen})
     return [amount for amount in found if amount < due_fen * 2 or amount <= 10000][:most]
+
+
+#: How the cash part of a sale may be rounded (抹零), as booth.toml's sale.cash_rounding says.
+CASH_ROUNDINGS = ("none", "down_jiao", "nearest_jiao")
+
+
+def cash_rounding_fen(cash_due_fen: int, mode: str) -> int:
+    """What rounding adds to cash due: ``down_jiao`` (抹分) 0 to -9 fen, ``nearest_jiao``
+    -4 to +5 fen (half up), ``none`` 0. Less than one jiao due is never rounded away."""
+    if mode not in CASH_ROUNDINGS:
+        raise ValueError(f"cash rounding must be one of {', '.join(CASH_ROUNDINGS)}, not {mode!r}")
+    if mode == "none" or cash_due_fen < 10:
+        return 0
+    fen = cash_due_fen % 10
+    if mode == "down_jiao" or fen < 5:
+        return -fen
+    return 10 - fen

@@ -64,6 +64,7 @@ class XReport:
     post_voids_count: int = 0
     post_voids_fen: int = 0
     discount_fen: int = 0
+    rounding_fen: int = 0  # cash rounding (抹零) of the shift's sales; already in tenders["cash"]
     overrides: int = 0
     tenders: dict[str, int] = field(default_factory=dict)  # method -> fen kept (cash net of change)
     cash_in_fen: int = 0
@@ -80,6 +81,8 @@ class XReport:
 
     @property
     def expected_cash_fen(self) -> int:
+        # Cash tenders are net of change, and change was worked out from the rounded amount
+        # due, so a rounded sale adds what the drawer really took in (total + rounding).
         cash = self.tenders.get("cash", 0)
         return self.float_fen + cash + self.cash_in_fen - self.cash_out_fen
 
@@ -133,6 +136,7 @@ def open_shift_of(entries: Iterable[dict]) -> XReport | None:
 def _add_sale(report: XReport, body: dict) -> None:
     report.sales_count += 1
     report.sales_fen += body["total_fen"]
+    report.rounding_fen += body.get("rounding_fen", 0)
     for payment in body["payments"]:
         report.tenders[payment["method"]] = (
             report.tenders.get(payment["method"], 0) + payment["amount_fen"]

@@ -14,7 +14,18 @@ from pos.products import Product
 from pos.store import Store, open_store
 from pos.store.catalog import ImportSummary
 from pos.store.users import User
-from pos.usecases import catalog, journal, people, receipts, returns, selling, setup, shifts, stock
+from pos.usecases import (
+    catalog,
+    held,
+    journal,
+    people,
+    receipts,
+    returns,
+    selling,
+    setup,
+    shifts,
+    stock,
+)
 from pos.usecases.catalog import CatalogRejected, PaymentCodeScanned, scan_refusal
 from pos.usecases.context import Context
 from pos.usecases.people import ROLES, NeedsManager
@@ -114,6 +125,20 @@ class Terminal(Context):
         manager: User | None = None,
     ) -> CartLine:
         return selling.override_price(cart, index, price_fen, reason, cashier, manager)
+
+    # --- held sales (挂单/取单) ------------------------------------------------------------
+
+    def hold_sale(self, cart: Cart, cashier: User) -> dict:
+        return held.hold(self, cart, cashier)
+
+    def held_sales(self) -> list[dict]:
+        return held.held_sales(self)
+
+    def resume_sale(self, held_id: str) -> Cart:
+        return held.resume(self, held_id)
+
+    def discard_held_sales(self, manager: User) -> int:
+        return held.discard_all(self, manager)
 
     # --- returns -------------------------------------------------------------------------
 

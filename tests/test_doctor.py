@@ -4,6 +4,7 @@ a sentence saying what to do, and a non-zero exit."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sqlite3
 import threading
@@ -40,10 +41,15 @@ def _says_what_to_do(message: str) -> None:
     assert ":" in message or ". " in message, message
 
 
+#: The screen check itself, before the fixture below replaces it in every other test.
+REAL_CHECK_SCREEN = doctor.check_screen
+
+
 @pytest.fixture(autouse=True)
 def no_qt(monkeypatch):
     """The ui check runs Qt: tested on the bundle (tests/packaging), not in this process."""
     monkeypatch.setattr(doctor, "check_ui", lambda: doctor.Check("ui", doctor.OK, "skipped"))
+    monkeypatch.setattr(doctor, "check_screen", lambda: doctor.Check("screen", doctor.OK, "skipped"))  # fmt: skip
 
 
 @pytest.fixture
@@ -103,7 +109,7 @@ def test_a_healthy_booth_passes_and_exits_zero(healthy, cli):
     statuses = {check["name"]: check["status"] for check in report["checks"]}
     assert statuses == dict.fromkeys(
         ["config", "disk", "disk speed", "database", "journal", "shift", "printer", "scanner", "scale",
-         "display", "enrolment", "server", "ui"],
+         "display", "enrolment", "server", "ui", "screen"],
         "ok",
     )  # fmt: skip
     server = next(check for check in report["checks"] if check["name"] == "server")
@@ -291,3 +297,21 @@ def test_no_shift_or_one_left_open_overnight_is_a_warning_that_says_what_to_do(n
     shift = next(c for c in json.loads(result.out)["checks"] if c["name"] == "shift")
     assert shift["status"] == "warn" and "still open" in shift["message"]
     assert "王强" in shift["message"]
+
+
+def test_the_screen_check_fails_when_qt_cannot_open_the_display(tmp_path):
+    """A display that is not there (an X server that is not running) is what a kiosk with
+    missing X libraries looks like to Qt: the window cannot start, so doctor must say so."""
+    env = {**os.environ, "DISPLAY": ":97", "XAUTHORITY": str(tmp_path / "none")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    check = REAL_CHECK_SCREEN(env)
+    assert check.status == doctor.FAIL, check
+    assert "Qt cannot open the display" in check.message and "DISPLAY" in check.message
+    _says_what_to_do(check.message)
+
+
+def test_the_screen_check_passes_on_a_display_qt_can_open():
+    env = {**os.environ, "QT_QPA_PLATFORM": "minimal"}
+    check = REAL_CHECK_SCREEN(env)
+    assert check.status == doctor.OK and "minimal" in check.message, check

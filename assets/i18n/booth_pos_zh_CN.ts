@@ -20,6 +20,10 @@
         <translation>确定 (Enter)</translation>
     </message>
     <message>
+        <source>Enter the amount first, e.g. 50 or 12.50.</source>
+        <translation>请先输入金额，例如 50 或 12.50。</translation>
+    </message>
+    <message>
         <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
         <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
     </message>
@@ -62,12 +66,20 @@
 <context>
     <name>CashMoveDialog</name>
     <message>
-        <source>Cash in</source>
-        <translation>现金存入</translation>
+        <source>Cash in: put cash into the drawer</source>
+        <translation>现金存入：把现金放进钱箱</translation>
     </message>
     <message>
-        <source>Cash out</source>
-        <translation>现金取出</translation>
+        <source>Cash out: take cash out of the drawer</source>
+        <translation>现金取出：从钱箱取出现金</translation>
+    </message>
+    <message>
+        <source>How much goes into the drawer, in yuan, and why?</source>
+        <translation>往钱箱存入多少元？为什么？</translation>
+    </message>
+    <message>
+        <source>How much comes out of the drawer, in yuan, and why?</source>
+        <translation>从钱箱取出多少元？为什么？</translation>
     </message>
     <message>
         <source>Amount in yuan</source>
@@ -201,6 +213,41 @@
     </message>
 </context>
 <context>
+    <name>HeldSalesDialog</name>
+    <message>
+        <source>Held sales</source>
+        <translation>挂单</translation>
+    </message>
+    <message>
+        <source>Held sales: choose one to resume</source>
+        <translation>挂单：选择一单取回</translation>
+    </message>
+    <message>
+        <source>Held at</source>
+        <translation>挂单时间</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>Resume (Enter)</source>
+        <translation>取单 (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>KeypadDialog</name>
     <message>
         <source>Cancel (Esc)</source>
@@ -213,6 +260,10 @@
     <message>
         <source>Enter a whole number from 1 to {0}.</source>
         <translation>请输入 1 到 {0} 之间的整数。</translation>
+    </message>
+    <message>
+        <source>{0} is unusually many: check it, then press OK again to confirm.</source>
+        <translation>{0} 数量异常大：请核对，确认无误后再按一次确定。</translation>
     </message>
 </context>
 <context>
@@ -447,6 +498,10 @@
         <translation>折扣金额</translation>
     </message>
     <message>
+        <source>Cash rounding</source>
+        <translation>抹零</translation>
+    </message>
+    <message>
         <source>Price changes</source>
         <translation>改价次数</translation>
     </message>
@@ -503,6 +558,34 @@ sales {2}  variance {3}</source>
     <message>
         <source>Cash movement recorded.</source>
         <translation>现金存取已记录。</translation>
+    </message>
+    <message>
+        <source>{0} lines, {1}</source>
+        <translation>{0} 行，{1}</translation>
+    </message>
+    <message>
+        <source>Held sales</source>
+        <translation>挂单</translation>
+    </message>
+    <message>
+        <source>{0} held sale(s) are still waiting. They are not sales: nothing of them is in the Z.</source>
+        <translation>还有 {0} 笔挂单未处理。挂单不是销售，不计入日结报表。</translation>
+    </message>
+    <message>
+        <source>Keep them and close</source>
+        <translation>保留挂单并结班</translation>
+    </message>
+    <message>
+        <source>Discard them and close</source>
+        <translation>作废挂单并结班</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>{0} held sale(s) discarded.</source>
+        <translation>已作废 {0} 笔挂单。</translation>
     </message>
     <message>
         <source>The shift is closed; the Z report is printing.</source>
@@ -569,6 +652,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>Due {0}</source>
         <translation>应收 {0}</translation>
+    </message>
+    <message>
+        <source>Cash rounding {0}: {1} to pay</source>
+        <translation>抹零 {0}：应付 {1}</translation>
     </message>
     <message>
         <source>Change due</source>
@@ -687,10 +774,6 @@ sales {2}  variance {3}</source>
     <message>
         <source>Paid in full</source>
         <translation>已付清</translation>
-    </message>
-    <message>
-        <source>QR: {0}</source>
-        <translation>二维码：{0}</translation>
     </message>
     <message>
         <source>Next customer (Enter)</source>
@@ -820,6 +903,7 @@ sales {2}  variance {3}</source>
     <name>SaleScreen</name>
     <message>
         <source>No shift is open: a manager opens one with its float (Manager, F10).</source>
+        <extracomment>A quantity above this asks the cashier to confirm it (a slip of the finger: 112 for 12).</extracomment>
         <translation>没有开班：请店长清点备用金开班（店长，F10）。</translation>
     </message>
     <message>
@@ -853,6 +937,14 @@ sales {2}  variance {3}</source>
     <message>
         <source>Change price…</source>
         <translation>改价…</translation>
+    </message>
+    <message>
+        <source>Hold (F7)</source>
+        <translation>挂单 (F7)</translation>
+    </message>
+    <message>
+        <source>Held (F8)</source>
+        <translation>取单 (F8)</translation>
     </message>
     <message>
         <source>Search (F2): code, PLU, name, pinyin</source>
@@ -923,8 +1015,24 @@ sales {2}  variance {3}</source>
         <translation>折扣</translation>
     </message>
     <message>
-        <source>Percent off {0} ({1})?</source>
-        <translation>{0}（{1}）打几折？请输入减去的百分比</translation>
+        <source>Discount on {0} ({1}) in 折, the share the customer pays: 8 = 8折 (pays 80 %, 20 % off), 85 = 85折 (pays 85 %).</source>
+        <translation>{0}（{1}）打几折？输入顾客实付的折数：8 = 8折（付 80%，优惠 20%），85 = 85折（付 85%）。</translation>
+    </message>
+    <message>
+        <source>The cart is empty: there is nothing to hold.</source>
+        <translation>购物车是空的：没有可挂的单。</translation>
+    </message>
+    <message>
+        <source>Sale held ({0} lines, {1}): F8 takes it back.</source>
+        <translation>已挂单（{0} 行，{1}）：按 F8 取单。</translation>
+    </message>
+    <message>
+        <source>No sale is held.</source>
+        <translation>没有挂单。</translation>
+    </message>
+    <message>
+        <source>Held (F8): {0}</source>
+        <translation>取单 (F8)：{0}</translation>
     </message>
     <message>
         <source>{0}% off</source>
@@ -957,6 +1065,10 @@ sales {2}  variance {3}</source>
         <source>Certificate {0} of {1} expired on {2}: tell the booth manager.</source>
         <extracomment>Write a receipt print job with every sale (the window&apos;s print queue prints it).</extracomment>
         <translation>{1} 的认证证书 {0} 已于 {2} 过期：请告知专柜负责人。</translation>
+    </message>
+    <message>
+        <source>Hold or finish the sale in progress before resuming another.</source>
+        <translation>请先挂起或完成当前这笔销售，再取单。</translation>
     </message>
     <message>
         <source>Log in before selling.</source>
@@ -1352,6 +1464,10 @@ sales {2}  variance {3}</source>
         <translation>折扣不能是负数。</translation>
     </message>
     <message>
+        <source>A discount is 1 to 99 折: 8 means 8折, paying 80 %.</source>
+        <translation>折扣为 1 到 99 折：8 表示 8折，即实付 80%。</translation>
+    </message>
+    <message>
         <source>A discount of more than {limit}% needs a manager&apos;s approval.</source>
         <translation>超过 {limit}% 的折扣需要店长批准。</translation>
     </message>
@@ -1488,12 +1604,20 @@ sales {2}  variance {3}</source>
         <translation>请说明撤销原因，例如“重复收款”。</translation>
     </message>
     <message>
+        <source>That held sale is no longer held: someone resumed or discarded it.</source>
+        <translation>该挂单已不存在：已被取回或作废。</translation>
+    </message>
+    <message>
         <source>The PIN file {path} is empty.</source>
         <translation>PIN 码文件 {path} 是空的。</translation>
     </message>
     <message>
         <source>The amount must be more than ￥0.00.</source>
         <translation>金额必须大于 ￥0.00。</translation>
+    </message>
+    <message>
+        <source>The cart is empty: there is nothing to hold.</source>
+        <translation>购物车是空的：没有可挂的单。</translation>
     </message>
     <message>
         <source>The counted notes and coins add up to {counted}, not the float {float}.</source>
@@ -1640,6 +1764,10 @@ sales {2}  variance {3}</source>
         <translation>{code} 不是有效的秤签。</translation>
     </message>
     <message>
+        <source>{count} held sale(s) are still waiting: close with --held keep to keep them for the next shift, or --held discard to drop them.</source>
+        <translation>还有 {count} 笔挂单未处理：结班时加 --held keep 保留到下一班，或加 --held discard 作废。</translation>
+    </message>
+    <message>
         <source>{directory} is read-only: nothing was recorded. Ask IT to make the data directory writable, then try again.</source>
         <translation>{directory} 为只读：本次操作未记录。请联系技术人员将数据目录设为可写后重试。</translation>
     </message>
@@ -1730,6 +1858,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>{where}: printer.{name} must be 1 to 3600.</source>
         <translation>{where}：printer.{name} 必须在 1 到 3600 之间。</translation>
+    </message>
+    <message>
+        <source>{where}: sale.cash_rounding must be &apos;none&apos;, &apos;down_jiao&apos; or &apos;nearest_jiao&apos;.</source>
+        <translation>{where}：sale.cash_rounding 必须是 &apos;none&apos;、&apos;down_jiao&apos; 或 &apos;nearest_jiao&apos;。</translation>
     </message>
     <message>
         <source>{where}: sale.certificate_policy must be &apos;warn&apos; or &apos;block&apos;.</source>

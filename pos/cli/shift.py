@@ -50,9 +50,20 @@ def cmd_shift_close(args) -> int:
     terminal, manager = _manager(args)
     counts = parse_counts(args.counts)
     confirmed = parse_confirmed(args.confirm or [])
+    held = terminal.held_sales()
+    if held and args.held is None:
+        raise Refused(
+            "{count} held sale(s) are still waiting: close with --held keep to keep them for "
+            "the next shift, or --held discard to drop them.",
+            count=len(held),
+        )
     entry = terminal.close_shift(manager, counts, confirmed, args.reason, print_report=args.print)
     body = entry["body"]
     lines = [f"Z report (entry {entry['seq']}), shift closed by {manager.name}:"]
+    if held:
+        dropped = terminal.discard_held_sales(manager) if args.held == "discard" else 0
+        verb = "discarded" if dropped else "kept for the next shift"
+        lines.append(f"  {len(held)} held sale(s) {verb}")
     for method, f in body["tenders"].items():
         lines.append(
             f"  {method:<8} expected {format_fen(f['expected_fen']):>12}  counted "
@@ -60,6 +71,8 @@ def cmd_shift_close(args) -> int:
         )
     lines.append(f"  sales {body['sales_count']}, {format_fen(body['sales_fen'])}; grand total {format_fen(body['grand_total_fen'])}")  # fmt: skip
     data = {**body, "seq": entry["seq"]}
+    if held:
+        data["held_sales"] = {"count": len(held), "action": args.held}
     if args.print:
         data["printed"], sentence = _print_queued_z(terminal, entry["seq"])
         lines.append(sentence)
@@ -128,6 +141,7 @@ def cmd_report_x(args) -> int:
         f"  post-voids       {report['post_voids_count']:>6}  {format_fen(report['post_voids_fen']):>14}",
         f"  net sales                {format_fen(report['net_fen']):>14}",
         f"  discounts                {format_fen(report['discount_fen']):>14}",
+        f"  cash rounding            {format_fen(report['rounding_fen']):>14}",
         f"  price changes    {report['overrides']:>6}",
         f"  voided lines     {report['voided_lines']:>6}  {format_fen(report['voided_fen']):>14}",
     ]
@@ -173,6 +187,7 @@ def add_shift_commands(sub) -> None:
     p.add_argument("--confirm", action="append", metavar="METHOD=FEN", help="a provider's settlement total; repeat per tender (default: accept the expected total)")  # fmt: skip
     p.add_argument("--reason", default="", help="why, when a variance is over shift.variance_threshold_fen")  # fmt: skip
     p.add_argument("--print", action="store_true", help="queue the Z for the printer and print it now on printer.url")  # fmt: skip
+    p.add_argument("--held", choices=("keep", "discard"), help="what to do with sales still held (挂单): required when there are any")  # fmt: skip
     _approval(p)
     rsub = add_group(sub, "report", "Reports on the open shift (X) and closed shifts (Z).",
                      "booth-pos report x --json", metavar="REPORT")  # fmt: skip

@@ -13,6 +13,7 @@ from pos.paper.text import Receipt, begin, center, local_time, two_columns, wrap
 WORDS = {
     "zh_CN": {
         "receipt": "小票号", "time": "时间", "cashier": "收银员", "total": "合计", "change": "找零",
+        "rounding": "抹零", "to_pay": "应付",
         "certified": "★ 扶贫产品认证", "certified_note": "★ 为认证扶贫产品，证书号：", "thanks": "谢谢惠顾，助力乡村振兴",
         "items": "件数", "copy": "*** 补打小票 ***", "discount": "折扣", "list_price": "原价",
         "refund": "退货单", "post_void": "撤销单", "refund_no": "单号", "of_receipt": "原小票号",
@@ -21,6 +22,7 @@ WORDS = {
     },
     "en": {
         "receipt": "Receipt", "time": "Time", "cashier": "Cashier", "total": "TOTAL", "change": "Change",
+        "rounding": "Cash rounding", "to_pay": "TO PAY",
         "certified": "★ certified poverty-relief", "certified_note": "★ certified products, certificates:",
         "thanks": "Thank you for supporting rural revival", "items": "Items", "copy": "*** COPY ***",
         "discount": "Discount", "list_price": "List price", "refund": "REFUND", "post_void": "VOIDED SALE",
@@ -50,11 +52,15 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
     certificates = []
     for line in body["lines"]:
         out.extend(_line(line, words, width))
-        if line.get("certificate_no") and line["certificate_no"] not in certificates:
+        if _certified(line) and line["certificate_no"] not in certificates:
             certificates.append(line["certificate_no"])
     out.append(rule)
-    out.append(f"{words['items']}: {len(body['lines'])}")
+    out.append(f"{words['items']}: {pieces(body['lines'])}")
     out.extend(two_columns(words["total"], format_fen(body["total_fen"]), width))
+    if body.get("rounding_fen"):  # 抹零: the cash part was rounded to the jiao
+        out.extend(two_columns(words["rounding"], format_fen(body["rounding_fen"]), width))
+        due = body["total_fen"] + body["rounding_fen"]
+        out.extend(two_columns(words["to_pay"], format_fen(due), width))
     for pay in body["payments"]:
         out.extend(
             two_columns(
@@ -73,10 +79,21 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
     return Receipt(out, qr_payload(entry), width)
 
 
+def pieces(lines: list[dict]) -> int:
+    """件数 as the customer counts them: the pieces of each line, one per weighed line."""
+    return sum(line.get("qty", 1) if "weight_g" not in line else 1 for line in lines)
+
+
+def _certified(line: dict) -> bool:
+    """Only a certificate valid on the day of the sale earns the ★ (an expired one was sold
+    under the booth's "warn" policy and is marked on the line instead)."""
+    return bool(line.get("certificate_no")) and not line.get("certificate_expired")
+
+
 def _line(line: dict, words: dict, width: int) -> list[str]:
     """A sale (or refund) line: the name, quantity × price and amount, then what changed the
     amount (a changed price shows the list price; a discount its fen)."""
-    mark = "★" if line.get("certificate_no") else ""
+    mark = "★" if _certified(line) else ""
     out = wrap(mark + line["name"], width)
     if "weight_g" in line:
         kg, grams = divmod(line["weight_g"], 1000)

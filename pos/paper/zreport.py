@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pos.money import YUAN_SIGN, format_fen
 from pos.paper.text import Receipt, begin, local_time, text_width, two_columns, wrap
-from sync.protocol.entries import TENDER_FIGURES, Z_ADDED_GROUPS, Z_FIGURE_GROUPS
+from sync.protocol.entries import TENDER_FIGURES, Z_ADDED_GROUPS, Z_FIGURE_GROUPS, Z_ROUNDING
 
 WORDS = {
     "zh_CN": {
@@ -17,7 +17,7 @@ WORDS = {
         "opened": "开班流水号", "closed": "结班时间", "by": "结班人",
         "sales_count": "销售笔数", "sales_fen": "销售额",
         "refunds_count": "退货笔数", "refunds_fen": "退货金额",
-        "post_voids_count": "撤单笔数", "post_voids_fen": "撤单金额", "discount_fen": "折扣金额",
+        "post_voids_count": "撤单笔数", "post_voids_fen": "撤单金额", "discount_fen": "折扣金额", "rounding_fen": "抹零",
         "voided_lines": "删除行数", "voided_fen": "删除行金额",
         "float_fen": "备用金", "cash_in_fen": "现金存入", "cash_out_fen": "现金取出",
         "tender": "付款方式", "expected_fen": "应收", "counted_fen": "实点", "variance_fen": "差额",
@@ -31,7 +31,8 @@ WORDS = {
         "sales_count": "Sales", "sales_fen": "Sales amount",
         "refunds_count": "Refunds", "refunds_fen": "Refund amount",
         "post_voids_count": "Post-voids", "post_voids_fen": "Post-void amount",
-        "discount_fen": "Discounts", "voided_lines": "Voided lines", "voided_fen": "Voided amount",
+        "discount_fen": "Discounts", "rounding_fen": "Cash rounding",
+        "voided_lines": "Voided lines", "voided_fen": "Voided amount",
         "float_fen": "Float", "cash_in_fen": "Cash in", "cash_out_fen": "Cash out",
         "tender": "Tender", "expected_fen": "Expected", "counted_fen": "Counted",
         "variance_fen": "Variance", "counts": "Cash count", "counted_cash": "Counted cash",
@@ -119,6 +120,8 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
     out.extend(wrap(f"{words['by']}: {body['by']}", width))
     out.append(rule)
     for group in Z_FIGURE_GROUPS:  # an older Z lacks the added groups: they do not print
+        if group == Z_ROUNDING and not body.get("rounding_fen"):
+            continue  # a booth that does not round cash sees no 抹零 line
         if group not in Z_ADDED_GROUPS or any(key in body for key in group):
             for key in group:
                 out.extend(_figure(words, key, body.get(key, 0), width))

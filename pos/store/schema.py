@@ -210,3 +210,19 @@ def m009_catalog_prices(db):
                 END"""
             # not INSERT OR IGNORE: an upsert's ON CONFLICT overrides a trigger's OR IGNORE
         )
+
+
+@migrations()
+def m010_held_sales(db):
+    # Carts put aside (挂单) while the next customer is served: not sales, never in the
+    # journal; kept here so a crash or a restart does not lose them.
+    db.execute(
+        """CREATE TABLE held_sales (
+            id TEXT PRIMARY KEY,
+            held_at TEXT NOT NULL,
+            cashier TEXT NOT NULL,
+            lines INTEGER NOT NULL,
+            total_fen INTEGER NOT NULL,
+            cart TEXT NOT NULL
+        )"""
+    )

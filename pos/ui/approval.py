@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
 )
 
@@ -70,6 +71,11 @@ class ManagerApproval(QDialog):
         column.addWidget(self.error)
         body.addLayout(column, 1)
         root.addLayout(body)
+        # Enter in the PIN field submits (returnPressed) and nothing else: no button is the
+        # dialog's default, or Enter would also press one (Cancel) and close the dialog.
+        for b in self.findChildren(QPushButton):
+            b.setAutoDefault(False)
+            b.setDefault(False)
         if len(managers) == 1:
             self._pick(managers[0])
             self.names.buttons()[0].setChecked(True)

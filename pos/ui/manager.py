@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +26,7 @@ from pos.paper.text import local_time
 from pos.ui.charts import BarChart
 from pos.ui.i18n import message, tender_names
 from pos.ui.shift_dialogs import CashMoveDialog, CloseWizard, OpenShiftDialog
+from pos.ui.style import MONO_FAMILIES, pick_font
 from pos.ui.widgets import NoticeBanner, button
 
 
@@ -99,9 +101,11 @@ class ManagerScreen(QWidget):
         right = QVBoxLayout()
         self.z_text = QPlainTextEdit()
         self.z_text.setReadOnly(True)
-        mono = QFont("Noto Sans Mono CJK SC")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.z_text.setFont(mono)
+        self.z_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # laid out as on paper
+        mono = pick_font(MONO_FAMILIES, 12)
+        # The application style sheet sets every widget's font: name the paper's font there
+        # too, or the amounts of the preview do not line up as they do on paper.
+        self.z_text.setStyleSheet(f"font-family: '{mono.family()}'; font-size: 15px;")
         right.addWidget(self.z_text, 1)
         self.reprint_button = button(self.tr("Print a copy"))
         self.reprint_button.clicked.connect(self.reprint_z)
@@ -173,6 +177,7 @@ class ManagerScreen(QWidget):
             ),  # fmt: skip
             (self.tr("Net sales"), format_fen(report["net_fen"])),
             (self.tr("Discounts given"), format_fen(report["discount_fen"])),
+            (self.tr("Cash rounding"), format_fen(report["rounding_fen"])),
             (self.tr("Price changes"), str(report["overrides"])),
             (
                 self.tr("Lines voided before payment ({0})").format(report["voided_lines"]),
@@ -260,7 +265,59 @@ class ManagerScreen(QWidget):
         if why:
             self.notice.show_notice(why, "warning")
             return
+        held = self.terminal.held_sales()
+        if held:  # 挂单 still waiting: the manager decides before counting
+            self._ask_about_held(held)
+            return
+        self._open_close_wizard()
+
+    def _ask_about_held(self, held: list[dict]) -> None:
+        """List the held sales and ask: keep them for the next shift, or discard them."""
+        zone = self.terminal.settings.timezone
+        listed = "\n".join(
+            f"{local_time(h['held_at'], zone):%H:%M}  {h['cashier']}  "
+            + self.tr("{0} lines, {1}").format(h["lines"], format_fen(h["total_fen"]))
+            for h in held
+        )
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Held sales"))
+        box.setText(
+            self.tr(
+                "{0} held sale(s) are still waiting. They are not sales: nothing of them is in the Z."
+            ).format(len(held))  # fmt: skip
+            + "\n\n"
+            + listed
+        )
+        keep = box.addButton(self.tr("Keep them and close"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("Discard them and close"), QMessageBox.ButtonRole.DestructiveRole)  # fmt: skip
+        cancel = box.addButton(self.tr("Cancel (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        for answer in (keep, discard, cancel):  # the style sheet's padding: room for the text
+            answer.setMinimumWidth(answer.fontMetrics().horizontalAdvance(answer.text()) + 48)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        self.held_box, self.held_buttons = box, {keep: "keep", discard: "discard"}
+        box.finished.connect(lambda _: self._held_answered(box.clickedButton()))
+        box.open()
+
+    def _held_answered(self, clicked) -> None:
+        answer = self.held_buttons.get(clicked)
+        if answer is None:
+            return  # cancelled: nothing closes, nothing is dropped
+        self._open_close_wizard(discard_held=answer == "discard")
+
+    def _discard_held(self) -> None:
+        """After the close (not before: a cancelled close drops nothing)."""
+        try:
+            dropped = self.terminal.discard_held_sales(self.manager)
+        except BoothError as exc:
+            self.notice.show_notice(message(exc), "error")
+            return
+        self.notice.show_notice(self.tr("{0} held sale(s) discarded.").format(dropped), "info")
+
+    def _open_close_wizard(self, discard_held: bool = False) -> None:
         wizard = CloseWizard(self.terminal, self.manager, self)
+        if discard_held:
+            wizard.closed.connect(lambda _: self._discard_held())
         wizard.closed.connect(lambda _: self._after(self.tr("The shift is closed; the Z report is printing.")))  # fmt: skip
         wizard.closed.connect(lambda _: self.printing.emit())
         self.dialog = wizard

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from pos.cart import TENDER_METHODS, Payment
 from pos.errors import BoothError
-from pos.money import cash_suggestions, format_fen, parse_yuan
+from pos.money import cash_rounding_fen, cash_suggestions, format_fen, parse_yuan
 from pos.ui.i18n import message, tender_names
 from pos.ui.widgets import NumberPad, button
 from sync.protocol.barcodes import classify
@@ -39,6 +39,7 @@ class PaymentDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.due = session.total_fen
+        self.cash_rounding = session.terminal.settings.cash_rounding
         self.payments: list[Payment] = []
         self.entry: dict | None = None
         self.drop_box: QMessageBox | None = None
@@ -53,6 +54,10 @@ class PaymentDialog(QDialog):
         self.due_label = QLabel()
         self.due_label.setObjectName("due")
         left.addWidget(self.due_label)
+        self.rounding_label = QLabel()  # 抹零: what the cash part was rounded by
+        self.rounding_label.setObjectName("rounding")
+        self.rounding_label.hide()
+        left.addWidget(self.rounding_label)
         self.paid_list = QListWidget()
         self.paid_list.setMaximumHeight(180)
         self.paid_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -147,20 +152,40 @@ class PaymentDialog(QDialog):
         return sum(p.amount_fen for p in self.payments)
 
     @property
+    def rounding(self) -> int:
+        """What rounding the cash part (抹零) takes off or adds, when cash pays the rest."""
+        non_cash = self.paid - self._cash()
+        if non_cash >= self.due or (self.method != "cash" and not self._cash()):
+            return 0
+        return cash_rounding_fen(self.due - non_cash, self.cash_rounding)
+
+    @property
+    def due_now(self) -> int:
+        """The total after rounding the cash part: what the payments must come to."""
+        return self.due + self.rounding
+
+    @property
     def remaining(self) -> int:
-        return max(self.due - self.paid, 0)
+        return max(self.due_now - self.paid, 0)
 
     def refresh(self) -> None:
         self.due_label.setText(self.tr("Due {0}").format(format_fen(self.due)))
+        rounding = self.rounding
+        self.rounding_label.setText(
+            self.tr("Cash rounding {0}: {1} to pay").format(
+                format_fen(rounding), format_fen(self.due_now)
+            )
+        )
+        self.rounding_label.setVisible(rounding != 0)
         self.paid_list.clear()
         for p in self.payments:
             ref = f"\n  …{p.reference[-6:]}" if p.reference else ""  # enough to tell payments apart
             self.paid_list.addItem(
                 f"{self.method_names[p.method]}  {format_fen(p.amount_fen)}{ref}"
             )
-        if self.paid >= self.due:
+        if self.paid >= self.due_now:
             self.change_caption.setText(self.tr("Change due"))
-            self.change.setText(format_fen(self.paid - self.due))
+            self.change.setText(format_fen(self.paid - self.due_now))
         else:
             self.change_caption.setText(self.tr("Still to pay"))
             self.change.setText(format_fen(self.remaining))
@@ -175,6 +200,8 @@ class PaymentDialog(QDialog):
             self.reference.setFocus()
         else:
             self.amount.setFocus()
+        if hasattr(self, "change"):  # rounding follows the tender chosen
+            self.refresh()
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -295,9 +322,9 @@ class PaymentDialog(QDialog):
         )
         if typed and not self.add_current():
             return
-        if not typed and self.method == "cash" and self.paid < self.due:
+        if not typed and self.method == "cash" and self.paid < self.due_now:
             self.add(Payment("cash", self.remaining))  # Enter on an empty amount: exact cash
-        if self.paid < self.due:
+        if self.paid < self.due_now:
             self.show_error(self.tr("{0} still to pay.").format(format_fen(self.remaining)))
             return
         try:

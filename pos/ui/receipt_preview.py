@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout
 
 from pos.money import format_fen
 from pos.paper.text import Receipt
 from pos.ui.style import MONO_FAMILIES, pick_font
 from pos.ui.widgets import button
+
+
+def qr_pixmap(payload: str, module_px: int = 4) -> QPixmap:
+    """The receipt's QR code as a picture (the same symbol the printer prints: level M)."""
+    import qrcode
+
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(payload)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    image = QImage(size, size, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    black = QColor("black").rgb()
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                image.setPixel(x, y, black)
+    scaled = image.scaled(size * module_px, size * module_px, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.FastTransformation)  # fmt: skip
+    return QPixmap.fromImage(scaled)
 
 
 class ReceiptPreview(QDialog):
@@ -42,9 +62,12 @@ class ReceiptPreview(QDialog):
         change.setVisible(change_fen > 0)  # nothing to hand back: say so, show no ￥0.00
         side.addWidget(change)
         side.addStretch()
-        qr = QLabel(self.tr("QR: {0}").format(receipt.qr))
-        qr.setWordWrap(True)
-        side.addWidget(qr)
+        self.qr = QLabel()  # the QR as paper shows it, not its text
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if receipt.qr:
+            self.qr.setPixmap(qr_pixmap(receipt.qr))
+            self.qr.setToolTip(receipt.qr)
+        side.addWidget(self.qr)
         self.next_button = button(self.tr("Next customer (Enter)"), "primary")
         self.next_button.setMinimumHeight(96)
         self.next_button.clicked.connect(self.accept)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos.cart import percent_off_for_zhe
+from pos.errors import BoothError
 from pos.money import format_fen
 from pos.products import Product
 from pos.ui.approval import with_approval
@@ -31,6 +33,10 @@ from pos.ui.cart_model import CartModel
 from pos.ui.widgets import ElidedButton, KeypadDialog, NoticeBanner, button
 
 SEARCH_DELAY_MS = 150  # wait for the cashier to stop typing before searching
+
+
+#: A quantity above this asks the cashier to confirm it (a slip of the finger: 112 for 12).
+QTY_WARN_ABOVE = 50
 
 
 class SaleScreen(QWidget):
@@ -98,6 +104,11 @@ class SaleScreen(QWidget):
         for b in (self.discount_button, self.price_button):
             b.setMinimumWidth(140)
             price_keys.addWidget(b)
+        # 挂单 / 取单 share this row: a row of their own would push the screen past 800 px.
+        self.hold_button = button(self.tr("Hold (F7)"))
+        self.resume_button = button(self.tr("Held (F8)"))
+        price_keys.addWidget(self.hold_button)
+        price_keys.addWidget(self.resume_button)
         price_keys.addStretch()
         price_keys.addWidget(self.cancel_button)
         left.addLayout(price_keys)
@@ -156,6 +167,7 @@ class SaleScreen(QWidget):
         s.cart_changed.connect(self.refresh)
         s.line_added.connect(self._line_added)
         s.notice.connect(self.notice.show_notice)
+        s.cashier_changed.connect(self._cashier_changed)  # a method: dropped with the screen
         self.search.textChanged.connect(lambda _: self.search_timer.start())
         self.search.textChanged.connect(self._show_picker)
         self.search_timer.timeout.connect(self.run_search)
@@ -176,7 +188,11 @@ class SaleScreen(QWidget):
         self.price_button.clicked.connect(self.enter_price)
         self.refund_button.clicked.connect(self.refund_requested.emit)
         self.manager_button.clicked.connect(self.manager_requested.emit)
+        self.hold_button.clicked.connect(self.hold_sale)
+        self.resume_button.clicked.connect(self.show_held_sales)
         shortcuts = [
+            ("F7", self.hold_sale),
+            ("F8", self.show_held_sales),
             ("F2", self.focus_search),
             ("F9", self.request_pay),
             ("F6", self.reprint_requested.emit),
@@ -357,6 +373,7 @@ class SaleScreen(QWidget):
             line.qty,
             9999,
             self,
+            warn_above=QTY_WARN_ABOVE,
         )
         if dialog.exec():
             self.session.set_qty(row, dialog.value())
@@ -391,19 +408,23 @@ class SaleScreen(QWidget):
             self.session.add_weighed(product, dialog.value())
 
     def enter_discount(self) -> None:
-        """A percentage off the selected line; over the booth's limit a manager approves."""
+        """打几折 for the selected line (8 = 8折, the customer pays 80 %); over the booth's
+        limit a manager approves."""
         row = self.selected_row()
         if row < 0:
             return
         line = self.model.line_at(row)
         dialog = KeypadDialog(
             self.tr("Discount"),
-            self.tr("Percent off {0} ({1})?").format(line.product.name, format_fen(line.gross_fen)),
+            self.tr(
+                "Discount on {0} ({1}) in 折, the share the customer pays: 8 = 8折 (pays 80 %,"
+                " 20 % off), 85 = 85折 (pays 85 %)."
+            ).format(line.product.name, format_fen(line.gross_fen)),
             None,
             99,
             self,
         )
-        dialog.accepted.connect(lambda: self._discount(row, dialog.value()))
+        dialog.accepted.connect(lambda: self._discount(row, percent_off_for_zhe(dialog.value())))
         self.line_dialog = dialog
         dialog.open()
 
@@ -485,6 +506,52 @@ class SaleScreen(QWidget):
         if box.clickedButton() is self.cancel_yes:
             self.session.cancel()
         self.cancel_box = None
+
+    def hold_sale(self) -> None:
+        """挂单: put the cart aside (kept in the database) and serve the next customer."""
+        if not self.session.cart.live_lines:
+            self.notice.show_notice(self.tr("The cart is empty: there is nothing to hold."), "info")
+            return
+        held = self.session.hold()
+        if held is not None:
+            self.notice.show_notice(
+                self.tr("Sale held ({0} lines, {1}): F8 takes it back.").format(
+                    held["lines"], format_fen(held["total_fen"])
+                ),
+                "info",
+            )
+        self.refresh_held()
+
+    def show_held_sales(self) -> None:
+        """取单: the held carts, to take one back."""
+        from pos.ui.held import HeldSalesDialog
+
+        held = self.session.held_sales()
+        if not held:
+            self.notice.show_notice(self.tr("No sale is held."), "info")
+            return
+        dialog = HeldSalesDialog(held, self.session.terminal.settings.timezone, self)
+        dialog.accepted.connect(lambda: self._resume(dialog.chosen))
+        self.held_dialog = dialog
+        dialog.open()
+
+    def _resume(self, held_id: str | None) -> None:
+        if held_id and self.session.resume(held_id):
+            self.table.selectRow(len(self.session.cart.live_lines) - 1)
+        self.refresh_held()
+
+    def _cashier_changed(self, _cashier) -> None:
+        self.refresh_held()
+
+    def refresh_held(self) -> None:
+        """The 取单 button says how many sales are held."""
+        try:
+            count = len(self.session.held_sales())
+        except BoothError:
+            count = 0
+        self.resume_button.setText(
+            self.tr("Held (F8): {0}").format(count) if count else self.tr("Held (F8)")
+        )
 
     def request_pay(self) -> None:
         if self.session.cart.live_lines:

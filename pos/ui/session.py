@@ -157,6 +157,40 @@ class SaleSession(QObject):
         self.cart = Cart()
         self.cart_changed.emit()
 
+    # --- held sales (挂单/取单) ----------------------------------------------------------------
+
+    def hold(self) -> dict | None:
+        """Put the cart aside (kept in the database) and start an empty one."""
+        try:
+            held = self.terminal.hold_sale(self.cart, self.cashier)
+        except BoothError as exc:
+            self.notice.emit(message(exc), "error")
+            return None
+        self.cart = Cart()
+        self.cart_changed.emit()
+        return held
+
+    def held_sales(self) -> list[dict]:
+        return self.terminal.held_sales()
+
+    def resume(self, held_id: str) -> bool:
+        """Take a held cart back; refused while another sale is in progress."""
+        if self.cart.live_lines:
+            self.notice.emit(
+                QCoreApplication.translate(
+                    "SaleSession", "Hold or finish the sale in progress before resuming another."
+                ),
+                "warning",
+            )
+            return False
+        try:
+            self.cart = self.terminal.resume_sale(held_id)
+        except BoothError as exc:
+            self.notice.emit(message(exc), "error")
+            return False
+        self.cart_changed.emit()
+        return True
+
     @property
     def total_fen(self) -> int:
         return self.cart.total_fen

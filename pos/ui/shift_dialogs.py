@@ -176,9 +176,13 @@ class CashMoveDialog(AmountReasonDialog):
         self.entry: dict | None = None
         cash_in = kind == "cash_in"
         super().__init__(
-            self.tr("Cash in") if cash_in else self.tr("Cash out"),
+            self.tr("Cash in: put cash into the drawer")
+            if cash_in
+            else self.tr("Cash out: take cash out of the drawer"),
+            self.tr("How much goes into the drawer, in yuan, and why?")
+            if cash_in
+            else self.tr("How much comes out of the drawer, in yuan, and why?"),
             self.tr("Amount in yuan"),
-            "",
             [self.tr("Change from the bank"), self.tr("More float for change")]
             if cash_in
             else [self.tr("Banked at noon"), self.tr("Handed to the campaign office")],

@@ -95,7 +95,10 @@ class StatusBar(QStatusBar):
             self.addWidget(label, stretch)
         self.addPermanentWidget(self.clock)
         status.changed.connect(self.refresh)
-        session.cashier_changed.connect(lambda _: self.refresh())
+        # A bound method, not a lambda: Qt drops the connection when this bar is deleted (the
+        # window rebuilds its screens on a language switch), where a lambda would go on
+        # calling into deleted labels at every login.
+        session.cashier_changed.connect(self._cashier_changed)
         session.sale_did_complete.connect(status.sale_recorded)
         self.session = session
         self.timer = QTimer(self)
@@ -103,6 +106,9 @@ class StatusBar(QStatusBar):
         self.timer.start(1000)
         self.refresh()
         self.tick()
+
+    def _cashier_changed(self, _cashier) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         user = self.session.cashier

@@ -145,9 +145,10 @@ class NumberPad(QWidget):
             grid.addWidget(b, 3, column)
 
     def attach(self, field: QLineEdit) -> None:
-        """Type into ``field``: digits append, backspace deletes the last, C clears it."""
-        self.digit.connect(lambda d: field.setText(field.text() + d))
-        self.backspace.connect(lambda: field.setText(field.text()[:-1]))
+        """Type into ``field`` like its keyboard: a digit replaces what is selected (the
+        value a dialog starts with) or goes at the cursor, backspace deletes, C clears."""
+        self.digit.connect(field.insert)
+        self.backspace.connect(field.backspace)
         self.cleared.connect(field.clear)
 
 
@@ -161,10 +162,13 @@ class KeypadDialog(QDialog):
         initial: int | None = None,
         maximum: int = 999_999,
         parent=None,
+        warn_above: int | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.maximum = maximum
+        self.warn_above = warn_above
+        self.confirmed: int | None = None  # a big value the cashier confirmed with a second OK
         layout = QVBoxLayout(self)
         label = QLabel(prompt)
         label.setWordWrap(True)
@@ -174,6 +178,10 @@ class KeypadDialog(QDialog):
         self.field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.field.setProperty("scan_min_length", 10)  # a quickly typed number is no scan
         layout.addWidget(self.field)
+        # What is shown first is selected: typing 12 gives 12, not 112 after the "1".
+        self.field.selectAll()
+        self.field.setFocus()
+        self.field.textEdited.connect(lambda _: setattr(self, "confirmed", None))
         pad = NumberPad(self)
         pad.attach(self.field)
         layout.addWidget(pad)
@@ -195,6 +203,16 @@ class KeypadDialog(QDialog):
         text = self.field.text().strip()
         if not text.isdigit() or not 0 < int(text) <= self.maximum:
             self.error.setText(self.tr("Enter a whole number from 1 to {0}.").format(self.maximum))
+            self.error.show()
+            return
+        value = int(text)
+        if self.warn_above is not None and value > self.warn_above and self.confirmed != value:
+            self.confirmed = value
+            self.error.setText(
+                self.tr("{0} is unusually many: check it, then press OK again to confirm.").format(
+                    value
+                )
+            )
             self.error.show()
             return
         self.accept()
@@ -279,6 +297,9 @@ class AmountReasonDialog(QDialog):
         self.reason = ""
         self.setWindowTitle(title)
         root = QVBoxLayout(self)
+        self.heading = QLabel(title)  # a kiosk shows no window title: say what this is
+        self.heading.setObjectName("screen_title")
+        root.addWidget(self.heading)
         label = QLabel(prompt)
         label.setWordWrap(True)
         root.addWidget(label)
@@ -319,6 +340,11 @@ class AmountReasonDialog(QDialog):
         root.addLayout(row)
         self.error = error_label()
         root.addWidget(self.error)
+        self.amount.setFocus()  # digits typed at once go into the amount
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.amount.setFocus()
 
     def submit(self) -> None:
         from pos.errors import BoothError
@@ -326,6 +352,10 @@ class AmountReasonDialog(QDialog):
         from pos.ui.i18n import message
 
         text = self.amount.text().strip()
+        if not text:
+            self.fail(self.tr("Enter the amount first, e.g. 50 or 12.50."))
+            self.amount.setFocus()
+            return
         try:
             amount = parse_yuan(text)
         except ValueError:

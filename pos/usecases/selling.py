@@ -26,7 +26,7 @@ def checkout(
     With ``print_receipt`` the receipt's print job is written in the same transaction,
     so it cannot be lost between the sale and the printer (pos.print_queue prints it).
     """
-    settlement = cart.settle(payments)
+    settlement = cart.settle(payments, ctx.settings.cash_rounding)
     for line in cart.live_lines:
         line.certificate = check_certificate(ctx, line.product)
     body = {
@@ -37,6 +37,8 @@ def checkout(
         "payments": [p.as_journal() for p in settlement.payments],
         "change_fen": settlement.change_fen,
     }
+    if settlement.rounding_fen:
+        body["rounding_fen"] = settlement.rounding_fen
     voided = [line.as_journal() for line in cart.lines if line.voided]
     if voided:
         body["voided_lines"] = voided

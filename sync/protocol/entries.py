@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from sync.protocol.journal import KEYS, VERSION, floats_in, parse_utc
+from sync.protocol.journal import KEYS, VERSION, floats_in, parse_utc, sale_rounding_problem
 
 #: Bounds on every integer in a body, so no figure can overflow a database column or a
 #: report's sum (BIGINT, SQLite's int64) however many rows it adds up.
@@ -68,11 +68,13 @@ Z_SALES = ("sales_count", "sales_fen")
 Z_REFUNDS = ("refunds_count", "refunds_fen")
 Z_POST_VOIDS = ("post_voids_count", "post_voids_fen")
 Z_DISCOUNTS = ("discount_fen",)
+#: The shift's cash rounding (抹零), the sum of its sales' rounding_fen: it may be negative.
+Z_ROUNDING = ("rounding_fen",)
 Z_VOIDED = ("voided_lines", "voided_fen")
 Z_DRAWER = ("float_fen", "cash_in_fen", "cash_out_fen")
-Z_FIGURE_GROUPS = (Z_SALES, Z_REFUNDS, Z_POST_VOIDS, Z_DISCOUNTS, Z_VOIDED, Z_DRAWER)
-#: Groups that came with refunds: a z_close written before them lacks them (read as 0).
-Z_ADDED_GROUPS = (Z_REFUNDS, Z_POST_VOIDS, Z_DISCOUNTS)
+Z_FIGURE_GROUPS = (Z_SALES, Z_REFUNDS, Z_POST_VOIDS, Z_DISCOUNTS, Z_ROUNDING, Z_VOIDED, Z_DRAWER)
+#: Groups that came later (refunds, then rounding): an older z_close lacks them (read as 0).
+Z_ADDED_GROUPS = (Z_REFUNDS, Z_POST_VOIDS, Z_DISCOUNTS, Z_ROUNDING)
 Z_FIGURES = tuple(key for group in Z_FIGURE_GROUPS for key in group)
 Z_ADDED_FIGURES = tuple(key for group in Z_ADDED_GROUPS for key in group)
 #: Per tender on a Z: what the journal says the drawer or provider should hold, what was
@@ -262,11 +264,12 @@ def _sale_problem(body: dict) -> str | None:
             return problem
         if pay["amount_fen"] <= 0:
             return f"a sale's {pay['method']} payment is more than 0 fen, not {pay['amount_fen']}"
-    return _sale_sums_problem(body, lines, pays)
+    return sale_rounding_problem(body) or _sale_sums_problem(body, lines, pays)
 
 
 def _sale_sums_problem(body: dict, lines: list, pays: list) -> str | None:
-    """The figures of a sale agree with each other, as the cart makes them."""
+    """The figures of a sale agree with each other, as the cart makes them: payments less
+    change are the total plus the cash rounding (抹零, ``rounding_fen``, 0 when absent)."""
     total, change = body["total_fen"], body["change_fen"]
     if total < 0 or change < 0:
         return "a sale's total_fen and change_fen are 0 or more"
@@ -274,8 +277,13 @@ def _sale_sums_problem(body: dict, lines: list, pays: list) -> str | None:
     if lines_total != total:
         return f"sale lines add up to {lines_total} fen but total_fen is {total}"
     paid = sum(pay["amount_fen"] for pay in pays)
-    if paid - change != total:
-        return f"sale payments of {paid} fen less change_fen {change} are not total_fen {total}"
+    rounding = body.get("rounding_fen", 0)
+    if paid - change != total + rounding:
+        rounded = f" plus rounding_fen {rounding}" if rounding else ""
+        return (
+            f"sale payments of {paid} fen less change_fen {change} are not total_fen {total}"
+            f"{rounded}"
+        )
     cash = sum(pay["amount_fen"] for pay in pays if pay["method"] == "cash")
     if change > cash:
         return f"change is given in cash only: change_fen {change} is more than the {cash} fen paid in cash"
@@ -402,7 +410,10 @@ def _z_close_problem(body: dict, seq: int) -> str | None:
     if not _name(body.get("by")):
         return "a z_close needs by, the manager who closed the shift"
     for key in Z_FIGURES:
-        if key in Z_ADDED_FIGURES:
+        if key in Z_ROUNDING:
+            if not _within(body.get(key, 0), MAX_TOTAL_FEN):
+                return f"a z_close's {key} must be an integer inside 2**53 fen either way"
+        elif key in Z_ADDED_FIGURES:
             if not _count(body.get(key, 0)):
                 return f"a z_close's {key} must be an integer of 0 or more, below 2**53"
         elif not _count(body.get(key)):

@@ -125,13 +125,52 @@ def check_sale_arithmetic(entry: dict) -> None:
         raise ChainError(
             seq, f"sale lines add up to {lines_total} fen but total_fen is {body['total_fen']}"
         )
+    reason = sale_rounding_problem(body)
+    if reason:
+        raise ChainError(seq, reason)
     paid = sum(p["amount_fen"] for p in body["payments"])
-    if paid - body["change_fen"] != body["total_fen"]:
+    if paid - body["change_fen"] != body["total_fen"] + body.get("rounding_fen", 0):
+        rounded = f" plus rounding_fen {body['rounding_fen']}" if "rounding_fen" in body else ""
         raise ChainError(
             seq,
             f"payments {paid} fen minus change {body['change_fen']} fen "
-            f"do not equal total_fen {body['total_fen']}",
+            f"do not equal total_fen {body['total_fen']}{rounded}",
         )
+
+
+#: Cash rounding (抹零) changes what is due by less than one jiao either way.
+MAX_ROUNDING_FEN = 9
+
+
+def sale_rounding_problem(body: dict) -> str | None:
+    """Why a sale's ``rounding_fen`` (the cash part rounded to the jiao) cannot be, or None.
+
+    It is optional; when present it is an integer of at most 9 fen either way, only in a
+    sale with a cash payment, and it leaves the cash part a whole number of jiao.
+    """
+    if "rounding_fen" not in body:
+        return None
+    rounding = body["rounding_fen"]
+    if not (isinstance(rounding, int) and not isinstance(rounding, bool)):
+        return "a sale's rounding_fen must be an integer"
+    if not -MAX_ROUNDING_FEN <= rounding <= MAX_ROUNDING_FEN:
+        return f"a sale's rounding_fen is at most {MAX_ROUNDING_FEN} fen either way, not {rounding}"
+    if rounding == 0:
+        return None
+    payments = body.get("payments") or []
+    if not any(isinstance(p, dict) and p.get("method") == "cash" for p in payments):
+        return "a sale's rounding_fen rounds the cash part: it needs a cash payment"
+    try:
+        non_cash = sum(p["amount_fen"] for p in payments if p["method"] != "cash")
+        cash_due = body["total_fen"] + rounding - non_cash
+    except (KeyError, TypeError):
+        return None  # the shape of payments is the body check's to report
+    if cash_due <= 0 or cash_due % 10:
+        return (
+            f"a sale's rounding_fen {rounding} leaves {cash_due} fen for cash, "
+            "not a whole number of jiao"
+        )
+    return None
 
 
 def check_link(entry: dict, expected_seq: int, prev: str, terminal: str | None) -> None:

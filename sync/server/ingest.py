@@ -672,6 +672,7 @@ def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict
             "cashier": body["cashier"],
             "total_fen": body["total_fen"],
             "change_fen": body["change_fen"],
+            "rounding_fen": body.get("rounding_fen", 0),
         }
     )
     for n, line in enumerate(body["lines"], start=1):

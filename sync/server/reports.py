@@ -66,7 +66,8 @@ def sales(
     """Sales between two business days (inclusive), grouped one way, with a total row.
 
     Rows are ordered by day for ``day``, else by amount sold (largest first), ties by key.
-    ``day`` and ``booth`` rows carry ``sales`` and ``amount_fen`` (sale totals); ``supplier``,
+    ``day`` and ``booth`` rows carry ``sales``, ``amount_fen`` (sale totals) and
+    ``rounding_fen`` (cash rounding, 抹零: the cash taken is ``amount_fen`` + it); ``supplier``,
     ``county`` and ``product`` rows are read from sale lines and also carry ``lines``,
     ``qty`` (pieces), ``weight_g`` and ``sales`` (distinct sales with such a line).
     Every row also carries the refunds made in the range: ``refunds`` (refunds, or distinct
@@ -123,7 +124,11 @@ def _sale_rows(conn: Connection, group_by: str, sold: list, back: list) -> tuple
     sales_by, sales_all = _grouped(
         conn,
         sales_table.c[column],
-        (func.count().label("sales"), safe_sum(sales_table.c.total_fen).label("amount_fen")),
+        (
+            func.count().label("sales"),
+            safe_sum(sales_table.c.total_fen).label("amount_fen"),
+            safe_sum(sales_table.c.rounding_fen).label("rounding_fen"),
+        ),
         sales_table,
         sold,
     )
@@ -154,6 +159,7 @@ def _sale_figures(sold, back) -> dict:
     return {
         "sales": _int(sold.sales if sold else 0),
         "amount_fen": amount,
+        "rounding_fen": _int(sold.rounding_fen if sold else 0),
         "refunds": _int(back.refunds if back else 0),
         "refunded_fen": refunded,
         "net_fen": amount - refunded,

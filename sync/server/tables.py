@@ -154,6 +154,7 @@ sales = Table(
     Column("cashier", Text, nullable=False),
     Column("total_fen", BigInteger, nullable=False),
     Column("change_fen", BigInteger, nullable=False),
+    Column("rounding_fen", BigInteger, nullable=False, server_default="0"),  # 抹零
     UniqueConstraint("terminal_id", "seq"),
 )
 Index("sales_day_booth", sales.c.business_day, sales.c.booth_id)
@@ -273,6 +274,7 @@ z_closes = Table(
     Column("post_voids_count", BigInteger, nullable=False, server_default="0"),
     Column("post_voids_fen", BigInteger, nullable=False, server_default="0"),
     Column("discount_fen", BigInteger, nullable=False, server_default="0"),
+    Column("rounding_fen", BigInteger, nullable=False, server_default="0"),
     Column("voided_lines", BigInteger, nullable=False),
     Column("voided_fen", BigInteger, nullable=False),
     Column("cash_in_fen", BigInteger, nullable=False),

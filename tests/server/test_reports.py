@@ -277,6 +277,7 @@ def expected_sales(journals, group_by: str, first: str, last: str, booth=None) -
             for figures in (groups[key], total):
                 figures[count] += 1
                 figures[fen] += body["total_fen"]
+                figures["rounding_fen"] += body.get("rounding_fen", 0) if kind == "sale" else 0
             continue
         prefix = "" if kind == "sale" else "refunded_"
         for line in body["lines"]:
@@ -295,6 +296,8 @@ def expected_sales(journals, group_by: str, first: str, last: str, booth=None) -
         if not whole:
             row["sales"], row["refunds"] = len(ids[("sale", group)]), len(ids[("refund", group)])
         row["net_fen"] = row["amount_fen"] - row["refunded_fen"]
+        if whole:
+            row["rounding_fen"] = figures.get("rounding_fen", 0)
         return row
 
     rows = []

@@ -78,13 +78,13 @@ def test_a_discount_over_the_limit_asks_a_manager_and_records_who(booth, qtbot):
     sale = window.sale
     window.session.scan(OIL)
     sale.table.selectRow(0)
-    give_discount(qtbot, sale, "10")  # 10 %: within the cashier's limit, no question asked
+    give_discount(qtbot, sale, "9")  # 9折, 10 % off: within the cashier's limit, no question asked
     assert sale.approval is None
     line = window.session.cart.live_lines[0]
     assert (line.discount_fen, line.discount_by) == (880, "李娜")
     assert sale.model.data(sale.model.index(0, 3)) == "￥79.20（−￥8.80）"
 
-    give_discount(qtbot, sale, "25")  # over the 10 % limit: a manager must approve
+    give_discount(qtbot, sale, "75")  # 75折, 25 % off: over the 10 % limit, a manager approves
     assert sale.approval is not None and sale.approval.isVisible()
     assert line.discount_fen == 880, "nothing changes before the approval"
     approve(sale.approval, pin="0000")

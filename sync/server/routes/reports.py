@@ -72,6 +72,11 @@ class SalesFigures(BaseModel):
         None, description="Grams given back (supplier, county, product)."
     )
     net_fen: int = Field(description="amount_fen - refunded_fen.")
+    rounding_fen: int | None = Field(
+        None,
+        description="Cash rounding (抹零) of those sales (day, booth): the cash taken for them"
+        " is amount_fen + rounding_fen.",
+    )
 
 
 class SalesRow(SalesFigures):
@@ -173,6 +178,7 @@ class CloseSums(BaseModel):
     post_voids_count: int
     post_voids_fen: int
     discount_fen: int
+    rounding_fen: int = Field(description="Cash rounding (抹零): sales' cash rounded to the jiao.")
     cash_in_fen: int
     cash_out_fen: int
     tenders: dict[str, TenderFigures] = Field(description="Per payment method, summed.")
@@ -194,6 +200,7 @@ class Close(BaseModel):
     post_voids_count: int
     post_voids_fen: int
     discount_fen: int
+    rounding_fen: int = Field(description="Cash rounding (抹零) of the shift's sales.")
     voided_lines: int
     voided_fen: int
     cash_in_fen: int
@@ -422,7 +429,8 @@ def _sales_columns(group_by: str) -> list[str]:
     columns += ["amount_fen", "refunds"]
     if group_by in reports.LINE_GROUPS:
         columns += ["refunded_qty", "refunded_weight_g"]
-    return [*columns, "refunded_fen", "net_fen"]
+    columns += ["refunded_fen", "net_fen"]
+    return columns if group_by in reports.LINE_GROUPS else [*columns, "rounding_fen"]
 
 
 def yuan(fen: int) -> str:
