@@ -24,6 +24,7 @@ from tests.support import (
     RICE,
     ROOT,
     fingerprint,
+    pin_file,
     scale_label,
 )
 
@@ -110,7 +111,7 @@ def test_shift_close_says_what_to_do_with_held_sales(terminal, cli):
     cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
     terminal.hold_sale(_cart(terminal), cashier)
     terminal.close()
-    close = ("shift", "close", "--counts", "", "--manager", MANAGER, "--pin", MANAGER_PIN)
+    close = ("shift", "close", "--counts", "", "--manager", MANAGER, *pin_file(MANAGER_PIN))
     refused = cli(*close)
     assert refused.code == 1 and "1 held sale(s) are still waiting" in refused.err
     assert "--held keep" in refused.err
