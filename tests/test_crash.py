@@ -119,7 +119,7 @@ Z_KEYS = {
     "shift_id", "opened_seq", "by", "float_fen", "sales_count", "sales_fen", "voided_lines",
     "voided_fen", "refunds_count", "refunds_fen", "post_voids_count", "post_voids_fen",
     "discount_fen", "cash_in_fen", "cash_out_fen", "counts", "tenders", "suppliers", "counties",
-    "grand_total_fen",
+    "grand_total_fen", "rounding_fen",
 }  # fmt: skip
 
 

@@ -39,7 +39,9 @@ class Hq:
     def __init__(self, engine: Engine, db_url: str):
         self.engine = engine
         self.db_url = db_url
-        self.settings = ServerSettings(db=db_url)
+        # These tests push as fast as a killed and restarted terminal can, hundreds of times
+        # a minute: the push rate limit (tests/server/test_rate_limits.py) is not what they try.
+        self.settings = ServerSettings(db=db_url, pushes_per_minute=1_000_000)
         self.port = free_port()
         self.live: LiveServer | None = None
         self.proc: subprocess.Popen | None = None
@@ -82,7 +84,11 @@ class Hq:
                 [str(SERVER_BIN), "--db", self.db_url, "serve", "--port", str(self.port)],
                 stdout=subprocess.DEVNULL,
                 stderr=log,
-                env={**os.environ, "BOOTH_POS_SERVER_LOG_LEVEL": "warning"},
+                env={
+                    **os.environ,
+                    "BOOTH_POS_SERVER_LOG_LEVEL": "warning",
+                    "BOOTH_POS_SERVER_PUSHES_PER_MINUTE": "1000000",
+                },  # fmt: skip
             )
             self._log = log
             while self.proc.poll() is None:

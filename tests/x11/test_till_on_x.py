@@ -6,6 +6,7 @@ references, and a quickly typed PIN logs in."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -142,7 +143,8 @@ def test_kiosk_sale_in_chinese_offline_at_1024x768(demo_home, hq):
 
 def test_kiosk_mobile_payment_in_english_online_at_1920x1080(demo_home, hq):
     subprocess.run([sys.executable, "-m", "pos.cli", "--home", str(demo_home), "user", "add",
-                    FAST_CASHIER, "--role", "cashier", "--pin", FAST_PIN],
+                    FAST_CASHIER, "--role", "cashier"],
+                   env={**os.environ, "BOOTH_POS_PIN": FAST_PIN},
                    check=True, capture_output=True, cwd=ROOT)  # fmt: skip
     with till(demo_home, "1920x1080", "en") as t:
         _fits(t)
