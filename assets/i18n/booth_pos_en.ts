@@ -133,8 +133,28 @@
         <translation>Variance</translation>
     </message>
     <message>
-        <source>Why is the drawer off? e.g. change given twice</source>
-        <translation>Why is the drawer off? e.g. change given twice</translation>
+        <source>Change miscounted</source>
+        <translation>Change miscounted</translation>
+    </message>
+    <message>
+        <source>A note or coin is missing</source>
+        <translation>A note or coin is missing</translation>
+    </message>
+    <message>
+        <source>A customer overpaid</source>
+        <translation>A customer overpaid</translation>
+    </message>
+    <message>
+        <source>A payment was recorded under the wrong tender</source>
+        <translation>A payment was recorded under the wrong tender</translation>
+    </message>
+    <message>
+        <source>Other (say what below)</source>
+        <translation>Other (say what below)</translation>
+    </message>
+    <message>
+        <source>Details, e.g. change given twice</source>
+        <translation>Details, e.g. change given twice</translation>
     </message>
     <message>
         <source>Cancel (Esc)</source>
@@ -703,6 +723,7 @@ sales {2}  variance {3}</translation>
     </message>
     <message>
         <source>Cash</source>
+        <extracomment>The language the screens are in now (set by ``Languages.use``): product names follow it.</extracomment>
         <translation>Cash</translation>
     </message>
     <message>
@@ -936,7 +957,7 @@ sales {2}  variance {3}</translation>
     </message>
     <message>
         <source>Change price…</source>
-        <translation>Change price…</translation>
+        <translation>Price…</translation>
     </message>
     <message>
         <source>Hold (F7)</source>
@@ -952,7 +973,7 @@ sales {2}  variance {3}</translation>
     </message>
     <message>
         <source>Reprint receipt (F6)</source>
-        <translation>Reprint receipt (F6)</translation>
+        <translation>Reprint (F6)</translation>
     </message>
     <message>
         <source>Open drawer</source>
@@ -1812,8 +1833,8 @@ sales {2}  variance {3}</translation>
         <translation>{value} fen is counted twice.</translation>
     </message>
     <message>
-        <source>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50 or 10.</source>
-        <translation>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50 or 10.</translation>
+        <source>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2 or 1.</source>
+        <translation>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2 or 1.</translation>
     </message>
     <message>
         <source>{where}: &apos;{table}&apos; should be a [table].</source>

@@ -133,8 +133,28 @@
         <translation>差额</translation>
     </message>
     <message>
-        <source>Why is the drawer off? e.g. change given twice</source>
-        <translation>钱箱为什么有差额？例如：重复找零</translation>
+        <source>Change miscounted</source>
+        <translation>找零算错</translation>
+    </message>
+    <message>
+        <source>A note or coin is missing</source>
+        <translation>少了纸币或硬币</translation>
+    </message>
+    <message>
+        <source>A customer overpaid</source>
+        <translation>顾客多付</translation>
+    </message>
+    <message>
+        <source>A payment was recorded under the wrong tender</source>
+        <translation>付款方式记错</translation>
+    </message>
+    <message>
+        <source>Other (say what below)</source>
+        <translation>其他（请在下面说明）</translation>
+    </message>
+    <message>
+        <source>Details, e.g. change given twice</source>
+        <translation>详细说明，例如：重复找零</translation>
     </message>
     <message>
         <source>Cancel (Esc)</source>
@@ -703,6 +723,7 @@ sales {2}  variance {3}</source>
     </message>
     <message>
         <source>Cash</source>
+        <extracomment>The language the screens are in now (set by ``Languages.use``): product names follow it.</extracomment>
         <translation>现金</translation>
     </message>
     <message>
@@ -1812,8 +1833,8 @@ sales {2}  variance {3}</source>
         <translation>{value} 分面额重复清点。</translation>
     </message>
     <message>
-        <source>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50 or 10.</source>
-        <translation>{value} 分不是纸币或硬币面额：请用 10000、5000、2000、1000、500、100、50 或 10。</translation>
+        <source>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2 or 1.</source>
+        <translation>{value} 分不是纸币或硬币面额：请用 10000、5000、2000、1000、500、100、50、10、5、2 或 1。</translation>
     </message>
     <message>
         <source>{where}: &apos;{table}&apos; should be a [table].</source>

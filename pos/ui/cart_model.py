@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 
 from pos.cart import Cart, CartLine
 from pos.money import format_fen
+from pos.ui.i18n import product_name
 
 
 def quantity_text(line: CartLine) -> str:
@@ -51,7 +52,7 @@ class CartModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 warning = " ⚠" if line.certificate == "expired" else ""
-                return line.product.name + warning
+                return product_name(line.product) + warning
             if column == 1:
                 return quantity_text(line)
             if column == 2:
@@ -66,7 +67,7 @@ class CartModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and line.certificate != "expired":
-            return line.product.name  # a long name is cut ("…") in its column
+            return product_name(line.product)  # a long name is cut ("…") in its column
         if role == Qt.ItemDataRole.ToolTipRole and line.certificate == "expired":
             return QCoreApplication.translate("CartModel", "Certificate {0} expired on {1}").format(
                 line.product.certificate_no, line.product.certificate_expires

@@ -11,6 +11,8 @@ from pos.errors import BoothError
 I18N = Path(__file__).resolve().parents[2] / "assets" / "i18n"
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
+#: The language the screens are in now (set by ``Languages.use``): product names follow it.
+shown_language = DEFAULT_LANGUAGE
 
 
 def message(exc: BaseException) -> str:
@@ -33,6 +35,14 @@ def tender_names() -> dict[str, str]:
         "card": QCoreApplication.translate("PaymentDialog", "Card"),
         "voucher": QCoreApplication.translate("PaymentDialog", "Voucher"),
     }
+
+
+def product_name(product) -> str:
+    """A product's name in the cashier's language: its English name (``name_en``) in English
+    mode when the catalog has one, else the Chinese name. Receipts keep the Chinese name."""
+    if shown_language == "en" and product.name_en:
+        return product.name_en
+    return product.name
 
 
 class Languages:
@@ -62,3 +72,5 @@ class Languages:
             self.app.installTranslator(translator)
         QLocale.setDefault(QLocale(language))
         self.current = language
+        global shown_language
+        shown_language = language

@@ -30,6 +30,7 @@ from pos.money import format_fen
 from pos.products import Product
 from pos.ui.approval import with_approval
 from pos.ui.cart_model import CartModel
+from pos.ui.i18n import product_name
 from pos.ui.widgets import ElidedButton, KeypadDialog, NoticeBanner, button
 
 SEARCH_DELAY_MS = 150  # wait for the cashier to stop typing before searching
@@ -101,8 +102,10 @@ class SaleScreen(QWidget):
         price_keys = QHBoxLayout()
         self.discount_button = button(self.tr("Discount…"))
         self.price_button = button(self.tr("Change price…"))
+        # Every button is as wide as its text (pos.ui.widgets.TouchButton): in English this
+        # row and the right column's widest (the total) just fit a 1024 px screen, which is
+        # why the English texts of some keys are short ("Price…", "Reprint (F6)").
         for b in (self.discount_button, self.price_button):
-            b.setMinimumWidth(140)
             price_keys.addWidget(b)
         # 挂单 / 取单 share this row: a row of their own would push the screen past 800 px.
         self.hold_button = button(self.tr("Hold (F7)"))
@@ -216,7 +219,7 @@ class SaleScreen(QWidget):
             for i, product in enumerate(products):
                 per = "/kg" if product.weighed else ""
                 # A long name ends in "…" (whole in the tooltip): it never widens the screen.
-                b = ElidedButton([product.name, f"{format_fen(product.price_fen)}{per}"])
+                b = ElidedButton([product_name(product), f"{format_fen(product.price_fen)}{per}"])
                 b.setMinimumHeight(64)
                 b.setProperty("product_id", product.id)
                 b.clicked.connect(lambda _=False, p=product: self.quick_key(p))
@@ -286,7 +289,9 @@ class SaleScreen(QWidget):
         for product in found:
             per = "/kg" if product.weighed else ""
             plu = f"[{product.plu}] " if product.plu else ""
-            item = QListWidgetItem(f"{plu}{product.name}   {format_fen(product.price_fen)}{per}")
+            item = QListWidgetItem(
+                f"{plu}{product_name(product)}   {format_fen(product.price_fen)}{per}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, product)
             self.results.addItem(item)
         if found:
@@ -352,7 +357,9 @@ class SaleScreen(QWidget):
         line = self.model.line_at(row)
         if line.qty is None or line.label_price_fen is not None:
             self.notice.show_notice(
-                self.tr("{0} is weighed: enter its weight instead.").format(line.product.name),
+                self.tr("{0} is weighed: enter its weight instead.").format(
+                    product_name(line.product)
+                ),
                 "warning",
             )
             return
@@ -369,7 +376,7 @@ class SaleScreen(QWidget):
         line = self.model.line_at(row)
         dialog = KeypadDialog(
             self.tr("Quantity"),
-            self.tr("How many of {0}?").format(line.product.name),
+            self.tr("How many of {0}?").format(product_name(line.product)),
             line.qty,
             9999,
             self,
@@ -399,7 +406,7 @@ class SaleScreen(QWidget):
             return
         dialog = KeypadDialog(
             self.tr("Weight"),
-            self.tr("Weight of {0} in grams").format(product.name),
+            self.tr("Weight of {0} in grams").format(product_name(product)),
             None,
             999_999,
             self,
@@ -419,7 +426,7 @@ class SaleScreen(QWidget):
             self.tr(
                 "Discount on {0} ({1}) in 折, the share the customer pays: 8 = 8折 (pays 80 %,"
                 " 20 % off), 85 = 85折 (pays 85 %)."
-            ).format(line.product.name, format_fen(line.gross_fen)),
+            ).format(product_name(line.product), format_fen(line.gross_fen)),
             None,
             99,
             self,
@@ -445,7 +452,9 @@ class SaleScreen(QWidget):
         if row < 0:
             return
         line = self.model.line_at(row)
-        dialog = PriceDialog(line.product.name, line.unit_price_fen, line.product.weighed, self)
+        dialog = PriceDialog(
+            product_name(line.product), line.unit_price_fen, line.product.weighed, self
+        )
         dialog.accepted.connect(lambda: self._price(row, dialog.price_fen, dialog.reason))
         self.line_dialog = dialog
         dialog.open()

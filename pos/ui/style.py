@@ -15,10 +15,15 @@ FONT_FAMILIES = [
 MONO_FAMILIES = ["Noto Sans Mono CJK SC", "WenQuanYi Micro Hei Mono", "Noto Sans CJK SC"]
 TOUCH_MIN = 48  # px: the smallest finger target
 PAY_HEIGHT = 96
+#: A button's padding and border left and right (the style sheet's QPushButton rule).
+BUTTON_FRAME = 2 * 12 + 2 * 1
 
+# No min-width for buttons here: Qt makes a style sheet's min-width the button's fixed
+# minimum, and a layout short of room then squeezes a longer text under it (":ancel (Esc").
+# pos.ui.widgets.button() keeps the finger width without that.
 STYLESHEET = f"""
 QWidget {{ font-size: 18px; }}
-QPushButton {{ min-height: {TOUCH_MIN}px; min-width: {TOUCH_MIN}px; padding: 4px 12px;
+QPushButton {{ min-height: {TOUCH_MIN}px; padding: 4px 12px;
               border: 1px solid #9aa5b1; border-radius: 6px; background: #f5f7fa; }}
 QPushButton:pressed {{ background: #d9e2ec; }}
 QPushButton:focus {{ border: 2px solid #2680c2; }}

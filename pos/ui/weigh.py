@@ -16,6 +16,7 @@ from hardware.scale_reader import ScaleReader
 from hardware.scales import Reading, sellable
 from pos.money import format_fen, weighed_amount_fen
 from pos.products import Product
+from pos.ui.i18n import product_name
 from pos.ui.inbox import Inbox
 from pos.ui.widgets import button
 
@@ -94,12 +95,12 @@ class WeighDialog(QDialog):
         self.reading: Reading | None = None  # the latest, as shown
         self.fresh = False  # a reading arrived within STALE_MS
         self.fault_text = ""
-        self.setWindowTitle(self.tr("Weigh {0}").format(product.name))
+        self.setWindowTitle(self.tr("Weigh {0}").format(product_name(product)))
         self.setMinimumWidth(760)
         self.setStyleSheet(LOCAL_STYLE)
 
         root = QVBoxLayout(self)
-        name = QLabel(product.name)
+        name = QLabel(product_name(product))
         name.setObjectName("title")
         name.setWordWrap(True)
         root.addWidget(name)

@@ -17,11 +17,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos.ui.style import BUTTON_FRAME, TOUCH_MIN
+
 NOTICE_MS = {"info": 3000, "warning": 6000, "error": 5000}
 
 
+class TouchButton(QPushButton):
+    """A button at least a finger wide, and never narrower than its text in any language: a
+    layout short of room cannot squeeze it, since its minimum is its size hint."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return super().sizeHint().expandedTo(QSize(TOUCH_MIN + BUTTON_FRAME, 0))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+
 def button(text: str, name: str = "", parent=None) -> QPushButton:
-    widget = QPushButton(text, parent)
+    widget = TouchButton(text, parent)
     if name:
         widget.setObjectName(name)
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

@@ -132,3 +132,25 @@ def answer_modal(kind, answer, timeout_s: float = 10.0) -> None:
             dialog.reject()
 
     QTimer.singleShot(0, poll)
+
+
+def clipped_buttons(root) -> list[str]:
+    """Visible buttons under ``root`` whose text is wider than the room inside them (the
+    style sheet's padding and border taken off): what a person would read cut, ":ancel (Esc".
+    Buttons that elide on purpose (a long product name ending in "…") are left out."""
+    from PySide6.QtWidgets import QPushButton
+
+    from pos.ui.style import BUTTON_FRAME
+    from pos.ui.widgets import ElidedButton
+
+    found = []
+    for b in root.findChildren(QPushButton):
+        if not b.isVisible() or isinstance(b, ElidedButton) or not b.text():
+            continue
+        borderless = b.objectName() in ("primary", "pay")  # the style sheet: border: none
+        room = b.contentsRect().width() - BUTTON_FRAME + (2 if borderless else 0)
+        metrics = b.fontMetrics()
+        widest = max(metrics.horizontalAdvance(line) for line in b.text().split("\n"))
+        if widest > room:
+            found.append(f"{b.text()!r}: {widest} px of text in {room} px")
+    return found

@@ -43,3 +43,4 @@ def languages_taken_back():
         for translator in languages.installed:
             QApplication.instance().removeTranslator(translator)
         languages.installed = []
+    i18n.shown_language = i18n.DEFAULT_LANGUAGE  # product names too
