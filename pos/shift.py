@@ -15,7 +15,9 @@ from pos.errors import Refused
 from sync.protocol.entries import Z_FIGURES
 
 #: Chinese banknotes and coins a booth counts, in fen, largest first.
-DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
+#: Notes and coins a drawer is counted in, down to the fen coins (1分, 2分, 5分) still in
+#: use: a cash total such as ￥80.84 can then be counted exactly.
+DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1)
 SHIFT_TYPES = ("shift_open", "cash_in", "cash_out", "z_close")
 
 
@@ -33,7 +35,7 @@ def parse_counts(text: str) -> dict[int, int]:
         if denomination not in DENOMINATIONS:
             raise Refused(
                 "{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, "
-                "50 or 10.",
+                "50, 10, 5, 2 or 1.",
                 value=denomination,
             )
         if denomination in counts:

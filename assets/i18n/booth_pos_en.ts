@@ -145,8 +145,8 @@
         <translation>A customer overpaid</translation>
     </message>
     <message>
-        <source>A payment was recorded under the wrong tender</source>
-        <translation>A payment was recorded under the wrong tender</translation>
+        <source>Wrong tender recorded</source>
+        <translation>Wrong tender recorded</translation>
     </message>
     <message>
         <source>Other (say what below)</source>

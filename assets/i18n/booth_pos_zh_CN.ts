@@ -145,7 +145,7 @@
         <translation>顾客多付</translation>
     </message>
     <message>
-        <source>A payment was recorded under the wrong tender</source>
+        <source>Wrong tender recorded</source>
         <translation>付款方式记错</translation>
     </message>
     <message>

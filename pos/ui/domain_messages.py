@@ -145,7 +145,7 @@ MESSAGES = [
     QT_TRANSLATE_NOOP("messages", "{name} is weighed: change its weight, not its quantity."),
     QT_TRANSLATE_NOOP("messages", "{path} is not valid TOML ({reason}): fix or remove it."),
     QT_TRANSLATE_NOOP("messages", "{value} fen is counted twice."),
-    QT_TRANSLATE_NOOP("messages", "{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50 or 10."),
+    QT_TRANSLATE_NOOP("messages", "{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2 or 1."),
     QT_TRANSLATE_NOOP("messages", "{where}: '{table}' should be a [table]."),
     QT_TRANSLATE_NOOP("messages", "{where}: [barcode] {reason}"),
     QT_TRANSLATE_NOOP("messages", "{where}: [printer] {reason}"),

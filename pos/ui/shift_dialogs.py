@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -23,6 +24,23 @@ from pos.paper.zreport import denomination
 from pos.shift import DENOMINATIONS, counted_fen
 from pos.ui.i18n import message, tender_names
 from pos.ui.widgets import AmountReasonDialog, NumberPad, button, error_label
+
+# A word joiner after the minus: "-￥0.04" never wraps between its sign and its amount.
+WORD_JOINER = "\u2060"
+
+# Why a drawer is off, as managers most often say it (the chosen one starts the reason).
+VARIANCE_REASONS = (
+    QT_TRANSLATE_NOOP("CloseWizard", "Change miscounted"),
+    QT_TRANSLATE_NOOP("CloseWizard", "A note or coin is missing"),
+    QT_TRANSLATE_NOOP("CloseWizard", "A customer overpaid"),
+    QT_TRANSLATE_NOOP("CloseWizard", "Wrong tender recorded"),
+    QT_TRANSLATE_NOOP("CloseWizard", "Other (say what below)"),
+)
+
+
+def signed_fen(fen: int) -> str:
+    """``format_fen`` for text that wraps: the minus stays with its amount."""
+    return format_fen(fen).replace("-", "-" + WORD_JOINER)
 
 
 class CountField(QLineEdit):
@@ -47,7 +65,11 @@ class CountGrid(QWidget):
         grid = QGridLayout()
         self.fields: dict[int, CountField] = {}
         self.subtotals: dict[int, QLabel] = {}
-        for row, fen in enumerate(DENOMINATIONS):
+        # Two blocks side by side (notes down to ￥1, then the coins down to 1 fen): eleven
+        # rows in one column would not fit a 768 px screen.
+        half = (len(DENOMINATIONS) + 1) // 2
+        for i, fen in enumerate(DENOMINATIONS):
+            row, block = i % half, 5 * (i // half)
             label = QLabel(denomination(fen))
             label.setObjectName("denomination")
             field = CountField()
@@ -61,15 +83,16 @@ class CountGrid(QWidget):
             subtotal = QLabel(format_fen(0))
             subtotal.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             subtotal.setMinimumWidth(120)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(QLabel("×"), row, 1)
-            grid.addWidget(field, row, 2)
-            grid.addWidget(subtotal, row, 3)
+            grid.addWidget(label, row, block)
+            grid.addWidget(QLabel("×"), row, block + 1)
+            grid.addWidget(field, row, block + 2)
+            grid.addWidget(subtotal, row, block + 3)
             self.fields[fen] = field
             self.subtotals[fen] = subtotal
         self.total = QLabel()
         self.total.setObjectName("count_total")
-        grid.addWidget(self.total, len(DENOMINATIONS), 0, 1, 4)
+        grid.setColumnMinimumWidth(4, 24)
+        grid.addWidget(self.total, half, 0, 1, 9)
         layout.addLayout(grid, 3)
         pad_column = QVBoxLayout()
         self.pad = NumberPad(self)
@@ -245,10 +268,23 @@ class CloseWizard(QDialog):
         )
         settle_hint.setWordWrap(True)
         settle_layout.addWidget(settle_hint)
+        settle_row = QHBoxLayout()
         self.settle_grid = QGridLayout()
-        settle_layout.addLayout(self.settle_grid)
-        settle_layout.addStretch()
+        settle_column = QVBoxLayout()
+        settle_column.addLayout(self.settle_grid)
+        settle_column.addStretch()
+        settle_row.addLayout(settle_column, 3)
+        # A number pad like the other money dialogs': it types into the total last touched.
+        self.settle_pad = NumberPad(settle_page, with_point=True)
+        self.settle_pad.digit.connect(lambda d: self._settle_field().insert(d))
+        self.settle_pad.backspace.connect(lambda: self._settle_field().backspace())
+        pad_column = QVBoxLayout()
+        pad_column.addWidget(self.settle_pad)
+        pad_column.addStretch()
+        settle_row.addLayout(pad_column, 2)
+        settle_layout.addLayout(settle_row, 1)
         self.settle_fields: dict[str, QLineEdit] = {}
+        self.settle_current: QLineEdit | None = None
         self.pages.addWidget(settle_page)
 
         # 3. Review: counted against expected, per tender; a reason over the threshold.
@@ -258,6 +294,7 @@ class CloseWizard(QDialog):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Tender"), self.tr("Expected"), self.tr("Counted"), self.tr("Variance")]
         )
+        self.table.setWordWrap(False)  # an amount is never cut in two ("-" / "￥0.04")
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(44)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -265,8 +302,17 @@ class CloseWizard(QDialog):
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         review_layout.addWidget(self.reason_label)
+        reasons = QGridLayout()  # three a row: one row of five is wider than the screen
+        self.reason_choices = QButtonGroup(self)
+        self.reason_choices.setExclusive(True)
+        for i, source in enumerate(VARIANCE_REASONS):
+            choice = button(QCoreApplication.translate("CloseWizard", source), "choice")
+            choice.setCheckable(True)
+            self.reason_choices.addButton(choice)
+            reasons.addWidget(choice, i // 3, i % 3)
+        review_layout.addLayout(reasons)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText(self.tr("Why is the drawer off? e.g. change given twice"))
+        self.reason.setPlaceholderText(self.tr("Details, e.g. change given twice"))
         review_layout.addWidget(self.reason)
         self.pages.addWidget(review_page)
 
@@ -348,6 +394,10 @@ class CloseWizard(QDialog):
         self._build_settlements(report["tenders"])
         if self.settle_fields:
             self.show_page(self.SETTLE)
+            first = next(iter(self.settle_fields.values()))
+            first.setFocus()
+            first.selectAll()  # the pad's first digit replaces the amount shown
+            self.settle_current = first
         else:
             self._review()
 
@@ -361,7 +411,8 @@ class CloseWizard(QDialog):
             label = QLabel(names.get(method, method))
             shown = QLabel(self.tr("expected {0}").format(format_fen(expected)))
             shown_fen = max(expected, 0)  # integer fen written as yuan: no float near money
-            field = QLineEdit(f"{shown_fen // 100}.{shown_fen % 100:02d}")
+            field = CountField(f"{shown_fen // 100}.{shown_fen % 100:02d}")
+            field.focused.connect(lambda f: setattr(self, "settle_current", f))
             field.setAlignment(Qt.AlignmentFlag.AlignRight)
             field.setMinimumHeight(44)
             field.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
@@ -369,6 +420,10 @@ class CloseWizard(QDialog):
             self.settle_grid.addWidget(shown, row, 1)
             self.settle_grid.addWidget(field, row, 2)
             self.settle_fields[method] = field
+
+    def _settle_field(self) -> QLineEdit:
+        """The settlement total the pad types into: the one last touched, else the first."""
+        return self.settle_current or next(iter(self.settle_fields.values()))
 
     def _settled(self) -> None:
         confirmed = {}
@@ -415,14 +470,20 @@ class CloseWizard(QDialog):
             )
         self.show_page(self.REVIEW)
 
+    def reason_text(self) -> str:
+        """The chosen reason, then the manager's own words: "Change miscounted: gave ￥5 twice"."""
+        chosen = self.reason_choices.checkedButton()
+        parts = [chosen.text() if chosen else "", self.reason.text().strip()]
+        return ": ".join(part for part in parts if part)
+
     def _close(self) -> None:
-        if self.over and not self.reason.text().strip():
+        if self.over and not self.reason_text():
             self._fail(self.tr("Say why the drawer is off before closing the shift."))
             self.reason.setFocus()
             return
         try:
             self.entry = self.terminal.close_shift(
-                self.manager, self.counts, self.confirmed, self.reason.text(), print_report=True
+                self.manager, self.counts, self.confirmed, self.reason_text(), print_report=True
             )
         except BoothError as exc:
             self._fail(message(exc))
@@ -437,7 +498,7 @@ class CloseWizard(QDialog):
                 body["sales_count"],
                 format_fen(body["sales_fen"]),
                 format_fen(body.get("refunds_fen", 0) + body.get("post_voids_fen", 0)),
-                format_fen(sum(t["variance_fen"] for t in body["tenders"].values())),
+                signed_fen(sum(t["variance_fen"] for t in body["tenders"].values())),
             )
         )
         self.show_page(self.DONE)
