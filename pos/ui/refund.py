@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from pos.paper.text import local_time
 from pos.terminal import NeedsManager
 from pos.ui.approval import with_approval
 from pos.ui.i18n import message, tender_names
-from pos.ui.widgets import button, error_label
+from pos.ui.widgets import Stepper, button, error_label
 
 
 def receipt_seq(text: str) -> int | None:
@@ -45,7 +44,7 @@ class RefundDialog(QDialog):
         self.session = session
         self.terminal = session.terminal
         self.sale: dict | None = None
-        self.spins: dict[int, QSpinBox] = {}
+        self.spins: dict[int, Stepper] = {}  # line number -> how many come back
         self.approval = None
         self.setWindowTitle(self.tr("Refund"))
         self.resize(900, 620)
@@ -77,7 +76,7 @@ class RefundDialog(QDialog):
                 self.tr("Return"),
             ]  # fmt: skip
         )
-        self.table.verticalHeader().setDefaultSectionSize(52)
+        self.table.verticalHeader().setDefaultSectionSize(64)  # the − and + keys: 56 px
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -186,9 +185,7 @@ class RefundDialog(QDialog):
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # fmt: skip
                 self.table.setItem(row, column, item)
-            spin = QSpinBox()
-            spin.setMinimumHeight(44)
-            spin.setMinimumWidth(110)
+            spin = Stepper()
             if weighed:  # a weighed line goes back whole: 0 or 1 (the line)
                 spin.setRange(0, 1 if still else 0)
                 spin.setSuffix(self.tr(" (whole line)"))

@@ -1,5 +1,5 @@
-"""Small building blocks: a number pad, a keypad dialog, an amount-and-reason dialog, a
-notice banner, an error line."""
+"""Small building blocks: finger-sized buttons, a number pad, a − / + stepper, a keypad
+dialog, an amount-and-reason dialog, a notice banner, an error line."""
 
 from __future__ import annotations
 
@@ -124,6 +124,72 @@ class ElidedButton(QPushButton):
         *names, last = self.lines
         cut = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in names]
         self.setText("\n".join([*cut, last]))
+
+
+class Stepper(QWidget):
+    """A count between limits, with − and + keys a finger can hit (at least 48 x 48 px) on
+    either side of the number: a spin box's arrows are about 30 x 18 px. Keeps QSpinBox's
+    names (value, setValue, setRange, setSuffix, valueChanged)."""
+
+    valueChanged = Signal(int)  # noqa: N815 - QSpinBox's name
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._value, self._low, self._high, self._suffix = 0, 0, 0, ""
+        row = QHBoxLayout(self)
+        row.setContentsMargins(2, 2, 2, 2)
+        row.setSpacing(4)
+        self.minus = button("−")
+        self.plus = button("+")
+        for key in (self.minus, self.plus):
+            key.setFixedSize(TOUCH_MIN + 8, TOUCH_MIN + 8)
+            key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            key.setAutoRepeat(True)  # held down, it keeps counting
+        self.minus.clicked.connect(lambda: self.setValue(self._value - 1))
+        self.plus.clicked.connect(lambda: self.setValue(self._value + 1))
+        self.number = QLabel()
+        self.number.setObjectName("stepper_value")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number.setMinimumWidth(48)
+        row.addWidget(self.minus)
+        row.addWidget(self.number, 1)
+        row.addWidget(self.plus)
+        self._show()
+
+    def value(self) -> int:
+        return self._value
+
+    def setValue(self, value: int) -> None:  # noqa: N802
+        value = min(max(value, self._low), self._high)
+        if value != self._value:
+            self._value = value
+            self.valueChanged.emit(value)
+        self._show()
+
+    def setRange(self, low: int, high: int) -> None:  # noqa: N802
+        self._low, self._high = low, max(low, high)
+        self.setValue(self._value)
+
+    def minimum(self) -> int:
+        return self._low
+
+    def maximum(self) -> int:
+        return self._high
+
+    def setSuffix(self, suffix: str) -> None:  # noqa: N802
+        self._suffix = suffix
+        self._show()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.EnabledChange:
+            self._show()
+
+    def _show(self) -> None:
+        self.number.setText(f"{self._value}{self._suffix}")
+        on = self.isEnabled()
+        self.minus.setEnabled(on and self._value > self._low)
+        self.plus.setEnabled(on and self._value < self._high)
 
 
 class NumberPad(QWidget):
