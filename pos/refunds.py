@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pos.errors import Refused
+from pos.money import cash_rounding_fen
+from sync.protocol.journal import MAX_ROUNDING_FEN
 
 #: Sale line fields a refund line repeats (the price and product as they were sold).
 LINE_FIELDS = (
@@ -109,3 +111,37 @@ def default_method(sale: dict) -> str:
     """Refund to the tender the customer used; split sales are refunded in cash."""
     kept = kept_by_tender(sale)
     return next(iter(kept)) if len(kept) == 1 else "cash"
+
+
+def takes_all_left(sale: dict, returned: dict[int, Returned], lines: list[dict]) -> bool:
+    """Whether ``lines`` (a refund's) take back everything still left of the sale."""
+    taken = {line["line_no"]: line_size(line) for line in lines}
+    left = left_to_return(sale, returned)
+    return all(taken.get(n) == size for n, (size, _) in left.items())
+
+
+def rounding_fen(
+    sale: dict, total_fen: int, rounded_back: int, whole: bool, method: str, mode: str
+) -> int:
+    """What cash rounding (抹零) adds to the money a refund gives back (0 or the refund's
+    ``rounding_fen``).
+
+    ``rounded_back`` is the rounding earlier refunds of the sale already returned. A cash
+    refund that takes back all that is left (``whole``, a post-void too) returns the rest of
+    the sale's rounding, so over all its refunds the customer gets back exactly what was
+    paid. A partial cash refund rounds the cash paid out as a cash sale would (``mode``,
+    pos.money.CASH_ROUNDINGS), so the drawer never needs fen the booth does not handle; when
+    that would leave more than 9 fen of the sale's rounding for the last refund it rounds
+    the other way, to the next jiao. Non-cash refunds are not rounded.
+    """
+    if method != "cash":
+        return 0
+    owed = sale.get("rounding_fen", 0) - rounded_back  # the sale's rounding not yet returned
+    if whole:
+        return max(owed, -total_fen)  # never less than nothing given back
+    rounding = cash_rounding_fen(total_fen, mode)
+    if owed - rounding > MAX_ROUNDING_FEN:
+        rounding += 10
+    elif owed - rounding < -MAX_ROUNDING_FEN:
+        rounding -= 10
+    return rounding

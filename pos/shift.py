@@ -66,7 +66,7 @@ class XReport:
     post_voids_count: int = 0
     post_voids_fen: int = 0
     discount_fen: int = 0
-    rounding_fen: int = 0  # cash rounding (抹零) of the shift's sales; already in tenders["cash"]
+    rounding_fen: int = 0  # cash rounding (抹零): sales' less refunds'; already in tenders["cash"]
     overrides: int = 0
     tenders: dict[str, int] = field(default_factory=dict)  # method -> fen kept (cash net of change)
     cash_in_fen: int = 0
@@ -164,6 +164,9 @@ def _add_refund(report: XReport, body: dict) -> None:
     else:
         report.refunds_count += 1
         report.refunds_fen += body["total_fen"]
+    # A refund's rounding gives back the sale's (or rounds the cash paid out): the shift's
+    # rounding is its sales' less its refunds', as the drawer's cash is.
+    report.rounding_fen -= body.get("rounding_fen", 0)
     for payment in body["payments"]:
         report.tenders[payment["method"]] = (
             report.tenders.get(payment["method"], 0) - payment["amount_fen"]

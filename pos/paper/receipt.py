@@ -18,7 +18,7 @@ WORDS = {
         "items": "件数", "copy": "*** 补打小票 ***", "discount": "折扣", "list_price": "原价",
         "refund": "退货单", "post_void": "撤销单", "refund_no": "单号", "of_receipt": "原小票号",
         "approved_by": "批准店长", "reason": "原因", "refunded": "退款合计",
-        "refund_thanks": "退款已退还，请核对", "signature": "顾客签字",
+        "refund_thanks": "退款已退还，请核对", "signature": "顾客签字", "given_back": "实退",
     },
     "en": {
         "receipt": "Receipt", "time": "Time", "cashier": "Cashier", "total": "TOTAL", "change": "Change",
@@ -28,7 +28,7 @@ WORDS = {
         "discount": "Discount", "list_price": "List price", "refund": "REFUND", "post_void": "VOIDED SALE",
         "refund_no": "Refund", "of_receipt": "Receipt", "approved_by": "Approved by", "reason": "Reason",
         "refunded": "REFUNDED", "refund_thanks": "Money given back: please check it",
-        "signature": "Customer signature",
+        "signature": "Customer signature", "given_back": "GIVEN BACK",
     },
 }  # fmt: skip
 
@@ -128,6 +128,10 @@ def refund_layout(entry: dict, booth_name: str, paper_mm: int = 80, language: st
         out.extend(_line(line, words, width))
     out.append(rule)
     out.extend(two_columns(words["refunded"], format_fen(body["total_fen"]), width))
+    if body.get("rounding_fen"):  # 抹零: the cash given back was rounded, as the sale's was
+        out.extend(two_columns(words["rounding"], format_fen(body["rounding_fen"]), width))
+        back = body["total_fen"] + body["rounding_fen"]
+        out.extend(two_columns(words["given_back"], format_fen(back), width))
     for pay in body["payments"]:
         name = methods.get(pay["method"], pay["method"])
         out.extend(two_columns(name, format_fen(pay["amount_fen"]), width))

@@ -39,7 +39,9 @@ def refund(
     """Give back lines of a paid sale (``items``: line number -> pieces; None: all).
 
     The money goes back in ``method`` (default: the tender the customer paid with, cash
-    for a split sale), never more than that tender took; goods go back into stock. With
+    for a split sale), never more than that tender took; cash given back is rounded to the
+    jiao as the booth rounds cash (pos.refunds.rounding_fen), and a cash refund of all that
+    is left gives back exactly what was paid. Goods go back into stock. With
     ``print_receipt`` the refund slip is queued in the same transaction (a cash refund
     opens the drawer with it, as a cash sale does).
     """
@@ -59,9 +61,18 @@ def refund(
         lines = refunds.refund_lines(sale["body"], returned, items)
         total = sum(line["amount_fen"] for line in lines)
         method = method or refunds.default_method(sale["body"])
-        _check_refund_tender(ctx, conn, sale, method, total, current)
-        payments = [{"method": method, "amount_fen": total}]
-        entry = _write_refund(ctx, conn, "refund", sale, lines, payments, reason, cashier, approved_by)  # fmt: skip
+        earlier = refunds_db.entries_for_sale(conn, sale_seq)
+        rounding = refunds.rounding_fen(
+            sale["body"],
+            total,
+            sum(e["body"].get("rounding_fen", 0) for e in earlier),
+            refunds.takes_all_left(sale["body"], returned, lines),
+            method,
+            ctx.settings.cash_rounding,
+        )
+        _check_refund_tender(ctx, conn, sale, method, total + rounding, current)
+        payments = [{"method": method, "amount_fen": total + rounding}]
+        entry = _write_refund(ctx, conn, "refund", sale, lines, payments, reason, cashier, approved_by, rounding)  # fmt: skip
         _queue_slip(ctx, conn, entry, print_receipt)
         return entry
 
@@ -96,7 +107,9 @@ def post_void(
         lines = refunds.refund_lines(sale["body"], {}, dict.fromkeys(range(1, len(sale["body"]["lines"]) + 1)))  # fmt: skip
         kept = refunds.kept_by_tender(sale["body"])
         payments = [{"method": m, "amount_fen": fen} for m, fen in kept.items()]
-        entry = _write_refund(ctx, conn, "post_void", sale, lines, payments, reason, cashier, approved_by)  # fmt: skip
+        # Tender by tender gives back what the drawer took: the sale's cash rounding too.
+        rounding = sale["body"].get("rounding_fen", 0)
+        entry = _write_refund(ctx, conn, "post_void", sale, lines, payments, reason, cashier, approved_by, rounding)  # fmt: skip
         _queue_slip(ctx, conn, entry, print_receipt)
         return entry
 
@@ -140,7 +153,7 @@ def _check_refund_tender(ctx: Context, conn, sale: dict, method: str, total: int
         )
 
 
-def _write_refund(ctx: Context, conn, kind, sale, lines, payments, reason, cashier, approved_by) -> dict:  # fmt: skip
+def _write_refund(ctx: Context, conn, kind, sale, lines, payments, reason, cashier, approved_by, rounding: int = 0) -> dict:  # fmt: skip
     body = {
         "refund_id": str(uuid.uuid4()),
         "kind": kind,
@@ -153,6 +166,8 @@ def _write_refund(ctx: Context, conn, kind, sale, lines, payments, reason, cashi
         "total_fen": sum(line["amount_fen"] for line in lines),
         "payments": payments,
     }
+    if rounding:  # 抹零: the cash given back was rounded to the jiao, as the sale's was
+        body["rounding_fen"] = rounding
     entry = journal_db.append(conn, ctx.terminal_id, "refund", body, ctx.now())
     refunds_db.insert_refund(conn, entry)
     return entry

@@ -14,7 +14,14 @@ from __future__ import annotations
 
 import re
 
-from sync.protocol.journal import KEYS, VERSION, floats_in, parse_utc, sale_rounding_problem
+from sync.protocol.journal import (
+    KEYS,
+    MAX_ROUNDING_FEN,
+    VERSION,
+    floats_in,
+    parse_utc,
+    sale_rounding_problem,
+)
 
 #: Bounds on every integer in a body, so no figure can overflow a database column or a
 #: report's sum (BIGINT, SQLite's int64) however many rows it adds up.
@@ -68,7 +75,7 @@ Z_SALES = ("sales_count", "sales_fen")
 Z_REFUNDS = ("refunds_count", "refunds_fen")
 Z_POST_VOIDS = ("post_voids_count", "post_voids_fen")
 Z_DISCOUNTS = ("discount_fen",)
-#: The shift's cash rounding (抹零), the sum of its sales' rounding_fen: it may be negative.
+#: The shift's cash rounding (抹零): its sales' rounding_fen less its refunds'; may be < 0.
 Z_ROUNDING = ("rounding_fen",)
 Z_VOIDED = ("voided_lines", "voided_fen")
 Z_DRAWER = ("float_fen", "cash_in_fen", "cash_out_fen")
@@ -345,8 +352,9 @@ def _payment_problem(pay) -> str | None:
 def _refund_problem(body: dict, seq: int) -> str | None:
     """A refund or post-void: what went back (lines) and how the money went back (payments).
 
-    Amounts are positive (what is given back); lines and payments must each add up to
-    ``total_fen``. Whether the sale exists and has that much left is checked in ``_store``.
+    Amounts are positive (what is given back); lines add up to ``total_fen`` and payments
+    to ``total_fen`` plus the cash rounding (``rounding_fen``, 0 when absent). Whether the
+    sale exists and has that much left is checked in ``_store``.
     """
     if not _name(body.get("refund_id"), 64):
         return "a refund needs refund_id"
@@ -394,9 +402,33 @@ def _refund_problem(body: dict, seq: int) -> str | None:
     lines_total = sum(line["amount_fen"] for line in lines)
     if lines_total != total:
         return f"refund lines add up to {lines_total} fen but total_fen is {total}"
+    reason = _refund_rounding_problem(body, pays)
+    if reason:
+        return reason
     paid = sum(pay["amount_fen"] for pay in pays)
-    if paid != total:
-        return f"refund payments add up to {paid} fen but total_fen is {total}"
+    rounding = body.get("rounding_fen", 0)
+    if paid != total + rounding:
+        rounded = f" plus rounding_fen {rounding}" if rounding else ""
+        return f"refund payments add up to {paid} fen but total_fen is {total}{rounded}"
+    return None
+
+
+def _refund_rounding_problem(body: dict, pays: list) -> str | None:
+    """A refund's ``rounding_fen`` (optional): what rounding the cash given back to the jiao
+    added to it, at most 9 fen either way, only with a cash refund payment. A refund that
+    takes back all that is left of a rounded sale returns the sale's rounding (less what
+    earlier refunds returned), so the customer gets back exactly what was paid."""
+    if "rounding_fen" not in body:
+        return None
+    rounding = body["rounding_fen"]
+    if not _is_int(rounding):
+        return "a refund's rounding_fen must be an integer"
+    if not _within(rounding, MAX_ROUNDING_FEN):
+        return (
+            f"a refund's rounding_fen is at most {MAX_ROUNDING_FEN} fen either way, not {rounding}"
+        )
+    if rounding and not any(pay["method"] == "cash" for pay in pays):
+        return "a refund's rounding_fen rounds the cash given back: it needs a cash payment"
     return None
 
 
