@@ -710,6 +710,7 @@ def _refund_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: di
             "approved_by": body["approved_by"],
             "reason": body.get("reason", ""),
             "total_fen": body["total_fen"],
+            "rounding_fen": body.get("rounding_fen", 0),
         }
     )
     for n, line in enumerate(body["lines"], start=1):

@@ -67,7 +67,8 @@ def sales(
 
     Rows are ordered by day for ``day``, else by amount sold (largest first), ties by key.
     ``day`` and ``booth`` rows carry ``sales``, ``amount_fen`` (sale totals) and
-    ``rounding_fen`` (cash rounding, 抹零: the cash taken is ``amount_fen`` + it); ``supplier``,
+    ``rounding_fen`` (cash rounding, 抹零, of the sales less that of the refunds: the cash kept
+    is ``net_fen`` + it); ``supplier``,
     ``county`` and ``product`` rows are read from sale lines and also carry ``lines``,
     ``qty`` (pieces), ``weight_g`` and ``sales`` (distinct sales with such a line).
     Every row also carries the refunds made in the range: ``refunds`` (refunds, or distinct
@@ -135,7 +136,11 @@ def _sale_rows(conn: Connection, group_by: str, sold: list, back: list) -> tuple
     refunds_by, refunds_all = _grouped(
         conn,
         refunds.c[column],
-        (func.count().label("refunds"), safe_sum(refunds.c.total_fen).label("refunded_fen")),
+        (
+            func.count().label("refunds"),
+            safe_sum(refunds.c.total_fen).label("refunded_fen"),
+            safe_sum(refunds.c.rounding_fen).label("rounding_fen"),
+        ),
         refunds,
         back,
     )
@@ -159,7 +164,9 @@ def _sale_figures(sold, back) -> dict:
     return {
         "sales": _int(sold.sales if sold else 0),
         "amount_fen": amount,
-        "rounding_fen": _int(sold.rounding_fen if sold else 0),
+        # Net of refunds: a refund of a rounded sale gives its rounding back.
+        "rounding_fen": _int(sold.rounding_fen if sold else 0)
+        - _int(back.rounding_fen if back else 0),
         "refunds": _int(back.refunds if back else 0),
         "refunded_fen": refunded,
         "net_fen": amount - refunded,

@@ -220,6 +220,8 @@ refunds = Table(
     Column("approved_by", Text, nullable=False),
     Column("reason", Text, nullable=False, server_default=""),
     Column("total_fen", BigInteger, nullable=False),  # positive: what went back
+    # 抹零: the cash given back was total_fen + rounding_fen (0 when not rounded).
+    Column("rounding_fen", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("terminal_id", "seq"),
 )
 Index("refunds_day_booth", refunds.c.business_day, refunds.c.booth_id)

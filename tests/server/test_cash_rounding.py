@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from pos.cart import Cart, Payment
 from pos.terminal import Terminal
 from sync.protocol import journal
+from sync.server.cli import main as server_main
 from sync.server.tables import journal as journal_table
-from sync.server.tables import sales
+from sync.server.tables import refund_payments, refunds, sales
 from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, ORANGES_PLU, scale_label
 from tests.support.live import bearer, enrol
 
@@ -101,3 +102,89 @@ def test_a_sale_whose_rounding_does_not_add_up_is_refused_and_nothing_is_stored(
     assert "not a whole number of jiao" in response.json()["detail"]
     with server.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(journal_table)).scalar_one() == 0
+
+
+@pytest.fixture
+def refunded_journal(new_terminal, home) -> list[dict]:
+    """A booth that rounds cash down to the jiao: two rounded cash sales (-4 and -9 fen), the
+    first voided (its -4 given back), a partial cash refund of the second's 3.99 line
+    (rounded to 3.90, -9), and the Z."""
+    new_terminal.close()
+    (home / "booth.toml").write_text('[sale]\ncash_rounding = "down_jiao"\n', encoding="utf-8")
+    terminal = Terminal.open(home, clock=lambda: NOON)
+    manager = terminal.authenticate(MANAGER, MANAGER_PIN)
+    cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
+    terminal.open_shift(manager, 0)
+    seqs = []
+    for prices, paid in [([1584], 2000), ([1950, 399], 2340)]:
+        cart = Cart()
+        for price in prices:
+            terminal.add_to_cart(cart, scale_label("20", ORANGES_PLU, price))
+        seqs.append(terminal.checkout(cart, [Payment("cash", paid)], cashier)["seq"])
+    void = terminal.post_void(seqs[0], "rung up twice", manager)
+    part = terminal.refund(seqs[1], {2: None}, "bruised", manager)
+    assert (void["body"]["rounding_fen"], part["body"]["rounding_fen"]) == (-4, -9)
+    x = terminal.x_report()
+    assert x["rounding_fen"] == -4 - 9 + 4 + 9
+    terminal.close_shift(manager, {10: x["expected_cash_fen"] // 10})
+    lines = [json.loads(line) for line in terminal.export_journal()]
+    terminal.close()
+    return lines
+
+
+def test_hq_stores_refund_rounding_and_reports_it_net_of_refunds(
+    server, admin_token, refunded_journal, db_url
+):
+    token = enrol(server, "B1", "T1")
+    response = _push(server, token, refunded_journal)
+    assert response.status_code == 200, response.text
+    with server.engine.connect() as conn:
+        stored = sorted(
+            conn.execute(select(refunds.c.kind, refunds.c.total_fen, refunds.c.rounding_fen)).all()
+        )
+        paid_back = conn.execute(select(func.sum(refund_payments.c.amount_fen))).scalar_one()
+    assert stored == [("post_void", 1584, -4), ("refund", 399, -9)]
+    assert paid_back == 1580 + 390
+    params = {"group_by": "day", "from": DAY, "to": DAY}
+    report = requests.get(
+        server.api("/reports/sales"), params=params, headers=bearer(admin_token), timeout=30
+    ).json()
+    total = report["total"]
+    # Sales rounded -13; the void gave -4 back and the refund paid 3.90 for 3.99: net 0.
+    assert (total["amount_fen"], total["refunded_fen"], total["rounding_fen"]) == (3933, 1983, 0)
+    by_booth = requests.get(
+        server.api("/reports/sales"),
+        params={**params, "group_by": "booth"},
+        headers=bearer(admin_token),
+        timeout=30,
+    ).json()
+    assert by_booth["rows"][0]["rounding_fen"] == 0
+    # What the booth kept: net_fen + rounding_fen, the ￥19.50 line paid ￥19.50 in cash.
+    assert total["net_fen"] + total["rounding_fen"] == 2340 - 390
+    closes = requests.get(
+        server.api("/reports/closes"),
+        params={"from": DAY, "to": DAY},
+        headers=bearer(admin_token),
+        timeout=30,
+    ).json()
+    z = closes["days"][0]["closes"][0]
+    assert z["rounding_fen"] == 0
+    assert z["tenders"]["cash"]["expected_fen"] == 1950 and z["tenders"]["cash"]["variance_fen"] == 0  # fmt: skip
+    assert server_main(["--db", db_url, "journal", "verify"]) == 0
+
+
+def test_a_refund_whose_rounding_does_not_add_up_is_refused_and_nothing_is_stored(
+    server, refunded_journal
+):
+    token = enrol(server, "B1", "T1")
+    void_at = next(i for i, e in enumerate(refunded_journal) if e["type"] == "refund")
+    assert _push(server, token, refunded_journal[:void_at]).status_code == 200
+    void = copy.deepcopy(refunded_journal[void_at])
+    void["body"]["rounding_fen"] = -14  # beyond a jiao: more kept back than rounding allows
+    void["body"]["payments"][0]["amount_fen"] -= 10
+    void["hash"] = journal.entry_hash(void)
+    response = _push(server, token, [void])
+    assert response.status_code == 422, response.text
+    assert "rounding_fen is at most 9 fen" in response.json()["detail"]
+    with server.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(refunds)).scalar_one() == 0

@@ -74,8 +74,8 @@ class SalesFigures(BaseModel):
     net_fen: int = Field(description="amount_fen - refunded_fen.")
     rounding_fen: int | None = Field(
         None,
-        description="Cash rounding (抹零) of those sales (day, booth): the cash taken for them"
-        " is amount_fen + rounding_fen.",
+        description="Cash rounding (抹零) of those sales less that of the refunds (day, booth):"
+        " the money kept for them is net_fen + rounding_fen.",
     )
 
 
@@ -178,7 +178,9 @@ class CloseSums(BaseModel):
     post_voids_count: int
     post_voids_fen: int
     discount_fen: int
-    rounding_fen: int = Field(description="Cash rounding (抹零): sales' cash rounded to the jiao.")
+    rounding_fen: int = Field(
+        description="Cash rounding (抹零): sales' cash rounded to the jiao, less refunds'."
+    )
     cash_in_fen: int
     cash_out_fen: int
     tenders: dict[str, TenderFigures] = Field(description="Per payment method, summed.")
@@ -200,7 +202,9 @@ class Close(BaseModel):
     post_voids_count: int
     post_voids_fen: int
     discount_fen: int
-    rounding_fen: int = Field(description="Cash rounding (抹零) of the shift's sales.")
+    rounding_fen: int = Field(
+        description="Cash rounding (抹零) of the shift's sales less that of its refunds."
+    )
     voided_lines: int
     voided_fen: int
     cash_in_fen: int
