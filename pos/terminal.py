@@ -85,6 +85,9 @@ class Terminal(Context):
         """Safe to call from a background thread: each thread reads on its own connection."""
         return catalog.search(self, text, limit)
 
+    def product_by_id(self, product_id: str) -> Product | None:
+        return catalog.product_by_id(self, product_id)
+
     def barcode_for(self, product: Product) -> str:
         return catalog.barcode_for(self, product)
 

@@ -45,6 +45,14 @@ def product_name(product) -> str:
     return product.name
 
 
+def sold_name(line: dict, product) -> str:
+    """A journal line's product in the cashier's language: the catalog's English name in
+    English mode when it has one, else the name the line was sold under."""
+    if shown_language == "en" and product is not None and product.name_en:
+        return product.name_en
+    return line["name"]
+
+
 class Languages:
     """Installs and swaps the translators of the running application."""
 

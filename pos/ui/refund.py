@@ -24,7 +24,7 @@ from pos.money import format_fen
 from pos.paper.text import local_time
 from pos.terminal import NeedsManager
 from pos.ui.approval import with_approval
-from pos.ui.i18n import message, tender_names
+from pos.ui.i18n import message, sold_name, tender_names
 from pos.ui.widgets import Stepper, button, error_label
 
 
@@ -179,7 +179,8 @@ class RefundDialog(QDialog):
             sold = f"{size} g" if weighed else f"× {size}"
             still, _ = left.get(n, (0, 0))
             left_text = f"{still} g" if weighed else str(still)
-            cells = [line["name"], sold, format_fen(line["amount_fen"]), left_text]
+            name = sold_name(line, self.terminal.product_by_id(line["product_id"]))
+            cells = [name, sold, format_fen(line["amount_fen"]), left_text]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column:

@@ -61,6 +61,11 @@ def search(ctx: Context, text: str, limit: int = 20) -> list[Product]:
     return catalog_db.search(ctx.reader(), text, scan.gtin if scan.valid else None, plu, limit)
 
 
+def product_by_id(ctx: Context, product_id: str) -> Product | None:
+    """The catalog's product with this id (withdrawn ones too), or None."""
+    return catalog_db.by_id(ctx.reader(), product_id)
+
+
 def barcode_for(ctx: Context, product: Product) -> str:
     """The barcode to record on a line added without scanning (search, quick key)."""
     return catalog_db.barcode_of(ctx.store.conn, product.id)

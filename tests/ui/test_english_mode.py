@@ -111,3 +111,30 @@ def test_chinese_mode_keeps_the_chinese_product_names(window_in):
     login(window, CASHIER, CASHIER_PIN)
     scan_keys(window, OIL)
     assert window.sale.model.index(0, 0).data().startswith("酉阳茶油")
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("en", ["Youyang tea-seed oil 500 ml", "Fengjie navel oranges"]),
+        ("zh_CN", ["酉阳茶油500ml", "奉节脐橙"]),
+    ],
+)
+def test_the_refund_screen_names_what_was_sold_in_the_cashiers_language(
+    window_in, qtbot, language, names
+):
+    window, _ = window_in(language)
+    login(window)
+    scan_keys(window, OIL)
+    scan_keys(window, scale_label("21", "10001", 1234))
+    window.open_payment()
+    with qtbot.waitSignal(window.session.sale_did_complete):
+        window.payment.quick_tender(0)
+        window.payment.finish()
+    window.preview.accept()
+    window.open_refund()
+    dialog = window.refund_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.find_last()
+    settle()
+    assert [dialog.table.item(row, 0).text() for row in range(2)] == names
