@@ -303,12 +303,12 @@ def _free_port() -> int:
 class ServerProcess:
     """`booth-pos-server --db URL serve` as a child process on a free local port."""
 
-    def __init__(self, db_url: str, log_path: Path, env: dict | None = None):
+    def __init__(self, db_url: str, log_path: Path, env: dict | None = None, workers: int = 1):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         command = [sys.executable, "-m", "sync.server.cli", "--db", db_url, "serve",
-                   "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
+                   "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)]  # fmt: skip
         self.log = open(log_path, "wb")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
             command, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}

@@ -1,0 +1,565 @@
+"""The fleet: N virtual terminals selling against one real HQ (`python -m benchmarks.fleet`).
+
+HQ is a real ``booth-pos-server serve`` process on 127.0.0.1 (a free port, ``--workers``),
+on a fresh migrated database that holds the demo catalog (assets/demo/catalog.csv) and one
+booth. Each virtual terminal is enrolled with its own one-time code through the real API
+(``POST /api/v1/enroll``) and then sends what a terminal's sync worker sends
+(sync/client.py, pos/ui/sync_worker.py), in its rhythm:
+
+- **A sync round**: the clock check (``GET /time``), HQ's head of its journal
+  (``GET /journal/head``), a push of what HQ lacks (``POST /journal``, only when there is
+  something) and the catalog poll (``GET /catalog/changes`` from its cursor, page after page
+  while ``more``); the first round pulls the whole catalog. Rounds run every ``--poll-s``
+  and ~300 ms after each sale, as the worker does; after a 429 or 503 the next round waits
+  for the server's Retry-After (``sync.client.next_delay``) and no push follows a sale.
+- **Sales** at ``--sales-per-minute`` (gaps of 0.5 to 1.5 times the mean): valid chained
+  entries made with the contract (``sync.protocol.journal.make_entry``), one to three lines
+  of demo-catalog products at catalog prices (pieces, or kilograms with a weight scale
+  label), paid by WeChat or in cash with change, dated now: HQ's business checks pass
+  and nothing is quarantined.
+
+Terminals start staggered over the first poll interval. When the time is up each terminal
+pushes what it still holds, then every terminal's journal at HQ
+(``GET /journal/entries``) is compared hash by hash with what it sent.
+
+Reported: requests per second, p50/p95/p99 latency per kind, errors by status, the CPU
+seconds of HQ's processes (/proc/PID/stat of the server and its workers), and on
+PostgreSQL the peak number of connections (pg_stat_activity). The exit code is 1 only when
+a journal differs or a request failed; the figures are reported, not asserted.
+docs/benchmarks.md ("The fleet") explains every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+from benchmarks.common import (
+    DEFAULT_PG,
+    BenchRefused,
+    PgDatabases,
+    machine,
+    percentile,
+    run_main,
+)
+from benchmarks.server import ServerProcess, prepare_database
+from sync import protocol
+from sync.client import MAX_BACKOFF_S, next_delay
+from sync.protocol import journal
+from sync.protocol.barcodes import ean_check_digit
+from sync.server import catalog, registry
+from sync.server.db import reading
+from sync.server.tables import quarantine
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_CATALOG = REPO / "assets" / "demo" / "catalog.csv"
+BOOTH_ID, BOOTH_NAME = "FLEET-B1", "压力测试专柜"
+AFTER_SALE_S = 0.3  # pos/ui/sync_worker.py AFTER_SALE_DELAY_MS
+KINDS = ("push", "head", "poll", "time")
+HTTP_TIMEOUT_S = 60.0
+ENROL_AT_ONCE = 20  # enrolments (and journal checks) in flight at once
+DRAIN_ROUNDS = 20  # rounds a terminal gets after the time is up to push what it holds
+PG_SAMPLE_S = 0.5
+CASHIERS = ("李娜", "王芳", "张伟")
+MAX_TERMINALS = 20_000
+
+
+@dataclass
+class Terminal:
+    """One virtual terminal: its identity, its journal as sent, and its sync state."""
+
+    id: str
+    token: str = ""
+    seq: int = 0
+    head: str = journal.GENESIS
+    grand_total: int = 0
+    hashes: list[str] = field(default_factory=list)  # every entry made, in order
+    unacked: list[str] = field(default_factory=list)  # canonical lines HQ has not acked
+    cursor: int = 0
+    products: dict[str, dict] = field(default_factory=dict)
+    failures: int = 0
+    retry_after_s: int | None = None
+    sales: int = 0
+
+    def headers(self) -> dict:
+        return {
+            "Authorization": f"Bearer {self.token}",
+            "X-Terminal-Clock": journal.utc_timestamp(datetime.now(UTC)),
+        }
+
+
+@dataclass
+class Tally:
+    """Every request of the load: latency per kind, statuses that were not 200."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    errors: dict[str, int] = field(default_factory=dict)
+    entries_pushed: int = 0
+
+    def error(self, what: str) -> None:
+        self.errors[what] = self.errors.get(what, 0) + 1
+
+
+class Busy(Exception):
+    """429 or 503: the round stops and the next waits for Retry-After."""
+
+    def __init__(self, retry_after_s: int | None):
+        super().__init__(retry_after_s)
+        self.retry_after_s = retry_after_s
+
+
+class Failed(Exception):
+    """A request HQ did not answer with 200 (already counted in the tally)."""
+
+
+# --- what a terminal sends ------------------------------------------------------------
+
+
+def _scale_label(plu: str, grams: int) -> str:
+    body = f"21{int(plu):05d}{grams:05d}"
+    return body + str(ean_check_digit(body))
+
+
+def sale_line(product: dict, rng: random.Random) -> dict | None:
+    """A cart line of ``product`` at its catalog price, as the cart works it out; None for a
+    product a terminal cannot ring up (no barcode and no PLU)."""
+    price = int(product["price_fen"])
+    line = {"product_id": product["id"], "name": product["name"], "unit": product["unit"]}
+    if product["unit"] == "kg":
+        if not product.get("plu"):
+            return None
+        grams = rng.randrange(200, 2500)
+        line.update(
+            barcode=_scale_label(product["plu"], grams),
+            weight_g=grams,
+            unit_price_fen=price,
+            amount_fen=(grams * price + 500) // 1000,
+        )
+    else:
+        if not product.get("barcodes"):
+            return None
+        qty = rng.randint(1, 3)
+        line.update(
+            barcode=product["barcodes"][0], qty=qty, unit_price_fen=price, amount_fen=qty * price
+        )
+    line["supplier_id"] = product.get("supplier_id") or ""
+    line["county"] = product.get("county") or ""
+    return line
+
+
+def make_sale(term: Terminal, rng: random.Random) -> None:
+    """Ring up a sale: one sealed entry chained on the terminal's head, kept to be pushed."""
+    choices = list(term.products.values())
+    lines = []
+    while not lines:
+        for product in rng.sample(choices, min(rng.randint(1, 3), len(choices))):
+            line = sale_line(product, rng)
+            if line is not None:
+                lines.append(line)
+    total = sum(line["amount_fen"] for line in lines)
+    if rng.random() < 0.6:
+        payments = [{"method": "wechat", "amount_fen": total, "reference": f"13{rng.randrange(10**16):016d}"}]  # fmt: skip
+        change = 0
+    else:
+        paid = -(-total // 1000) * 1000  # up to whole 10 yuan
+        payments, change = [{"method": "cash", "amount_fen": paid}], paid - total
+    term.grand_total += total
+    body = {
+        "sale_id": str(uuid.uuid4()),
+        "cashier": rng.choice(CASHIERS),
+        "lines": lines,
+        "payments": payments,
+        "total_fen": total,
+        "change_fen": change,
+        "grand_total_fen": term.grand_total,
+        "catalog_version": term.cursor,
+    }
+    stamp = journal.utc_timestamp(datetime.now(UTC))
+    entry = journal.make_entry(term.id, term.seq + 1, "sale", stamp, body, term.head)
+    term.seq, term.head = entry["seq"], entry["hash"]
+    term.hashes.append(entry["hash"])
+    term.unacked.append(journal.canonical(entry))
+    term.sales += 1
+
+
+def _retry_after(response: httpx.Response) -> int | None:
+    value = response.headers.get("Retry-After", "").strip()
+    return min(int(value), MAX_BACKOFF_S) if value.isdigit() else None
+
+
+async def call(http: httpx.AsyncClient, tally: Tally, kind: str, method: str, path: str, **kw):
+    """One timed request; a status other than 200 is counted, 429/503 raise Busy."""
+    started = time.perf_counter()
+    try:
+        response = await http.request(method, protocol.API_PREFIX + path, **kw)
+    except httpx.HTTPError as exc:
+        tally.error(type(exc).__name__)
+        raise Failed(type(exc).__name__) from None
+    tally.latencies[kind].append(time.perf_counter() - started)
+    if response.status_code != 200:
+        tally.error(str(response.status_code))
+        if response.status_code in (429, 503):
+            raise Busy(_retry_after(response))
+        raise Failed(f"{kind}: HTTP {response.status_code} {response.text[:200]}")
+    return response
+
+
+async def sync_round(http: httpx.AsyncClient, tally: Tally, term: Terminal) -> None:
+    """Clock, head, push, pull: a round of sync/client.py SyncClient.round."""
+    try:
+        await call(http, tally, "time", "GET", "/time")
+        await call(http, tally, "head", "GET", "/journal/head", headers=term.headers())
+        if term.unacked:
+            lines = term.unacked[: protocol.MAX_BATCH]
+            body = ('{"entries":[' + ",".join(lines) + "]}").encode("utf-8")
+            headers = {**term.headers(), "Content-Type": "application/json"}
+            response = await call(http, tally, "push", "POST", "/journal", content=body, headers=headers)  # fmt: skip
+            acked = int(response.json()["acked_through"])
+            taken = len(term.unacked) - (term.seq - acked)
+            if taken <= 0:
+                raise Failed(f"{term.id}: HQ acked {acked} of {term.seq}")
+            tally.entries_pushed += taken
+            del term.unacked[:taken]
+        more = True
+        while more:
+            params = {"since": term.cursor, "limit": protocol.CATALOG_PAGE_DEFAULT}
+            response = await call(http, tally, "poll", "GET", "/catalog/changes", params=params, headers=term.headers())  # fmt: skip
+            page = response.json()
+            for change in page["changes"]:
+                if change["kind"] == "product":
+                    term.products[change["product"]["id"]] = change["product"]
+                elif change["kind"] == "product_deleted":
+                    term.products.pop(change["id"], None)
+            term.cursor, more = page["next"], page["more"]
+        term.failures, term.retry_after_s = 0, None
+    except Busy as exc:
+        term.failures, term.retry_after_s = term.failures + 1, exc.retry_after_s
+    except Failed:
+        term.failures, term.retry_after_s = term.failures + 1, None
+
+
+async def run_terminal(
+    http: httpx.AsyncClient, tally: Tally, term: Terminal, start: float, end: float,
+    poll_s: float, sale_gap_s: float, rng: random.Random,
+) -> None:  # fmt: skip
+    """One terminal from its staggered start to ``end``, then until HQ holds its journal."""
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(max(start - loop.time(), 0))
+    await sync_round(http, tally, term)
+    now = loop.time()
+    next_sale = now + sale_gap_s * rng.uniform(0.2, 1.0)
+    next_round = now + next_delay(term.failures, poll_s, rng, term.retry_after_s)
+    while True:
+        wake = min(next_sale, next_round)
+        if wake >= end:
+            break
+        await asyncio.sleep(max(wake - loop.time(), 0))
+        if next_sale <= next_round:
+            if term.products:
+                make_sale(term, rng)
+                if term.failures == 0:  # the worker's "soon" timer (sync_worker.sale_recorded)
+                    next_round = min(next_round, loop.time() + AFTER_SALE_S)
+            next_sale += sale_gap_s * rng.uniform(0.5, 1.5)
+        else:
+            await sync_round(http, tally, term)
+            next_round = loop.time() + next_delay(term.failures, poll_s, rng, term.retry_after_s)
+    for _ in range(DRAIN_ROUNDS):
+        if not term.unacked:
+            return
+        if term.failures:
+            await asyncio.sleep(next_delay(term.failures, 1.0, rng, term.retry_after_s))
+        await sync_round(http, tally, term)
+
+
+# --- HQ: its database, its processes, its connections ---------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and every live descendant, with the children
+    they have reaped: the server and its uvicorn workers."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                text = (entry / "stat").read_text()
+                fields = text[text.rindex(")") + 2 :].split()
+                stats[int(entry.name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]))
+    family, total = {pid}, 0
+    grew = True
+    while grew:
+        grew = False
+        for child, (parent, _) in stats.items():
+            if parent in family and child not in family:
+                family.add(child)
+                grew = True
+    for member in family:
+        total += stats.get(member, (0, 0))[1]
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def watch_pg(admin_url: str, database: str, stop: asyncio.Event) -> int:
+    """The peak number of connections to ``database`` while the load runs."""
+    import psycopg
+
+    conn = await psycopg.AsyncConnection.connect(admin_url, autocommit=True)
+    peak = 0
+    try:
+        while not stop.is_set():
+            cur = await conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (database,)
+            )
+            peak = max(peak, (await cur.fetchone())[0])
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), PG_SAMPLE_S)
+    finally:
+        await conn.close()
+    return peak
+
+
+async def enrol_all(http: httpx.AsyncClient, terms: list[Terminal], codes: list[str]) -> None:
+    gate = asyncio.Semaphore(ENROL_AT_ONCE)
+
+    async def one(term: Terminal, code: str) -> None:
+        async with gate:
+            response = await http.post(
+                protocol.API_PREFIX + "/enroll", json={"code": code, "terminal": term.id}
+            )
+            if response.status_code != 200:
+                raise RuntimeError(f"enrolment of {term.id} refused: {response.text[:200]}")
+            term.token = response.json()["token"]
+
+    await asyncio.gather(*(one(t, c) for t, c in zip(terms, codes, strict=True)))
+
+
+async def held_hashes(http: httpx.AsyncClient, term: Terminal) -> tuple[int, list[str]]:
+    """(acked_through, every entry hash) of the terminal's journal as HQ holds it."""
+    hashes: list[str] = []
+    acked, more = 0, True
+    while more:
+        response = await http.get(
+            protocol.API_PREFIX + "/journal/entries",
+            params={"after": len(hashes), "limit": protocol.MAX_BATCH},
+            headers=term.headers(),
+        )
+        response.raise_for_status()
+        page = response.json()
+        acked, more = page["acked_through"], page["more"]
+        hashes.extend(entry["hash"] for entry in page["entries"])
+    return acked, hashes
+
+
+async def verify_all(http: httpx.AsyncClient, terms: list[Terminal]) -> list[str]:
+    """Terminal ids whose journal at HQ is not exactly what they sent."""
+    gate = asyncio.Semaphore(ENROL_AT_ONCE)
+    mismatched: list[str] = []
+
+    async def one(term: Terminal) -> None:
+        async with gate:
+            acked, hashes = await held_hashes(http, term)
+        if hashes != term.hashes or acked != term.seq:
+            mismatched.append(term.id)
+
+    await asyncio.gather(*(one(t) for t in terms))
+    return sorted(mismatched)
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+async def load(server: ServerProcess, terms: list[Terminal], args, pg: tuple | None) -> dict:
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=len(terms))
+    async with httpx.AsyncClient(
+        base_url=server.url, timeout=HTTP_TIMEOUT_S, limits=limits
+    ) as http:
+        rng = random.Random(args.seed)
+        tally = Tally()
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch_pg(*pg, stop)) if pg else None
+        loop = asyncio.get_running_loop()
+        sale_gap_s = 60.0 / args.sales_per_minute
+        began = loop.time()
+        cpu_before, mine_before = cpu_seconds(server.process.pid), time.process_time()
+        end = began + args.seconds
+        stagger = args.poll_s / len(terms)
+        await asyncio.gather(
+            *(
+                run_terminal(
+                    http,
+                    tally,
+                    term,
+                    began + i * stagger,
+                    end,
+                    args.poll_s,
+                    sale_gap_s,
+                    random.Random(rng.random()),
+                )  # fmt: skip
+                for i, term in enumerate(terms)
+            )
+        )
+        wall = loop.time() - began
+        hq_cpu = cpu_seconds(server.process.pid) - cpu_before
+        generator_cpu = time.process_time() - mine_before
+        stop.set()
+        peak = await watcher if watcher else None
+        mismatched = await verify_all(http, terms)
+    kinds = {}
+    for kind in KINDS:
+        times = tally.latencies[kind]
+        kinds[kind] = {
+            "requests": len(times),
+            "per_s": round(len(times) / wall, 1),
+            **{f"p{p}_ms": _ms(percentile(times, p)) if times else None for p in (50, 95, 99)},
+        }
+    sales = sum(t.sales for t in terms)
+    return {
+        "wall_s": round(wall, 1),
+        "sales": sales,
+        "entries_pushed": tally.entries_pushed,
+        "requests": sum(k["requests"] for k in kinds.values()),
+        "requests_per_s": round(sum(k["requests"] for k in kinds.values()) / wall, 1),
+        "kinds": kinds,
+        "errors": dict(sorted(tally.errors.items())),
+        "hq_cpu_s": round(hq_cpu, 2),
+        "hq_cpu_share": round(hq_cpu / wall, 3),  # of one core
+        "generator_cpu_s": round(generator_cpu, 2),
+        "pg_peak_connections": peak,
+        "unpushed_entries": sum(len(t.unacked) for t in terms),
+        "journals_checked": len(terms),
+        "journals_mismatched": mismatched,
+    }
+
+
+def _database(args, base: Path, stack: contextlib.ExitStack) -> tuple[str, tuple | None]:
+    """The server's database URL and, on PostgreSQL, (admin URL, database name) to watch."""
+    if args.db in (None, ""):
+        return str(base / "hq.sqlite3"), None
+    if args.db == "pg" or args.db.startswith(("postgresql://", "postgres://")):
+        admin = DEFAULT_PG if args.db == "pg" else args.db
+        try:
+            databases = PgDatabases(admin)
+        except Exception as exc:
+            raise BenchRefused(f"PostgreSQL at {admin} cannot be reached ({exc}); use --db PATH for SQLite") from None  # fmt: skip
+        stack.callback(databases.close)
+        url = databases.create("fleet")
+        return url, (admin, databases.names[-1])
+    if Path(args.db).exists():
+        raise BenchRefused(f"{args.db} exists: the fleet starts from a fresh database, name a new file")  # fmt: skip
+    return args.db, None
+
+
+def run(args) -> int:
+    if not 1 <= args.terminals <= MAX_TERMINALS:
+        raise BenchRefused(f"--terminals is 1 to {MAX_TERMINALS}, not {args.terminals}")
+    if args.poll_s <= 0 or args.sales_per_minute <= 0:
+        raise BenchRefused("--poll-s and --sales-per-minute are more than 0")
+    if args.seconds < args.poll_s:
+        raise BenchRefused(
+            f"--seconds ({args.seconds:g}) is at least --poll-s ({args.poll_s:g}): terminals start over the first poll interval"
+        )  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="booth-fleet-")))
+        url, pg = _database(args, base, stack)
+        engine = prepare_database(url)
+        stack.callback(engine.dispose)
+        catalog.import_csv(engine, DEMO_CATALOG.read_bytes())
+        terms = [Terminal(f"FLEET-T{n:05d}") for n in range(1, args.terminals + 1)]
+        with engine.begin() as conn:
+            registry.add_booth(conn, BOOTH_ID, BOOTH_NAME)
+            codes = [registry.add_enrol_code(conn, BOOTH_ID, 1) for _ in terms]
+        engine.dispose()
+        env = {"BOOTH_POS_SERVER_LOG_LEVEL": "warning"}
+        server = ServerProcess(url, base / "server.log", env=env, workers=args.workers)
+        stack.callback(server.stop)
+
+        async def main() -> dict:
+            async with httpx.AsyncClient(base_url=server.url, timeout=HTTP_TIMEOUT_S) as http:
+                await enrol_all(http, terms, codes)
+            return await load(server, terms, args, pg)
+
+        result = asyncio.run(main())
+        with reading(engine) as conn:  # HQ's business checks held none of it back
+            result["quarantined"] = conn.execute(
+                select(func.count()).select_from(quarantine)
+            ).scalar_one()
+    report = {
+        "machine": machine(),
+        "database": "postgresql" if pg else "sqlite",
+        "terminals": args.terminals,
+        "seconds": args.seconds,
+        "sales_per_minute": args.sales_per_minute,
+        "poll_s": args.poll_s,
+        "workers": args.workers,
+        **result,
+    }
+    report["pass"] = not result["journals_mismatched"] and not result["errors"]
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else text_report(report))
+    return 0 if report["pass"] else 1
+
+
+def text_report(r: dict) -> str:
+    out = [
+        f"{r['terminals']} terminals for {r['seconds']:g} s on {r['database']} "
+        f"({r['workers']} worker(s)), {r['sales_per_minute']:g} sales/min each, "
+        f"a round every {r['poll_s']:g} s and after each sale",
+        f"sales {r['sales']}, entries pushed {r['entries_pushed']}, "
+        f"{r['requests']} requests in {r['wall_s']:g} s ({r['requests_per_s']:g}/s)",
+        f"{'kind':<6}{'requests':>10}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}",
+    ]
+    for kind, k in r["kinds"].items():
+        p = [f"{k[f'p{n}_ms']:>9}" if k[f"p{n}_ms"] is not None else f"{'-':>9}" for n in (50, 95, 99)]  # fmt: skip
+        out.append(f"{kind:<6}{k['requests']:>10}{k['per_s']:>9}{''.join(p)}")
+    errors = ", ".join(f"{status}: {n}" for status, n in r["errors"].items()) or "none"
+    out.append(f"errors: {errors}; entries HQ quarantined: {r['quarantined']}")
+    out.append(
+        f"HQ CPU {r['hq_cpu_s']:g} s ({r['hq_cpu_share']:.0%} of one core); "
+        f"load generator CPU {r['generator_cpu_s']:g} s"
+    )
+    if r["pg_peak_connections"] is not None:
+        out.append(f"PostgreSQL connections at peak: {r['pg_peak_connections']}")
+    mismatched = r["journals_mismatched"]
+    verdict = "PASS" if r["pass"] else "FAIL"
+    out.append(
+        f"journals at HQ equal to what was sent: {r['journals_checked'] - len(mismatched)} of "
+        f"{r['journals_checked']}"
+        + (f" (differ: {', '.join(mismatched[:10])})" if mismatched else "")  # fmt: skip
+    )
+    out.append(verdict)
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.fleet",
+        description="N virtual terminals selling against a real HQ process; see docs/benchmarks.md.",
+    )
+    parser.add_argument("--terminals", type=int, default=100, help="virtual terminals (default 100)")  # fmt: skip
+    parser.add_argument("--seconds", type=float, default=60, help="how long they sell (default 60)")  # fmt: skip
+    parser.add_argument("--sales-per-minute", type=float, default=1.0, help="per terminal (default 1)")  # fmt: skip
+    parser.add_argument("--poll-s", type=float, default=30.0, help="seconds between sync rounds (default 30)")  # fmt: skip
+    parser.add_argument("--db", metavar="PATH|pg|ADMIN_URL", help="a new SQLite file; 'pg' for the local PostgreSQL or a PostgreSQL admin URL (a temporary database is made); default: a temporary SQLite file")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=2, help="HQ's serve --workers (default 2, one per core)")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return run_main(parser, run, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
