@@ -8,8 +8,10 @@ import argparse
 import sys
 import time
 
-from benchmarks import receipt, server, shift, sync_client, terminal, ui
-from benchmarks.common import DEFAULT_PG
+from benchmarks import fleet, receipt, server, shift, sync_client, terminal, ui
+from benchmarks.common import DEFAULT_PG, PG_OFF
+
+FLEET_TERMINALS = 1000  # docs/benchmarks.md, "The fleet"
 
 
 def steps(pg: str) -> list[tuple[str, object, list[str]]]:
@@ -32,6 +34,17 @@ def steps(pg: str) -> list[tuple[str, object, list[str]]]:
             "Central server",
             server.main,
             ["--entries", "10000", "--products", "100000", "--pg", pg],
+        ),  # fmt: skip
+        (
+            "The fleet: virtual terminals against a real HQ",
+            fleet.main,
+            [
+                "--terminals",
+                str(FLEET_TERMINALS),
+                "--seconds",
+                "90",
+                *(["--db", pg] if pg != PG_OFF else []),
+            ],
         ),  # fmt: skip
     ]
 
