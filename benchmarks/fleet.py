@@ -496,10 +496,10 @@ def run(args) -> int:
     if not 1 <= args.terminals <= MAX_TERMINALS:
         raise BenchRefused(f"--terminals is 1 to {MAX_TERMINALS}, not {args.terminals}")
     if args.poll_s <= 0 or args.sales_per_minute <= 0:
-        raise BenchRefused("--poll-s and --sales-per-minute are more than 0")
+        raise BenchRefused("--poll-s and --sales-per-minute must be more than 0")
     if args.seconds < args.poll_s:
         raise BenchRefused(
-            f"--seconds ({args.seconds:g}) is at least --poll-s ({args.poll_s:g}): terminals start over the first poll interval"
+            f"--seconds ({args.seconds:g}) must be at least --poll-s ({args.poll_s:g}): terminals start over the first poll interval"
         )  # fmt: skip
     with contextlib.ExitStack() as stack:
         base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="booth-fleet-")))
