@@ -154,3 +154,21 @@ def clipped_buttons(root) -> list[str]:
         if widest > room:
             found.append(f"{b.text()!r}: {widest} px of text in {room} px")
     return found
+
+
+def pay_and_open_refund(window, qtbot):
+    """Pay the cart on the sale screen exactly in cash, close the receipt, and open the
+    refund screen on that sale; returns the refund dialog."""
+    from PySide6.QtWidgets import QApplication
+
+    window.open_payment()
+    with qtbot.waitSignal(window.session.sale_did_complete):
+        window.payment.quick_tender(0)
+        window.payment.finish()
+    window.preview.accept()
+    window.open_refund()
+    dialog = window.refund_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.find_last()
+    QApplication.processEvents()
+    return dialog

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.support import CASHIER, CASHIER_PIN, OIL, scale_label
-from tests.support.ui import clipped_buttons, close_window, login, scan_keys
+from tests.support.ui import clipped_buttons, close_window, login, pay_and_open_refund, scan_keys
 
 CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09\uff0c\uff1a]")
 SMALL = (1024, 768)
@@ -127,14 +127,5 @@ def test_the_refund_screen_names_what_was_sold_in_the_cashiers_language(
     login(window)
     scan_keys(window, OIL)
     scan_keys(window, scale_label("21", "10001", 1234))
-    window.open_payment()
-    with qtbot.waitSignal(window.session.sale_did_complete):
-        window.payment.quick_tender(0)
-        window.payment.finish()
-    window.preview.accept()
-    window.open_refund()
-    dialog = window.refund_dialog
-    qtbot.waitUntil(dialog.isVisible)
-    dialog.find_last()
-    settle()
+    dialog = pay_and_open_refund(window, qtbot)
     assert [dialog.table.item(row, 0).text() for row in range(2)] == names

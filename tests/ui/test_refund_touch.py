@@ -4,10 +4,10 @@ px beside the number (a spin box's arrows were about 30 x 18 px)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication
+from PySide6.QtWidgets import QAbstractSpinBox
 
 from tests.support import OIL, scale_label
-from tests.support.ui import approve, clipped_buttons, login, scan_keys
+from tests.support.ui import approve, clipped_buttons, login, pay_and_open_refund, scan_keys
 
 FINGER = 44
 
@@ -17,17 +17,7 @@ def _sell_and_open_refund(window, qtbot):
     scan_keys(window, OIL)
     window.sale.change_qty(+1)  # two bottles on one line
     scan_keys(window, scale_label("21", "10001", 1234))
-    window.open_payment()
-    with qtbot.waitSignal(window.session.sale_did_complete):
-        window.payment.quick_tender(0)
-        window.payment.finish()
-    window.preview.accept()
-    window.open_refund()
-    dialog = window.refund_dialog
-    qtbot.waitUntil(dialog.isVisible)
-    dialog.find_last()
-    QApplication.processEvents()
-    return dialog
+    return pay_and_open_refund(window, qtbot)
 
 
 def test_every_quantity_key_on_the_refund_screen_is_finger_sized(ui, qtbot):
