@@ -393,18 +393,28 @@ class SyncClient:
 
     def hq_head(self) -> tuple[int, str]:
         """(seq, hash) of what HQ holds of this terminal's journal (asked at every round)."""
-        response = self._request("GET", "/journal/head", headers=self._headers())
+        answer = self._get(
+            "/journal/head",
+            {},
+            lambda detail: SyncError(
+                "The server did not say how much of this terminal's journal it holds ({detail}); "
+                "sales are kept. If this goes on, call HQ.",
+                detail=detail,
+            ),
+        )
+        return int(answer["acked_through"]), answer["head"]
+
+    def _get(self, path: str, params: dict, refused) -> dict:
+        """GET ``path`` with this terminal's token: the JSON answer. Offline (no answer, 429,
+        503) and a refused token raise as everywhere; any other answer raises
+        ``refused(detail)``, the sentence for what was being asked."""
+        response = self._request("GET", path, params=params, headers=self._headers())
         _raise_if_unavailable(response)
         if response.status_code == 401:
             raise _token_refused()
         if response.status_code != 200:
-            raise SyncError(
-                "The server did not say how much of this terminal's journal it holds ({detail}); "
-                "sales are kept. If this goes on, call HQ.",
-                detail=_detail(response),
-            )
-        answer = response.json()
-        return int(answer["acked_through"]), answer["head"]
+            raise refused(_detail(response))
+        return response.json()
 
     def _record_ack(self, acked: int) -> int:
         with self.terminal.store.write() as conn:
@@ -420,22 +430,16 @@ class SyncClient:
 
     def fetch_entries(self, after: int) -> list[str]:
         """The next page of this terminal's journal as HQ holds it, after seq ``after``."""
-        response = self._request(
-            "GET",
+        answer = self._get(
             "/journal/entries",
-            params={"after": after, "limit": self.batch},
-            headers=self._headers(),
-        )
-        _raise_if_unavailable(response)
-        if response.status_code == 401:
-            raise _token_refused()
-        if response.status_code != 200:
-            raise SyncError(
+            {"after": after, "limit": self.batch},
+            lambda detail: SyncError(
                 "HQ did not send this terminal's journal ({detail}): nothing more was changed. "
                 "Call HQ.",
-                detail=_detail(response),
-            )
-        return [canonical(entry) for entry in response.json()["entries"]]
+                detail=detail,
+            ),
+        )
+        return [canonical(entry) for entry in answer["entries"]]
 
     def recover(self, before_commit=None) -> dict:
         """`booth-pos journal recover`: pull the catalog (a replacement PC's entries name its
@@ -463,21 +467,14 @@ class SyncClient:
         applied = 0
         while True:
             cursor = int(sync_state.get(store.conn, "catalog_cursor", "0"))
-            response = self._request(
-                "GET",
+            page = self._get(
                 "/catalog/changes",
-                params={"since": cursor, "limit": self.page},
-                headers=self._headers(),
-            )
-            _raise_if_unavailable(response)
-            if response.status_code == 401:
-                raise _token_refused()
-            if response.status_code != 200:
-                raise SyncError(
+                {"since": cursor, "limit": self.page},
+                lambda detail: SyncError(
                     "The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.",
-                    detail=_detail(response),
-                )
-            page = response.json()
+                    detail=detail,
+                ),
+            )
             if cursor > int(page.get("current", cursor)):
                 # The server's catalog went back (restored from a backup): pull it all again.
                 with store.write() as conn:
