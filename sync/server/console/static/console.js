@@ -29,6 +29,7 @@
       series: [{
         name: spec.name,
         type: spec.kind === "line" ? "line" : "bar",
+        barMaxWidth: 48,
         data: spec.fen.map(function (fen) { return fen / 100; }),
         itemStyle: { color: "#c0392b" }
       }]
@@ -39,7 +40,19 @@
     (root || document).querySelectorAll(".chart[data-chart]").forEach(draw);
   }
 
+  // After htmx changed the address (a filter, a page), the language switch and sign-in
+  // redirects must come back to the new view, not the one the page was loaded with.
+  function followAddress() {
+    var here = window.location.pathname + window.location.search;
+    document.querySelectorAll("a.lang").forEach(function (link) {
+      var url = new URL(link.href, window.location.origin);
+      url.searchParams.set("next", here);
+      link.href = url.pathname + url.search;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:pushedIntoHistory", followAddress);
   document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
   window.addEventListener("resize", function () {
     if (typeof echarts === "undefined") return;
