@@ -32,9 +32,10 @@ test: setup lint
 
 ## The quick run while working (under 90 s on 2 cores): everything but the SIGKILL loops,
 ## generated-input fuzzing, benchmarks, the kiosk package, the PostgreSQL side of server
-## tests and the real-X-server window suite. `make test` (and CI) still runs them all.
+## tests, the real-X-server window suite and the console's browser suite. `make test` (and
+## CI) still runs them all.
 test-fast: setup
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow and not fuzz and not bench and not packaging and not pg and not x11"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow and not fuzz and not bench and not packaging and not pg and not x11 and not browser"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -26,6 +26,8 @@ from sync.server.errors import ApiError
 from sync.server.tables import terminals
 
 BOOTH_ID, BOOTH_NAME = "DEMO-BOOTH", "奉节县扶贫产品专柜（演示）"
+#: The HQ console's demo user (an admin: every page), and the file that holds its password.
+CONSOLE_USER, CONSOLE_PASSWORD_FILE = "demo", "console-password"
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
@@ -68,6 +70,29 @@ def prepare_server(db: Path, terminal_id: str) -> str | None:
     return code
 
 
+def prepare_console_user(db: Path) -> Path:
+    """The console's demo admin, once; its random password in a 0600 file beside server.db."""
+    import secrets
+
+    from sync.server.console import users
+
+    secret = db.parent / CONSOLE_PASSWORD_FILE
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        known = {row["name"] for row in users.list_users(conn)}
+        if CONSOLE_USER not in known or not secret.exists():
+            password = secrets.token_urlsafe(12)
+            fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(password + "\n")
+            if CONSOLE_USER in known:
+                users.change_password(conn, CONSOLE_USER, password, keep_token=None)
+            else:
+                users.add_user(conn, CONSOLE_USER, "admin", password)
+    engine.dispose()
+    return secret
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sync.demo", description=__doc__.splitlines()[0]
@@ -82,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     terminal_id = terminal.terminal_id
     terminal.close()
     code = prepare_server(db, terminal_id)
+    secret = prepare_console_user(db)
     server = start_server(db, args.port)
     try:
         url = f"http://127.0.0.1:{args.port}"
@@ -98,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{result.unsynced} unsynced, catalog cursor {result.catalog_cursor}"
             + (f"; {result.error}" if result.error else "")
         )
+        print(
+            f"HQ console: {url}/console/ - sign in as '{CONSOLE_USER}' with the password in "
+            f"{secret} (readable by you only)."
+        )
         if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
             print(
                 "Opening the cashier screen: log in as 李娜, PIN 2468. Sales sync to the local server."
@@ -105,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
             return subprocess.call([sys.executable, "-m", "pos.cli", "--home", str(home), "run"])
         print("No display (DISPLAY/WAYLAND_DISPLAY unset): the window was not opened.")
         print("On a desktop, or under xvfb-run, 'make run' opens the cashier screen.")
+        if sys.stdin.isatty():
+            print("The server keeps serving the console; Ctrl+C stops it.", flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                server.wait()
         return 0
     finally:
         server.terminate()

@@ -39,6 +39,18 @@ def cheap_pin_hashes():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_console_passwords():
+    """The HQ console's password hashes at the same test cost (see cheap_pin_hashes);
+    tests/server/test_console_auth.py checks the real cost outside the tests."""
+    from sync.server.console import passwords
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in zip(("SCRYPT_N", "SCRYPT_R", "SCRYPT_P"), TEST_SCRYPT, strict=True):
+            mp.setattr(passwords, name, value)
+        yield
+
+
 @pytest.fixture
 def printer():
     """The simulated network receipt printer: a real TCP listener on 127.0.0.1."""

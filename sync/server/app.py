@@ -15,6 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import __version__
+from sync.server.console import pages as console
 from sync.server.db import make_engine
 from sync.server.errors import ApiError
 from sync.server.middleware import AccessLog, BodyLimit
@@ -51,6 +52,7 @@ def create_app(
     )
     for module in _routers():
         app.include_router(module.router)
+    console.install(app)  # the HQ console's pages under /console/, and / leading there
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):

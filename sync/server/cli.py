@@ -161,6 +161,82 @@ def cmd_admin_revoke(args) -> int:
     return 0
 
 
+PASSWORD_VARIABLE = "BOOTH_POS_SERVER_PASSWORD"
+
+
+def read_password(args) -> str:
+    """The new password from --password-file, else $BOOTH_POS_SERVER_PASSWORD, else typed
+    twice at a hidden prompt. --password is refused: a command line is readable by every
+    user of the machine (ps, /proc) and lands in shell history."""
+    if getattr(args, "password", None) is not None:
+        raise Refusal(
+            "--password is refused: a password on the command line can be read by every user "
+            f"of this machine. Type it when asked, or use --password-file PATH or {PASSWORD_VARIABLE}."
+        )
+    if args.password_file:
+        try:
+            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise Refusal(
+                f"Cannot read the password file {args.password_file}: {reason}."
+            ) from None
+        password = lines[0].strip() if lines else ""
+        if not password:
+            raise Refusal(f"The password file {args.password_file} is empty.")
+        return password
+    if os.environ.get(PASSWORD_VARIABLE):
+        return os.environ[PASSWORD_VARIABLE]
+    if not sys.stdin.isatty():
+        raise Refusal(
+            "This needs a password and there is nobody to type it: use --password-file PATH "
+            f"or {PASSWORD_VARIABLE}."
+        )
+    password = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("The same password again: ") != password:
+        raise Refusal("The two passwords differ: nothing was changed.")
+    return password
+
+
+def cmd_user_add(args) -> int:
+    from sync.server.console import users
+
+    password = read_password(args)
+    with _engine(args).begin() as conn:
+        users.add_user(conn, args.name, args.role, password)
+    _print(
+        args,
+        {"name": args.name, "role": args.role},
+        f"Added console user {args.name} ({args.role}): they sign in at /console/ with that password.",
+    )
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    from sync.server.console import users
+
+    with reading(_engine(args)) as conn:
+        rows = users.list_users(conn)
+    if args.json:
+        print(journal.canonical(rows))
+        return 0
+    if not rows:
+        print("No console users yet: add one with 'booth-pos-server user add NAME --role admin'.")
+    for row in rows:
+        state = f"disabled {row['disabled_at']}" if row["disabled_at"] else "active"
+        print(f"{row['name']:<20} {row['role']:<10} created {row['created_at']}  {state}")
+    return 0
+
+
+def cmd_user_disable(args) -> int:
+    from sync.server.console import users
+
+    with _engine(args).begin() as conn:
+        users.disable_user(conn, args.name)
+    print(f"Disabled console user {args.name}: they cannot sign in and their sessions ended.")
+    return 0
+
+
 def cmd_audit(args) -> int:
     with reading(_engine(args)) as conn:
         rows = registry.enrolment_log_rows(conn, args.limit)
@@ -412,6 +488,55 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_admin_revoke,
     )
     p.add_argument("name")
+
+    user_sub = add_group(
+        sub,
+        "user",
+        "Manage the people who sign in to the HQ console (viewer, supervisor, admin).",
+        "booth-pos-server user add wangfang --role viewer --password-file /run/pw",
+    )
+    p = add_command(
+        user_sub,
+        "add",
+        "Add a console user; the password is typed twice, or read from --password-file.",
+        "booth-pos-server user add wangfang --role viewer\n"
+        "  booth-pos-server user add liqiang --role admin --password-file /run/user/0/pw",
+        cmd_user_add,
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=["viewer", "supervisor", "admin"],
+        help="viewer: dashboard and reports; supervisor: also booth health and closes; admin: everything",
+    )
+    p.add_argument(
+        "--password-file",
+        metavar="PATH",
+        help=f"a file whose first line is the password (else ${PASSWORD_VARIABLE}, else a prompt)",
+    )
+    p.add_argument(
+        "--password",
+        metavar="PASSWORD",
+        help="refused: a password on the command line is visible to every user of the machine",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        user_sub,
+        "list",
+        "List the console users, their roles and whether they are disabled.",
+        "booth-pos-server user list --json",
+        cmd_user_list,
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        user_sub,
+        "disable",
+        "Disable a console user for good (someone who left): their sessions end at once.",
+        "booth-pos-server user disable wangfang",
+        cmd_user_disable,
+    )
+    p.add_argument("name", metavar="NAME")
 
     p = add_command(
         sub,

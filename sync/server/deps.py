@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from sync.server import registry
 from sync.server.auth import bearer_token
+from sync.server.console.guard import api_reader
 from sync.server.db import reading
 from sync.server.errors import ApiError
 from sync.server.rate_limits import client_address, limits_of, refuse_failing_address
@@ -39,7 +40,12 @@ def current_admin(
     request: Request, engine: EngineDep, authorization: Annotated[str | None, Header()] = None
 ) -> str:
     """The admin a token belongs to. Wrong tokens count against the caller's address; past
-    the limit the address gets 429 and its tokens are not even looked at."""
+    the limit the address gets 429 and its tokens are not even looked at. Without a token,
+    a console user's session cookie may read reports (GET only): see ``guard.api_reader``."""
+    if authorization is None:
+        reader = api_reader(request)
+        if reader is not None:
+            return reader
     failures = limits_of(request).admin_failures
     address = client_address(request)
     refuse_failing_address(failures, address, "admin tokens")

@@ -1,5 +1,6 @@
 """Rate limits kept in this worker's memory: failed enrolment codes and admin tokens per
-client address, and journal pushes per terminal (docs/security.md, "Rate limits")."""
+client address, journal pushes per terminal, and the console's wrong passwords per user name
+and per client address (docs/security.md, "Rate limits")."""
 
 from __future__ import annotations
 
@@ -71,11 +72,13 @@ class WindowCounter:
 
 @dataclass
 class RateLimits:
-    """The three limits of one server process."""
+    """The limits of one server process."""
 
     enrol_failures: WindowCounter
     admin_failures: WindowCounter
     pushes: WindowCounter
+    signin_names: WindowCounter
+    signin_addresses: WindowCounter
 
     @classmethod
     def from_settings(cls, settings, clock: Callable[[], float] = time.monotonic) -> RateLimits:
@@ -84,6 +87,8 @@ class RateLimits:
             WindowCounter(settings.failed_enrolments, window, clock),
             WindowCounter(settings.failed_admin_tokens, window, clock),
             WindowCounter(settings.pushes_per_minute, 60, clock),
+            WindowCounter(settings.console_failed_signins_per_name, window, clock),
+            WindowCounter(settings.console_failed_signins_per_address, window, clock),
         )
 
 

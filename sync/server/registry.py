@@ -49,6 +49,12 @@ def booth(conn: Connection, booth_id: str) -> dict:
     return dict(row)
 
 
+def all_booths(conn: Connection) -> list[dict]:
+    """Every registered booth (id, name, district), by id."""
+    rows = conn.execute(select(booths.c.id, booths.c.name, booths.c.district))
+    return sorted((dict(row) for row in rows.mappings()), key=lambda row: row["id"])
+
+
 def log(
     conn: Connection,
     action: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -44,6 +45,16 @@ class ServerSettings(BaseSettings):
     # Off only to measure ingest without the business checks (benchmarks): with it off,
     # HQ counts whatever passes the contract's checks. See docs/security.md.
     business_checks: bool = True
+    # The HQ console (docs/console.md). A session lasts this long after sign-in.
+    console_session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    # A terminal not heard from for this long is shown stale (in red) on the booth health page.
+    console_stale_after_s: int = Field(default=900, ge=1)
+    # The session cookie's Secure flag: "auto" sets it when the request came over TLS (as
+    # uvicorn saw it, X-Forwarded-Proto from a trusted proxy included), "always" or "never".
+    console_secure_cookie: Literal["auto", "always", "never"] = "auto"
+    # Wrong passwords at sign-in per user name and per client address, per failure window.
+    console_failed_signins_per_name: int = Field(default=5, ge=1)
+    console_failed_signins_per_address: int = Field(default=20, ge=1)
 
     @property
     def check_tolerance(self) -> timedelta | None:

@@ -356,3 +356,30 @@ deliveries = Table(
     Column("version", BigInteger, nullable=False),
 )
 Index("deliveries_booth_version", deliveries.c.booth_id, deliveries.c.version)
+
+# --- the HQ console: people who sign in with a password, and their sessions --------------------
+
+# HQ users of the console (admin tokens, above, are for scripts). role: viewer, supervisor
+# or admin. password_hash is "scrypt$n$r$p$salt$hash" (hex), never the password.
+hq_users = Table(
+    "hq_users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("password_changed_at", String(32), nullable=False),
+    Column("disabled_at", String(32)),
+)
+
+# One row per signed-in browser. Only the SHA-256 of the cookie's token is kept; signing out
+# (or disabling the user) deletes the row, and a row past expires_at counts for nothing.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_name", String(64), ForeignKey("hq_users.name"), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Index("console_sessions_by_user", "user_name"),
+)

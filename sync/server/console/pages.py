@@ -1,0 +1,377 @@
+"""The console's pages under /console/: sign-in and sign-out, the dashboard, booth health,
+a booth, reports, closes, the password form and (for IT) the users."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import get_args
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from sync.server import clock, registry
+from sync.server.console import guard, i18n, passwords, users, views
+from sync.server.console.guard import Admin, Form, Signed, Supervisor, Viewer
+from sync.server.console.i18n import N_
+from sync.server.console.render import SECURITY_HEADERS, render
+from sync.server.db import reading
+from sync.server.errors import ApiError
+from sync.server.routes import reports as report_routes
+
+STATIC = Path(__file__).resolve().parent / "static"
+router = APIRouter(prefix="/console", include_in_schema=False)
+YEAR_S = 365 * 24 * 3600
+#: Words the pages show from data (roles, report groupings, tenders), for the catalogs.
+SHOWN_WORDS = (
+    N_("viewer"), N_("supervisor"), N_("admin"),
+    N_("day"), N_("booth"), N_("supplier"), N_("county"), N_("product"), N_("tender"),
+    N_("cash"), N_("wechat"), N_("alipay"), N_("card"), N_("voucher"),
+)  # fmt: skip
+
+
+def install(app: FastAPI) -> None:
+    """Serve the console from ``app``: its pages, its files, and ``/`` leading to it."""
+    app.include_router(router)
+    app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
+
+    @app.get("/", include_in_schema=False)
+    def _home():
+        return RedirectResponse("/console/", status_code=307)
+
+    @app.exception_handler(guard.ConsoleRefusal)
+    async def _refused(request: Request, exc: guard.ConsoleRefusal):
+        signed = guard.current_session(request) if exc.status != 413 else None
+        page = {"status": exc.status, "message": exc.message, "params": exc.params}
+        return render(request, "error.html", page, exc.status, signed, exc.headers)
+
+    @app.exception_handler(guard.SignInNeeded)
+    async def _sign_in(request: Request, exc: guard.SignInNeeded):
+        target = guard.sign_in_url(exc.next_path)
+        if request.headers.get("HX-Request"):
+            return Response(status_code=200, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+def _engine(request: Request):
+    return request.app.state.engine
+
+
+def _settings(request: Request):
+    return request.app.state.settings
+
+
+def _day(text: str | None, fallback: date) -> tuple[date, bool]:
+    """A YYYY-MM-DD date from a filter, or the fallback and False when it is not one."""
+    if not text:
+        return fallback, True
+    try:
+        return date.fromisoformat(text), True
+    except ValueError:
+        return fallback, False
+
+
+def _int(text: str | None, fallback: int) -> int:
+    try:
+        return int(text) if text else fallback
+    except ValueError:
+        return fallback
+
+
+# --- signing in and out ----------------------------------------------------------------------
+
+
+@router.get("", include_in_schema=False)
+def console_root():
+    return _redirect("/console/")
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, next: str = "/console/"):
+    if guard.current_session(request) is not None:
+        return _redirect(guard.safe_next(next))
+    return _sign_in_form(request, next, "", None, 200)
+
+
+def _sign_in_form(request: Request, next_path: str, name: str, problem, status: int):
+    token = guard.new_signin_token()
+    page = {
+        "next": guard.safe_next(next_path),
+        "name": name,
+        "problem": problem,
+        "signin_csrf": token,
+    }
+    response = render(request, "sign_in.html", page, status)
+    guard.set_cookie(response, request, guard.SIGNIN_COOKIE, token, 3600)
+    return response
+
+
+@router.post("/sign-in")
+def sign_in(request: Request, form: Form):
+    guard.check_csrf(request, form, request.cookies.get(guard.SIGNIN_COOKIE))
+    name = form.get("name", "").strip()[:64]
+    password = form.get("password", "")
+    next_path = form.get("next", "/console/")
+    wait = guard.signin_wait(request, name)
+    if wait is not None:
+        problem = (
+            N_("Too many wrong passwords: nothing was checked. Try again in {seconds} s."),
+            {"seconds": wait},
+        )
+        return _with_retry(_sign_in_form(request, next_path, name, problem, 429), wait)
+    with _engine(request).begin() as conn:
+        user = users.authenticate(conn, name, password)
+        token = (
+            users.start_session(conn, user, _settings(request).console_session_hours)
+            if user
+            else None
+        )
+    if user is None:
+        guard.count_failed_signin(request, name)
+        problem = (N_("Wrong user name or password, or the user is disabled."), {})
+        return _sign_in_form(request, next_path, name, problem, 401)
+    response = _redirect(guard.safe_next(next_path))
+    max_age = int(_settings(request).console_session_hours * 3600)
+    guard.set_cookie(response, request, guard.SESSION_COOKIE, token, max_age)
+    response.delete_cookie(guard.SIGNIN_COOKIE, path="/")
+    return response
+
+
+def _with_retry(response: Response, wait: int) -> Response:
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, form: Form):
+    signed = guard.signed_in(request)
+    guard.check_csrf(request, form, signed.csrf)
+    with _engine(request).begin() as conn:
+        users.end_session(conn, signed.token)
+    response = _redirect("/console/sign-in")
+    response.delete_cookie(guard.SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/language")
+def switch_language(request: Request, lang: str = "", next: str = "/console/"):
+    response = _redirect(guard.safe_next(next))
+    if lang in i18n.LANGUAGES:
+        response.set_cookie(
+            i18n.LANGUAGE_COOKIE, lang, max_age=YEAR_S, path="/", samesite="lax",
+            secure=guard.cookie_secure(request),
+        )  # fmt: skip
+    return response
+
+
+@router.get("/password")
+def password_page(request: Request, signed: Viewer):
+    return render(request, "password.html", {"problems": {}, "done": False}, signed=signed)
+
+
+@router.post("/password")
+def change_password(request: Request, signed: Viewer, form: Form):
+    guard.check_csrf(request, form, signed.csrf)
+    current, new, again = (form.get(k, "") for k in ("current", "new", "again"))
+    problems: dict[str, str] = {}
+    with _engine(request).begin() as conn:
+        if users.authenticate(conn, signed.user.name, current) is None:
+            problems["current"] = N_("This is not your current password.")
+        elif weakness := passwords.weakness(new, signed.user.name):
+            problems["new"] = weakness
+        elif new == current:
+            problems["new"] = N_("The new password is the same as the current one.")
+        elif again != new:
+            problems["again"] = N_("The two new passwords differ.")
+        else:
+            users.change_password(conn, signed.user.name, new, keep_token=signed.token)
+    status = 422 if problems else 200
+    page = {"problems": problems, "done": not problems}
+    return render(request, "password.html", page, status, signed)
+
+
+# --- the pages -----------------------------------------------------------------------------------
+
+
+@router.get("/")
+def dashboard(request: Request, signed: Viewer):
+    settings = _settings(request)
+    with reading(_engine(request)) as conn:
+        figures = views.dashboard(conn, clock.now(), settings.zone, settings.console_stale_after_s)
+    return render(request, "dashboard.html", {"d": figures}, signed=signed)
+
+
+@router.get("/booths")
+def booths(
+    request: Request, signed: Supervisor, q: str = "", state: str = "all", sort: str = "booth"
+):
+    settings = _settings(request)
+    state = state if state in ("all", "stale", "alerts") else "all"
+    sort = sort if sort in views.HEALTH_SORTS else "booth"
+    with reading(_engine(request)) as conn:
+        rows = views.booth_health(conn, clock.now(), settings.console_stale_after_s, q, state, sort)
+    page = {
+        "rows": rows,
+        "q": q,
+        "state": state,
+        "sort": sort,
+        "stale_after_s": settings.console_stale_after_s,
+    }
+    template = "_booth_rows.html" if request.headers.get("HX-Request") else "booths.html"
+    return render(request, template, page, signed=signed)
+
+
+@router.get("/booths/{booth_id}")
+def booth(request: Request, signed: Supervisor, booth_id: str):
+    settings = _settings(request)
+    with reading(_engine(request)) as conn:
+        try:
+            found = registry.booth(conn, booth_id)
+        except ApiError:
+            raise guard.ConsoleRefusal(
+                404, N_("There is no booth {booth}."), booth=booth_id
+            ) from None
+        figures = views.booth_page(
+            conn, found, clock.now(), settings.zone, settings.console_stale_after_s
+        )
+    return render(request, "booth.html", figures, signed=signed)
+
+
+@router.get("/reports")
+def sales_reports(
+    request: Request,
+    signed: Viewer,
+    group: str = "day",
+    from_: str = "",
+    to: str = "",
+    booth: str = "",
+    page: str = "1",
+):
+    settings = _settings(request)
+    today = views.business_day(clock.now(), settings.zone)
+    group = group if group in views.REPORT_GROUPS else "day"
+    params = request.query_params
+    first, ok_first = _day(params.get("from"), today.replace(day=1))
+    last, ok_last = _day(params.get("to"), today)
+    problem = None
+    if not (ok_first and ok_last):
+        problem = (N_("A date is written YYYY-MM-DD, e.g. 2026-11-28."), {})
+    elif first > last:
+        problem = (N_("The first day is after the last day: swap them."), {})
+    elif (last - first).days + 1 > report_routes.MAX_DAYS:
+        problem = (
+            N_("A report covers at most {days} days: narrow the range."),
+            {"days": report_routes.MAX_DAYS},
+        )
+    booth_id = booth.strip()
+    report = None
+    with reading(_engine(request)) as conn:
+        booths_known = _booth_choices(conn)
+        if booth_id and booth_id not in booths_known:
+            problem = (N_("There is no booth {booth}."), {"booth": booth_id})
+        if problem is None:
+            report = views.reports.sales(conn, group, first, last, booth_id or None)
+    shown = views.page_of(report["rows"] if report else [], _int(page, 1))
+    query = {"group_by": group, "from": first.isoformat(), "to": last.isoformat()}
+    if booth_id:
+        query["booth"] = booth_id
+    formats = [f for f in ("csv", "xlsx") if f in get_args(report_routes.Format)]
+    page_ctx = {
+        "groups": views.REPORT_GROUPS,
+        "group": group,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "booth": booth_id,
+        "booths": booths_known,
+        "report": report,
+        "shown": shown,
+        "problem": problem,
+        "downloads": [
+            (f, "/api/v1/reports/sales?" + _query({**query, "format": f})) for f in formats
+        ],
+        "query": _query(
+            {"group": group, "from": first.isoformat(), "to": last.isoformat(), "booth": booth_id}
+        ),
+        "chart": views.chart_series(report["rows"], "key") if report and group == "day" else None,
+    }
+    template = "_report_table.html" if request.headers.get("HX-Request") else "reports.html"
+    return render(request, template, page_ctx, 422 if problem else 200, signed)
+
+
+def _booth_choices(conn) -> dict[str, str]:
+    return {row["id"]: row["name"] for row in registry.all_booths(conn)}
+
+
+def _query(params: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+@router.get("/closes")
+def closes(request: Request, signed: Supervisor, booth: str = ""):
+    settings = _settings(request)
+    today = views.business_day(clock.now(), settings.zone)
+    params = request.query_params
+    booth_id = booth.strip()
+    first, ok_first = _day(params.get("from"), today - timedelta(days=6))
+    last, ok_last = _day(params.get("to"), today)
+    problem = None
+    limit = report_routes.MAX_DAYS if booth_id else report_routes.MAX_CLOSE_DAYS_ALL_BOOTHS
+    if not (ok_first and ok_last):
+        problem = (N_("A date is written YYYY-MM-DD, e.g. 2026-11-28."), {})
+    elif first > last:
+        problem = (N_("The first day is after the last day: swap them."), {})
+    elif (last - first).days + 1 > limit:
+        problem = (
+            N_(
+                "Closes of every booth cover at most {days} days: narrow the range or pick a booth."
+            ),
+            {"days": limit},
+        )
+    report = None
+    with reading(_engine(request)) as conn:
+        booths_known = _booth_choices(conn)
+        if booth_id and booth_id not in booths_known:
+            problem = (N_("There is no booth {booth}."), {"booth": booth_id})
+        if problem is None:
+            report = views.reports.closes(conn, first, last, booth_id or None)
+    page = {
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "booth": booth_id,
+        "booths": booths_known,
+        "report": report,
+        "problem": problem,
+    }
+    return render(request, "closes.html", page, 422 if problem else 200, signed)
+
+
+@router.get("/users")
+def users_page(request: Request, signed: Admin):
+    with reading(_engine(request)) as conn:
+        rows = users.list_users(conn)
+    return render(request, "users.html", {"rows": rows, "roles": users.ROLES}, signed=signed)
+
+
+@router.post("/users/{name}/disable")
+def disable_user(request: Request, signed: Admin, name: str, form: Form):
+    guard.check_csrf(request, form, signed.csrf)
+    if name == signed.user.name:
+        raise guard.ConsoleRefusal(409, N_("You cannot disable yourself: ask another admin."))
+    with _engine(request).begin() as conn:
+        try:
+            users.disable_user(conn, name)
+        except ApiError:
+            raise guard.ConsoleRefusal(404, N_("There is no user {name}."), name=name) from None
+        rows = users.list_users(conn)
+    template = "_user_rows.html" if request.headers.get("HX-Request") else "users.html"
+    return render(request, template, {"rows": rows, "roles": users.ROLES}, signed=signed)
+
+
+__all__ = ["SECURITY_HEADERS", "Signed", "install", "router"]
