@@ -386,10 +386,10 @@ def failure(answer: dict) -> Refused:
             "The customer's balance is not enough: ask them to choose another card in their "
             "app, or to pay another way."
         )
-    if _said(answer, "expired", "EXPIRE", "过期"):
-        return Refused("The payment code has expired: ask the customer to refresh it, then scan it again.")  # fmt: skip
     if _said(answer, "used", "USED", "已使用", "重复"):
         return Refused("This payment code was already used: ask the customer to refresh it, then scan it again.")  # fmt: skip
+    if _said(answer, "expired", "EXPIRE", "过期"):
+        return Refused("The payment code has expired: ask the customer to refresh it, then scan it again.")  # fmt: skip
     if _said(answer, "invalid", "INVALID", "无效", "wrong", "错误"):
         return Refused("The payment code is not valid: ask the customer to refresh it, then scan it again.")  # fmt: skip
     return Refused(
