@@ -206,3 +206,21 @@ def admin_token(engine) -> str:
 
     with engine.begin() as conn:
         return registry.add_admin(conn, "hq")
+
+
+@pytest.fixture(scope="session")
+def payment_simulator(tmp_path_factory):
+    """The WeChat Pay / Alipay gateway simulator on 127.0.0.1 for the session (its keys made
+    once); ``simulator`` hands it to a test with an empty ledger."""
+    from sync.server.payments.simulator import Simulator
+
+    sim = Simulator(tmp_path_factory.mktemp("payment-keys"), wechat_limit_s=60, alipay_limit_s=60)
+    sim.start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def simulator(payment_simulator):
+    payment_simulator.reset()
+    return payment_simulator

@@ -22,6 +22,8 @@ from sync.protocol.journal import (
     parse_utc,
     sale_rounding_problem,
 )
+from sync.protocol.payments import METHODS as COLLECTED_METHODS
+from sync.protocol.payments import out_trade_no_problem
 
 #: Bounds on every integer in a body, so no figure can overflow a database column or a
 #: report's sum (BIGINT, SQLite's int64) however many rows it adds up.
@@ -61,6 +63,8 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 STOCK_TYPES = ("stock_receive", "stock_adjust")
 #: How a customer pays (a sale's payments) and how money goes back (a refund's).
 PAYMENT_METHODS = ("cash", "wechat", "alipay", "card", "voucher")
+#: The methods HQ collects through a gateway (sync/protocol/payments.py).
+PAYMENT_METHODS_COLLECTED = COLLECTED_METHODS
 #: What a sale or refund line's price is per: a piece, or a kg (the line then has weight_g).
 LINE_UNITS = {"piece": "qty", "kg": "weight_g"}
 #: The unit of a stock move's delta: pieces, or grams for products sold by the kg.
@@ -346,6 +350,24 @@ def _payment_problem(pay) -> str | None:
         )
     if not _text(pay.get("reference", "")):
         return "a payment reference must be a short string"
+    return _collected_problem(pay)
+
+
+def _collected_problem(pay: dict) -> str | None:
+    """A mobile tender collected through HQ names its attempt: out_trade_no (the number the
+    till gave the payment) and transaction_id (the gateway's). Both are optional: a tender
+    recorded as a reference only has neither."""
+    if "out_trade_no" not in pay and "transaction_id" not in pay:
+        return None
+    if pay["method"] not in PAYMENT_METHODS_COLLECTED:
+        return f"only {' and '.join(PAYMENT_METHODS_COLLECTED)} payments carry out_trade_no"
+    if "out_trade_no" not in pay:
+        return "a payment with a transaction_id needs its out_trade_no"
+    found = out_trade_no_problem(pay["out_trade_no"])
+    if found:
+        return found
+    if not _text(pay.get("transaction_id", ""), 64):
+        return "a payment's transaction_id must be a string of at most 64 characters"
     return None
 
 

@@ -18,6 +18,7 @@ from sync import __version__
 from sync.server.db import make_engine
 from sync.server.errors import ApiError
 from sync.server.middleware import AccessLog, BodyLimit
+from sync.server.payments.service import Payments
 from sync.server.rate_limits import RateLimits, TooManyRequests
 from sync.server.routes import system, terminals
 from sync.server.settings import ServerSettings, get_settings
@@ -39,13 +40,15 @@ def create_app(
     app = FastAPI(
         title="Booth POS central server",
         version=__version__,
-        description="Enrolment, journal ingest, catalog feed, stock ledger and reports (API v1).",
+        description="Enrolment, journal ingest, catalog feed, stock ledger, reports and mobile payments (API v1).",
         openapi_url="/openapi.json" if docs else None,
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
     )
     app.state.settings = settings
     app.state.rate_limits = RateLimits.from_settings(settings, clock)
+    # Unusable merchant settings stop the server here, with the reason (PaymentsConfigError).
+    app.state.payments = Payments.from_settings(settings)
     app.state.engine = engine or make_engine(
         settings.db_url, settings.pool_size, settings.pool_overflow, settings.pool_timeout
     )
@@ -111,9 +114,9 @@ def create_app(
 
 
 def _routers():
-    from sync.server.routes import catalog, quarantine, reports
+    from sync.server.routes import catalog, payments, quarantine, reports
 
-    return [system, terminals, catalog, reports, quarantine]
+    return [system, terminals, catalog, reports, quarantine, payments]
 
 
 def app_from_env() -> FastAPI:

@@ -18,6 +18,7 @@ from sync.protocol import journal
 from sync.server import registry
 from sync.server.db import make_engine, migrate, pending_migrations, reading
 from sync.server.errors import ApiError
+from sync.server.payments.cli import PaymentsRefusal
 from sync.server.settings import ServerSettings, normalize_db_url
 from sync.server.tables import journal as journal_table
 from sync.server.tables import terminals
@@ -97,6 +98,7 @@ def cmd_serve(args) -> int:
     elif pending_migrations(engine):
         raise Refusal("The database schema is not current: run 'booth-pos-server migrate' first.")
     engine.dispose()
+    _check_payments(settings)
     os.environ["BOOTH_POS_SERVER_DB"] = settings.db or settings.db_url
     print(
         f"Serving on http://{args.host}:{args.port} ({engine.dialect.name}, {args.workers} worker(s))",
@@ -113,6 +115,30 @@ def cmd_serve(args) -> int:
         proxy_headers=True,
     )
     return 0
+
+
+def _check_payments(settings: ServerSettings) -> None:
+    """Refuse to start on unusable merchant settings (a key others can read, a missing file)."""
+    from sync.server.payments.config import PaymentsConfigError, load_config
+
+    if settings.payments_config:
+        try:
+            methods = load_config(settings.payments_config).methods()
+        except PaymentsConfigError as exc:
+            raise Refusal(f"Not starting: {exc}") from None
+        print(f"Mobile payments: {', '.join(methods)}", flush=True)
+
+
+def _payments_handlers() -> dict:
+    from sync.server.payments import cli as payments_cli
+
+    def booth(args):
+        return payments_cli.cmd_booth(args, _engine, cli_actor(), _print)
+
+    def settle(args):
+        return payments_cli.cmd_settle(args, _engine, _settings, _print)
+
+    return {"booth": booth, "settle": settle, "simulate": payments_cli.cmd_simulate}
 
 
 def cmd_booth_add(args) -> int:
@@ -499,6 +525,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", required=True, metavar="NAME", help="who decided (kept with it)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    from sync.server.payments.cli import add_commands as add_payments_commands
+
+    add_payments_commands(sub, _payments_handlers())
     return parser
 
 
@@ -508,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         args.db = normalize_db_url(args.db)
     try:
         return args.handler(args)
-    except (Refusal, ApiError) as exc:
+    except (Refusal, ApiError, PaymentsRefusal) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     except OperationalError as exc:

@@ -11,6 +11,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sync import protocol
+from sync.protocol.payments import DEFAULT_MAX_PAYMENT_FEN, WAIT_LIMIT_S
 from sync.server.db import POOL_OVERFLOW, POOL_SIZE, POOL_TIMEOUT, default_data_dir
 
 
@@ -44,6 +45,14 @@ class ServerSettings(BaseSettings):
     # Off only to measure ingest without the business checks (benchmarks): with it off,
     # HQ counts whatever passes the contract's checks. See docs/security.md.
     business_checks: bool = True
+    # Mobile payments (docs/payments.md): the TOML file naming HQ's merchant key files
+    # (empty: HQ takes no mobile payments), the cap on one payment, how long a customer may
+    # take to confirm before HQ revokes, and how long one gateway call may take.
+    payments_config: str = ""
+    payments_max_fen: int = Field(default=DEFAULT_MAX_PAYMENT_FEN, ge=1, le=100_000_000)
+    payments_wechat_wait_s: float = Field(default=WAIT_LIMIT_S["wechat"], gt=0)
+    payments_alipay_wait_s: float = Field(default=WAIT_LIMIT_S["alipay"], gt=0)
+    payments_gateway_timeout_s: float = Field(default=10, gt=0, le=60)
 
     @property
     def check_tolerance(self) -> timedelta | None:

@@ -184,6 +184,10 @@ payments = Table(
     Column("method", String(16), nullable=False),
     Column("amount_fen", BigInteger, nullable=False),
     Column("reference", Text, nullable=False, server_default=""),
+    # A mobile tender collected through HQ (from migration 0009); NULL: recorded only as a
+    # reference (unverified).
+    Column("out_trade_no", String(32)),
+    Column("transaction_id", String(64)),
     PrimaryKeyConstraint("sale_id", "line_no"),
 )
 
@@ -356,3 +360,59 @@ deliveries = Table(
     Column("version", BigInteger, nullable=False),
 )
 Index("deliveries_booth_version", deliveries.c.booth_id, deliveries.c.version)
+
+# --- mobile payments (from migration 0009) --------------------------------------------------
+
+# Each booth's ids at the gateways (service-provider mode): WeChat's sub-merchant id and the
+# Alipay app auth token the booth granted HQ's app. Set with `booth-pos-server payments booth`.
+booth_payments = Table(
+    "booth_payments",
+    metadata,
+    Column("booth_id", String(64), ForeignKey("booths.id"), primary_key=True),
+    Column("wechat_sub_mchid", String(32)),
+    Column("alipay_app_auth_token", Text),  # a secret: never logged, never answered
+    Column("updated_at", String(32), nullable=False),
+    Column("updated_by", Text, nullable=False),
+)
+
+# One row per payment a terminal asked HQ to collect; its state moves on as the gateway
+# answers (sync/protocol/payments.py STATES). Payment codes are kept masked (last 4 digits)
+# and as a SHA-256 salted with the number, to tell a retry from another code.
+payment_attempts = Table(
+    "payment_attempts",
+    metadata,
+    Column("out_trade_no", String(32), primary_key=True),
+    Column("terminal_id", String(64), nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("auth_code", String(32), nullable=False),  # masked: ************** 1234
+    Column("auth_code_hash", String(64), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("state", String(16), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("transaction_id", String(64)),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("sale_seq", BigInteger),  # the sale entry that counted it (ingest)
+)
+Index("payment_attempts_terminal", payment_attempts.c.terminal_id)
+Index("payment_attempts_state", payment_attempts.c.state)
+
+# Append-only (triggers refuse UPDATE and DELETE): every call HQ made about an attempt and
+# what the gateway answered.
+payment_events = Table(
+    "payment_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "out_trade_no", String(32), ForeignKey("payment_attempts.out_trade_no"), nullable=False
+    ),  # fmt: skip
+    Column("at", String(32), nullable=False),
+    Column("action", String(16), nullable=False),  # create, pay, query, cancel
+    Column("state", String(16), nullable=False),  # the attempt's state after it
+    Column("code", String(64), nullable=False, server_default=""),  # the gateway's code
+    Column("detail", Text, nullable=False, server_default=""),
+    Column("answer", Text, nullable=False, server_default="{}"),  # the gateway's answer, JSON
+)
+Index("payment_events_attempt", payment_events.c.out_trade_no)
