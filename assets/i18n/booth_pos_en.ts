@@ -1412,6 +1412,14 @@ sales {2}  variance {3}</translation>
         <translation>Only cash can be more than the total: non-cash payments come to {non_cash} against {total}.</translation>
     </message>
     <message>
+        <source>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</source>
+        <translation>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</translation>
+    </message>
+    <message>
+        <source>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</source>
+        <translation>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</translation>
+    </message>
+    <message>
         <source>{name} comes to {amount}; one line may be at most {limit}: split it.</source>
         <translation>{name} comes to {amount}; one line may be at most {limit}: split it.</translation>
     </message>
@@ -1474,6 +1482,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>The disk holding {directory} is full: nothing was recorded. Free some space on the terminal, then try again.</source>
         <translation>The disk holding {directory} is full: nothing was recorded. Free some space on the terminal, then try again.</translation>
+    </message>
+    <message>
+        <source>The gateway declined the payment: ask the customer to pay another way.</source>
+        <translation>The gateway declined the payment: ask the customer to pay another way.</translation>
     </message>
     <message>
         <source>The label&apos;s price is zero: reprint the label on the scale.</source>
@@ -1752,10 +1764,6 @@ sales {2}  variance {3}</translation>
         <translation>The drawer should hold only {expected}: {amount} cannot be taken out.</translation>
     </message>
     <message>
-        <source>The payment code has expired: ask the customer to refresh it, then scan it again.</source>
-        <translation>The payment code has expired: ask the customer to refresh it, then scan it again.</translation>
-    </message>
-    <message>
         <source>The payment code is not valid: ask the customer to refresh it, then scan it again.</source>
         <translation>The payment code is not valid: ask the customer to refresh it, then scan it again.</translation>
     </message>
@@ -1842,10 +1850,6 @@ sales {2}  variance {3}</translation>
     <message>
         <source>This needs a PIN and there is nobody to type it: use --pin-file PATH or the BOOTH_POS_PIN variable.</source>
         <translation>This needs a PIN and there is nobody to type it: use --pin-file PATH or the BOOTH_POS_PIN variable.</translation>
-    </message>
-    <message>
-        <source>This payment code was already used: ask the customer to refresh it, then scan it again.</source>
-        <translation>This payment code was already used: ask the customer to refresh it, then scan it again.</translation>
     </message>
     <message>
         <source>This terminal is not enrolled: run &apos;booth-pos enroll --server URL --code CODE&apos;.</source>

@@ -1412,6 +1412,14 @@ sales {2}  variance {3}</source>
         <translation>只有现金可以超过应收：非现金付款共 {non_cash}，应收 {total}。</translation>
     </message>
     <message>
+        <source>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</source>
+        <translation>总部尚未为本专柜开通这种支付：请改用其他方式收款，并告知总部。</translation>
+    </message>
+    <message>
+        <source>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</source>
+        <translation>付款码已使用过或已过期：请顾客刷新后重新扫描。</translation>
+    </message>
+    <message>
         <source>{name} comes to {amount}; one line may be at most {limit}: split it.</source>
         <translation>{name} 金额为 {amount}；单行最多 {limit}：请分成多行。</translation>
     </message>
@@ -1474,6 +1482,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>The disk holding {directory} is full: nothing was recorded. Free some space on the terminal, then try again.</source>
         <translation>{directory} 所在磁盘已满：本次操作未记录。请清理终端磁盘空间后重试。</translation>
+    </message>
+    <message>
+        <source>The gateway declined the payment: ask the customer to pay another way.</source>
+        <translation>支付渠道拒绝了这笔支付：请顾客改用其他方式付款。</translation>
     </message>
     <message>
         <source>The label&apos;s price is zero: reprint the label on the scale.</source>
@@ -1752,10 +1764,6 @@ sales {2}  variance {3}</source>
         <translation>钱箱应有现金仅 {expected}：不能取出 {amount}。</translation>
     </message>
     <message>
-        <source>The payment code has expired: ask the customer to refresh it, then scan it again.</source>
-        <translation>付款码已过期：请顾客刷新后重新扫描。</translation>
-    </message>
-    <message>
         <source>The payment code is not valid: ask the customer to refresh it, then scan it again.</source>
         <translation>付款码无效：请顾客刷新后重新扫描。</translation>
     </message>
@@ -1842,10 +1850,6 @@ sales {2}  variance {3}</source>
     <message>
         <source>This needs a PIN and there is nobody to type it: use --pin-file PATH or the BOOTH_POS_PIN variable.</source>
         <translation>此操作需要 PIN 码，但没有可输入的终端：请使用 --pin-file PATH 或环境变量 BOOTH_POS_PIN。</translation>
-    </message>
-    <message>
-        <source>This payment code was already used: ask the customer to refresh it, then scan it again.</source>
-        <translation>付款码已使用过：请顾客刷新后重新扫描。</translation>
     </message>
     <message>
         <source>This terminal is not enrolled: run &apos;booth-pos enroll --server URL --code CODE&apos;.</source>

@@ -9,7 +9,6 @@ UI thread and record what they return on it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 import time
@@ -23,17 +22,17 @@ from pos.store import held as held_db
 from pos.store import payment_attempts as attempts_db
 from pos.store.users import User
 from pos.usecases.context import Context
+from sync.protocol import payments as contract
 from sync.protocol.barcodes import classify
 
 #: A scanned code's kind (sync.protocol.barcodes) -> the tender method it pays with.
 METHOD_FOR_KIND = {"wechat_pay": "wechat", "alipay": "alipay"}
 MOBILE_METHODS = tuple(METHOD_FOR_KIND.values())
-#: How long the customer has to confirm before the till cancels: WeChat closes an unpaid
-#: code payment after 45 s, Alipay after about 3 minutes; the till stops a little sooner.
-WAIT_LIMIT_S = {"wechat": 40, "alipay": 170}
-POLL_INTERVAL_S = 2.5
-MAX_OUT_TRADE_NO = 32
-OPEN_STATES = ("created", "waiting", "unknown")
+#: How long the customer has to confirm before the till cancels: the gateway's own limit
+#: (WeChat 45 s, Alipay about 3 minutes), as the contract states it.
+WAIT_LIMIT_S = dict(contract.WAIT_LIMIT_S)
+#: "created": written here, HQ has not answered yet; the others are HQ's open states.
+OPEN_STATES = ("created", *sorted(contract.OPEN_STATES))
 
 
 class HqUnreachable(BoothError):
@@ -67,17 +66,15 @@ def method_for_code(ctx: Context, code: str) -> str:
 
 
 def mask(code: str) -> str:
-    """A payment code as kept and shown: first 4 and last 4 digits (the code is single use,
-    but the whole of it is nobody's business after the payment)."""
-    code = code.strip()
-    return code if len(code) <= 8 else f"{code[:4]}{'*' * (len(code) - 8)}{code[-4:]}"
+    """A payment code as kept and shown, as HQ keeps it: only its last 4 digits."""
+    return contract.mask_auth_code(code.strip())
 
 
 def new_out_trade_no(ctx: Context) -> str:
     """HQ's rule (sync.protocol.payments): the terminal's payment prefix, '-', then the UTC
     second and 6 random hex digits; unique on this terminal, at most 32 characters."""
-    prefix = hashlib.sha256(ctx.terminal_id.encode("utf-8")).hexdigest()[:10]
-    return f"{prefix}-{ctx.clock().strftime('%y%m%d%H%M%S')}_{secrets.token_hex(3)}"
+    unique = f"{ctx.clock().strftime('%y%m%d%H%M%S')}_{secrets.token_hex(3)}"
+    return contract.make_out_trade_no(ctx.terminal_id, unique)
 
 
 def description(ctx: Context) -> str:
@@ -373,25 +370,31 @@ def timed_out() -> Refused:
 # --- what the cashier reads when a payment fails ----------------------------------------------
 
 
-def _said(answer: dict, *words: str) -> bool:
-    said = f"{answer.get('reason') or ''} {answer.get('message') or ''}"
-    return any(w in said for w in words)
-
-
 def failure(answer: dict) -> Refused:
-    """Why a payment failed, from HQ's reason or the gateway's words, as a sentence the
-    window translates: nothing was charged, nothing recorded."""
-    if _said(answer, "balance", "NOTENOUGH", "余额不足"):
+    """Why a payment failed, from HQ's fixed sentence (sync.protocol.payments.MESSAGES), as a
+    sentence the window translates: nothing was charged, nothing recorded."""
+    reason = contract.reason_of(str(answer.get("message") or ""))
+    if reason == "insufficient_balance":
         return Refused(
             "The customer's balance is not enough: ask them to choose another card in their "
             "app, or to pay another way."
         )
-    if _said(answer, "used", "USED", "已使用", "重复"):
-        return Refused("This payment code was already used: ask the customer to refresh it, then scan it again.")  # fmt: skip
-    if _said(answer, "expired", "EXPIRE", "过期"):
-        return Refused("The payment code has expired: ask the customer to refresh it, then scan it again.")  # fmt: skip
-    if _said(answer, "invalid", "INVALID", "无效", "wrong", "错误"):
+    if reason == "code_used":
+        return Refused(
+            "This payment code was already used or has expired: ask the customer to refresh "
+            "it, then scan it again."
+        )
+    if reason == "code_invalid":
         return Refused("The payment code is not valid: ask the customer to refresh it, then scan it again.")  # fmt: skip
+    if reason == "declined":
+        return Refused("The gateway declined the payment: ask the customer to pay another way.")
+    if reason == "not_set_up":
+        return Refused(
+            "This booth is not set up at HQ to take this kind of payment: take another way "
+            "to pay, and tell HQ."
+        )
+    if reason == "limit_reached":
+        return timed_out()
     return Refused(
         "The payment did not go through ({reason}): nothing was charged. Ask the customer to "
         "try again or to pay another way.",

@@ -168,11 +168,11 @@ def start_pay_hq() -> tuple[PayHq, ThreadingHTTPServer]:
     return hq, server
 
 
-def enrol_with(terminal, url: str) -> None:
+def enrol_with(terminal, url: str, token: str = "bpt_test") -> None:
     """The terminal enrolled at ``url`` (its sync settings and a token), as `enroll` leaves it."""
     from pos.store import sync_state
     from sync.client import TOKEN_FILE
 
     with terminal.store.write() as conn:
         sync_state.put(conn, "sync_server", url)
-    (terminal.home / TOKEN_FILE).write_text("bpt_test", encoding="utf-8")
+    (terminal.home / TOKEN_FILE).write_text(token, encoding="utf-8")
