@@ -8,7 +8,7 @@ import argparse
 import sys
 import time
 
-from benchmarks import fleet, receipt, server, shift, sync_client, terminal, ui
+from benchmarks import fleet, payments, receipt, server, shift, sync_client, terminal, ui
 from benchmarks.common import DEFAULT_PG, PG_OFF
 
 FLEET_TERMINALS = 1000  # docs/benchmarks.md, "The fleet"
@@ -35,6 +35,7 @@ def steps(pg: str) -> list[tuple[str, object, list[str]]]:
             server.main,
             ["--entries", "10000", "--products", "100000", "--pg", pg],
         ),  # fmt: skip
+        ("Mobile payments: HQ's overhead against the gateway simulator", payments.main, []),
         (
             "The fleet: virtual terminals against a real HQ",
             fleet.main,

@@ -1,5 +1,8 @@
 """`make run`'s live half: a local central server for the demo booth, the terminal enrolled
-against it, one sync round shown, then the cashier's window (which keeps syncing).
+against it, one sync round shown, then the cashier's window (which keeps syncing). A WeChat
+Pay / Alipay gateway simulator runs beside the server, which is set up to collect the
+demo booth's mobile payments through it (docs/payments.md has the amounts that act out
+each scenario).
 
     python -m sync.demo --home demo-home [--port 8765]
 """
@@ -23,16 +26,23 @@ from sync.client import SyncClient, enroll
 from sync.server import catalog, registry
 from sync.server.db import make_engine, migrate
 from sync.server.errors import ApiError
+from sync.server.payments import booths
 from sync.server.tables import terminals
 
 BOOTH_ID, BOOTH_NAME = "DEMO-BOOTH", "奉节县扶贫产品专柜（演示）"
+#: The demo booth's ids at the (simulated) gateways.
+DEMO_SUB_MCHID, DEMO_APP_AUTH_TOKEN = "1900000109", "202611BBdemo-app-auth-token"
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen:
+def start_server(db: Path, port: int, payments_config: Path | None = None) -> subprocess.Popen:
+    env = dict(os.environ)
+    if payments_config is not None:
+        env["BOOTH_POS_SERVER_PAYMENTS_CONFIG"] = str(payments_config)
     server = subprocess.Popen(
         [sys.executable, "-m", "sync.server.cli", "--db", str(db), "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}/healthz"
     deadline = time.monotonic() + 30
@@ -64,8 +74,16 @@ def prepare_server(db: Path, terminal_id: str) -> str | None:
         ).first()  # fmt: skip
         replaces = terminal_id if known else None
         code = registry.add_enrol_code(conn, BOOTH_ID, 1, replaces=replaces, by="cli:demo")
+        booths.set_booth(conn, BOOTH_ID, "cli:demo", DEMO_SUB_MCHID, DEMO_APP_AUTH_TOKEN)
     engine.dispose()
     return code
+
+
+def start_gateways(folder: Path):
+    """The gateway simulator on a free port of 127.0.0.1, its demo keys kept in ``folder``."""
+    from sync.server.payments.simulator import Simulator
+
+    return Simulator(folder).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     terminal_id = terminal.terminal_id
     terminal.close()
     code = prepare_server(db, terminal_id)
-    server = start_server(db, args.port)
+    gateways = start_gateways(db.parent / "payment-keys")
+    print(f"Gateway simulator (WeChat Pay, Alipay) on {gateways.url}")
+    server = start_server(db, args.port, gateways.config)
     try:
         url = f"http://127.0.0.1:{args.port}"
         terminal = Terminal.open(home)
@@ -109,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.terminate()
         server.wait(10)
+        gateways.stop()
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ RULES = {
     "and no manager overrode it",
     "line_amount": "a line's amount is not its quantity or weight times its price, less its discount",
     "sale_quarantined": "a refund of a sale that is itself quarantined",
+    "payment_not_verified": "a mobile tender names an out_trade_no that is not a payment HQ "
+    "collected for this terminal, paid, for that amount and not counted by another sale",
 }
 
 #: product id -> every price (fen) HQ's catalog ever gave it, or None when the catalog
@@ -43,6 +45,10 @@ RULES = {
 #: time: a booth offline for a week still charges last week's price, and a terminal whose
 #: clock is behind would seem to charge a price before HQ set it.
 CatalogPrices = Callable[[str], Collection[int] | None]
+#: out_trade_no -> HQ's record of that payment for this terminal (``method``, ``state``,
+#: ``amount_fen``, ``sale_seq``: the sale that already counted it, or None), or None when
+#: HQ collected no such payment for it.
+PaymentAttempts = Callable[[str], dict | None]
 
 
 @dataclass(frozen=True)
@@ -59,11 +65,14 @@ def business_problem(
     enrolled_at: str | datetime,
     now: datetime,
     tolerance: timedelta = DEFAULT_TOLERANCE,
+    payment_attempts: PaymentAttempts | None = None,
 ) -> BusinessProblem | None:
     """The first rule a well-formed entry breaks (check it with ``problem`` first), or None.
 
     ``catalog_prices`` answers for one product id (see :data:`CatalogPrices`);
-    ``enrolled_at`` is when HQ enrolled the terminal; ``now`` is HQ's clock.
+    ``enrolled_at`` is when HQ enrolled the terminal; ``now`` is HQ's clock;
+    ``payment_attempts`` answers for a mobile tender's out_trade_no (see
+    :data:`PaymentAttempts`; None: not checked, as on a terminal).
     """
     at = parse_utc(entry["at"])
     enrolled = parse_utc(enrolled_at) if isinstance(enrolled_at, str) else enrolled_at
@@ -85,12 +94,41 @@ def business_problem(
             found = _line_problem(entry["seq"], number, line, catalog_prices)
             if found:
                 return found
+        if payment_attempts is not None:
+            return collected_problem(entry, payment_attempts)
     elif entry["type"] in STOCK_TYPES and catalog_prices(body["product_id"]) is None:
         return BusinessProblem(
             "unknown_product",
             f"seq {entry['seq']} moves stock of {body['product_id']}, "
             "a product HQ's catalog never had",
         )
+    return None
+
+
+def collected_problem(entry: dict, payment_attempts: PaymentAttempts) -> BusinessProblem | None:
+    """A sale's mobile tender that says it was collected (it carries out_trade_no) must be a
+    payment HQ collected for this terminal: paid, same method and amount, not counted by
+    another sale. A tender without out_trade_no is a reference only (unverified, counted)."""
+    for pay in entry["body"]["payments"]:
+        number = pay.get("out_trade_no")
+        if number is None:
+            continue
+        where = f"seq {entry['seq']}'s {pay['method']} payment {number}"
+        attempt = payment_attempts(number)
+        if attempt is None:
+            why = "is not a payment HQ collected for this terminal"
+        elif attempt["state"] != "paid":
+            why = f"is {attempt['state']} at HQ, not paid"
+        elif attempt["method"] != pay["method"] or attempt["amount_fen"] != pay["amount_fen"]:
+            why = (
+                f"was paid as {attempt['method']} {attempt['amount_fen']} fen, not "
+                f"{pay['method']} {pay['amount_fen']} fen"
+            )
+        elif attempt.get("sale_seq") not in (None, entry["seq"]):
+            why = f"is already counted by sale seq {attempt['sale_seq']}"
+        else:
+            continue
+        return BusinessProblem("payment_not_verified", f"{where} {why}")
     return None
 
 

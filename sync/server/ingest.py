@@ -34,6 +34,7 @@ from sync.server.errors import ApiError, conflict, forbidden, invalid
 from sync.server.registry import TerminalIdentity
 from sync.server.tables import (
     catalog_prices,
+    payment_attempts,
     payments,
     quarantine,
     refund_lines,
@@ -456,12 +457,18 @@ def _business_checks(
         elif entry["type"] in STOCK_TYPES:
             wanted.add(entry["body"]["product_id"])
     prices = _price_histories(conn, sorted(wanted))
+    collected = _collected_payments(conn, caller, fresh)
     enrolled = journal.parse_utc(enrolled_at)
     held: dict[int, BusinessProblem] = {}
     for entry in fresh:
-        found = business_problem(entry, prices.get, enrolled, now, tolerance)
+        found = business_problem(entry, prices.get, enrolled, now, tolerance, collected.get)
         if found is not None:
             held[entry["seq"]] = found
+        elif entry["type"] == "sale":
+            for pay in entry["body"]["payments"]:  # one payment counts for one sale only
+                if pay.get("out_trade_no") in collected:
+                    collected[pay["out_trade_no"]]["sale_seq"] = entry["seq"]
+    _claim_payments(conn, caller, fresh, held)
     # A refund of a sale that counts nowhere would take off money never counted: held too.
     refunds_in = [e for e in fresh if e["type"] == "refund" and e["seq"] not in held]
     if refunds_in:
@@ -489,6 +496,61 @@ def _business_checks(
 
 #: Product ids per IN (...) list: well under any database's limit on bound parameters.
 CHUNK = 500
+
+
+def _collected_numbers(fresh: list[dict]) -> list[str]:
+    return sorted(
+        {
+            pay["out_trade_no"]
+            for entry in fresh
+            if entry["type"] == "sale"
+            for pay in entry["body"]["payments"]
+            if "out_trade_no" in pay
+        }
+    )
+
+
+def _collected_payments(
+    conn: Connection, caller: TerminalIdentity, fresh: list[dict]
+) -> dict[str, dict]:
+    """out_trade_no -> HQ's attempt, for the mobile tenders of a push that name one."""
+    numbers = _collected_numbers(fresh)
+    found: dict[str, dict] = {}
+    for start in range(0, len(numbers), CHUNK):
+        rows = conn.execute(
+            select(
+                payment_attempts.c.out_trade_no,
+                payment_attempts.c.method,
+                payment_attempts.c.state,
+                payment_attempts.c.amount_fen,
+                payment_attempts.c.sale_seq,
+            ).where(
+                payment_attempts.c.terminal_id == caller.terminal_id,
+                payment_attempts.c.out_trade_no.in_(numbers[start : start + CHUNK]),
+            )
+        )
+        for row in rows:
+            found[row.out_trade_no] = dict(row._mapping)
+    return found
+
+
+def _claim_payments(
+    conn: Connection, caller: TerminalIdentity, fresh: list[dict], held: dict
+) -> None:
+    """Mark each collected payment with the sale that counted it."""
+    for entry in fresh:
+        if entry["type"] != "sale" or entry["seq"] in held:
+            continue
+        for pay in entry["body"]["payments"]:
+            if "out_trade_no" in pay:
+                conn.execute(
+                    update(payment_attempts)
+                    .where(
+                        payment_attempts.c.out_trade_no == pay["out_trade_no"],
+                        payment_attempts.c.terminal_id == caller.terminal_id,
+                    )
+                    .values(sale_seq=entry["seq"])
+                )
 
 
 def _price_histories(conn: Connection, product_ids: list[str]) -> dict[str, set[int]]:
@@ -686,6 +748,8 @@ def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict
                 "method": pay["method"],
                 "amount_fen": pay["amount_fen"],
                 "reference": pay.get("reference", ""),
+                "out_trade_no": pay.get("out_trade_no"),
+                "transaction_id": pay.get("transaction_id"),
             }
         )
 

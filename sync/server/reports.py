@@ -38,6 +38,9 @@ from sync.server.tables import (
     z_closes,
 )
 from sync.server.tables import (
+    payments as payments_table,
+)
+from sync.server.tables import (
     quarantine as quarantine_table,
 )
 from sync.server.tables import (
@@ -300,6 +303,7 @@ def campaign(conn: Connection) -> dict:
     ).one()
     held = quarantine.held_by_booth(conn)
     names = _booth_names(conn)
+    mobile = _mobile_tenders(conn)
     return {
         "sales": _int(whole.sales),
         "amount_fen": _int(whole.amount_fen),
@@ -317,6 +321,7 @@ def campaign(conn: Connection) -> dict:
         "refunds": _int(back.refunds),
         "refunded_fen": _int(back.fen),
         "net_fen": _int(whole.amount_fen) - _int(back.fen),
+        **mobile,
         "quarantined": sum(figures["quarantined"] for figures in held.values()),
         "quarantined_fen": sum(figures["quarantined_fen"] for figures in held.values()),
         "quarantined_by_booth": [
@@ -324,6 +329,19 @@ def campaign(conn: Connection) -> dict:
             for booth, figures in sorted(held.items())
         ],
     }
+
+
+def _mobile_tenders(conn: Connection) -> dict:
+    """WeChat Pay and Alipay tenders of counted sales: verified (collected through HQ, naming
+    a paid attempt) or unverified (a reference only: old terminals, "reference only" mode)."""
+    verified = payments_table.c.out_trade_no.is_not(None)
+    rows = conn.execute(
+        select(verified.label("verified"), safe_sum(payments_table.c.amount_fen).label("fen"))
+        .where(payments_table.c.method.in_(("wechat", "alipay")))
+        .group_by(verified)
+    ).all()
+    sums = {bool(row.verified): _int(row.fen) for row in rows}
+    return {"mobile_verified_fen": sums.get(True, 0), "mobile_unverified_fen": sums.get(False, 0)}
 
 
 def _count_named(column):

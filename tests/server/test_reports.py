@@ -491,6 +491,14 @@ def test_campaign_totals(server, journals, loaded):
         "refunds": len(back),
         "refunded_fen": refunded,
         "net_fen": amount - refunded,
+        # the tests' terminals record mobile tenders as references only
+        "mobile_verified_fen": 0,
+        "mobile_unverified_fen": sum(
+            pay["amount_fen"]
+            for _, _, body in sold
+            for pay in body["payments"]
+            if pay["method"] in ("wechat", "alipay")
+        ),
         "quarantined": 0,
         "quarantined_fen": 0,
         "quarantined_by_booth": [],

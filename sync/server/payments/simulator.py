@@ -12,6 +12,7 @@ It keeps a ledger of the money it holds per order (``GET /_sim/ledger``).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -170,6 +171,10 @@ class Ledger:
         self.tombstones: set[tuple[str, str]] = set()
         self.calls: Counter = Counter()
         self.counter = 0
+        #: a slow gateway: seconds between committing a payment and answering the pay call
+        self.answer_delay_s = 0.0
+        #: set when a pay call has been committed (tests wait on it to crash HQ mid-call)
+        self.pay_committed = threading.Event()
 
     def reset(self) -> None:
         with self.lock:
@@ -177,6 +182,8 @@ class Ledger:
             self.used_codes.clear()
             self.tombstones.clear()
             self.calls.clear()
+            self.answer_delay_s = 0.0
+            self.pay_committed.clear()
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -213,8 +220,8 @@ class Ledger:
         with self.lock:
             self.calls[f"{provider}.pay"] += 1
             key = (provider, no)
-            if key in self.orders:
-                order = self.orders[key]
+            order = self.orders.get(key)
+            if order is not None:
                 self._tick(order)
                 return order
             self.counter += 1
@@ -234,7 +241,10 @@ class Ledger:
                 if order.scenario in ("paid", "system_error_then_paid", "answer_lost"):
                     self._collect(order)
             self.orders[key] = order
-            return order
+        self.pay_committed.set()
+        if self.answer_delay_s:
+            time.sleep(self.answer_delay_s)  # the gateway is slow to answer, not the test
+        return order
 
     def query(self, provider: str, no: str) -> SimOrder | None:
         with self.lock:
@@ -311,7 +321,8 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the caller died
+            self.wfile.write(data)
 
     def _drop(self) -> None:
         """Commit done, answer lost: close the connection without a word."""
@@ -520,6 +531,9 @@ class SimulatorServer(ThreadingHTTPServer):
     def __init__(self, port: int, keys: Keys, ledger: Ledger):
         self.keys, self.ledger = keys, ledger
         super().__init__(("127.0.0.1", port), Handler)
+
+    def handle_error(self, request, client_address):
+        pass  # a caller that hung up (HQ killed mid-call) is part of the game
 
 
 class Simulator:

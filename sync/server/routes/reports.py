@@ -119,6 +119,13 @@ class CampaignTotals(BaseModel):
     refunds: int = Field(description="Refunds and post-voids received.")
     refunded_fen: int = Field(description="Money they gave back.")
     net_fen: int = Field(description="amount_fen - refunded_fen.")
+    mobile_verified_fen: int = Field(
+        description="WeChat Pay and Alipay tenders collected through HQ (each names a paid payment)."
+    )
+    mobile_unverified_fen: int = Field(
+        description="WeChat Pay and Alipay tenders recorded as a reference only: nothing proves "
+        "the money arrived."
+    )
     quarantined: int = Field(
         description="Entries held back by a business check, counted in none of the above."
     )
