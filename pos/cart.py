@@ -3,6 +3,7 @@ overrides, split payment."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass, field, fields
 
 from pos.errors import Refused
@@ -84,16 +85,29 @@ class CartLine:
 
 @dataclass(frozen=True)
 class Payment:
-    """One tender: method, amount in fen and an optional reference (payment code, slip no.)."""
+    """One tender: method, amount in fen and an optional reference (payment code, slip no.).
+
+    A mobile payment collected through HQ carries its ``out_trade_no`` and the gateway's
+    ``transaction_id`` (the journal's additive payment fields)."""
 
     method: str
     amount_fen: int
     reference: str = ""
+    out_trade_no: str = ""
+    transaction_id: str = ""
+
+    @property
+    def collected(self) -> bool:
+        """Collected through HQ (not only a reference the cashier recorded)."""
+        return bool(self.out_trade_no)
 
     def as_journal(self) -> dict:
         entry = {"method": self.method, "amount_fen": self.amount_fen}
         if self.reference:
             entry["reference"] = self.reference
+        if self.out_trade_no:
+            entry["out_trade_no"] = self.out_trade_no
+            entry["transaction_id"] = self.transaction_id
         return entry
 
 
@@ -120,6 +134,10 @@ class Cart:
     """The customer's basket before payment."""
 
     lines: list[CartLine] = field(default_factory=list)
+    #: mobile payments already collected for this cart (a sale brought back after a crash)
+    collected: list[Payment] = field(default_factory=list)
+    #: names this cart's mobile payment attempts (a held cart keeps it)
+    key: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def add_pieces(
         self, product: Product, qty: int = 1, barcode: str = "", certificate: str = "valid"
@@ -285,7 +303,10 @@ class Cart:
     def as_held(self) -> dict:
         """The cart as plain data (held sales, 挂单): every line, voided ones too, with the
         product as it was when it went into the cart."""
-        return {"lines": [asdict(line) for line in self.lines]}
+        held: dict = {"lines": [asdict(line) for line in self.lines], "key": self.key}
+        if self.collected:
+            held["collected"] = [asdict(p) for p in self.collected]
+        return held
 
     @classmethod
     def from_held(cls, data: dict) -> Cart:
@@ -296,7 +317,8 @@ class Cart:
             values = {k: v for k, v in held.items() if k in names}
             values["product"] = Product(**values["product"])
             lines.append(CartLine(**values))
-        return cls(lines)
+        collected = [Payment(**p) for p in data.get("collected", [])]
+        return cls(lines, collected, data.get("key") or str(uuid.uuid4()))
 
 
 def percent_off_for_zhe(zhe: int) -> int:

@@ -60,6 +60,8 @@ class Settings:
     shift_variance_threshold_fen: int = 1000
     discount_limit_pct: int = 10
     cash_rounding: str = "none"  # pos.money.CASH_ROUNDINGS: the cash part of a sale, 抹零
+    payments_reference_only: bool = False  # mobile tenders only recorded, never collected via HQ
+    payments_poll_ms: int = 2500  # how often the till asks HQ while the customer confirms
     barcode: BarcodeRules = field(default=DEFAULT_RULES)
 
     @property
@@ -104,6 +106,8 @@ KEYS = {
     ("shift", "variance_threshold_fen"): ("shift_variance_threshold_fen", int),
     ("sale", "discount_limit_pct"): ("discount_limit_pct", int),
     ("sale", "cash_rounding"): ("cash_rounding", str),
+    ("payments", "reference_only"): ("payments_reference_only", bool),
+    ("payments", "poll_ms"): ("payments_poll_ms", int),
 }
 SCALE_PROTOCOLS = ("toledo8217", "continuous")
 DISPLAY_PROTOCOLS = ("cd5220", "epson")
@@ -223,6 +227,8 @@ def settings_from_dict(raw: dict, where: str = CONFIG_NAME) -> Settings:
         raise BoothError("{where}: shift.variance_threshold_fen cannot be negative.", where=where)
     if not 0 <= settings.discount_limit_pct <= 100:
         raise BoothError("{where}: sale.discount_limit_pct must be 0 to 100.", where=where)
+    if not 50 <= settings.payments_poll_ms <= 10_000:
+        raise BoothError("{where}: payments.poll_ms must be 50 to 10000.", where=where)
     if settings.cash_rounding not in CASH_ROUNDINGS:
         raise BoothError(
             "{where}: sale.cash_rounding must be 'none', 'down_jiao' or 'nearest_jiao'.",

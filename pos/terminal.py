@@ -18,6 +18,7 @@ from pos.usecases import (
     catalog,
     held,
     journal,
+    mobile_pay,
     people,
     receipts,
     returns,
@@ -142,6 +143,28 @@ class Terminal(Context):
 
     def discard_held_sales(self, manager: User) -> int:
         return held.discard_all(self, manager)
+
+    # --- mobile payments collected through HQ -------------------------------------------
+
+    def begin_mobile_payment(
+        self, cart: Cart, code: str, amount_fen: int, cashier: User, collected=()
+    ) -> mobile_pay.Attempt:
+        return mobile_pay.begin(self, cart, code, amount_fen, cashier, list(collected))
+
+    def record_payment_answer(self, out_trade_no: str, answer: dict) -> mobile_pay.Attempt:
+        return mobile_pay.record(self, out_trade_no, answer)
+
+    def payment_attempts(self, limit: int = 100) -> list[mobile_pay.Attempt]:
+        return mobile_pay.attempts(self, limit)
+
+    def unsettled_payments(self) -> list[mobile_pay.Attempt]:
+        return mobile_pay.unsettled(self)
+
+    def apply_payment_answers(self, answers) -> mobile_pay.Settled:
+        return mobile_pay.apply_answers(self, answers)
+
+    def settle_payments(self, gateway) -> mobile_pay.Settled:
+        return mobile_pay.settle_open(self, gateway)
 
     # --- returns -------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import requests
 from pos.errors import BoothError
 from pos.store import sync_state
 from pos.terminal import Terminal
+from pos.usecases import mobile_pay
 from sync import protocol
 from sync.protocol.journal import canonical, utc_timestamp
 
@@ -425,6 +426,51 @@ class SyncClient:
     def _block(self, reason: str) -> None:
         with self.terminal.store.write() as conn:
             sync_state.put(conn, "sync_blocked", reason)
+
+    # --- mobile payments (HQ talks to the gateways; the till never holds merchant keys) ----
+
+    def create_payment(
+        self, out_trade_no: str, method: str, auth_code: str, amount_fen: int, description: str
+    ) -> dict:
+        """Ask HQ to collect a payment code; the same number again is the same payment."""
+        body = {
+            "out_trade_no": out_trade_no,
+            "method": method,
+            "auth_code": auth_code,
+            "amount_fen": amount_fen,
+            "description": description,
+        }
+        return self._payment_call("POST", "/payments", body)
+
+    def query_payment(self, out_trade_no: str) -> dict:
+        return self._payment_call("GET", f"/payments/{out_trade_no}")
+
+    def cancel_payment(self, out_trade_no: str) -> dict:
+        """Cancel (revoke) at HQ: an unpaid order is closed, a paid one given back."""
+        return self._payment_call("POST", f"/payments/{out_trade_no}/cancel", {})
+
+    def _payment_call(self, method: str, path: str, body: dict | None = None) -> dict:
+        """HQ's answer {out_trade_no, state, transaction_id, amount_fen, message}. No answer,
+        429 and 5xx raise HqUnreachable; 404 UnknownAtHq; any other refusal PaymentRefused."""
+        if not self.enrolled:
+            raise mobile_pay.offline_refusal()
+        try:
+            response = self._request(method, path, json=body, headers=self._headers())
+            _raise_if_unavailable(response)
+        except requests.RequestException as exc:
+            raise mobile_pay.HqUnreachable(
+                "HQ did not answer ({kind}).", kind=type(exc).__name__
+            ) from None
+        if response.status_code == 401:
+            raise _token_refused()
+        if response.status_code == 404:
+            raise mobile_pay.UnknownAtHq("HQ has no payment {number}.", number=path.split("/")[2])
+        if response.status_code != 200:
+            raise mobile_pay.PaymentRefused(
+                "HQ refused the mobile payment ({detail}): nothing was charged.",
+                detail=_detail(response),
+            )
+        return response.json()
 
     # --- recovery -------------------------------------------------------------------------
 

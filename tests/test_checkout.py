@@ -163,7 +163,7 @@ def test_stock_changes_need_a_sensible_quantity_and_a_reason(terminal, cli):
 def test_cli_sale_prints_the_journal_entry_it_wrote(terminal, cli):
     label = scale_label("21", ORANGES_PLU, 800)
     result = cli("sale", "--cashier", CASHIER, *pin_file(CASHIER_PIN), "--item", f"{OIL}*2", "--item", label,
-                 "--pay", "wechat:10000:134567890123456789", "--pay", "cash:10000", "--json")  # fmt: skip
+                 "--pay", "card:10000:POS-778812", "--pay", "cash:10000", "--json")  # fmt: skip
     assert result.code == 0, result
     entry = json.loads(result.out)
     assert entry["body"]["total_fen"] == 17600 + 1024

@@ -352,6 +352,10 @@
         <translation>Scanned {0}, not used: go back to the sale screen to sell.</translation>
     </message>
     <message>
+        <source>A sale of {0} paid by phone ({1}) was not finished before the till stopped: it is back in the held sales, to finish or to refund.</source>
+        <translation>A sale of {0} paid by phone ({1}) was not finished before the till stopped: it is back in the held sales, to finish or to refund.</translation>
+    </message>
+    <message>
         <source>Printing a copy of the last receipt.</source>
         <translation>Printing a copy of the last receipt.</translation>
     </message>
@@ -617,6 +621,33 @@ sales {2}  variance {3}</translation>
     </message>
 </context>
 <context>
+    <name>MobilePayDialog</name>
+    <message>
+        <source>Mobile payment</source>
+        <translation>Mobile payment</translation>
+    </message>
+    <message>
+        <source>Ask the customer to confirm on their phone</source>
+        <translation>Ask the customer to confirm on their phone</translation>
+    </message>
+    <message>
+        <source>Code {0}</source>
+        <translation>Code {0}</translation>
+    </message>
+    <message>
+        <source>Cancel payment</source>
+        <translation>Cancel payment</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
+    <message>
+        <source>Cancelling the payment with HQ…</source>
+        <translation>Cancelling the payment with HQ…</translation>
+    </message>
+</context>
+<context>
     <name>OpenShiftDialog</name>
     <message>
         <source>Open shift</source>
@@ -686,6 +717,10 @@ sales {2}  variance {3}</translation>
         <translation>Still to pay</translation>
     </message>
     <message>
+        <source>A mobile payment is already waiting for the customer.</source>
+        <translation>A mobile payment is already waiting for the customer.</translation>
+    </message>
+    <message>
         <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
         <translation>&apos;{0}&apos; is not an amount: type 50 or 12.50.</translation>
     </message>
@@ -700,6 +735,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Only cash can be more than what is due.</source>
         <translation>Only cash can be more than what is due.</translation>
+    </message>
+    <message>
+        <source>HQ has not cancelled the payment yet: try again.</source>
+        <translation>HQ has not cancelled the payment yet: try again.</translation>
     </message>
     <message>
         <source>Payments taken</source>
@@ -1088,6 +1127,10 @@ sales {2}  variance {3}</translation>
         <translation>Certificate {0} of {1} expired on {2}: tell the booth manager.</translation>
     </message>
     <message>
+        <source>This sale is already paid by phone: finish it, or remove the payment in Payment (the customer gets it back) before cancelling.</source>
+        <translation>This sale is already paid by phone: finish it, or remove the payment in Payment (the customer gets it back) before cancelling.</translation>
+    </message>
+    <message>
         <source>Hold or finish the sale in progress before resuming another.</source>
         <translation>Hold or finish the sale in progress before resuming another.</translation>
     </message>
@@ -1141,6 +1184,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>SYNC STOPPED: {0} Call HQ.</source>
         <translation>SYNC STOPPED: {0} Call HQ.</translation>
+    </message>
+    <message>
+        <source>MOBILE PAYMENTS STOPPED: {0} earlier payment(s) not settled with HQ yet</source>
+        <translation>MOBILE PAYMENTS STOPPED: {0} earlier payment(s) not settled with HQ yet</translation>
     </message>
     <message>
         <source>Clock is {0} min off the server&apos;s: ask IT to fix it</source>
@@ -1365,6 +1412,14 @@ sales {2}  variance {3}</translation>
         <translation>Only cash can be more than the total: non-cash payments come to {non_cash} against {total}.</translation>
     </message>
     <message>
+        <source>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</source>
+        <translation>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</translation>
+    </message>
+    <message>
+        <source>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</source>
+        <translation>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</translation>
+    </message>
+    <message>
         <source>{name} comes to {amount}; one line may be at most {limit}: split it.</source>
         <translation>{name} comes to {amount}; one line may be at most {limit}: split it.</translation>
     </message>
@@ -1429,6 +1484,10 @@ sales {2}  variance {3}</translation>
         <translation>The disk holding {directory} is full: nothing was recorded. Free some space on the terminal, then try again.</translation>
     </message>
     <message>
+        <source>The gateway declined the payment: ask the customer to pay another way.</source>
+        <translation>The gateway declined the payment: ask the customer to pay another way.</translation>
+    </message>
+    <message>
         <source>The label&apos;s price is zero: reprint the label on the scale.</source>
         <translation>The label&apos;s price is zero: reprint the label on the scale.</translation>
     </message>
@@ -1481,6 +1540,10 @@ sales {2}  variance {3}</translation>
         <translation>&apos;{text}&apos; is not a settlement total: write METHOD=FEN, e.g. wechat=13960.</translation>
     </message>
     <message>
+        <source>A WeChat or Alipay payment is collected through HQ: pass the customer&apos;s code with --code (a reference alone is recorded only under payments.reference_only).</source>
+        <translation>A WeChat or Alipay payment is collected through HQ: pass the customer&apos;s code with --code (a reference alone is recorded only under payments.reference_only).</translation>
+    </message>
+    <message>
         <source>A discount cannot be negative.</source>
         <translation>A discount cannot be negative.</translation>
     </message>
@@ -1499,6 +1562,14 @@ sales {2}  variance {3}</translation>
     <message>
         <source>A float cannot be negative.</source>
         <translation>A float cannot be negative.</translation>
+    </message>
+    <message>
+        <source>A held sale carries a mobile payment already collected: take it back and finish it, or remove the payment there (the customer gets it back), first.</source>
+        <translation>A held sale carries a mobile payment already collected: take it back and finish it, or remove the payment there (the customer gets it back), first.</translation>
+    </message>
+    <message>
+        <source>A mobile payment can be at most what is due ({due}).</source>
+        <translation>A mobile payment can be at most what is due ({due}).</translation>
     </message>
     <message>
         <source>A price change needs a manager&apos;s approval.</source>
@@ -1525,16 +1596,40 @@ sales {2}  variance {3}</translation>
         <translation>Choose at least one line to refund.</translation>
     </message>
     <message>
+        <source>HQ cannot be reached to settle {count} earlier mobile payment(s): mobile payments stay stopped until it answers.</source>
+        <translation>HQ cannot be reached to settle {count} earlier mobile payment(s): mobile payments stay stopped until it answers.</translation>
+    </message>
+    <message>
+        <source>HQ cannot be reached, so mobile payments cannot be collected now: take cash or a card, or try again when the network is back.</source>
+        <translation>HQ cannot be reached, so mobile payments cannot be collected now: take cash or a card, or try again when the network is back.</translation>
+    </message>
+    <message>
+        <source>HQ did not answer ({kind}).</source>
+        <translation>HQ did not answer ({kind}).</translation>
+    </message>
+    <message>
         <source>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</source>
         <translation>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</translation>
+    </message>
+    <message>
+        <source>HQ has no payment {number}.</source>
+        <translation>HQ has no payment {number}.</translation>
     </message>
     <message>
         <source>HQ holds this terminal&apos;s journal up to entry {hq_seq}, this PC only up to entry {local_seq}: a sale now would fork the journal. Selling is stopped until a manager runs &apos;booth-pos journal recover&apos;.</source>
         <translation>HQ holds this terminal&apos;s journal up to entry {hq_seq}, this PC only up to entry {local_seq}: a sale now would fork the journal. Selling is stopped until a manager runs &apos;booth-pos journal recover&apos;.</translation>
     </message>
     <message>
+        <source>HQ refused the mobile payment ({detail}): nothing was charged.</source>
+        <translation>HQ refused the mobile payment ({detail}): nothing was charged.</translation>
+    </message>
+    <message>
         <source>HQ sent no entries after {seq}, though it holds this terminal&apos;s journal up to entry {hq_seq}: nothing more was changed. Run &apos;booth-pos journal recover&apos; again later.</source>
         <translation>HQ sent no entries after {seq}, though it holds this terminal&apos;s journal up to entry {hq_seq}: nothing more was changed. Run &apos;booth-pos journal recover&apos; again later.</translation>
+    </message>
+    <message>
+        <source>HQ stopped answering: the payment will be cancelled as soon as HQ answers, and any money taken goes back to the customer. Take another way to pay.</source>
+        <translation>HQ stopped answering: the payment will be cancelled as soon as HQ answers, and any money taken goes back to the customer. Take another way to pay.</translation>
     </message>
     <message>
         <source>HQ&apos;s copy of this terminal&apos;s journal does not verify at entry {seq} ({reason}): nothing more was changed. Call HQ.</source>
@@ -1585,6 +1680,10 @@ sales {2}  variance {3}</translation>
         <translation>No {method} payments were taken in this shift: there is nothing to confirm.</translation>
     </message>
     <message>
+        <source>Nothing is left to pay: press Finish.</source>
+        <translation>Nothing is left to pay: press Finish.</translation>
+    </message>
+    <message>
         <source>Only {left} of sale {receipt} was paid by {method} and not yet refunded.</source>
         <translation>Only {left} of sale {receipt} was paid by {method} and not yet refunded.</translation>
     </message>
@@ -1603,6 +1702,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Sale {receipt} was not paid by {method}: refund it in cash or by {methods}.</source>
         <translation>Sale {receipt} was not paid by {method}: refund it in cash or by {methods}.</translation>
+    </message>
+    <message>
+        <source>Say how the customer pays: --pay METHOD:FEN, or --code with their payment code.</source>
+        <translation>Say how the customer pays: --pay METHOD:FEN, or --code with their payment code.</translation>
     </message>
     <message>
         <source>Say why the cash moves (--reason), e.g. &apos;change from the bank&apos;.</source>
@@ -1645,12 +1748,32 @@ sales {2}  variance {3}</translation>
         <translation>The counted notes and coins add up to {counted}, not the float {float}.</translation>
     </message>
     <message>
+        <source>The customer did not confirm in time: the payment was cancelled and nothing was charged. Scan a fresh code to try again.</source>
+        <translation>The customer did not confirm in time: the payment was cancelled and nothing was charged. Scan a fresh code to try again.</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s balance is not enough: ask them to choose another card in their app, or to pay another way.</source>
+        <translation>The customer&apos;s balance is not enough: ask them to choose another card in their app, or to pay another way.</translation>
+    </message>
+    <message>
         <source>The drawer should hold only {expected}: {amount} cannot be refunded in cash.</source>
         <translation>The drawer should hold only {expected}: {amount} cannot be refunded in cash.</translation>
     </message>
     <message>
         <source>The drawer should hold only {expected}: {amount} cannot be taken out.</source>
         <translation>The drawer should hold only {expected}: {amount} cannot be taken out.</translation>
+    </message>
+    <message>
+        <source>The payment code is not valid: ask the customer to refresh it, then scan it again.</source>
+        <translation>The payment code is not valid: ask the customer to refresh it, then scan it again.</translation>
+    </message>
+    <message>
+        <source>The payment did not go through ({reason}): nothing was charged. Ask the customer to try again or to pay another way.</source>
+        <translation>The payment did not go through ({reason}): nothing was charged. Ask the customer to try again or to pay another way.</translation>
+    </message>
+    <message>
+        <source>The payment was cancelled: nothing was charged, and money already taken goes back to the customer.</source>
+        <translation>The payment was cancelled: nothing was charged, and money already taken goes back to the customer.</translation>
     </message>
     <message>
         <source>The sale has no line {line}.</source>
@@ -1699,6 +1822,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>The {method} payment must be more than {minimum}.</source>
         <translation>The {method} payment must be more than {minimum}.</translation>
+    </message>
+    <message>
+        <source>The {method} payment {number} is not a paid mobile payment of {amount} waiting for this sale: nothing was recorded.</source>
+        <translation>The {method} payment {number} is not a paid mobile payment of {amount} waiting for this sale: nothing was recorded.</translation>
     </message>
     <message>
         <source>There is already a user named {name}.</source>
@@ -1777,12 +1904,20 @@ sales {2}  variance {3}</translation>
         <translation>{code} is a scale label: add it with its weight or price.</translation>
     </message>
     <message>
+        <source>{code} is not a WeChat Pay or Alipay payment code: ask the customer to show it again.</source>
+        <translation>{code} is not a WeChat Pay or Alipay payment code: ask the customer to show it again.</translation>
+    </message>
+    <message>
         <source>{code} is not a barcode this terminal reads.</source>
         <translation>{code} is not a barcode this terminal reads.</translation>
     </message>
     <message>
         <source>{code} is not a valid scale label.</source>
         <translation>{code} is not a valid scale label.</translation>
+    </message>
+    <message>
+        <source>{count} earlier mobile payment(s) are still being settled with HQ: mobile payments resume once HQ has answered for them. Take cash or a card meanwhile.</source>
+        <translation>{count} earlier mobile payment(s) are still being settled with HQ: mobile payments resume once HQ has answered for them. Take cash or a card meanwhile.</translation>
     </message>
     <message>
         <source>{count} held sale(s) are still waiting: close with --held keep to keep them for the next shift, or --held discard to drop them.</source>
@@ -1859,6 +1994,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>{where}: display.protocol must be &apos;cd5220&apos; or &apos;epson&apos;.</source>
         <translation>{where}: display.protocol must be &apos;cd5220&apos; or &apos;epson&apos;.</translation>
+    </message>
+    <message>
+        <source>{where}: payments.poll_ms must be 50 to 10000.</source>
+        <translation>{where}: payments.poll_ms must be 50 to 10000.</translation>
     </message>
     <message>
         <source>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</source>

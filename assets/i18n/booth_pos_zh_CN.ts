@@ -352,6 +352,10 @@
         <translation>扫到 {0}，未使用：请返回收银界面再扫。</translation>
     </message>
     <message>
+        <source>A sale of {0} paid by phone ({1}) was not finished before the till stopped: it is back in the held sales, to finish or to refund.</source>
+        <translation>一笔 {0} 的销售已用手机支付（{1}），收银机停止前未完成：已放回挂单，可取单完成或退款。</translation>
+    </message>
+    <message>
         <source>Printing a copy of the last receipt.</source>
         <translation>正在补打上一张小票。</translation>
     </message>
@@ -617,6 +621,33 @@ sales {2}  variance {3}</source>
     </message>
 </context>
 <context>
+    <name>MobilePayDialog</name>
+    <message>
+        <source>Mobile payment</source>
+        <translation>移动支付</translation>
+    </message>
+    <message>
+        <source>Ask the customer to confirm on their phone</source>
+        <translation>请顾客在手机上确认</translation>
+    </message>
+    <message>
+        <source>Code {0}</source>
+        <translation>付款码 {0}</translation>
+    </message>
+    <message>
+        <source>Cancel payment</source>
+        <translation>取消支付</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <source>Cancelling the payment with HQ…</source>
+        <translation>正在向总部撤销支付…</translation>
+    </message>
+</context>
+<context>
     <name>OpenShiftDialog</name>
     <message>
         <source>Open shift</source>
@@ -686,6 +717,10 @@ sales {2}  variance {3}</source>
         <translation>尚需支付</translation>
     </message>
     <message>
+        <source>A mobile payment is already waiting for the customer.</source>
+        <translation>已有一笔移动支付在等待顾客确认。</translation>
+    </message>
+    <message>
         <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
         <translation>“{0}”不是金额：请输入 50 或 12.50。</translation>
     </message>
@@ -700,6 +735,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>Only cash can be more than what is due.</source>
         <translation>只有现金可以超过应收金额。</translation>
+    </message>
+    <message>
+        <source>HQ has not cancelled the payment yet: try again.</source>
+        <translation>总部尚未撤销这笔支付：请再试一次。</translation>
     </message>
     <message>
         <source>Payments taken</source>
@@ -1088,6 +1127,10 @@ sales {2}  variance {3}</source>
         <translation>{1} 的认证证书 {0} 已于 {2} 过期：请告知专柜负责人。</translation>
     </message>
     <message>
+        <source>This sale is already paid by phone: finish it, or remove the payment in Payment (the customer gets it back) before cancelling.</source>
+        <translation>这笔销售已用手机支付：请完成它，或先在付款界面删除该支付（款项退回顾客）再取消。</translation>
+    </message>
+    <message>
         <source>Hold or finish the sale in progress before resuming another.</source>
         <translation>请先挂起或完成当前这笔销售，再取单。</translation>
     </message>
@@ -1141,6 +1184,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>SYNC STOPPED: {0} Call HQ.</source>
         <translation>同步已停止：{0} 请联系总部。</translation>
+    </message>
+    <message>
+        <source>MOBILE PAYMENTS STOPPED: {0} earlier payment(s) not settled with HQ yet</source>
+        <translation>移动支付已暂停：{0} 笔之前的支付尚未与总部核对完毕</translation>
     </message>
     <message>
         <source>Clock is {0} min off the server&apos;s: ask IT to fix it</source>
@@ -1365,6 +1412,14 @@ sales {2}  variance {3}</source>
         <translation>只有现金可以超过应收：非现金付款共 {non_cash}，应收 {total}。</translation>
     </message>
     <message>
+        <source>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</source>
+        <translation>总部尚未为本专柜开通这种支付：请改用其他方式收款，并告知总部。</translation>
+    </message>
+    <message>
+        <source>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</source>
+        <translation>付款码已使用过或已过期：请顾客刷新后重新扫描。</translation>
+    </message>
+    <message>
         <source>{name} comes to {amount}; one line may be at most {limit}: split it.</source>
         <translation>{name} 金额为 {amount}；单行最多 {limit}：请分成多行。</translation>
     </message>
@@ -1429,6 +1484,10 @@ sales {2}  variance {3}</source>
         <translation>{directory} 所在磁盘已满：本次操作未记录。请清理终端磁盘空间后重试。</translation>
     </message>
     <message>
+        <source>The gateway declined the payment: ask the customer to pay another way.</source>
+        <translation>支付渠道拒绝了这笔支付：请顾客改用其他方式付款。</translation>
+    </message>
+    <message>
         <source>The label&apos;s price is zero: reprint the label on the scale.</source>
         <translation>秤签价格为零：请在电子秤上重新打印秤签。</translation>
     </message>
@@ -1481,6 +1540,10 @@ sales {2}  variance {3}</source>
         <translation>“{text}”不是结算金额：请写 支付方式=分，例如 wechat=13960。</translation>
     </message>
     <message>
+        <source>A WeChat or Alipay payment is collected through HQ: pass the customer&apos;s code with --code (a reference alone is recorded only under payments.reference_only).</source>
+        <translation>微信或支付宝付款通过总部收款：请用 --code 传入顾客的付款码（仅在 payments.reference_only 下才只记录参考号）。</translation>
+    </message>
+    <message>
         <source>A discount cannot be negative.</source>
         <translation>折扣不能是负数。</translation>
     </message>
@@ -1499,6 +1562,14 @@ sales {2}  variance {3}</source>
     <message>
         <source>A float cannot be negative.</source>
         <translation>备用金不能为负数。</translation>
+    </message>
+    <message>
+        <source>A held sale carries a mobile payment already collected: take it back and finish it, or remove the payment there (the customer gets it back), first.</source>
+        <translation>有挂单带着已收的移动支付：请先取单完成，或在其中删除该支付（款项退回顾客）。</translation>
+    </message>
+    <message>
+        <source>A mobile payment can be at most what is due ({due}).</source>
+        <translation>移动支付最多为应付金额（{due}）。</translation>
     </message>
     <message>
         <source>A price change needs a manager&apos;s approval.</source>
@@ -1525,16 +1596,40 @@ sales {2}  variance {3}</source>
         <translation>请至少选择一行退款。</translation>
     </message>
     <message>
+        <source>HQ cannot be reached to settle {count} earlier mobile payment(s): mobile payments stay stopped until it answers.</source>
+        <translation>无法连接总部核对之前的 {count} 笔移动支付：在总部答复前移动支付保持暂停。</translation>
+    </message>
+    <message>
+        <source>HQ cannot be reached, so mobile payments cannot be collected now: take cash or a card, or try again when the network is back.</source>
+        <translation>无法连接总部，现在不能收移动支付：请收现金或刷卡，或在网络恢复后再试。</translation>
+    </message>
+    <message>
+        <source>HQ did not answer ({kind}).</source>
+        <translation>总部没有应答（{kind}）。</translation>
+    </message>
+    <message>
         <source>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</source>
         <translation>总部没有发来本终端的流水（{detail}）：本机没有再做任何改动。请联系总部。</translation>
+    </message>
+    <message>
+        <source>HQ has no payment {number}.</source>
+        <translation>总部没有支付单 {number}。</translation>
     </message>
     <message>
         <source>HQ holds this terminal&apos;s journal up to entry {hq_seq}, this PC only up to entry {local_seq}: a sale now would fork the journal. Selling is stopped until a manager runs &apos;booth-pos journal recover&apos;.</source>
         <translation>总部已有本终端流水至第 {hq_seq} 条，本机只到第 {local_seq} 条：现在销售会使流水分叉。已停止销售，请店长运行 &apos;booth-pos journal recover&apos; 恢复后再卖。</translation>
     </message>
     <message>
+        <source>HQ refused the mobile payment ({detail}): nothing was charged.</source>
+        <translation>总部拒绝了这笔移动支付（{detail}）：未扣款。</translation>
+    </message>
+    <message>
         <source>HQ sent no entries after {seq}, though it holds this terminal&apos;s journal up to entry {hq_seq}: nothing more was changed. Run &apos;booth-pos journal recover&apos; again later.</source>
         <translation>总部已有本终端流水至第 {hq_seq} 条，却没有发来第 {seq} 条之后的记录：本机没有再做任何改动。请稍后再运行 &apos;booth-pos journal recover&apos;。</translation>
+    </message>
+    <message>
+        <source>HQ stopped answering: the payment will be cancelled as soon as HQ answers, and any money taken goes back to the customer. Take another way to pay.</source>
+        <translation>总部无应答：总部一恢复即撤销这笔支付，已扣的款退回顾客。请改用其他方式付款。</translation>
     </message>
     <message>
         <source>HQ&apos;s copy of this terminal&apos;s journal does not verify at entry {seq} ({reason}): nothing more was changed. Call HQ.</source>
@@ -1585,6 +1680,10 @@ sales {2}  variance {3}</source>
         <translation>本班次没有 {method} 收款：无需确认。</translation>
     </message>
     <message>
+        <source>Nothing is left to pay: press Finish.</source>
+        <translation>已付清：请按“完成收款”。</translation>
+    </message>
+    <message>
         <source>Only {left} of sale {receipt} was paid by {method} and not yet refunded.</source>
         <translation>销售 {receipt} 用 {method} 支付且尚未退还的只有 {left}。</translation>
     </message>
@@ -1603,6 +1702,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>Sale {receipt} was not paid by {method}: refund it in cash or by {methods}.</source>
         <translation>销售 {receipt} 不是用 {method} 支付的：请用现金或 {methods} 退款。</translation>
+    </message>
+    <message>
+        <source>Say how the customer pays: --pay METHOD:FEN, or --code with their payment code.</source>
+        <translation>请说明顾客如何付款：--pay 方式:分，或用 --code 传入付款码。</translation>
     </message>
     <message>
         <source>Say why the cash moves (--reason), e.g. &apos;change from the bank&apos;.</source>
@@ -1645,12 +1748,32 @@ sales {2}  variance {3}</source>
         <translation>清点的纸币和硬币合计 {counted}，与备用金 {float} 不符。</translation>
     </message>
     <message>
+        <source>The customer did not confirm in time: the payment was cancelled and nothing was charged. Scan a fresh code to try again.</source>
+        <translation>顾客未及时确认：支付已撤销，未扣款。请扫描新的付款码再试。</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s balance is not enough: ask them to choose another card in their app, or to pay another way.</source>
+        <translation>顾客余额不足：请顾客在应用中换一张卡，或改用其他方式付款。</translation>
+    </message>
+    <message>
         <source>The drawer should hold only {expected}: {amount} cannot be refunded in cash.</source>
         <translation>钱箱应有现金只有 {expected}：无法用现金退 {amount}。</translation>
     </message>
     <message>
         <source>The drawer should hold only {expected}: {amount} cannot be taken out.</source>
         <translation>钱箱应有现金仅 {expected}：不能取出 {amount}。</translation>
+    </message>
+    <message>
+        <source>The payment code is not valid: ask the customer to refresh it, then scan it again.</source>
+        <translation>付款码无效：请顾客刷新后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The payment did not go through ({reason}): nothing was charged. Ask the customer to try again or to pay another way.</source>
+        <translation>支付未成功（{reason}）：未扣款。请顾客重试或改用其他方式付款。</translation>
+    </message>
+    <message>
+        <source>The payment was cancelled: nothing was charged, and money already taken goes back to the customer.</source>
+        <translation>支付已取消：未扣款，已扣的款退回顾客。</translation>
     </message>
     <message>
         <source>The sale has no line {line}.</source>
@@ -1699,6 +1822,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>The {method} payment must be more than {minimum}.</source>
         <translation>{method} 付款金额必须大于 {minimum}。</translation>
+    </message>
+    <message>
+        <source>The {method} payment {number} is not a paid mobile payment of {amount} waiting for this sale: nothing was recorded.</source>
+        <translation>{method} 支付 {number} 不是等待这笔销售的已付 {amount} 移动支付：未记录任何内容。</translation>
     </message>
     <message>
         <source>There is already a user named {name}.</source>
@@ -1777,12 +1904,20 @@ sales {2}  variance {3}</source>
         <translation>{code} 是秤签：请按重量或金额添加。</translation>
     </message>
     <message>
+        <source>{code} is not a WeChat Pay or Alipay payment code: ask the customer to show it again.</source>
+        <translation>{code} 不是微信或支付宝付款码：请顾客重新出示。</translation>
+    </message>
+    <message>
         <source>{code} is not a barcode this terminal reads.</source>
         <translation>{code} 不是本终端能识别的条码。</translation>
     </message>
     <message>
         <source>{code} is not a valid scale label.</source>
         <translation>{code} 不是有效的秤签。</translation>
+    </message>
+    <message>
+        <source>{count} earlier mobile payment(s) are still being settled with HQ: mobile payments resume once HQ has answered for them. Take cash or a card meanwhile.</source>
+        <translation>之前的 {count} 笔移动支付仍在与总部核对：总部答复后恢复移动支付。期间请收现金或刷卡。</translation>
     </message>
     <message>
         <source>{count} held sale(s) are still waiting: close with --held keep to keep them for the next shift, or --held discard to drop them.</source>
@@ -1859,6 +1994,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>{where}: display.protocol must be &apos;cd5220&apos; or &apos;epson&apos;.</source>
         <translation>{where}：display.protocol 必须是 &apos;cd5220&apos; 或 &apos;epson&apos;。</translation>
+    </message>
+    <message>
+        <source>{where}: payments.poll_ms must be 50 to 10000.</source>
+        <translation>{where}：payments.poll_ms 必须在 50 到 10000 之间。</translation>
     </message>
     <message>
         <source>{where}: pin.free_attempts and pin.lockout_seconds must be at least 1.</source>

@@ -17,11 +17,13 @@ from pos import __version__
 from pos.cart import Cart, Payment
 from pos.cli.common import add_pin_options, read_pin
 from pos.cli.hardware import add_hw_commands, add_receipt_commands
+from pos.cli.payments import add_payments_commands, take_mobile
 from pos.cli.shift import add_shift_commands
 from pos.config import load_settings, resolve_home
 from pos.errors import BoothError, Refused
 from pos.money import format_fen
 from pos.terminal import CatalogRejected, Terminal
+from pos.usecases import mobile_pay
 from sync.cli_support import OneLineParser, add_command, add_group, emit
 from sync.protocol import journal
 from sync.protocol.barcodes import classify
@@ -138,7 +140,9 @@ def _parse_payment(text: str) -> Payment:
 
 def cmd_sale(args) -> int:
     items = [_parse_item(item) for item in args.item]
-    payments = [_parse_payment(p) for p in args.pay]
+    payments = [_parse_payment(p) for p in args.pay or []]
+    if not payments and not args.code:
+        raise Refused("Say how the customer pays: --pay METHOD:FEN, or --code with their payment code.")  # fmt: skip
     pin = read_pin(args, "The cashier's")
     terminal = _open(args)
     cashier = terminal.authenticate(args.cashier, pin)
@@ -151,6 +155,16 @@ def cmd_sale(args) -> int:
                 f"expired on {line.product.certificate_expires}",
                 file=sys.stderr,
             )
+    if any(p.method in mobile_pay.MOBILE_METHODS for p in payments) and not (
+        terminal.settings.payments_reference_only
+    ):
+        raise Refused(
+            "A WeChat or Alipay payment is collected through HQ: pass the customer's code with "
+            "--code (a reference alone is recorded only under payments.reference_only)."
+        )
+    if args.code:
+        due = cart.total_fen - sum(p.amount_fen for p in payments)
+        payments.append(take_mobile(terminal, cart, args.code, due, cashier))
     entry = terminal.checkout(cart, payments, cashier)
     body = entry["body"]
     paid = ", ".join(f"{p['method']} {format_fen(p['amount_fen'])}" for p in body["payments"])
@@ -409,8 +423,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_pin_options(p, "the cashier's")
     p.add_argument("--item", action="append", required=True, metavar="CODE[*QTY]",
                    help="barcode, scale label or PLU, optionally *QTY; repeat per item")  # fmt: skip
-    p.add_argument("--pay", action="append", required=True, metavar="METHOD:FEN[:REF]",
+    p.add_argument("--pay", action="append", metavar="METHOD:FEN[:REF]",
                    help="cash, wechat, alipay, card or voucher; repeat to split")  # fmt: skip
+    p.add_argument("--code", metavar="CODE",
+                   help="the customer's WeChat Pay / Alipay payment code: collects what is still due through HQ")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the journal entry written")
 
     stock_sub = add_group(
@@ -513,6 +529,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_receipt_commands(sub)
     add_hw_commands(sub)
     add_shift_commands(sub)
+    add_payments_commands(sub)
     return parser
 
 

@@ -226,3 +226,33 @@ def m010_held_sales(db):
             cart TEXT NOT NULL
         )"""
     )
+
+
+@migrations()
+def m011_payment_attempts(db):
+    # Every WeChat Pay / Alipay code payment the till asks HQ to collect, written and
+    # committed before HQ is called, so a crash at any moment leaves a row to settle:
+    # ``settled`` stays NULL until the attempt ends in a sale, a cancel at HQ, a failure,
+    # or a number HQ never received. ``cart`` is the cart as it was (with the mobile
+    # payments already collected for it), to bring the sale back after a crash.
+    db.execute(
+        """CREATE TABLE payment_attempts (
+            out_trade_no TEXT PRIMARY KEY,
+            sale_key TEXT NOT NULL,
+            method TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            code_masked TEXT NOT NULL,
+            state TEXT NOT NULL,
+            transaction_id TEXT NOT NULL DEFAULT '',
+            message TEXT NOT NULL DEFAULT '',
+            cashier TEXT NOT NULL,
+            cart TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            settled TEXT,
+            settled_at TEXT,
+            sale_seq INTEGER,
+            held_id TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX payment_attempts_open ON payment_attempts (settled, created_at)")

@@ -17,6 +17,7 @@ from pos.terminal import Terminal
 from pos.ui.devices import DeviceHub
 from pos.ui.i18n import Languages
 from pos.ui.main_window import MainWindow
+from pos.ui.mobile_pay import MobileTill, PaymentSettler, hq_gateway
 from pos.ui.scanner import ScanDetector, ScannerSettings
 from pos.ui.session import SaleSession
 from pos.ui.status import TerminalStatus
@@ -39,6 +40,7 @@ class AppContext:
     quick_keys: dict = field(default_factory=dict)
     paper_mm: int = 80
     devices: DeviceHub | None = None
+    mobile: MobileTill | None = None  # mobile payments through HQ, and their settling
 
 
 def application() -> QApplication:
@@ -74,16 +76,24 @@ def build(
     )
     scanner = ScanDetector(scanner_settings, parent=app)
     app.installEventFilter(scanner)
+    runner = InlineRunner() if inline else BackgroundRunner()
+    gateway = hq_gateway(terminal) if enrolled else None
+    settler = PaymentSettler(terminal, gateway, runner)
+    settler.changed.connect(status.payments_changed)
+    # Open attempts of an earlier run are settled before the sale screen takes input; what HQ
+    # does not answer now is asked again in the background, mobile payments stopped till then.
+    settler.settle(now=True)
     context = AppContext(
         terminal=terminal,
         session=session,
-        runner=InlineRunner() if inline else BackgroundRunner(),
+        runner=runner,
         status=status,
         languages=languages,
         scanner=scanner,
         quick_keys=terminal.quick_keys(),
         paper_mm=printer_profile(settings).paper_mm,
         devices=DeviceHub(terminal, parent=app),
+        mobile=MobileTill(gateway, runner, settler),
     )
     return MainWindow(context), context
 

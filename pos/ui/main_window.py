@@ -64,6 +64,9 @@ class MainWindow(QMainWindow):
         self.session.sale_did_complete.connect(self.show_receipt)
         self.session.payment_code_scanned.connect(self.open_payment)
         context.scanner.scanned.connect(self.on_scanned)
+        if context.mobile is not None:
+            context.mobile.settler.restored.connect(self._payments_restored)
+            self._payments_restored(context.mobile.settler.brought_back)  # at start-up
         devices = context.devices
         if devices is not None:
             self.session.sale_did_complete.connect(devices.receipt_queued)
@@ -238,13 +241,25 @@ class MainWindow(QMainWindow):
     def open_payment(self, payment_code: str = "") -> None:
         if self.payment is not None or not self.session.cart.live_lines:
             return
-        self.payment = PaymentDialog(self.session, self)
+        self.payment = PaymentDialog(self.session, self, self.context.mobile)
         if self.context.devices is not None:
             self.context.devices.show_on_display(pole.total, self.session.total_fen)
         if payment_code:
             self.payment.payment_code(payment_code)
         self.payment.finished.connect(self._payment_closed)
         self.payment.open()
+
+    def _payments_restored(self, held: list) -> None:
+        """A mobile payment of an earlier run was paid but its sale not written: the cart
+        is back as a held sale with the payment on it."""
+        for sale in held:
+            self._notice(
+                self.tr(
+                    "A sale of {0} paid by phone ({1}) was not finished before the till "
+                    "stopped: it is back in the held sales, to finish or to refund."
+                ).format(format_fen(sale["total_fen"]), format_fen(sale["collected_fen"])),
+                "warning",
+            )
 
     def _payment_closed(self, _result: int) -> None:
         self.payment = None

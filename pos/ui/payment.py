@@ -20,7 +20,9 @@ from pos.cart import TENDER_METHODS, Payment
 from pos.errors import BoothError
 from pos.money import cash_rounding_fen, cash_suggestions, format_fen, parse_yuan
 from pos.ui.i18n import message, tender_names
+from pos.ui.mobile_pay import MobileCharge, MobilePayDialog
 from pos.ui.widgets import NumberPad, button
+from pos.usecases import mobile_pay
 from sync.protocol.barcodes import classify
 
 NEEDS_REFERENCE = ("wechat", "alipay", "card")
@@ -35,12 +37,15 @@ def yuan_text(fen: int) -> str:
 class PaymentDialog(QDialog):
     """One dialog for every tender; Finish commits the sale through the session."""
 
-    def __init__(self, session, parent=None):
+    def __init__(self, session, parent=None, mobile=None):
         super().__init__(parent)
         self.session = session
+        self.mobile = mobile  # pos.ui.mobile_pay.MobileTill: HQ, the runner, the settler
+        self.charge = None  # the MobileCharge while a customer confirms
+        self.mobile_dialog = None
         self.due = session.total_fen
         self.cash_rounding = session.terminal.settings.cash_rounding
-        self.payments: list[Payment] = []
+        self.payments: list[Payment] = list(session.cart.collected)  # brought back, paid
         self.entry: dict | None = None
         self.drop_box: QMessageBox | None = None
         self._dropping = False
@@ -223,7 +228,8 @@ class PaymentDialog(QDialog):
         self.reference.setFocus()
 
     def payment_code(self, code: str) -> None:
-        """A scanned WeChat/Alipay code: the amount typed (for a split), else all that is left."""
+        """A scanned WeChat/Alipay code: the amount typed (for a split), else all that is
+        left, collected through HQ; offline, refused, or recorded under reference_only."""
         kind = classify(code, self.session.terminal.settings.barcode).kind
         method = "wechat" if kind == "wechat_pay" else "alipay"
         text = self.amount.text().strip()
@@ -232,7 +238,70 @@ class PaymentDialog(QDialog):
         except ValueError:
             amount = self.remaining
         self.choose(method)
-        self.add(Payment(method, amount, code))
+        if self.charge is not None:
+            self.show_error(self.tr("A mobile payment is already waiting for the customer."))
+            return
+        if amount <= 0:
+            self.show_error(self.tr("Nothing is left to pay: press Finish."))
+            return
+        if self.paid - self._cash() + amount > self.due:
+            self.show_error(self.tr("Only cash can be more than what is due."))
+            return
+        gateway = self.mobile.gateway if self.mobile is not None else None
+        if gateway is None:
+            self._offline(method, amount, code, message(mobile_pay.offline_refusal()))
+            return
+        collected = [p for p in self.payments if p.collected]
+        try:
+            attempt = self.session.terminal.begin_mobile_payment(
+                self.session.cart, code, amount, self.session.cashier, collected
+            )
+        except BoothError as exc:
+            self.show_error(message(exc))
+            return
+        self.amount.clear()
+        self.reference.clear()
+        self.error.hide()
+        charge = MobileCharge(
+            self.session.terminal, gateway, self.mobile.runner, attempt, code, self
+        )
+        charge.paid.connect(self._mobile_paid)
+        charge.failed.connect(self._mobile_failed)
+        charge.offline.connect(lambda text: self._offline(method, amount, code, text, charge))
+        charge.handed_over.connect(lambda text: self._handed_over(text))
+        self.charge = charge
+        self.mobile_dialog = MobilePayDialog(charge, self)
+        self.mobile_dialog.open()
+        charge.start()
+
+    def _mobile_paid(self, payment: Payment) -> None:
+        self._charge_over()
+        self.add(payment)
+
+    def _mobile_failed(self, text: str) -> None:
+        self._charge_over()
+        self.show_error(text)
+
+    def _offline(self, method: str, amount: int, code: str, text: str, charge=None) -> None:
+        """HQ cannot be reached: refused, unless the booth records references only."""
+        if charge is not None:
+            self._charge_over()
+            self.mobile.settler.settle()  # the attempt may have reached HQ: cancel it later
+        if self.session.terminal.settings.payments_reference_only:
+            self.add(Payment(method, amount, code.strip()))  # as before: the code is the reference
+            return
+        self.show_error(text)
+
+    def _handed_over(self, text: str) -> None:
+        self._charge_over()
+        self.mobile.settler.settle()
+        self.show_error(text)
+
+    def _charge_over(self) -> None:
+        self.charge = None
+        if self.mobile_dialog is not None:
+            self.mobile_dialog.accept()
+            self.mobile_dialog = None
 
     def add_current(self) -> bool:
         text = self.amount.text().strip()
@@ -270,9 +339,43 @@ class PaymentDialog(QDialog):
 
     def remove_selected(self) -> None:
         row = self.paid_list.currentRow()
-        if self.payments:
-            del self.payments[row if row >= 0 else -1]
-            self.refresh()
+        if not self.payments:
+            return
+        index = row if row >= 0 else len(self.payments) - 1
+        if self.payments[index].collected:
+            self._give_back([self.payments[index]], self.refresh)
+            return
+        del self.payments[index]
+        self.refresh()
+
+    def _give_back(self, collected: list[Payment], then) -> None:
+        """Cancel collected mobile payments at HQ (the customer gets the money back), then
+        take them off; HQ unreachable: they stay, with a sentence saying why."""
+        gateway = self.mobile.gateway if self.mobile is not None else None
+        if gateway is None:
+            self.show_error(message(mobile_pay.offline_refusal()))
+            return
+        terminal = self.session.terminal
+
+        def cancel_all():
+            return [(p, gateway.cancel_payment(p.out_trade_no)) for p in collected]
+
+        def cancelled(results) -> None:
+            for p, answer in results:
+                attempt = terminal.record_payment_answer(p.out_trade_no, answer)
+                if attempt.settled in ("cancelled", "failed") and p in self.payments:
+                    self.payments.remove(p)
+            left = [p for p in collected if p in self.payments]
+            if left:
+                self.show_error(self.tr("HQ has not cancelled the payment yet: try again."))
+                return
+            self.session.cart.collected = [p for p in self.payments if p.collected]
+            then()
+
+        def failed(exc) -> None:
+            self.show_error(message(exc) if isinstance(exc, BoothError) else str(exc))
+
+        self.mobile.runner.run(cancel_all, cancelled, failed)
 
     def reject(self) -> None:
         """Back (Esc): with payments taken, ask first; the answer defaults to staying."""
@@ -309,12 +412,21 @@ class PaymentDialog(QDialog):
     def _drop_answered(self, box: QMessageBox) -> None:
         self.drop_box = None
         if box.clickedButton() is self.drop_yes:
-            self._dropping = True
-            self.reject()
+            collected = [p for p in self.payments if p.collected]
+            if collected:  # given back at HQ first: never a paid attempt without a sale
+                self._give_back(collected, self._drop)
+                return
+            self._drop()
         else:
             self.amount.setFocus()
 
+    def _drop(self) -> None:
+        self._dropping = True
+        self.reject()
+
     def finish(self) -> None:
+        if self.charge is not None:
+            return  # the customer is confirming: the answer decides
         if self.entry is not None:
             return  # already committed (Enter can reach us twice: field and shortcut)
         typed = self.amount.text().strip() or (

@@ -43,6 +43,8 @@ class SaleSession(QObject):
         return user
 
     def logout(self) -> None:
+        if self.cart.collected:
+            self.hold()  # its mobile payment is paid: kept as a held sale, never dropped
         self.cancel()
         self.cashier = None
         self.cashier_changed.emit(None)
@@ -153,9 +155,20 @@ class SaleSession(QObject):
     def post_void(self, sale_seq: int, reason: str, manager=None) -> dict:
         return self.terminal.post_void(sale_seq, reason, self.cashier, manager, self.print_receipts)
 
-    def cancel(self) -> None:
+    def cancel(self) -> bool:
+        if self.cart.collected:
+            self.notice.emit(
+                QCoreApplication.translate(
+                    "SaleSession",
+                    "This sale is already paid by phone: finish it, or remove the payment in "
+                    "Payment (the customer gets it back) before cancelling.",
+                ),
+                "warning",
+            )
+            return False
         self.cart = Cart()
         self.cart_changed.emit()
+        return True
 
     # --- held sales (挂单/取单) ----------------------------------------------------------------
 

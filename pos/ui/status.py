@@ -42,6 +42,11 @@ class TerminalStatus(QObject):
         self.skew_ms: int | None = None
         self.skew_warning = False
         self.printer_state = None  # pos.print_queue.PrinterState once the print queue reports
+        self.open_payments = 0  # mobile payments of an earlier run HQ has not settled yet
+
+    def payments_changed(self, open_count: int) -> None:
+        self.open_payments = open_count
+        self.changed.emit()
 
     def printer_changed(self, state) -> None:
         self.printer_state = state
@@ -135,6 +140,11 @@ class StatusBar(QStatusBar):
             self.sync.setObjectName("notice_error")
         elif status.blocked:
             text = self.tr("SYNC STOPPED: {0} Call HQ.").format(status.blocked)
+            self.sync.setObjectName("notice_error")
+        elif status.open_payments:
+            text = self.tr(
+                "MOBILE PAYMENTS STOPPED: {0} earlier payment(s) not settled with HQ yet"
+            ).format(status.open_payments)
             self.sync.setObjectName("notice_error")
         elif status.problem is not None:
             text += " · " + problem

@@ -12,6 +12,7 @@ import uuid
 from pos.cart import Cart
 from pos.errors import NotFound, Refused
 from pos.store import held as held_db
+from pos.store import payment_attempts as attempts_db
 from pos.store.users import User
 from pos.usecases.context import Context
 from pos.usecases.people import require_manager
@@ -31,6 +32,8 @@ def hold(ctx: Context, cart: Cart, cashier: User) -> dict:
     cart_json = json.dumps(cart.as_held(), ensure_ascii=False)
     with ctx.store.write() as conn:
         held_db.insert(conn, held, cart_json)
+        # a cart that carries collected mobile payments keeps them on the held sale
+        attempts_db.mark_held(conn, [p.out_trade_no for p in cart.collected], held["id"])
     return held
 
 
@@ -53,4 +56,9 @@ def discard_all(ctx: Context, manager: User) -> int:
     """A manager drops every held cart (at a shift close); how many there were."""
     require_manager(manager)
     with ctx.store.write() as conn:
+        if attempts_db.held_with_payments(conn):
+            raise Refused(
+                "A held sale carries a mobile payment already collected: take it back and "
+                "finish it, or remove the payment there (the customer gets it back), first."
+            )
         return held_db.delete_all(conn)

@@ -7,8 +7,10 @@ import uuid
 
 from pos.cart import Cart, CartLine, Payment
 from pos.errors import Refused
+from pos.money import format_fen
 from pos.store import catalog as catalog_db
 from pos.store import journal as journal_db
+from pos.store import payment_attempts as attempts_db
 from pos.store import print_jobs
 from pos.store import sales as sales_db
 from pos.store.users import User
@@ -50,6 +52,18 @@ def checkout(
         body["catalog_version"] = catalog_db.catalog_version(conn)
         entry = journal_db.append(conn, ctx.terminal_id, "sale", body, at)
         sales_db.insert_sale(conn, entry)
+        for p in settlement.payments:
+            # Never a sale without a paid attempt: the attempt ends with this very sale.
+            if p.out_trade_no and not attempts_db.claim_for_sale(
+                conn, p.out_trade_no, p.amount_fen, entry["seq"], at
+            ):
+                raise Refused(
+                    "The {method} payment {number} is not a paid mobile payment of {amount} "
+                    "waiting for this sale: nothing was recorded.",
+                    method=p.method,
+                    number=p.out_trade_no,
+                    amount=format_fen(p.amount_fen),
+                )
         if print_receipt:
             cash = any(p["method"] == "cash" for p in body["payments"])
             kick = cash and ctx.settings.printer_drawer_on_cash

@@ -12,9 +12,12 @@ from tests.support.ui import close_window, open_window  # noqa: E402
 
 
 @pytest.fixture
-def ui(terminal, home, qtbot):
-    """The main window on the demo catalog, background work inline; scanner on a test clock."""
+def ui(terminal, home, qtbot, request):
+    """The main window on the demo catalog, background work inline; scanner on a test clock.
+    Marked ``reference_only``: the booth records mobile payment codes as references."""
     terminal.close()
+    if request.node.get_closest_marker("reference_only"):
+        reference_only(home)
     window, context = open_window(qtbot, home, devices=False)
     yield window, context
     close_window(context, devices=False)
@@ -44,3 +47,9 @@ def languages_taken_back():
             QApplication.instance().removeTranslator(translator)
         languages.installed = []
     i18n.shown_language = i18n.DEFAULT_LANGUAGE  # product names too
+
+
+def reference_only(home) -> None:
+    """booth.toml: mobile payments recorded as references, as before HQ collected them."""
+    with (home / "booth.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[payments]\nreference_only = true\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
@@ -13,6 +14,7 @@ from tests.support import EXPIRED, OIL, RICE, scale_label
 from tests.support.ui import StepClock, answer_modal, click, login, ok_button, scan_keys, type_into
 
 
+@pytest.mark.reference_only
 def test_full_sale_by_scanner_keystrokes_with_no_focus(ui, qtbot):
     window, context = ui
     login(window)
