@@ -29,6 +29,7 @@ from sync.protocol.business import DEFAULT_TOLERANCE, BusinessProblem, business_
 from sync.protocol.entries import STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
 from sync.protocol.journal import parse_utc
 from sync.server import clock
+from sync.server import figures as day_figures
 from sync.server.db import safe_sum
 from sync.server.errors import ApiError, conflict, forbidden, invalid
 from sync.server.registry import TerminalIdentity
@@ -184,8 +185,20 @@ def _store(
     }
     if skew is not None:
         values["clock_skew_ms"] = skew
+    values |= _shift_state(fresh)
     conn.execute(update(terminals).where(terminals.c.id == caller.terminal_id).values(**values))
     return {"acked_through": seq, "head": prev}
+
+
+def _shift_state(fresh: list[dict]) -> dict:
+    """The terminal's open shift after these entries, if they open or close one (held
+    entries too: the till's shift is open or closed whatever HQ thinks of the entry)."""
+    for entry in reversed(fresh):
+        if entry["type"] == "shift_open":
+            return {"shift_open_seq": entry["seq"], "shift_opened_at": entry["at"]}
+        if entry["type"] == "z_close":
+            return {"shift_open_seq": None, "shift_opened_at": None}
+    return {}
 
 
 def _check_replays(conn: Connection, caller: TerminalIdentity, replays: list[dict]) -> None:
@@ -534,8 +547,10 @@ def _insert_all(
 ) -> None:
     """The journal rows and their projections, one multi-row insert per table; for held
     entries a quarantine row and an alert instead of projections."""
-    for table, table_rows in projection_rows(caller, fresh, zone, received, set(held)):
+    projections = projection_rows(caller, fresh, zone, received, set(held))
+    for table, table_rows in projections:
         conn.execute(insert(table), table_rows)
+    day_figures.add(conn, projections, zone)
     if not held:
         return
     quarantined = [e for e in fresh if e["seq"] in held]

@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from sync.server import clock, registry, reports
+from sync.server import clock, dashboard, registry, reports
 from sync.server.db import reading
-from sync.server.deps import AdminDep, EngineDep
+from sync.server.deps import AdminDep, EngineDep, SettingsDep
 from sync.server.errors import invalid
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -286,6 +286,17 @@ def campaign_report(
         return totals
     columns = [c for c in CampaignTotals.model_fields if c != "quarantined_by_booth"]
     return _csv(columns, [totals], "campaign.csv")
+
+
+@router.get(
+    "/dashboard",
+    responses={k: v for k, v in RESPONSES.items() if k in (401, 403)},
+    summary="The console's dashboard: totals for today, the week and the campaign, and more",
+)
+def dashboard_report(_admin: AdminDep, engine: EngineDep, settings: SettingsDep) -> dict:
+    """Exactly what the console's dashboard shows (sync.server.dashboard.summary)."""
+    with reading(engine) as conn:
+        return dashboard.summary(conn, clock.now(), settings.zone)
 
 
 @router.get(
