@@ -67,8 +67,12 @@ def ingest(
     max_batch: int,
     terminal_clock: str | None = None,
     tolerance: timedelta | None = DEFAULT_TOLERANCE,
+    status: dict | None = None,
 ) -> dict:
     """Store a batch in order; replays are skipped, tampering and gaps refused with 409.
+
+    ``status`` is what the terminal says of itself (``wire.terminal_status``), stored on
+    its row with the push.
 
     ``tolerance`` is how far ahead of HQ's clock an entry may be dated; None turns the
     business checks off (the benchmark's measure of ingest without them).
@@ -89,9 +93,12 @@ def ingest(
             )
         if journal.entry_hash(entry) != entry["hash"]:
             raise invalid(f"Entry seq {entry['seq']}: its hash does not match its content.")
+    if status and "unsynced" in status:
+        # Said before this push: what it leaves unacknowledged once it is stored.
+        status = {**status, "unsynced": max(status["unsynced"] - len(entries), 0)}
     try:
         with engine.begin() as conn:
-            return _store(conn, caller, entries, zone, terminal_clock, tolerance)
+            return _store(conn, caller, entries, zone, terminal_clock, tolerance, status)
     except Tamper as tamper:
         with engine.begin() as conn:
             conn.execute(
@@ -120,6 +127,7 @@ def _store(
     zone: ZoneInfo,
     terminal_clock,
     tolerance: timedelta | None,
+    status: dict | None = None,
 ) -> dict:
     """Check the whole batch against the stored head, then write each table once.
 
@@ -185,7 +193,7 @@ def _store(
     }
     if skew is not None:
         values["clock_skew_ms"] = skew
-    values |= _shift_state(fresh)
+    values |= _shift_state(fresh) | _status_values(status, received)
     conn.execute(update(terminals).where(terminals.c.id == caller.terminal_id).values(**values))
     return {"acked_through": seq, "head": prev}
 
@@ -518,9 +526,17 @@ def _price_histories(conn: Connection, product_ids: list[str]) -> dict[str, set[
     return histories
 
 
-def record_contact(conn: Connection, terminal_id: str, terminal_clock: str | None) -> None:
-    """Note that a terminal called, and how far its clock is from ours."""
-    values = {"last_seen_at": clock.stamp()}
+def _status_values(status: dict | None, now: str) -> dict:
+    return {**status, "status_at": now} if status else {}
+
+
+def record_contact(
+    conn: Connection, terminal_id: str, terminal_clock: str | None, status: dict | None = None
+) -> None:
+    """Note that a terminal called, how far its clock is from ours, and what it says of
+    itself (``wire.terminal_status``)."""
+    now = clock.stamp()
+    values = {"last_seen_at": now, **_status_values(status, now)}
     skew = _skew_ms(terminal_clock)
     if skew is not None:
         values["clock_skew_ms"] = skew

@@ -341,45 +341,151 @@ def _iso_day(value) -> str | None:
 # --- booth health --------------------------------------------------------------------------
 
 
-def booth_health(conn: Connection, now: datetime, booth_id: str | None = None) -> list[dict]:
-    """One row per terminal: last contact, what the server holds of its journal, open alerts.
+#: What booth health may be sorted by (a leading "-": largest first).
+HEALTH_SORTS = (
+    "booth",
+    "terminal",
+    "last_contact",
+    "unsynced",
+    "clock_skew",
+    "alerts",
+    "quarantined",
+    "last_z_variance",
+    "app_version",
+)
+#: Seconds without contact after which a terminal is stale, unless the server says otherwise.
+STALE_AFTER_S = 1800
 
-    ``seconds_since_contact`` is None for a terminal that never pushed. ``open_alerts``
-    counts tamper and quarantine alerts; ``quarantined`` and ``quarantined_fen`` the entries
-    held back and their sales' and refunds' totals. ``grand_total_fen`` is the terminal's
-    own running total as its chain states it (quarantined entries included: it is what the
-    next entry must follow). Ordered by booth id, then terminal id.
+
+def booth_health(
+    conn: Connection,
+    now: datetime,
+    booth_id: str | None = None,
+    stale_only: bool = False,
+    with_alerts: bool = False,
+    sort: str = "booth",
+    stale_after_s: int = STALE_AFTER_S,
+) -> list[dict]:
+    """One row per terminal: last contact, what the server holds of its journal, open alerts,
+    what the terminal last said of itself, its open shift and its last Z.
+
+    ``seconds_since_contact`` is None for a terminal that never pushed; ``stale`` is true
+    when it is None or more than ``stale_after_s``. ``open_alerts`` counts tamper and
+    quarantine alerts; ``quarantined`` and ``quarantined_fen`` the entries held back and
+    their sales' and refunds' totals. ``grand_total_fen`` is the terminal's own running
+    total as its chain states it (quarantined entries included: it is what the next entry
+    must follow). ``app_version``, ``unsynced`` and ``printer`` are what it said at its last
+    round (``status_at``), None if it never said. ``shift_open`` and ``shift_opened_at``
+    come from its journal; ``last_z_at``, ``last_z_business_day`` and
+    ``last_z_variance_fen`` (the tenders' variances added up) from its newest Z.
+
+    ``stale_only`` keeps stale terminals, ``with_alerts`` those with open alerts or
+    entries held back. ``sort`` is one of HEALTH_SORTS, "-" first for largest first; rows
+    without the figure come last; ties by booth id, then terminal id.
     """
+    descending = sort.startswith("-")
+    sort_key = sort.removeprefix("-")
+    if sort_key not in HEALTH_SORTS:
+        raise ValueError(f"sort must be one of {', '.join(HEALTH_SORTS)}, not {sort!r}.")
     alerts = (
         select(tamper_alerts.c.terminal_id, func.count().label("open_alerts"))
         .where(tamper_alerts.c.resolved_at.is_(None))
         .group_by(tamper_alerts.c.terminal_id)
         .subquery()
     )
+    t = terminals.c
     query = select(
-        terminals.c.booth_id,
+        t.booth_id,
         booths.c.name.label("booth_name"),
-        terminals.c.id.label("terminal_id"),
-        terminals.c.last_seen_at,
-        terminals.c.acked_seq,
+        t.id.label("terminal_id"),
+        t.last_seen_at,
+        t.acked_seq,
         func.coalesce(alerts.c.open_alerts, 0).label("open_alerts"),
-        terminals.c.clock_skew_ms,
-        terminals.c.grand_total_fen,
-        terminals.c.revoked_at,
+        t.clock_skew_ms,
+        t.grand_total_fen,
+        t.revoked_at,
+        t.app_version,
+        t.unsynced,
+        t.printer,
+        t.status_at,
+        t.shift_open_seq,
+        t.shift_opened_at,
     ).select_from(
-        terminals.join(booths, booths.c.id == terminals.c.booth_id).outerjoin(
-            alerts, alerts.c.terminal_id == terminals.c.id
+        terminals.join(booths, booths.c.id == t.booth_id).outerjoin(
+            alerts, alerts.c.terminal_id == t.id
         )
     )
     if booth_id is not None:
-        query = query.where(terminals.c.booth_id == booth_id)
+        query = query.where(t.booth_id == booth_id)
     held = _held_by_terminal(conn, booth_id)
-    rows = [
-        {**_health_row(row, now), **held.get(row.terminal_id, _NOTHING_HELD)}
-        for row in conn.execute(query).all()
-    ]
+    last_zs = _last_zs(conn, booth_id)
+    rows = []
+    for row in conn.execute(query).all():
+        health = {
+            **_health_row(row, now, stale_after_s),
+            **held.get(row.terminal_id, _NOTHING_HELD),
+            **last_zs.get(row.terminal_id, _NO_Z),
+        }
+        if stale_only and not health["stale"]:
+            continue
+        if with_alerts and not (health["open_alerts"] or health["quarantined"]):
+            continue
+        rows.append(health)
     rows.sort(key=lambda row: (row["booth_id"], row["terminal_id"]))
+    if sort_key not in ("booth", "terminal"):
+        field = _HEALTH_SORT_FIELDS[sort_key]
+        present = [row for row in rows if row[field] is not None]
+        present.sort(key=lambda row: row[field], reverse=descending)  # stable: ties stay
+        rows = present + [row for row in rows if row[field] is None]
+    elif sort_key == "terminal":
+        rows.sort(key=lambda row: row["terminal_id"], reverse=descending)
+    elif descending:
+        rows.sort(key=lambda row: row["booth_id"], reverse=True)
     return rows
+
+
+_HEALTH_SORT_FIELDS = {
+    "last_contact": "last_contact",
+    "unsynced": "unsynced",
+    "clock_skew": "clock_skew_abs_ms",
+    "alerts": "open_alerts",
+    "quarantined": "quarantined",
+    "last_z_variance": "last_z_variance_fen",
+    "app_version": "app_version",
+}
+_NO_Z = {"last_z_at": None, "last_z_business_day": None, "last_z_variance_fen": None}
+
+
+def _last_zs(conn: Connection, booth_id: str | None) -> dict[str, dict]:
+    """Each terminal's newest Z (highest seq): when, its business day, its total variance."""
+    z = z_closes.c
+    newest = select(z.terminal_id, func.max(z.seq).label("seq")).group_by(z.terminal_id)
+    if booth_id is not None:
+        newest = newest.where(z.booth_id == booth_id)
+    newest = newest.subquery()
+    tz = z_close_tenders.c
+    query = (
+        select(
+            z.terminal_id,
+            z.at,
+            z.business_day,
+            safe_sum(tz.variance_fen).label("variance"),
+        )
+        .select_from(
+            z_closes.join(
+                newest, and_(newest.c.terminal_id == z.terminal_id, newest.c.seq == z.seq)
+            ).outerjoin(z_close_tenders, and_(tz.terminal_id == z.terminal_id, tz.seq == z.seq))
+        )
+        .group_by(z.terminal_id, z.at, z.business_day)
+    )
+    return {
+        row.terminal_id: {
+            "last_z_at": row.at,
+            "last_z_business_day": _iso_day(row.business_day),
+            "last_z_variance_fen": _int(row.variance),
+        }
+        for row in conn.execute(query)
+    }
 
 
 _NOTHING_HELD = {"quarantined": 0, "quarantined_fen": 0}
@@ -400,18 +506,28 @@ def _held_by_terminal(conn: Connection, booth_id: str | None) -> dict[str, dict]
     }
 
 
-def _health_row(row, now: datetime) -> dict:
+def _health_row(row, now: datetime, stale_after_s: int) -> dict:
+    since = _seconds_since(row.last_seen_at, now)
+    skew = None if row.clock_skew_ms is None else int(row.clock_skew_ms)
     return {
         "booth_id": row.booth_id,
         "booth_name": row.booth_name,
         "terminal_id": row.terminal_id,
         "last_contact": row.last_seen_at,
-        "seconds_since_contact": _seconds_since(row.last_seen_at, now),
+        "seconds_since_contact": since,
+        "stale": since is None or since > stale_after_s,
         "acked_seq": _int(row.acked_seq),
         "open_alerts": _int(row.open_alerts),
-        "clock_skew_ms": None if row.clock_skew_ms is None else int(row.clock_skew_ms),
+        "clock_skew_ms": skew,
+        "clock_skew_abs_ms": None if skew is None else abs(skew),
         "grand_total_fen": _int(row.grand_total_fen),
         "revoked": row.revoked_at is not None,
+        "app_version": row.app_version,
+        "unsynced": None if row.unsynced is None else int(row.unsynced),
+        "printer": row.printer,
+        "status_at": row.status_at,
+        "shift_open": row.shift_open_seq is not None,
+        "shift_opened_at": row.shift_opened_at,
     }
 
 

@@ -44,6 +44,8 @@ class ServerSettings(BaseSettings):
     # Off only to measure ingest without the business checks (benchmarks): with it off,
     # HQ counts whatever passes the contract's checks. See docs/security.md.
     business_checks: bool = True
+    # Booth health: a terminal without contact for longer than this is stale (shown in red).
+    stale_after_s: int = Field(default=1800, ge=60, le=30 * 86_400)
 
     @property
     def check_tolerance(self) -> timedelta | None:

@@ -20,6 +20,26 @@ router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
 Group = Literal["day", "booth", "supplier", "county", "product"]
 Format = Literal["json", "csv"]
+HealthSort = Literal[
+    "booth",
+    "-booth",
+    "terminal",
+    "-terminal",
+    "last_contact",
+    "-last_contact",
+    "unsynced",
+    "-unsynced",
+    "clock_skew",
+    "-clock_skew",
+    "alerts",
+    "-alerts",
+    "quarantined",
+    "-quarantined",
+    "last_z_variance",
+    "-last_z_variance",
+    "app_version",
+    "-app_version",
+]
 #: The longest range one sales report covers: three years, one of them a leap year.
 MAX_DAYS = 3 * 365 + 1
 #: The longest range of a Z report list for every booth. It lists each Z (about 0.65 KB of
@@ -144,6 +164,25 @@ class TerminalHealth(BaseModel):
     revoked: bool
     quarantined: int = Field(description="Entries held back by a business check.")
     quarantined_fen: int = Field(description="What the sales and refunds among them come to.")
+    stale: bool = Field(
+        description="No contact for more than BOOTH_POS_SERVER_STALE_AFTER_S, or never."
+    )
+    clock_skew_abs_ms: int | None = Field(description="How far off its clock is, either way.")
+    app_version: str | None = Field(description="The version it reported at its last round.")
+    unsynced: int | None = Field(
+        description="Journal entries it held unacknowledged, as it reported at its last round."
+    )
+    printer: Literal["ok", "paper_out", "offline", "none"] | None = Field(
+        description="Its printer, as it reported at its last round."
+    )
+    status_at: str | None = Field(description="When it last reported those (UTC).")
+    shift_open: bool = Field(description="Its journal has a shift open (no Z after it).")
+    shift_opened_at: str | None = Field(description="When that shift was opened (UTC).")
+    last_z_at: str | None = Field(description="When its newest Z was written (UTC).")
+    last_z_business_day: date | None
+    last_z_variance_fen: int | None = Field(
+        description="That Z's tender variances added up (counted - expected)."
+    )
 
 
 class StockRow(BaseModel):
@@ -309,13 +348,23 @@ def booths_report(
     request: Request,
     _admin: AdminDep,
     engine: EngineDep,
+    settings: SettingsDep,
     booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    stale: Annotated[bool, Query(description="Only terminals without recent contact.")] = False,
+    alerts: Annotated[
+        bool, Query(description="Only terminals with open alerts or entries held back.")
+    ] = False,
+    sort: Annotated[
+        HealthSort, Query(description="Order by this; a leading '-' for largest first.")
+    ] = "booth",
     format: Format | None = None,
 ):
     with reading(engine) as conn:
         if booth is not None:
             registry.booth(conn, booth)
-        rows = reports.booth_health(conn, clock.now(), booth)
+        rows = reports.booth_health(
+            conn, clock.now(), booth, stale, alerts, sort, settings.stale_after_s
+        )
     if not _wants_csv(request, format):
         return rows
     return _csv(list(TerminalHealth.model_fields), rows, "booth-health.csv")
