@@ -2,6 +2,7 @@
 from the journals three real terminals pushed (tests/server/test_reports.py builds them),
 and the JSON endpoint against the function the console's page calls."""
 
+# ruff: noqa: F811  (pytest fixtures imported from the module that builds the journals)
 from __future__ import annotations
 
 from collections import defaultdict
@@ -57,9 +58,7 @@ def _expected_totals(journals, first: str, last: str, certified: set[str]) -> di
     }
 
 
-def test_totals_for_today_the_week_and_the_campaign_match_the_journals(
-    server, journals, loaded
-):
+def test_totals_for_today_the_week_and_the_campaign_match_the_journals(server, journals, loaded):
     certified = _certified(server.engine)
     got = _summary(server.engine)
     assert (got["business_day"], got["week_from"]) == (TODAY, MONDAY)
@@ -79,7 +78,7 @@ def test_totals_for_today_the_week_and_the_campaign_match_the_journals(
 
 def test_sales_by_local_hour_today(server, journals, loaded):
     want = defaultdict(lambda: [0, 0])
-    for terminal, entries in journals.items():
+    for entries in journals.values():
         for entry in entries:
             if entry["type"] == "sale" and _local_day(entry["at"]) == TODAY:
                 hour = figures.local_hour(entry["at"], ZONE)
@@ -187,9 +186,7 @@ def test_certificates_expiring_within_30_days_soonest_first(server, loaded):
     got = _summary(server.engine)["expiring_certificates"]
     assert [(r["expires_on"], r["id"], r["name"], r["certificate"]) for r in got] == want
     assert got, "the demo catalog has a certificate expiring in this window"
-    assert all(
-        r["days_left"] == (date.fromisoformat(r["expires_on"]) - today).days for r in got
-    )
+    assert all(r["days_left"] == (date.fromisoformat(r["expires_on"]) - today).days for r in got)
     assert got[0]["supplier"]
 
 
@@ -210,4 +207,3 @@ def test_an_empty_server_has_a_dashboard_of_zeros(engine):
     assert got["by_county"][-1]["rest"] and len(got["by_county"]) == 1
     assert got["by_booth_kind"] == [] and got["expiring_certificates"] == []
     assert got["quarantined"] == 0 and got["open_alerts"] == {"count": 0, "latest": []}
-

@@ -4,6 +4,7 @@ and after a quarantined sale and its refund are released, what ingest stored equ
 figures worked out again from the sales and refunds tables, and `figures rebuild` stores
 exactly that."""
 
+# ruff: noqa: F811  (pytest fixtures imported from the module that builds the journals)
 from __future__ import annotations
 
 import json
