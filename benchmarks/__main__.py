@@ -8,7 +8,7 @@ import argparse
 import sys
 import time
 
-from benchmarks import fleet, receipt, server, shift, sync_client, terminal, ui
+from benchmarks import console, fleet, receipt, server, shift, sync_client, terminal, ui
 from benchmarks.common import DEFAULT_PG, PG_OFF
 
 FLEET_TERMINALS = 1000  # docs/benchmarks.md, "The fleet"
@@ -36,6 +36,11 @@ def steps(pg: str) -> list[tuple[str, object, list[str]]]:
             ["--entries", "10000", "--products", "100000", "--pg", pg],
         ),  # fmt: skip
         (
+            "HQ console: dashboard, booth health, a month by county (PostgreSQL)",
+            console.main,
+            ["--pg", pg],
+        ),  # fmt: skip
+        (
             "The fleet: virtual terminals against a real HQ",
             fleet.main,
             [
@@ -59,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     started = time.perf_counter()
     for title, run, options in steps(args.pg):
+        if run is console.main and args.pg == PG_OFF:
+            continue  # it needs PostgreSQL
         print(f"\n== {title} ==", flush=True)
         began = time.perf_counter()
         code = run(options)

@@ -5,15 +5,18 @@ and the JSON endpoint against the function the console's page calls."""
 # ruff: noqa: F811  (pytest fixtures imported from the module that builds the journals)
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import requests
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from sync.server import clock, dashboard, figures
+from sync.server.cli import main as server_main
 from sync.server.db import reading
-from sync.server.tables import booths, products
+from sync.server.tables import products
 from tests.server.test_reports import (  # noqa: F401  (fixtures)
     ZONE,
     _local_day,
@@ -143,9 +146,16 @@ def test_only_the_top_twenty_are_named_and_the_rest_is_summed(engine):
     assert rest["sales"] == sum(n + 1 for n in range(6))
 
 
-def test_figures_by_kind_of_booth(server, journals, loaded):
-    with server.engine.begin() as conn:
-        conn.execute(update(booths).where(booths.c.id == "B1").values(kind="street_booth"))
+def test_figures_by_kind_of_booth(server, journals, loaded, db_url, capsys):
+    edit = ["--db", db_url, "booth", "edit"]
+    assert server_main([*edit, "B1", "--kind", "shopping_centre"]) == 0
+    capsys.readouterr()
+    assert server_main([*edit, "B1", "--kind", "street_booth", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kind"] == "street_booth"
+    with pytest.raises(SystemExit):  # not one of the kinds: argparse refuses it
+        server_main([*edit, "B1", "--kind", "kiosk"])
+    assert server_main([*edit, "B1"]) == 1  # nothing to change
+    assert "Say what to change" in capsys.readouterr().err
     report = expected_sales(journals, "booth", *EVER)
     by_booth = {row["key"]: row for row in report["rows"]}
     got = _summary(server.engine)["by_booth_kind"]
