@@ -8,7 +8,7 @@ import argparse
 import sys
 import time
 
-from benchmarks import fleet, payments, receipt, server, shift, sync_client, terminal, ui
+from benchmarks import console, fleet, payments, receipt, server, shift, sync_client, terminal, ui
 from benchmarks.common import DEFAULT_PG, PG_OFF
 
 FLEET_TERMINALS = 1000  # docs/benchmarks.md, "The fleet"
@@ -37,6 +37,11 @@ def steps(pg: str) -> list[tuple[str, object, list[str]]]:
         ),  # fmt: skip
         ("Mobile payments: HQ's overhead against the gateway simulator", payments.main, []),
         (
+            "HQ console: dashboard, booth health, a month by county (PostgreSQL)",
+            console.main,
+            ["--pg", pg],
+        ),  # fmt: skip
+        (
             "The fleet: virtual terminals against a real HQ",
             fleet.main,
             [
@@ -60,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     started = time.perf_counter()
     for title, run, options in steps(args.pg):
+        if run is console.main and args.pg == PG_OFF:
+            continue  # it needs PostgreSQL
         print(f"\n== {title} ==", flush=True)
         began = time.perf_counter()
         code = run(options)

@@ -12,6 +12,7 @@ import ipaddress
 import json
 import os
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,8 @@ from pos.errors import BoothError
 from pos.store import sync_state
 from pos.terminal import Terminal
 from pos.usecases import mobile_pay
-from sync import protocol
+from sync import __version__, protocol
+from sync.protocol import wire
 from sync.protocol.journal import canonical, utc_timestamp
 
 TOKEN_FILE = "sync.token"
@@ -225,8 +227,12 @@ class SyncClient:
         page: int = protocol.CATALOG_PAGE_DEFAULT,
         clock=_utc_now,
         attempts: int = 2,
+        printer: Callable[[], str | None] | None = None,
     ):
         self.terminal = terminal
+        # The printer's state as HQ is told it (wire.PRINTER_STATES), None: not known. The
+        # window passes its print queue's state; elsewhere only "no printer" is known.
+        self.printer = printer or (lambda: "none" if _no_printer(terminal) else None)
         self.attempts = attempts  # tries per request: a dropped request is retried at once
         self.clock = clock  # the terminal's clock; tests set it days behind or a year ahead
         self.http = session or requests.Session()
@@ -245,10 +251,16 @@ class SyncClient:
         return self.server + protocol.API_PREFIX + path
 
     def _headers(self) -> dict:
-        return {
+        headers = {
             "Authorization": f"Bearer {self.token}",
             "X-Terminal-Clock": utc_timestamp(self.clock()),
+            wire.VERSION_HEADER: __version__,
+            wire.UNSYNCED_HEADER: str(self.terminal.unsynced_count()),
         }
+        printer = self.printer()
+        if printer in wire.PRINTER_STATES:
+            headers[wire.PRINTER_HEADER] = printer
+        return headers
 
     # --- one round ------------------------------------------------------------------------
 
@@ -552,6 +564,21 @@ def _apply(conn, change: dict) -> None:
         sync_state.withdraw_product(conn, change["id"], version)
     elif kind == "delivery":
         sync_state.add_expected_receipt(conn, change["delivery"], version)
+
+
+def _no_printer(terminal: Terminal) -> bool:
+    return terminal.settings.printer_url == "preview"
+
+
+def printer_state_for_hq(state: str) -> str | None:
+    """A print queue state (hardware.status) as HQ is told it; None when not known."""
+    if state == "ok":
+        return "ok"
+    if state == "paper_out":
+        return "paper_out"
+    if state in ("cover_open", "offline", "error", "unreachable"):
+        return "offline"
+    return None
 
 
 def token_path(home: Path) -> Path:

@@ -68,7 +68,7 @@ def prepare_server(db: Path, terminal_id: str) -> str | None:
     engine = make_engine(f"sqlite:///{db}")
     migrate(engine)
     with engine.begin() as conn, contextlib.suppress(ApiError):  # registered on an earlier run
-        registry.add_booth(conn, BOOTH_ID, BOOTH_NAME, "奉节县")
+        registry.add_booth(conn, BOOTH_ID, BOOTH_NAME, "奉节县", "street_booth")
     catalog.import_csv(engine, DEMO_CATALOG.read_bytes())
     with engine.begin() as conn:
         known = conn.execute(

@@ -24,7 +24,7 @@ from pos.ui.status import TerminalStatus
 from pos.ui.style import FONT_FAMILIES, STYLESHEET, pick_font
 from pos.ui.sync_worker import SyncService
 from pos.ui.worker import BackgroundRunner, InlineRunner
-from sync.client import TOKEN_FILE
+from sync.client import TOKEN_FILE, printer_state_for_hq
 
 
 @dataclass
@@ -112,6 +112,15 @@ def place(window, kiosk: bool) -> None:
         window.show()
 
 
+def _printer_for_hq(context):
+    """What HQ is told of the printer at each sync round: the print queue's last state
+    (read from the sync thread: the service replaces its state object, never mutates it)."""
+    if context.terminal.settings.printer_url == "preview":
+        return lambda: "none"
+    printer = context.devices.printer
+    return lambda: printer_state_for_hq(printer.state.status.state)
+
+
 def run(home: Path, kiosk: bool = False, language: str = "zh_CN") -> int:
     """`booth-pos run`: open the cashier's window and run until it is closed."""
     app = application()
@@ -128,7 +137,9 @@ def run(home: Path, kiosk: bool = False, language: str = "zh_CN") -> int:
         heartbeat.start(watchdog.interval_ms())
     sync = None
     if context.status.enrolled:
-        sync = SyncService(home, context.terminal.settings.sync_interval_s)
+        sync = SyncService(
+            home, context.terminal.settings.sync_interval_s, printer=_printer_for_hq(context)
+        )
         sync.round_done.connect(context.status.round_done)
         context.session.sale_did_complete.connect(sync.sale_recorded)
         sync.start()

@@ -18,9 +18,10 @@ class SyncWorker(QObject):
 
     round_done = Signal(object)  # sync.client.RoundResult
 
-    def __init__(self, home: Path, interval_s: float):
+    def __init__(self, home: Path, interval_s: float, printer=None):
         super().__init__()
         self.home = home
+        self.printer = printer  # () -> the printer's state for HQ, from any thread
         self.interval_s = interval_s
         self.failures = 0
         self.terminal: Terminal | None = None
@@ -31,7 +32,7 @@ class SyncWorker(QObject):
     @Slot()
     def start(self) -> None:
         self.terminal = Terminal.open(self.home)  # this thread's own connection
-        self.client = SyncClient(self.terminal)
+        self.client = SyncClient(self.terminal, printer=self.printer)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.run_round)
@@ -77,10 +78,10 @@ class SyncService(QObject):
     _sale = Signal()
     _stop = Signal()
 
-    def __init__(self, home: Path, interval_s: float, parent=None):
+    def __init__(self, home: Path, interval_s: float, parent=None, printer=None):
         super().__init__(parent)
         self.thread = QThread()
-        self.worker = SyncWorker(home, interval_s)
+        self.worker = SyncWorker(home, interval_s, printer)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.start)
         self.worker.round_done.connect(self.round_done)

@@ -9,3 +9,30 @@ CATALOG_PAGE_DEFAULT = 500
 CATALOG_PAGE_MAX = 5000
 TERMINAL_TOKEN_PREFIX = "bpt_"
 ADMIN_TOKEN_PREFIX = "bpa_"
+
+# --- what a terminal says of itself (additive, since 0.x of issue 18) ---------------------
+# Sent as headers with every authenticated request of a sync round. A server that does not
+# know them ignores them; a terminal that does not send them still syncs; a value that is
+# not valid is ignored by the server (never refused), so a status can never stop a push.
+VERSION_HEADER = "X-Terminal-Version"  # the terminal's product version, e.g. 0.9.0
+UNSYNCED_HEADER = "X-Terminal-Unsynced"  # journal entries not yet acknowledged by HQ
+PRINTER_HEADER = "X-Terminal-Printer"  # one of PRINTER_STATES
+#: ok; paper_out; offline (cover open, error, unreachable too); none (no printer set up).
+PRINTER_STATES = ("ok", "paper_out", "offline", "none")
+MAX_VERSION_CHARS = 32
+MAX_UNSYNCED = 10**12
+
+
+def terminal_status(version: str | None, unsynced: str | None, printer: str | None) -> dict:
+    """The status headers' valid values: {app_version, unsynced, printer}, each left out
+    when its header is missing or not valid."""
+    status: dict = {}
+    if version and len(version) <= MAX_VERSION_CHARS and version.isprintable():
+        status["app_version"] = version
+    if unsynced is not None and unsynced.isascii() and unsynced.isdigit():
+        count = int(unsynced)
+        if count <= MAX_UNSYNCED:
+            status["unsynced"] = count
+    if printer in PRINTER_STATES:
+        status["printer"] = printer
+    return status

@@ -20,8 +20,8 @@ from sync.server.db import make_engine, migrate, pending_migrations, reading
 from sync.server.errors import ApiError
 from sync.server.payments.cli import PaymentsRefusal
 from sync.server.settings import ServerSettings, normalize_db_url
+from sync.server.tables import BOOTH_KINDS, terminals
 from sync.server.tables import journal as journal_table
-from sync.server.tables import terminals
 
 PROG = "booth-pos-server"
 
@@ -143,11 +143,32 @@ def _payments_handlers() -> dict:
 
 def cmd_booth_add(args) -> int:
     with _engine(args).begin() as conn:
-        registry.add_booth(conn, args.id, args.name, args.district or "")
+        registry.add_booth(conn, args.id, args.name, args.district or "", args.kind)
     _print(
         args,
-        {"id": args.id, "name": args.name, "district": args.district or ""},
+        {"id": args.id, "name": args.name, "district": args.district or "", "kind": args.kind},
         f"Added booth {args.id} ({args.name})",
+    )
+    return 0
+
+
+def cmd_booth_edit(args) -> int:
+    with _engine(args).begin() as conn:
+        booth = registry.edit_booth(conn, args.id, args.name, args.district, args.kind)
+    data = {key: booth[key] for key in ("id", "name", "district", "kind")}
+    _print(args, data, f"Booth {args.id}: {booth['name']}, {booth['kind'] or 'kind not known'}")
+    return 0
+
+
+def cmd_figures_rebuild(args) -> int:
+    from sync.server import figures
+
+    with _engine(args).begin() as conn:
+        counts = figures.rebuild(conn, _settings(args).zone)
+    _print(
+        args,
+        counts,
+        f"Rebuilt the daily figures: {counts['day_rows']} day rows, {counts['hour_rows']} hour rows",
     )
     return 0
 
@@ -452,6 +473,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--name", required=True)
     p.add_argument("--district", default="")
+    p.add_argument("--kind", choices=BOOTH_KINDS, help="what the booth is (default: not known)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        booth_sub,
+        "edit",
+        "Change a booth's name, district or kind.",
+        "booth-pos-server booth edit CQ-FJ-001 --kind store_section",
+        cmd_booth_edit,
+    )
+    p.add_argument("id")
+    p.add_argument("--name")
+    p.add_argument("--district")
+    p.add_argument(
+        "--kind",
+        choices=(*BOOTH_KINDS, registry.UNKNOWN_KIND),
+        help="what the booth is; 'unknown' forgets it",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    fig_sub = add_group(
+        sub,
+        "figures",
+        "The pre-aggregated daily figures the dashboard reads.",
+        "booth-pos-server figures rebuild",
+    )
+    p = add_command(
+        fig_sub,
+        "rebuild",
+        "Work the daily and hourly figures out again from the stored sales and refunds.",
+        "booth-pos-server figures rebuild --json",
+        cmd_figures_rebuild,
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add_command(

@@ -29,6 +29,7 @@ from sync.protocol.business import DEFAULT_TOLERANCE, BusinessProblem, business_
 from sync.protocol.entries import STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
 from sync.protocol.journal import parse_utc
 from sync.server import clock
+from sync.server import figures as day_figures
 from sync.server.db import safe_sum
 from sync.server.errors import ApiError, conflict, forbidden, invalid
 from sync.server.registry import TerminalIdentity
@@ -67,8 +68,12 @@ def ingest(
     max_batch: int,
     terminal_clock: str | None = None,
     tolerance: timedelta | None = DEFAULT_TOLERANCE,
+    status: dict | None = None,
 ) -> dict:
     """Store a batch in order; replays are skipped, tampering and gaps refused with 409.
+
+    ``status`` is what the terminal says of itself (``wire.terminal_status``), stored on
+    its row with the push.
 
     ``tolerance`` is how far ahead of HQ's clock an entry may be dated; None turns the
     business checks off (the benchmark's measure of ingest without them).
@@ -89,9 +94,12 @@ def ingest(
             )
         if journal.entry_hash(entry) != entry["hash"]:
             raise invalid(f"Entry seq {entry['seq']}: its hash does not match its content.")
+    if status and "unsynced" in status:
+        # Said before this push: what it leaves unacknowledged once it is stored.
+        status = {**status, "unsynced": max(status["unsynced"] - len(entries), 0)}
     try:
         with engine.begin() as conn:
-            return _store(conn, caller, entries, zone, terminal_clock, tolerance)
+            return _store(conn, caller, entries, zone, terminal_clock, tolerance, status)
     except Tamper as tamper:
         with engine.begin() as conn:
             conn.execute(
@@ -120,6 +128,7 @@ def _store(
     zone: ZoneInfo,
     terminal_clock,
     tolerance: timedelta | None,
+    status: dict | None = None,
 ) -> dict:
     """Check the whole batch against the stored head, then write each table once.
 
@@ -185,8 +194,20 @@ def _store(
     }
     if skew is not None:
         values["clock_skew_ms"] = skew
+    values |= _shift_state(fresh) | _status_values(status, received)
     conn.execute(update(terminals).where(terminals.c.id == caller.terminal_id).values(**values))
     return {"acked_through": seq, "head": prev}
+
+
+def _shift_state(fresh: list[dict]) -> dict:
+    """The terminal's open shift after these entries, if they open or close one (held
+    entries too: the till's shift is open or closed whatever HQ thinks of the entry)."""
+    for entry in reversed(fresh):
+        if entry["type"] == "shift_open":
+            return {"shift_open_seq": entry["seq"], "shift_opened_at": entry["at"]}
+        if entry["type"] == "z_close":
+            return {"shift_open_seq": None, "shift_opened_at": None}
+    return {}
 
 
 def _check_replays(conn: Connection, caller: TerminalIdentity, replays: list[dict]) -> None:
@@ -567,9 +588,17 @@ def _price_histories(conn: Connection, product_ids: list[str]) -> dict[str, set[
     return histories
 
 
-def record_contact(conn: Connection, terminal_id: str, terminal_clock: str | None) -> None:
-    """Note that a terminal called, and how far its clock is from ours."""
-    values = {"last_seen_at": clock.stamp()}
+def _status_values(status: dict | None, now: str) -> dict:
+    return {**status, "status_at": now} if status else {}
+
+
+def record_contact(
+    conn: Connection, terminal_id: str, terminal_clock: str | None, status: dict | None = None
+) -> None:
+    """Note that a terminal called, how far its clock is from ours, and what it says of
+    itself (``wire.terminal_status``)."""
+    now = clock.stamp()
+    values = {"last_seen_at": now, **_status_values(status, now)}
     skew = _skew_ms(terminal_clock)
     if skew is not None:
         values["clock_skew_ms"] = skew
@@ -596,8 +625,10 @@ def _insert_all(
 ) -> None:
     """The journal rows and their projections, one multi-row insert per table; for held
     entries a quarantine row and an alert instead of projections."""
-    for table, table_rows in projection_rows(caller, fresh, zone, received, set(held)):
+    projections = projection_rows(caller, fresh, zone, received, set(held))
+    for table, table_rows in projections:
         conn.execute(insert(table), table_rows)
+    day_figures.add(conn, projections, zone)
     if not held:
         return
     quarantined = [e for e in fresh if e["seq"] in held]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from sync.server import clock
+from sync.server import clock, figures
 from sync.server.db import safe_sum
 from sync.server.errors import conflict, invalid, not_found
 from sync.server.ingest import projection_rows
@@ -124,9 +124,14 @@ def release(
     )
     stored = [json.loads(lines[s]) for s in sorted(seqs)]
     caller = TerminalIdentity(terminal_id, held["booth_id"])
-    for table, rows in projection_rows(caller, stored, zone, now):
-        if table is not journal:  # the journal rows are stored already
-            conn.execute(insert(table), rows)
+    projections = [
+        (table, rows)
+        for table, rows in projection_rows(caller, stored, zone, now)
+        if table is not journal  # the journal rows are stored already
+    ]
+    for table, rows in projections:
+        conn.execute(insert(table), rows)
+    figures.add(conn, projections, zone)
     conn.execute(
         update(quarantine)
         .where(quarantine.c.terminal_id == terminal_id, quarantine.c.seq.in_(seqs))

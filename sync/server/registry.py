@@ -10,7 +10,14 @@ from sqlalchemy import Connection, insert, select, update
 
 from sync.server import auth, clock
 from sync.server.errors import ApiError, conflict, forbidden, invalid, not_found, unauthorized
-from sync.server.tables import admins, booths, enrol_codes, enrolment_log, terminals
+from sync.server.tables import (
+    BOOTH_KINDS,
+    admins,
+    booths,
+    enrol_codes,
+    enrolment_log,
+    terminals,
+)
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
@@ -29,17 +36,54 @@ def check_identifier(value: str, what: str) -> str:
     return value
 
 
-def add_booth(conn: Connection, booth_id: str, name: str, district: str = "") -> None:
+def add_booth(
+    conn: Connection, booth_id: str, name: str, district: str = "", kind: str | None = None
+) -> None:
     check_identifier(booth_id, "A booth id")
     if not name.strip():
         raise invalid("A booth needs a name.")
+    check_booth_kind(kind)
     if conn.execute(select(booths.c.id).where(booths.c.id == booth_id)).first():
         raise conflict(f"Booth {booth_id} already exists.")
     conn.execute(
         insert(booths).values(
-            id=booth_id, name=name.strip(), district=district, created_at=clock.stamp()
+            id=booth_id, name=name.strip(), district=district, created_at=clock.stamp(), kind=kind
         )
     )
+
+
+def check_booth_kind(kind: str | None) -> None:
+    if kind is not None and kind not in BOOTH_KINDS:
+        raise invalid(f"A booth's kind is one of {', '.join(BOOTH_KINDS)} (got {kind!r}).")
+
+
+#: ``edit_booth``'s way of saying "make the kind unknown again".
+UNKNOWN_KIND = "unknown"
+
+
+def edit_booth(
+    conn: Connection,
+    booth_id: str,
+    name: str | None = None,
+    district: str | None = None,
+    kind: str | None = None,
+) -> dict:
+    """Change a booth's name, district or kind (``UNKNOWN_KIND``: not known); the booth after."""
+    booth(conn, booth_id)
+    values: dict = {}
+    if name is not None:
+        if not name.strip():
+            raise invalid("A booth needs a name.")
+        values["name"] = name.strip()
+    if district is not None:
+        values["district"] = district
+    if kind is not None:
+        values["kind"] = None if kind == UNKNOWN_KIND else kind
+        check_booth_kind(values["kind"])
+    if not values:
+        raise invalid("Say what to change: --name, --district or --kind.")
+    conn.execute(update(booths).where(booths.c.id == booth_id).values(**values))
+    return booth(conn, booth_id)
 
 
 def booth(conn: Connection, booth_id: str) -> dict:

@@ -64,6 +64,8 @@ class ServerSettings(BaseSettings):
     payments_wechat_wait_s: float = Field(default=WAIT_LIMIT_S["wechat"], gt=0)
     payments_alipay_wait_s: float = Field(default=WAIT_LIMIT_S["alipay"], gt=0)
     payments_gateway_timeout_s: float = Field(default=10, gt=0, le=60)
+    # Booth health: a terminal without contact for longer than this is stale (shown in red).
+    stale_after_s: int = Field(default=1800, ge=60, le=30 * 86_400)
 
     @property
     def check_tolerance(self) -> timedelta | None:

@@ -30,7 +30,12 @@ booths = Table(
     Column("name", Text, nullable=False),
     Column("district", Text, nullable=False, server_default=""),
     Column("created_at", String(32), nullable=False),
+    # street_booth, store_section or shopping_centre (BOOTH_KINDS); NULL: not known. From 0008.
+    Column("kind", String(32)),
 )
+
+#: What a booth is, for the console's figures by kind of booth.
+BOOTH_KINDS = ("street_booth", "store_section", "shopping_centre")
 
 admins = Table(
     "admins",
@@ -82,6 +87,17 @@ terminals = Table(
     Column("acked_seq", BigInteger, nullable=False, server_default="0"),
     Column("head_hash", String(64), nullable=False, server_default="0" * 64),
     Column("grand_total_fen", BigInteger, nullable=False, server_default="0"),
+    # What the terminal said of itself at its last sync round (from migration 0008; NULL
+    # for a terminal that never said): its version, the entries it had not had acknowledged,
+    # its printer (sync.protocol.wire.PRINTER_STATES), and when it said so.
+    Column("app_version", String(32)),
+    Column("unsynced", BigInteger),
+    Column("printer", String(16)),
+    Column("status_at", String(32)),
+    # The shift its journal has open (the shift_open entry's seq and time), NULL if none;
+    # kept by ingest from the journal, quarantined entries included (the till's own state).
+    Column("shift_open_seq", BigInteger),
+    Column("shift_opened_at", String(32)),
 )
 
 journal = Table(
@@ -442,3 +458,44 @@ payment_events = Table(
     Column("answer", Text, nullable=False, server_default="{}"),  # the gateway's answer, JSON
 )
 Index("payment_events_attempt", payment_events.c.out_trade_no)
+
+# --- pre-aggregated figures (from migration 0008) -------------------------------------------
+
+# Sums of the projections, kept by ingest and quarantine release in the same transaction as
+# the rows they sum (sync/server/figures.py; rebuilt from them by `figures rebuild`), so the
+# dashboard and campaign-wide reports read thousands of rows instead of millions.
+# One row per business day, dimension and key: ``booth`` (key: booth id; sale totals),
+# ``county``, ``supplier`` and ``product`` (sale and refund lines), ``tender`` (payment
+# method; what the tender kept, cash less change). ``sales`` and ``refunds`` count distinct
+# sales and refunds with such a line or tender, so they add up across days and booths.
+day_figures = Table(
+    "day_figures",
+    metadata,
+    Column("business_day", Date, nullable=False),
+    Column("dimension", String(16), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("sales", BigInteger, nullable=False, server_default="0"),
+    Column("sales_fen", BigInteger, nullable=False, server_default="0"),
+    Column("lines", BigInteger, nullable=False, server_default="0"),
+    Column("qty", BigInteger, nullable=False, server_default="0"),
+    Column("weight_g", BigInteger, nullable=False, server_default="0"),
+    Column("refunds", BigInteger, nullable=False, server_default="0"),
+    Column("refunds_fen", BigInteger, nullable=False, server_default="0"),
+    Column("refunded_qty", BigInteger, nullable=False, server_default="0"),
+    Column("refunded_weight_g", BigInteger, nullable=False, server_default="0"),
+    Column("rounding_fen", BigInteger, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("business_day", "dimension", "key"),
+)
+Index("day_figures_dimension_day", day_figures.c.dimension, day_figures.c.business_day)
+
+# Sales per business day, local hour (0-23, the server's zone) and booth.
+hour_figures = Table(
+    "hour_figures",
+    metadata,
+    Column("business_day", Date, nullable=False),
+    Column("hour", Integer, nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("sales", BigInteger, nullable=False, server_default="0"),
+    Column("sales_fen", BigInteger, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("business_day", "hour", "booth_id"),
+)

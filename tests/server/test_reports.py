@@ -558,7 +558,23 @@ def test_booth_health(server, journals, loaded):
         "revoked": False,
         "quarantined": 0,
         "quarantined_fen": 0,
+        # never in contact: stale, and nothing said of itself, no shift, no Z
+        "stale": True,
+        "clock_skew_abs_ms": None,
+        "app_version": None,
+        "unsynced": None,
+        "printer": None,
+        "status_at": None,
+        "shift_open": False,
+        "shift_opened_at": None,
+        "last_z_at": None,
+        "last_z_business_day": None,
+        "last_z_variance_fen": None,
     }
+    # each journal opened a shift at seq 1 and never closed it
+    assert [(r["shift_open"], r["shift_opened_at"]) for r in (t1, t2, t3)] == [
+        (True, journals[t][0]["at"]) for t in ("T1", "T2", "T3")
+    ]
     only_b2 = _get(server, "/reports/booths", loaded["admin"], booth="B2").json()
     assert [r["terminal_id"] for r in only_b2] == ["T3", "T4"]
     csv_rows = _parse_csv(_get(server, "/reports/booths", loaded["admin"], format="csv"))
@@ -659,7 +675,7 @@ def test_openapi_describes_the_reports(server):
     spec = openapi_schema(server)
     sales = spec["paths"]["/api/v1/reports/sales"]["get"]
     group_by = next(p for p in sales["parameters"] if p["name"] == "group_by")
-    assert group_by["schema"]["enum"] == list(GROUPS)
+    assert group_by["schema"]["enum"] == [*GROUPS, "tender"]
     assert "text/csv" in sales["responses"]["200"]["content"]
     for path in REPORTS:
         assert path.split("?")[0] in {p.removeprefix("/api/v1") for p in spec["paths"]}

@@ -3,23 +3,42 @@ refunds); campaign totals; booth health; stock; Z reports (shift closes) per boo
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from sync.server import clock, registry, reports
+from sync.server import clock, dashboard, exports, registry, reports
 from sync.server.db import reading
-from sync.server.deps import AdminDep, EngineDep
+from sync.server.deps import AdminDep, EngineDep, SettingsDep
 from sync.server.errors import invalid
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
-Group = Literal["day", "booth", "supplier", "county", "product"]
+Group = Literal["day", "booth", "supplier", "county", "product", "tender"]
 Format = Literal["json", "csv"]
+HealthSort = Literal[
+    "booth",
+    "-booth",
+    "terminal",
+    "-terminal",
+    "last_contact",
+    "-last_contact",
+    "unsynced",
+    "-unsynced",
+    "clock_skew",
+    "-clock_skew",
+    "alerts",
+    "-alerts",
+    "quarantined",
+    "-quarantined",
+    "last_z_variance",
+    "-last_z_variance",
+    "app_version",
+    "-app_version",
+]
 #: The longest range one sales report covers: three years, one of them a leap year.
 MAX_DAYS = 3 * 365 + 1
 #: The longest range of a Z report list for every booth. It lists each Z (about 0.65 KB of
@@ -81,7 +100,8 @@ class SalesFigures(BaseModel):
 
 class SalesRow(SalesFigures):
     key: str = Field(
-        description="The business day (YYYY-MM-DD), booth id, supplier id, county or product id."
+        description="The business day (YYYY-MM-DD), booth id, supplier id, county, product id "
+        "or payment method."
     )
     name: str | None = Field(None, description="Booth or product name (booth, product).")
 
@@ -93,6 +113,12 @@ class SalesReport(BaseModel):
     from_: date = Field(alias="from", description="First business day (booth's local date).")
     to: date = Field(description="Last business day, inclusive.")
     booth: str | None = Field(None, description="The booth the report is limited to, if any.")
+    county: str | None = Field(None, description="The county its lines are limited to, if any.")
+    supplier: str | None = Field(None, description="The supplier, likewise.")
+    product: str | None = Field(None, description="The product, likewise.")
+    row_count: int = Field(description="Rows in the whole report (before limit and offset).")
+    limit: int | None = Field(None, description="The page size asked for, if any.")
+    offset: int = Field(description="Rows skipped before this page.")
     rows: list[SalesRow] = Field(description="By day for day, else by amount sold, largest first.")
     total: SalesFigures
 
@@ -151,6 +177,25 @@ class TerminalHealth(BaseModel):
     revoked: bool
     quarantined: int = Field(description="Entries held back by a business check.")
     quarantined_fen: int = Field(description="What the sales and refunds among them come to.")
+    stale: bool = Field(
+        description="No contact for more than BOOTH_POS_SERVER_STALE_AFTER_S, or never."
+    )
+    clock_skew_abs_ms: int | None = Field(description="How far off its clock is, either way.")
+    app_version: str | None = Field(description="The version it reported at its last round.")
+    unsynced: int | None = Field(
+        description="Journal entries it held unacknowledged, as it reported at its last round."
+    )
+    printer: Literal["ok", "paper_out", "offline", "none"] | None = Field(
+        description="Its printer, as it reported at its last round."
+    )
+    status_at: str | None = Field(description="When it last reported those (UTC).")
+    shift_open: bool = Field(description="Its journal has a shift open (no Z after it).")
+    shift_opened_at: str | None = Field(description="When that shift was opened (UTC).")
+    last_z_at: str | None = Field(description="When its newest Z was written (UTC).")
+    last_z_business_day: date | None
+    last_z_variance_fen: int | None = Field(
+        description="That Z's tender variances added up (counted - expected)."
+    )
 
 
 class StockRow(BaseModel):
@@ -238,6 +283,9 @@ class ClosesReport(BaseModel):
     from_: date = Field(alias="from", description="First business day (booth's local date).")
     to: date = Field(description="Last business day, inclusive.")
     booth: str | None = Field(None, description="The booth the report is limited to, if any.")
+    row_count: int = Field(description="Booth days in the whole list (before limit and offset).")
+    limit: int | None = Field(None, description="The page size asked for, if any.")
+    offset: int = Field(0, description="Booth days skipped before this page.")
     days: list[CloseDay] = Field(description="Per booth and business day, by day then booth.")
     total: CloseSums
 
@@ -245,12 +293,46 @@ class ClosesReport(BaseModel):
 # --- routes --------------------------------------------------------------------------------
 
 
+TEXT_FILTER = r"^[^\x00-\x1f\x7f]{1,64}$"
+CountyQ = Annotated[
+    str | None, Query(pattern=TEXT_FILTER, description="Only lines of products of this county.")
+]
+SupplierQ = Annotated[
+    str | None, Query(pattern=PRODUCT_ID, description="Only lines of this supplier's products.")
+]
+ProductQ = Annotated[
+    str | None, Query(pattern=PRODUCT_ID, description="Only this product's lines.")
+]
+LimitQ = Annotated[
+    int | None, Query(ge=1, le=10_000, description="At most this many rows (default: all).")
+]
+OffsetQ = Annotated[int, Query(ge=0, le=10**9, description="Rows to skip (paging).")]
+
+
+def _sales(
+    engine, group_by, date_from, date_to, booth, county, supplier, product, limit=None, offset=0
+) -> dict:
+    first, last = _day(date_from, "from"), _day(date_to, "to")
+    _check_range(first, last)
+    if group_by == "tender" and (county or supplier or product):
+        raise invalid(
+            "A report by tender cannot be limited to a county, supplier or product: "
+            "payments are per sale, not per line."
+        )
+    with reading(engine) as conn:
+        if booth is not None:
+            registry.booth(conn, booth)
+        return reports.sales(
+            conn, group_by, first, last, booth, county, supplier, product, limit, offset
+        )
+
+
 @router.get(
     "/sales",
     response_model=SalesReport,
     response_model_exclude_none=True,
     responses=RESPONSES,
-    summary="Sales by day, booth, supplier, county or product",
+    summary="Sales by day, booth, supplier, county, product or tender",
 )
 def sales_report(
     request: Request,
@@ -260,22 +342,79 @@ def sales_report(
     date_to: Annotated[str, Query(alias="to", **DAY, examples=["2026-11-30"])],
     group_by: Group = "day",
     booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    county: CountyQ = None,
+    supplier: SupplierQ = None,
+    product: ProductQ = None,
+    limit: LimitQ = None,
+    offset: OffsetQ = 0,
     format: Format | None = None,
 ):
-    """Business days are the booth's local dates, both ends included; amounts are fen."""
-    first, last = _day(date_from, "from"), _day(date_to, "to")
-    _check_range(first, last)
-    with reading(engine) as conn:
-        if booth is not None:
-            registry.booth(conn, booth)
-        report = reports.sales(conn, group_by, first, last, booth)
+    """Business days are the booth's local dates, both ends included; amounts are fen.
+
+    ``limit`` and ``offset`` page the rows; ``row_count`` is how many there are, ``total``
+    covers them all. The CSV (``format=csv``) is the page asked for; the whole report is
+    ``/reports/sales.csv`` or ``.xlsx``.
+    """
+    report = _sales(
+        engine, group_by, date_from, date_to, booth, county, supplier, product, limit, offset
+    )
     if not _wants_csv(request, format):
         return report
     columns = _sales_columns(group_by)
     rows = [*report["rows"], {"key": TOTAL_KEY, **report["total"]}]
     renamed = [{group_by: row["key"], **row} for row in rows]
-    name = f"sales-by-{group_by}-{first.isoformat()}-{last.isoformat()}.csv"
+    name = f"sales-by-{group_by}-{report['from']}-{report['to']}.csv"
     return _csv(columns, renamed, name)
+
+
+EXPORT_RESPONSES = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+        "description": "The whole report as a file (UTF-8 CSV with a BOM, or .xlsx).",
+    },
+    **{k: v for k, v in RESPONSES.items() if k != 200},
+}
+FileKind = Literal["csv", "xlsx"]
+
+
+@router.get(
+    "/sales.{kind}",
+    responses=EXPORT_RESPONSES,
+    response_class=StreamingResponse,
+    summary="The whole sales report as CSV or .xlsx (same parameters, no paging)",
+)
+def sales_export(
+    kind: FileKind,
+    _admin: AdminDep,
+    engine: EngineDep,
+    date_from: Annotated[str, Query(alias="from", **DAY, examples=["2026-11-01"])],
+    date_to: Annotated[str, Query(alias="to", **DAY, examples=["2026-11-30"])],
+    group_by: Group = "day",
+    booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    county: CountyQ = None,
+    supplier: SupplierQ = None,
+    product: ProductQ = None,
+):
+    report = _sales(engine, group_by, date_from, date_to, booth, county, supplier, product)
+    rows = [*report["rows"], {"key": TOTAL_KEY, **report["total"]}]
+    renamed = ({group_by: row["key"], **row} for row in rows)
+    name = f"sales-by-{group_by}-{report['from']}-{report['to']}"
+    return _file(kind, _sales_columns(group_by), renamed, name, f"sales by {group_by}")
+
+
+def _file(kind: str, columns: list[str], rows, name: str, sheet: str) -> StreamingResponse:
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{kind}"'}
+    if kind == "csv":
+        return StreamingResponse(
+            exports.csv_chunks(columns, rows), media_type=exports.CSV_TYPE, headers=headers
+        )
+    path = exports.xlsx_file(columns, rows, sheet)
+    return StreamingResponse(
+        exports.file_chunks(path), media_type=exports.XLSX_TYPE, headers=headers
+    )
 
 
 @router.get(
@@ -296,6 +435,17 @@ def campaign_report(
 
 
 @router.get(
+    "/dashboard",
+    responses={k: v for k, v in RESPONSES.items() if k in (401, 403)},
+    summary="The console's dashboard: totals for today, the week and the campaign, and more",
+)
+def dashboard_report(_admin: AdminDep, engine: EngineDep, settings: SettingsDep) -> dict:
+    """Exactly what the console's dashboard shows (sync.server.dashboard.summary)."""
+    with reading(engine) as conn:
+        return dashboard.summary(conn, clock.now(), settings.zone)
+
+
+@router.get(
     "/booths",
     response_model=list[TerminalHealth],
     responses=RESPONSES,
@@ -305,13 +455,23 @@ def booths_report(
     request: Request,
     _admin: AdminDep,
     engine: EngineDep,
+    settings: SettingsDep,
     booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    stale: Annotated[bool, Query(description="Only terminals without recent contact.")] = False,
+    alerts: Annotated[
+        bool, Query(description="Only terminals with open alerts or entries held back.")
+    ] = False,
+    sort: Annotated[
+        HealthSort, Query(description="Order by this; a leading '-' for largest first.")
+    ] = "booth",
     format: Format | None = None,
 ):
     with reading(engine) as conn:
         if booth is not None:
             registry.booth(conn, booth)
-        rows = reports.booth_health(conn, clock.now(), booth)
+        rows = reports.booth_health(
+            conn, clock.now(), booth, stale, alerts, sort, settings.stale_after_s
+        )
     if not _wants_csv(request, format):
         return rows
     return _csv(list(TerminalHealth.model_fields), rows, "booth-health.csv")
@@ -352,12 +512,23 @@ def closes_report(
     date_from: Annotated[str, Query(alias="from", **DAY, examples=["2026-11-28"])],
     date_to: Annotated[str, Query(alias="to", **DAY, examples=["2026-11-28"])],
     booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    limit: LimitQ = None,
+    offset: OffsetQ = 0,
     format: Format | None = None,
 ):
     """Business days are the booth's local dates of the closes, both ends included.
 
     Without ``booth`` the range is at most a week; with it, at most three years.
+    ``limit`` and ``offset`` page the booth days; ``row_count`` is how many there are.
     """
+    report = _closes(engine, date_from, date_to, booth, limit, offset)
+    if not _wants_csv(request, format):
+        return report
+    name = f"closes-{booth + '-' if booth else ''}{report['from']}-{report['to']}.csv"
+    return _csv(CLOSE_COLUMNS, _close_rows(report), name)
+
+
+def _closes(engine, date_from, date_to, booth, limit=None, offset=0) -> dict:
     first, last = _day(date_from, "from"), _day(date_to, "to")
     if booth is None:
         what = "A list of Z reports for every booth"
@@ -367,17 +538,36 @@ def closes_report(
     with reading(engine) as conn:
         if booth is not None:
             registry.booth(conn, booth)
-        report = reports.closes(conn, first, last, booth)
-    if not _wants_csv(request, format):
-        return report
-    rows = [
+        return reports.closes(conn, first, last, booth, limit, offset)
+
+
+def _close_rows(report: dict):
+    """One row per Z and tender (a Z without tenders: one row without)."""
+    return (
         {**day, **close, "method": method, **figures}
         for day in report["days"]
         for close in day["closes"]
         for method, figures in (close["tenders"].items() or [("", {})])
-    ]
-    name = f"closes-{booth + '-' if booth else ''}{first.isoformat()}-{last.isoformat()}.csv"
-    return _csv(CLOSE_COLUMNS, rows, name)
+    )
+
+
+@router.get(
+    "/closes.{kind}",
+    responses=EXPORT_RESPONSES,
+    response_class=StreamingResponse,
+    summary="The whole Z report list as CSV or .xlsx: one row per Z and tender",
+)
+def closes_export(
+    kind: FileKind,
+    _admin: AdminDep,
+    engine: EngineDep,
+    date_from: Annotated[str, Query(alias="from", **DAY, examples=["2026-11-28"])],
+    date_to: Annotated[str, Query(alias="to", **DAY, examples=["2026-11-28"])],
+    booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+):
+    report = _closes(engine, date_from, date_to, booth)
+    name = f"closes-{booth + '-' if booth else ''}{report['from']}-{report['to']}"
+    return _file(kind, CLOSE_COLUMNS, _close_rows(report), name, "closes")
 
 
 #: A Z report list as CSV: one row per Z and tender (a Z's own figures are in the JSON).
@@ -441,49 +631,16 @@ def _sales_columns(group_by: str) -> list[str]:
     if group_by in reports.LINE_GROUPS:
         columns += ["refunded_qty", "refunded_weight_g"]
     columns += ["refunded_fen", "net_fen"]
-    return columns if group_by in reports.LINE_GROUPS else [*columns, "rounding_fen"]
+    if group_by in (*reports.LINE_GROUPS, "tender"):
+        return columns
+    return [*columns, "rounding_fen"]
 
 
-def yuan(fen: int) -> str:
-    """Fen as a yuan figure for spreadsheets, from integers only: 1280 -> '12.80'."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{cents:02d}"
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        # Names and ids come from terminals: a leading = would run as a formula in Excel.
-        return "'" + value
-    return str(value)
-
-
-def _csv(columns: list[str], rows: list[dict], filename: str) -> Response:
-    """CSV with a header row; each *_fen column is followed by its *_yuan twin."""
-    header: list[str] = []
-    for column in columns:
-        header.append(column)
-        if column.endswith("_fen"):
-            header.append(column[: -len("_fen")] + "_yuan")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        cells = []
-        for column in columns:
-            cells.append(_cell(row.get(column)))
-            if column.endswith("_fen"):
-                cells.append("" if row.get(column) is None else yuan(row[column]))
-        writer.writerow(cells)
-    # UTF-8 with a byte-order mark: Excel on Chinese Windows reads BOM-less CSV as GBK and
-    # garbles every name; with the BOM it opens the file as UTF-8.
-    body = "\ufeff" + out.getvalue()
+def _csv(columns: list[str], rows, filename: str) -> Response:
+    """CSV with a header row; each *_fen column is followed by its *_yuan twin (UTF-8 with a
+    BOM, as the exports: see sync/server/exports.py)."""
     return Response(
-        body.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        b"".join(exports.csv_chunks(columns, rows)),
+        media_type=exports.CSV_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

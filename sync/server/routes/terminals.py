@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from sync.protocol import MAX_BATCH
+from sync.protocol import MAX_BATCH, wire
 from sync.server import ingest, journal_feed, registry
 from sync.server.db import reading
 from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalDep
@@ -55,6 +55,23 @@ class JournalPush(BaseModel):
 class Ack(BaseModel):
     acked_through: int = Field(description="The highest seq the server holds for this terminal.")
     head: str = Field(description="The hash of that entry (64 zeros before the first).")
+
+
+def terminal_status(
+    x_terminal_version: Annotated[
+        str | None, Header(description="The terminal's version (additive; optional).")
+    ] = None,
+    x_terminal_unsynced: Annotated[
+        str | None,
+        Header(description="Journal entries the terminal holds unacknowledged (optional)."),
+    ] = None,
+    x_terminal_printer: Annotated[
+        str | None,
+        Header(description="ok, paper_out, offline or none (optional)."),
+    ] = None,
+) -> dict:
+    """What the terminal says of itself: valid values only; anything else is ignored."""
+    return wire.terminal_status(x_terminal_version, x_terminal_unsynced, x_terminal_printer)
 
 
 @router.post(
@@ -115,6 +132,7 @@ def push_journal(
     engine: EngineDep,
     settings: SettingsDep,
     http: Request,
+    status: Annotated[dict, Depends(terminal_status)],
     x_terminal_clock: Annotated[str | None, Header(max_length=40)] = None,
 ):
     count_push(limits_of(http).pushes, caller.terminal_id)
@@ -126,6 +144,7 @@ def push_journal(
         settings.max_batch,
         x_terminal_clock,
         settings.check_tolerance,
+        status,
     )
 
 
@@ -137,11 +156,13 @@ def push_journal(
 def journal_head(
     caller: TerminalDep,
     engine: EngineDep,
+    status: Annotated[dict, Depends(terminal_status)],
     x_terminal_clock: Annotated[str | None, Header(max_length=40)] = None,
 ):
-    # Every round starts here, so this is where an idle booth's contact and clock are seen.
+    # Every round starts here, so this is where an idle booth's contact, clock and status
+    # are seen.
     with engine.begin() as conn:
-        ingest.record_contact(conn, caller.terminal_id, x_terminal_clock)
+        ingest.record_contact(conn, caller.terminal_id, x_terminal_clock, status)
         row = conn.execute(
             terminals.select().with_only_columns(terminals.c.acked_seq, terminals.c.head_hash)
             .where(terminals.c.id == caller.terminal_id)
