@@ -28,8 +28,8 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-#: Message parameters that are themselves catalog words (roles), translated before filling in.
-TRANSLATED_PARAMS = frozenset({"role", "own"})
+#: Message parameters that are themselves catalog words (roles, report filters), translated before filling in.
+TRANSLATED_PARAMS = frozenset({"role", "own", "what"})
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
