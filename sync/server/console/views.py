@@ -153,6 +153,13 @@ def booth_page(
         "from": first.isoformat(),
         "to": today.isoformat(),
         "sales": days,
-        "chart": chart_series(days["rows"], "key"),
+        "chart": _every_day(days["rows"], first, today),
         "zs": zs,
     }
+
+
+def _every_day(rows: list[dict], first: date, last: date) -> dict:
+    """Net sales of each day from ``first`` to ``last`` for a chart, days without sales 0."""
+    net = {row["key"]: row["net_fen"] for row in rows}
+    days = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+    return {"labels": [day[5:] for day in days], "fen": [net.get(day, 0) for day in days]}

@@ -16,6 +16,9 @@
     var spec = JSON.parse(element.getAttribute("data-chart"));
     var existing = echarts.getInstanceByDom(element);
     if (existing) existing.dispose();
+    if (spec.kind === "hbar") {
+      element.style.height = Math.max(120, 36 + 30 * spec.labels.length) + "px";
+    }
     var chart = echarts.init(element, null, { renderer: "canvas" });
     // "hbar": names down the side (long Chinese names of suppliers and counties), largest on top.
     var across = spec.kind === "hbar";
@@ -36,7 +39,7 @@
       series: [{
         name: spec.name,
         type: spec.kind === "line" ? "line" : "bar",
-        barMaxWidth: 48,
+        barMaxWidth: across ? 22 : 48,
         data: across ? values.reverse() : values,
         itemStyle: { color: "#c0392b" }
       }]
