@@ -150,7 +150,7 @@ def top(
     ]
     rows.sort(key=lambda row: (-row["net_fen"], row["key"]))
     named, others = rows[:TOP], rows[TOP:]
-    names = _supplier_names(conn, [r["key"] for r in named]) if dimension == "supplier" else {}
+    names = supplier_names(conn, [r["key"] for r in named]) if dimension == "supplier" else {}
     shown = [{**row, "name": names.get(row["key"], row["key"]), "rest": False} for row in named]
     rest = {
         "key": None,
@@ -165,7 +165,7 @@ def top(
     return [*shown, rest]
 
 
-def _supplier_names(conn: Connection, supplier_ids: list[str]) -> dict[str, str]:
+def supplier_names(conn: Connection, supplier_ids: list[str]) -> dict[str, str]:
     """A supplier's name as the catalog spells it (the greatest, should products differ)."""
     if not supplier_ids:
         return {}
@@ -276,4 +276,12 @@ def open_alerts(conn: Connection, latest: int = LATEST_ALERTS) -> dict:
     }
 
 
-__all__ = ["summary", "totals", "by_hour", "top", "by_booth_kind", "expiring_certificates"]
+__all__ = [
+    "summary",
+    "totals",
+    "by_hour",
+    "top",
+    "by_booth_kind",
+    "expiring_certificates",
+    "supplier_names",
+]

@@ -48,8 +48,6 @@ class ServerSettings(BaseSettings):
     business_checks: bool = True
     # The HQ console (docs/console.md). A session lasts this long after sign-in.
     console_session_hours: float = Field(default=12, gt=0, le=24 * 30)
-    # A terminal not heard from for this long is shown stale (in red) on the booth health page.
-    console_stale_after_s: int = Field(default=900, ge=1)
     # The session cookie's Secure flag: "auto" sets it when the request came over TLS (as
     # uvicorn saw it, X-Forwarded-Proto from a trusted proxy included), "always" or "never".
     console_secure_cookie: Literal["auto", "always", "never"] = "auto"
@@ -64,7 +62,8 @@ class ServerSettings(BaseSettings):
     payments_wechat_wait_s: float = Field(default=WAIT_LIMIT_S["wechat"], gt=0)
     payments_alipay_wait_s: float = Field(default=WAIT_LIMIT_S["alipay"], gt=0)
     payments_gateway_timeout_s: float = Field(default=10, gt=0, le=60)
-    # Booth health: a terminal without contact for longer than this is stale (shown in red).
+    # Booth health (the API and the console's pages): a terminal without contact for longer
+    # than this is stale (shown in red).
     stale_after_s: int = Field(default=1800, ge=60, le=30 * 86_400)
 
     @property

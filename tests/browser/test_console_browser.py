@@ -5,15 +5,20 @@ build/screenshots/console/, to be looked at)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
+import sync.client
+from tests.support import MANAGER, MANAGER_PIN
 from tests.support.console import BOOTH, PEOPLE, add_people, sell_and_sync
-from tests.support.live import bearer
+from tests.support.live import bearer, enrol
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "console"
 VIEWPORT = {"width": 1366, "height": 768}
@@ -24,6 +29,23 @@ def console(server, terminal, admin_token):
     add_people(server.engine)
     sales = sell_and_sync(terminal, server)
     return server, sales, admin_token
+
+
+@pytest.fixture
+def busy_console(console, terminal):
+    """Also a Z closed ten yuan short, a refund, and a second booth whose terminal never
+    synced (stale): every page has something to show."""
+    live, sales, token = console
+    manager = terminal.authenticate(MANAGER, MANAGER_PIN)
+    terminal.refund(sales[0]["seq"], {1: 1}, "包装破损", manager)
+    short = terminal.x_report()["expected_cash_fen"] - 1000
+    notes = {}
+    for value in (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1):
+        notes[value], short = divmod(short, value)
+    terminal.close_shift(manager, {k: v for k, v in notes.items() if v}, None, "找零时少了十元")
+    assert sync.client.SyncClient(terminal, printer=lambda: "paper_out").round().unsynced == 0
+    enrol(live, "B2", "T9", "巫山县扶贫产品展销中心", as_selling_booth=False)
+    return console
 
 
 @pytest.fixture
@@ -67,49 +89,72 @@ def test_the_campaign_office_reads_filters_downloads_and_signs_out(console, page
     _sign_in(page, live, "liqiang")
     assert page.locator("html").get_attribute("lang") == "zh-CN"  # Chinese first
 
-    # The dashboard's figures are the API's.
-    api = _api(live, token, f"/reports/sales?from={today}&to={today}")
-    net = page.locator("#total-today dd.big").get_attribute("data-fen")
-    assert int(net) == api["total"]["net_fen"] == sum(s["body"]["total_fen"] for s in sales)
-    campaign = _api(live, token, "/reports/campaign")
-    shown = page.locator("#total-campaign dd.big").get_attribute("data-fen")
-    assert int(shown) == campaign["net_fen"]
-    page.wait_for_selector("#chart-by-day canvas")  # ECharts drew the chart
+    # The dashboard's figures are the API's (GET /api/v1/reports/dashboard).
+    dashboard = _api(live, token, "/reports/dashboard")
+    for period in ("today", "week", "campaign"):
+        shown = page.locator(f"#total-{period} dd[data-figure]").evaluate_all(
+            "cells => Object.fromEntries(cells.map("
+            "c => [c.dataset.figure, Number(c.dataset.fen ?? c.dataset.count)]))"
+        )
+        assert shown == dashboard[period], period
+    assert dashboard["today"]["sales_fen"] == sum(s["body"]["total_fen"] for s in sales)
+    suppliers = page.locator("#table-by-supplier tbody tr[data-key]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.key, r.cells[0].innerText])"
+    )
+    assert [key for key, _ in suppliers] == [r["key"] for r in dashboard["by_supplier"][:-1]]
+    assert all(
+        text.startswith(r["name"])
+        for (_, text), r in zip(suppliers, dashboard["by_supplier"], strict=False)
+    )
+    for chart in ("by-hour", "by-county", "by-supplier"):
+        page.wait_for_selector(f"#chart-{chart} canvas")  # ECharts drew the chart
 
     # Filter a report: htmx swaps the table and the address bar keeps the filter.
     page.goto(live.url + "/console/reports")
     page.select_option("select[name=group]", "product")
     page.wait_for_url(re.compile(r"group=product"))
     page.wait_for_selector("#report-table tbody tr[data-key]")
-    keys = page.locator("#report-table tbody tr[data-key]").evaluate_all(
-        "rows => rows.map(r => r.dataset.key)"
+    month = _api(
+        live,
+        token,
+        f"/reports/sales?group_by=product&from={today[:8]}01&to={today}&county=奉节县",
     )
-    month = _api(live, token, f"/reports/sales?group_by=product&from={today[:8]}01&to={today}")
+    assert 0 < month["row_count"] < 3  # the filter leaves some products out
+    page.fill("input[name=county]", "奉节县")
+    page.wait_for_url(re.compile(r"county="))
+    rows = page.locator("#report-table tbody tr[data-key]")
+    expect(rows).to_have_count(month["row_count"])
+    keys = rows.evaluate_all("rows => rows.map(r => r.dataset.key)")
     assert keys == [row["key"] for row in month["rows"]]
 
-    # Download the whole report; the file is the API's, byte for byte.
+    # Download the whole report as CSV and .xlsx; each is the API's, cell by cell.
+    import openpyxl
+
     for fmt in ("csv", "xlsx"):
         link = page.locator(f"#download-{fmt}")
-        if fmt == "xlsx" and link.count() == 0:
-            continue  # the .xlsx export arrives with the reports' export endpoints
         with page.expect_download() as download:
             link.click()
         saved = tmp_path / f"report.{fmt}"
         download.value.save_as(saved)
         href = link.get_attribute("href")
+        assert f"/api/v1/reports/sales.{fmt}?" in href and "county=" in href
         by_token = requests.get(live.url + href, headers=bearer(token), timeout=10)
+        assert by_token.status_code == 200
         if fmt == "csv":
             assert saved.read_bytes() == by_token.content
+            rows = list(csv.reader(io.StringIO(saved.read_bytes().decode("utf-8-sig"))))
         else:
-            import openpyxl
-
-            def cells(source):
-                sheet = openpyxl.load_workbook(source, read_only=True).active
-                return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-            other = tmp_path / "api.xlsx"
-            other.write_bytes(by_token.content)
-            assert cells(saved) == cells(other)
+            sheet = openpyxl.load_workbook(saved, read_only=True).active
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+            other = openpyxl.load_workbook(io.BytesIO(by_token.content), read_only=True).active
+            assert rows == [list(row) for row in other.iter_rows(values_only=True)]
+        header, *body = rows
+        by_key = {row[0]: dict(zip(header, row, strict=True)) for row in body}
+        for want in [*month["rows"], {"key": "TOTAL", **month["total"]}]:
+            got = by_key[want["key"]]
+            for column in ("sales", "amount_fen", "refunded_fen", "net_fen"):
+                assert int(got[column]) == want[column], (fmt, want["key"], column)
+        assert len(body) == month["row_count"] + 1
 
     # Switch to English and back.
     page.click("a.lang[lang=en]")
@@ -140,8 +185,8 @@ PAGES = [
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_every_page_renders_without_errors_and_is_photographed(console, page, language):
-    live, _, _ = console
+def test_every_page_renders_without_errors_and_is_photographed(busy_console, page, language):
+    live, _, _ = busy_console
     page.context.add_cookies([{"name": "booth_console_lang", "value": language, "url": live.url}])
     page.goto(live.url + "/console/sign-in")
     _shoot(page, f"{language}-sign-in")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from html.parser import HTMLParser
 
 import requests
 
@@ -90,3 +91,36 @@ def sell_and_sync(terminal, live: LiveServer, booth: str = BOOTH) -> list[dict]:
     result = sync.client.SyncClient(terminal).round()
     assert result.online and result.unsynced == 0, result
     return sales
+
+
+_VOID = {"br", "input", "meta", "link", "img", "hr", "col", "source", "wbr"}
+
+
+class _Marked(HTMLParser):
+    """Every table row and every element carrying a data- attribute, with the ids of the
+    elements around it."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[str | None] = []
+        self.found: list[tuple[tuple[str, ...], dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tr" or any(name.startswith("data-") for name in attrs):
+            inside = tuple(i for i in [*self.open, attrs.get("id")] if i)
+            self.found.append((inside, {"tag": tag, **attrs}))
+        if tag not in _VOID:
+            self.open.append(attrs.get("id"))
+
+    def handle_endtag(self, tag):
+        if tag not in _VOID and self.open:
+            self.open.pop()
+
+
+def marked(html: str, element_id: str) -> list[dict]:
+    """The attributes of each table row and each element with a data- attribute inside (or
+    being) the element with this id, in page order: how the tests read a page's figures."""
+    parser = _Marked()
+    parser.feed(html)
+    return [attrs for inside, attrs in parser.found if element_id in inside]

@@ -205,7 +205,8 @@ def api_reader(request: Request) -> str | None:
     signed = current_session(request)
     if signed is None:
         return None
-    report = request.url.path.removeprefix("/api/v1/reports/").split("/")[0]
+    # The whole-report files (sales.csv, closes.xlsx) are the same reports as the JSON.
+    report = request.url.path.removeprefix("/api/v1/reports/").split("/")[0].split(".")[0]
     needed = "viewer" if report in VIEWER_REPORTS else "supervisor"
     return f"console:{signed.user.name}" if signed.user.may(needed) else None
 

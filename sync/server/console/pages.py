@@ -3,9 +3,11 @@ a booth, reports, closes, the password form and (for IT) the users."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import get_args
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -23,11 +25,14 @@ from sync.server.routes import reports as report_routes
 STATIC = Path(__file__).resolve().parent / "static"
 router = APIRouter(prefix="/console", include_in_schema=False)
 YEAR_S = 365 * 24 * 3600
-#: Words the pages show from data (roles, report groupings, tenders), for the catalogs.
+#: Words the pages show from data (roles, report groupings, tenders, kinds of booth,
+#: printer states), for the catalogs.
 SHOWN_WORDS = (
     N_("viewer"), N_("supervisor"), N_("admin"),
     N_("day"), N_("booth"), N_("supplier"), N_("county"), N_("product"), N_("tender"),
     N_("cash"), N_("wechat"), N_("alipay"), N_("card"), N_("voucher"),
+    N_("street_booth"), N_("store_section"), N_("shopping_centre"),
+    N_("printer_ok"), N_("printer_paper_out"), N_("printer_offline"), N_("printer_none"),
 )  # fmt: skip
 
 
@@ -202,7 +207,7 @@ def change_password(request: Request, signed: Viewer, form: Form):
 def dashboard(request: Request, signed: Viewer):
     settings = _settings(request)
     with reading(_engine(request)) as conn:
-        figures = views.dashboard(conn, clock.now(), settings.zone, settings.console_stale_after_s)
+        figures = views.dashboard(conn, clock.now(), settings.zone, settings.stale_after_s)
     return render(request, "dashboard.html", {"d": figures}, signed=signed)
 
 
@@ -211,16 +216,17 @@ def booths(
     request: Request, signed: Supervisor, q: str = "", state: str = "all", sort: str = "booth"
 ):
     settings = _settings(request)
-    state = state if state in ("all", "stale", "alerts") else "all"
+    state = state if state in views.HEALTH_STATES else "all"
     sort = sort if sort in views.HEALTH_SORTS else "booth"
+    q = q[:64]
     with reading(_engine(request)) as conn:
-        rows = views.booth_health(conn, clock.now(), settings.console_stale_after_s, q, state, sort)
+        rows = views.booth_health(conn, clock.now(), settings.stale_after_s, q, state, sort)
     page = {
         "rows": rows,
         "q": q,
         "state": state,
         "sort": sort,
-        "stale_after_s": settings.console_stale_after_s,
+        "stale_after_s": settings.stale_after_s,
     }
     template = "_booth_rows.html" if request.headers.get("HX-Request") else "booths.html"
     return render(request, template, page, signed=signed)
@@ -234,12 +240,48 @@ def booth(request: Request, signed: Supervisor, booth_id: str):
             found = registry.booth(conn, booth_id)
         except ApiError:
             raise guard.ConsoleRefusal(
-                404, N_("There is no booth {booth}."), booth=booth_id
+                404, N_("There is no booth {booth}."), booth=booth_id[:64]
             ) from None
-        figures = views.booth_page(
-            conn, found, clock.now(), settings.zone, settings.console_stale_after_s
-        )
+        figures = views.booth_page(conn, found, clock.now(), settings.zone, settings.stale_after_s)
     return render(request, "booth.html", figures, signed=signed)
+
+
+#: The report filters a page takes (besides the booth) and the API's rule for each.
+LINE_FILTERS = {
+    "county": report_routes.TEXT_FILTER,
+    "supplier": report_routes.PRODUCT_ID,
+    "product": report_routes.PRODUCT_ID,
+}
+
+
+def _range(request: Request, first: date, last: date, max_days: int, too_long: str):
+    """The from/to of a page's address (or the defaults), and a problem with them if any."""
+    params = request.query_params
+    first, ok_first = _day(params.get("from"), first)
+    last, ok_last = _day(params.get("to"), last)
+    if not (ok_first and ok_last):
+        return first, last, (N_("A date is written YYYY-MM-DD, e.g. 2026-11-28."), {})
+    if first > last:
+        return first, last, (N_("The first day is after the last day: swap them."), {})
+    if (last - first).days + 1 > max_days:
+        return first, last, (too_long, {"days": max_days})
+    return first, last, None
+
+
+def _page_number(text: str) -> tuple[int, tuple | None]:
+    """A page number from the address: 1 when absent, at most MAX_PAGE (past the last
+    page the last one is shown); anything but a whole number from 1 is a problem."""
+    if not text:
+        return 1, None
+    if not (text.isascii() and text.isdigit()) or int(text[:9]) == 0:
+        return 1, (N_("A page number is a whole number from 1 on, like 2."), {})
+    return (min(int(text), views.MAX_PAGE) if len(text) <= 9 else views.MAX_PAGE), None
+
+
+def _booth_problem(booth_id: str, booths_known: dict) -> tuple | None:
+    if booth_id and booth_id not in booths_known:
+        return (N_("There is no booth {booth}."), {"booth": booth_id[:64]})
+    return None
 
 
 @router.get("/reports")
@@ -247,60 +289,77 @@ def sales_reports(
     request: Request,
     signed: Viewer,
     group: str = "day",
-    from_: str = "",
-    to: str = "",
     booth: str = "",
+    county: str = "",
+    supplier: str = "",
+    product: str = "",
     page: str = "1",
 ):
     settings = _settings(request)
     today = views.business_day(clock.now(), settings.zone)
     group = group if group in views.REPORT_GROUPS else "day"
-    params = request.query_params
-    first, ok_first = _day(params.get("from"), today.replace(day=1))
-    last, ok_last = _day(params.get("to"), today)
-    problem = None
-    if not (ok_first and ok_last):
-        problem = (N_("A date is written YYYY-MM-DD, e.g. 2026-11-28."), {})
-    elif first > last:
-        problem = (N_("The first day is after the last day: swap them."), {})
-    elif (last - first).days + 1 > report_routes.MAX_DAYS:
-        problem = (
-            N_("A report covers at most {days} days: narrow the range."),
-            {"days": report_routes.MAX_DAYS},
-        )
+    too_long = N_("A report covers at most {days} days: narrow the range.")
+    first, last, problem = _range(
+        request, today.replace(day=1), today, report_routes.MAX_DAYS, too_long
+    )
+    number, page_problem = _page_number(page)
+    problem = problem or page_problem
     booth_id = booth.strip()
-    report = None
+    texts = {"county": county.strip(), "supplier": supplier.strip(), "product": product.strip()}
+    for name, value in texts.items():
+        if value and not re.fullmatch(LINE_FILTERS[name], value):
+            problem = problem or (
+                N_("A {what} filter is at most 64 characters, without control characters."),
+                {"what": name},
+            )
+    if group == "tender" and any(texts.values()):
+        problem = problem or (
+            N_(
+                "Sales by tender cannot be limited to a county, supplier or product: payments are per sale, not per line."
+            ),
+            {},
+        )
+    report, where = None, None
     with reading(_engine(request)) as conn:
         booths_known = _booth_choices(conn)
-        if booth_id and booth_id not in booths_known:
-            problem = (N_("There is no booth {booth}."), {"booth": booth_id})
+        problem = problem or _booth_problem(booth_id, booths_known)
         if problem is None:
-            report = views.reports.sales(conn, group, first, last, booth_id or None)
-    shown = views.page_of(report["rows"] if report else [], _int(page, 1))
-    query = {"group_by": group, "from": first.isoformat(), "to": last.isoformat()}
-    if booth_id:
-        query["booth"] = booth_id
-    formats = [f for f in ("csv", "xlsx") if f in get_args(report_routes.Format)]
+            filters = {"booth_id": booth_id or None, **{k: v or None for k, v in texts.items()}}
+            report, where = views.sales_report(conn, group, first, last, filters, number)
+    api_query = {
+        "group_by": group,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "booth": booth_id,
+        **texts,
+    }
+    page_query = {**api_query, "group": group}
+    del page_query["group_by"]
     page_ctx = {
         "groups": views.REPORT_GROUPS,
         "group": group,
         "first": first.isoformat(),
         "last": last.isoformat(),
         "booth": booth_id,
+        "filters": texts,
         "booths": booths_known,
         "report": report,
-        "shown": shown,
+        "where": where,
         "problem": problem,
-        "downloads": [
-            (f, "/api/v1/reports/sales?" + _query({**query, "format": f})) for f in formats
-        ],
-        "query": _query(
-            {"group": group, "from": first.isoformat(), "to": last.isoformat(), "booth": booth_id}
-        ),
+        "downloads": _downloads("sales", api_query) if report else [],
+        "query": _query(page_query),
+        "drill": _query({k: v for k, v in page_query.items() if k != "group"}),
+        "target": "#report",
         "chart": views.chart_series(report["rows"], "key") if report and group == "day" else None,
     }
     template = "_report_table.html" if request.headers.get("HX-Request") else "reports.html"
     return render(request, template, page_ctx, 422 if problem else 200, signed)
+
+
+def _downloads(report: str, query: dict) -> list[tuple[str, str]]:
+    """The whole report as files, from the API's export endpoints (never the page shown)."""
+    kinds = get_args(report_routes.FileKind)
+    return [(kind, f"/api/v1/reports/{report}.{kind}?" + _query(query)) for kind in kinds]
 
 
 def _booth_choices(conn) -> dict[str, str]:
@@ -308,48 +367,44 @@ def _booth_choices(conn) -> dict[str, str]:
 
 
 def _query(params: dict) -> str:
-    from urllib.parse import urlencode
-
     return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
 @router.get("/closes")
-def closes(request: Request, signed: Supervisor, booth: str = ""):
+def closes(request: Request, signed: Supervisor, booth: str = "", page: str = "1"):
     settings = _settings(request)
     today = views.business_day(clock.now(), settings.zone)
-    params = request.query_params
     booth_id = booth.strip()
-    first, ok_first = _day(params.get("from"), today - timedelta(days=6))
-    last, ok_last = _day(params.get("to"), today)
-    problem = None
     limit = report_routes.MAX_DAYS if booth_id else report_routes.MAX_CLOSE_DAYS_ALL_BOOTHS
-    if not (ok_first and ok_last):
-        problem = (N_("A date is written YYYY-MM-DD, e.g. 2026-11-28."), {})
-    elif first > last:
-        problem = (N_("The first day is after the last day: swap them."), {})
-    elif (last - first).days + 1 > limit:
-        problem = (
-            N_(
-                "Closes of every booth cover at most {days} days: narrow the range or pick a booth."
-            ),
-            {"days": limit},
+    too_long = (
+        N_("A list of closes covers at most {days} days: narrow the range.")
+        if booth_id
+        else N_(
+            "Closes of every booth cover at most {days} days: narrow the range or pick a booth."
         )
-    report = None
+    )
+    first, last, problem = _range(request, today - timedelta(days=6), today, limit, too_long)
+    number, page_problem = _page_number(page)
+    problem = problem or page_problem
+    report, where = None, None
     with reading(_engine(request)) as conn:
         booths_known = _booth_choices(conn)
-        if booth_id and booth_id not in booths_known:
-            problem = (N_("There is no booth {booth}."), {"booth": booth_id})
+        problem = problem or _booth_problem(booth_id, booths_known)
         if problem is None:
-            report = views.reports.closes(conn, first, last, booth_id or None)
-    page = {
+            report, where = views.closes_report(conn, first, last, booth_id or None, number)
+    query = {"from": first.isoformat(), "to": last.isoformat(), "booth": booth_id}
+    page_ctx = {
         "first": first.isoformat(),
         "last": last.isoformat(),
         "booth": booth_id,
         "booths": booths_known,
         "report": report,
+        "where": where,
         "problem": problem,
+        "downloads": _downloads("closes", query) if report else [],
+        "query": _query(query),
     }
-    return render(request, "closes.html", page, 422 if problem else 200, signed)
+    return render(request, "closes.html", page_ctx, 422 if problem else 200, signed)
 
 
 @router.get("/users")

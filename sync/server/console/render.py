@@ -28,8 +28,8 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-#: Message parameters that are themselves catalog words (roles), translated before filling in.
-TRANSLATED_PARAMS = frozenset({"role", "own"})
+#: Message parameters that are themselves catalog words (roles, report filters), translated before filling in.
+TRANSLATED_PARAMS = frozenset({"role", "own", "what"})
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -62,6 +62,18 @@ def kg(grams: int | None) -> str:
     return f"{sign}{whole:,}.{rest:03d}"
 
 
+def skew(ms: int | None) -> str:
+    """A clock skew for people, from integers only: '-120 ms', '4.2 s', '-3 min'."""
+    if ms is None:
+        return ""
+    sign, size = ("-" if ms < 0 else ""), abs(int(ms))
+    if size < 1000:
+        return f"{sign}{size} ms"
+    if size < 60_000:
+        return f"{sign}{size // 1000}.{size % 1000 // 100} s"
+    return f"{sign}{size // 60_000:,} min"
+
+
 def local_time(stamp: str | None, zone: ZoneInfo) -> str:
     """A UTC journal stamp as the local time people read ('2026-11-28 17:15')."""
     if not stamp:
@@ -69,7 +81,7 @@ def local_time(stamp: str | None, zone: ZoneInfo) -> str:
     return parse_utc(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-environment.filters.update(yuan=yuan, count=count, kg=kg)
+environment.filters.update(yuan=yuan, count=count, kg=kg, skew=skew)
 
 
 def render(

@@ -1,6 +1,6 @@
-"""What each page shows, taken from the report functions the JSON API answers with (so a
-figure on a page equals the API's): business days, top-N-and-the-rest, filters, sorting,
-paging and chart series. No SQL here."""
+"""What each page shows, taken from the functions the JSON API answers with (so a figure on
+a page equals the API's): the dashboard's summary, booth health, reports and closes with
+their filters and paging, chart series. No SQL here."""
 
 from __future__ import annotations
 
@@ -9,87 +9,50 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
+from sync.server import dashboard as dashboard_figures
 from sync.server import reports
 
-#: Rows shown by name in a chart or list before the rest are summed into one row.
-TOP = 20
+#: Rows of a report or a list of closes shown on one page (the API's limit).
 PAGE_SIZE = 50
+#: The highest page number a page accepts (past the last page it shows the last one).
+MAX_PAGE = 1_000_000
+#: Expiring certificates listed on the dashboard (the count says how many there are).
+EXPIRING_SHOWN = 20
 #: Sales report groupings offered on the reports page, in this order, where the API has them.
 REPORT_GROUPS = tuple(
     g for g in ("day", "booth", "supplier", "county", "product", "tender") if g in reports.GROUPS
 )
-HEALTH_SORTS = ("booth", "contact", "alerts", "skew", "quarantined")
+#: Booth health sorts, the API's (a leading "-": largest first).
+HEALTH_SORTS = tuple(
+    sort for key in reports.HEALTH_SORTS for sort in (key, "-" + key)
+)  # fmt: skip
+HEALTH_STATES = ("all", "stale", "alerts")
 
 
 def business_day(now: datetime, zone: ZoneInfo) -> date:
     return now.astimezone(zone).date()
 
 
-def week_start(day: date) -> date:
-    """The Monday of ``day``'s week (a campaign week runs Monday to Sunday)."""
-    return day - timedelta(days=day.weekday())
-
-
 def dashboard(conn: Connection, now: datetime, zone: ZoneInfo, stale_after_s: int) -> dict:
-    """Today, this week and the campaign so far; sales by day, county and supplier; what
-    needs attention (quarantined entries, open alerts, stale terminals)."""
-    today = business_day(now, zone)
-    campaign = reports.campaign(conn)
-    first = date.fromisoformat(campaign["first_day"]) if campaign["first_day"] else today
-    first = min(first, today)
-    periods = {
-        "today": _period(conn, today, today),
-        "week": _period(conn, week_start(today), today),
-        "campaign": _period(conn, first, today),
+    """``dashboard.summary`` (what GET /api/v1/reports/dashboard answers), with the chart
+    series drawn from it and the terminals not heard from (as booth health counts them)."""
+    summary = dashboard_figures.summary(conn, now, zone)
+    health = reports.booth_health(conn, now, stale_after_s=stale_after_s)
+    named = {
+        key: [row for row in summary[f"by_{key}"] if not row["rest"]]
+        for key in ("county", "supplier")
     }
-    # The campaign column is the campaign report's own figures, so it equals /reports/campaign.
-    periods["campaign"].update(
-        sales=campaign["sales"],
-        amount_fen=campaign["amount_fen"],
-        refunded_fen=campaign["refunded_fen"],
-        net_fen=campaign["net_fen"],
-    )
-    days = reports.sales(conn, "day", max(first, today - timedelta(days=29)), today)
-    health = reports.booth_health(conn, now)
     return {
-        "today": today.isoformat(),
-        "week_from": week_start(today).isoformat(),
-        "first_day": first.isoformat(),
-        "periods": periods,
-        "campaign": campaign,
-        "by_day": chart_series(days["rows"], "key"),
-        "by_county": top_and_rest(reports.sales(conn, "county", first, today)["rows"]),
-        "by_supplier": top_and_rest(reports.sales(conn, "supplier", first, today)["rows"]),
-        "open_alerts": sum(row["open_alerts"] for row in health),
-        "stale_terminals": sum(1 for row in health if is_stale(row, stale_after_s)),
+        **summary,
+        "hours": {
+            "labels": [f"{row['hour']:02d}" for row in summary["by_hour"]],
+            "fen": [row["sales_fen"] for row in summary["by_hour"]],
+        },
+        "charts": {key: chart_series(rows, "name") for key, rows in named.items()},
+        "expiring_shown": summary["expiring_certificates"][:EXPIRING_SHOWN],
+        "stale_terminals": sum(1 for row in health if row["stale"]),
         "terminals": len(health),
     }
-
-
-def _period(conn: Connection, first: date, last: date) -> dict:
-    total = reports.sales(conn, "day", first, last)["total"]
-    booths = reports.sales(conn, "booth", first, last)["rows"]
-    return {
-        "from": first.isoformat(),
-        "to": last.isoformat(),
-        "sales": total["sales"],
-        "amount_fen": total["amount_fen"],
-        "refunded_fen": total["refunded_fen"],
-        "net_fen": total["net_fen"],
-        "booths_selling": sum(1 for row in booths if row["sales"] > 0),
-    }
-
-
-def top_and_rest(rows: list[dict], top: int = TOP) -> dict:
-    """The ``top`` rows by amount (as the report orders them) and the others summed."""
-    shown, rest = rows[:top], rows[top:]
-    summed = {
-        "count": len(rest),
-        "amount_fen": sum(row["amount_fen"] for row in rest),
-        "net_fen": sum(row["net_fen"] for row in rest),
-        "sales": sum(row["sales"] for row in rest),
-    }
-    return {"rows": shown, "rest": summed if rest else None}
 
 
 def chart_series(rows: list[dict], label_key: str, value_key: str = "net_fen") -> dict:
@@ -100,11 +63,6 @@ def chart_series(rows: list[dict], label_key: str, value_key: str = "net_fen") -
     }
 
 
-def is_stale(row: dict, stale_after_s: int) -> bool:
-    seconds = row["seconds_since_contact"]
-    return not row["revoked"] and (seconds is None or seconds > stale_after_s)
-
-
 def booth_health(
     conn: Connection,
     now: datetime,
@@ -113,10 +71,16 @@ def booth_health(
     state: str = "all",
     sort: str = "booth",
 ) -> list[dict]:
-    """Every terminal's health row, filtered by text and state and sorted as asked."""
-    rows = reports.booth_health(conn, now)
-    for row in rows:
-        row["stale"] = is_stale(row, stale_after_s)
+    """Booth health as GET /api/v1/reports/booths answers it (its stale and alerts filters,
+    its sorts), then kept to the rows whose booth or terminal contains ``query``."""
+    rows = reports.booth_health(
+        conn,
+        now,
+        stale_only=state == "stale",
+        with_alerts=state == "alerts",
+        sort=sort,
+        stale_after_s=stale_after_s,
+    )
     needle = query.strip().casefold()
     if needle:
         rows = [
@@ -126,43 +90,55 @@ def booth_health(
             or needle in row["booth_name"].casefold()
             or needle in row["terminal_id"].casefold()
         ]
-    if state == "stale":
-        rows = [row for row in rows if row["stale"]]
-    elif state == "alerts":
-        rows = [row for row in rows if row["open_alerts"] or row["quarantined"]]
-    keys = {
-        "booth": lambda r: (r["booth_id"], r["terminal_id"]),
-        # Never heard from first, then the longest silence.
-        "contact": lambda r: (
-            r["seconds_since_contact"] is not None,
-            -(r["seconds_since_contact"] or 0),
-        ),
-        "alerts": lambda r: (-r["open_alerts"], r["booth_id"], r["terminal_id"]),
-        "skew": lambda r: (-abs(r["clock_skew_ms"] or 0), r["booth_id"], r["terminal_id"]),
-        "quarantined": lambda r: (-r["quarantined"], r["booth_id"], r["terminal_id"]),
-    }
-    return sorted(rows, key=keys.get(sort, keys["booth"]))
+    return rows
 
 
-def page_of(rows: list[dict], page: int, size: int = PAGE_SIZE) -> dict:
-    pages = max(1, -(-len(rows) // size))
+def paged(row_count: int, page: int, size: int | None = None) -> dict:
+    """Which page to show of ``row_count`` rows: past the last page, the last one."""
+    size = size or PAGE_SIZE
+    pages = max(1, -(-row_count // size))
     page = min(max(1, page), pages)
-    return {
-        "rows": rows[(page - 1) * size : page * size],
-        "page": page,
-        "pages": pages,
-        "count": len(rows),
-    }
+    return {"page": page, "pages": pages, "count": row_count, "offset": (page - 1) * size}
+
+
+def sales_report(
+    conn: Connection, group: str, first: date, last: date, filters: dict, page: int
+) -> tuple[dict, dict]:
+    """One page of the sales report as the API pages it (limit and offset), and where that
+    page is; supplier rows get the supplier's name from the catalog."""
+    report = reports.sales(conn, group, first, last, **filters, limit=PAGE_SIZE, offset=0)
+    where = paged(report["row_count"], page)
+    if where["offset"]:
+        report = reports.sales(
+            conn, group, first, last, **filters, limit=PAGE_SIZE, offset=where["offset"]
+        )
+    if group == "supplier":
+        names = dashboard_figures.supplier_names(conn, [row["key"] for row in report["rows"]])
+        for row in report["rows"]:
+            row["name"] = names.get(row["key"], "")
+    return report, where
+
+
+def closes_report(
+    conn: Connection, first: date, last: date, booth_id: str | None, page: int
+) -> tuple[dict, dict]:
+    """One page of booth days of closes, as the API pages them."""
+    report = reports.closes(conn, first, last, booth_id, limit=PAGE_SIZE, offset=0)
+    where = paged(report["row_count"], page)
+    if where["offset"]:
+        report = reports.closes(
+            conn, first, last, booth_id, limit=PAGE_SIZE, offset=where["offset"]
+        )
+    return report, where
 
 
 def booth_page(
     conn: Connection, booth: dict, now: datetime, zone: ZoneInfo, stale_after_s: int
 ) -> dict:
+    """A booth: its terminals' health, its net sales by day and its Zs over 30 days."""
     today = business_day(now, zone)
     first = today - timedelta(days=29)
-    terminals = reports.booth_health(conn, now, booth["id"])
-    for row in terminals:
-        row["stale"] = is_stale(row, stale_after_s)
+    terminals = reports.booth_health(conn, now, booth["id"], stale_after_s=stale_after_s)
     days = reports.sales(conn, "day", first, today, booth["id"])
     closes = reports.closes(conn, first, today, booth["id"])
     zs = [
@@ -177,6 +153,13 @@ def booth_page(
         "from": first.isoformat(),
         "to": today.isoformat(),
         "sales": days,
-        "chart": chart_series(days["rows"], "key"),
+        "chart": _every_day(days["rows"], first, today),
         "zs": zs,
     }
+
+
+def _every_day(rows: list[dict], first: date, last: date) -> dict:
+    """Net sales of each day from ``first`` to ``last`` for a chart, days without sales 0."""
+    net = {row["key"]: row["net_fen"] for row in rows}
+    days = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+    return {"labels": [day[5:] for day in days], "fen": [net.get(day, 0) for day in days]}

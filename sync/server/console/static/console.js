@@ -16,21 +16,31 @@
     var spec = JSON.parse(element.getAttribute("data-chart"));
     var existing = echarts.getInstanceByDom(element);
     if (existing) existing.dispose();
+    if (spec.kind === "hbar") {
+      element.style.height = Math.max(120, 36 + 30 * spec.labels.length) + "px";
+    }
     var chart = echarts.init(element, null, { renderer: "canvas" });
+    // "hbar": names down the side (long Chinese names of suppliers and counties), largest on top.
+    var across = spec.kind === "hbar";
+    var names = { type: "category", data: across ? spec.labels.slice().reverse() : spec.labels,
+                  axisLabel: across ? { width: 110, overflow: "truncate" }
+                                    : { rotate: spec.labels.length > 8 ? 40 : 0, hideOverlap: true } };
+    var money = { type: "value", axisLabel: { hideOverlap: true, formatter: function (value) { return "¥" + value.toLocaleString("en-US"); } } };
+    var values = spec.fen.map(function (fen) { return fen / 100; });
     chart.setOption({
       animation: false,
-      grid: { left: 70, right: 16, top: 16, bottom: 60 },
+      grid: across ? { left: 120, right: 24, top: 8, bottom: 28 } : { left: 70, right: 16, top: 16, bottom: 60 },
       tooltip: {
         trigger: "axis",
         valueFormatter: function (value) { return yuan(Math.round(value * 100)); }
       },
-      xAxis: { type: "category", data: spec.labels, axisLabel: { rotate: spec.labels.length > 8 ? 40 : 0, hideOverlap: true } },
-      yAxis: { type: "value", axisLabel: { formatter: function (value) { return "¥" + value.toLocaleString("en-US"); } } },
+      xAxis: across ? money : names,
+      yAxis: across ? names : money,
       series: [{
         name: spec.name,
         type: spec.kind === "line" ? "line" : "bar",
-        barMaxWidth: 48,
-        data: spec.fen.map(function (fen) { return fen / 100; }),
+        barMaxWidth: across ? 22 : 48,
+        data: across ? values.reverse() : values,
         itemStyle: { color: "#c0392b" }
       }]
     });
