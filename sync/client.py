@@ -216,6 +216,15 @@ def _detail(response: requests.Response) -> str:
     return str(detail) if detail else f"HTTP {response.status_code}"
 
 
+def _reason(response: requests.Response) -> str | None:
+    """The ``reason`` key HQ adds to some refusals (e.g. ``not_set_up``)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("reason") if isinstance(body, dict) else None
+
+
 class SyncClient:
     """One terminal's sync with the central server. Each round is safe to interrupt."""
 
@@ -477,6 +486,8 @@ class SyncClient:
             raise _token_refused()
         if response.status_code == 404:
             raise mobile_pay.UnknownAtHq("HQ has no payment {number}.", number=path.split("/")[2])
+        if response.status_code == 403 and _reason(response) == "not_set_up":
+            raise mobile_pay.not_set_up()
         if response.status_code != 200:
             raise mobile_pay.PaymentRefused(
                 "HQ refused the mobile payment ({detail}): nothing was charged.",

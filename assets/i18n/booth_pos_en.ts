@@ -1412,10 +1412,6 @@ sales {2}  variance {3}</translation>
         <translation>Only cash can be more than the total: non-cash payments come to {non_cash} against {total}.</translation>
     </message>
     <message>
-        <source>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</source>
-        <translation>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</translation>
-    </message>
-    <message>
         <source>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</source>
         <translation>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</translation>
     </message>
@@ -1650,6 +1646,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Line {line} ({name}) was already refunded.</source>
         <translation>Line {line} ({name}) was already refunded.</translation>
+    </message>
+    <message>
+        <source>Mobile payments are not set up for this booth at HQ: nothing was charged. Take another way to pay, and tell HQ.</source>
+        <translation>Mobile payments are not set up for this booth at HQ: nothing was charged. Take another way to pay, and tell HQ.</translation>
     </message>
     <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>

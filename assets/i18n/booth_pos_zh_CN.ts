@@ -1412,10 +1412,6 @@ sales {2}  variance {3}</source>
         <translation>只有现金可以超过应收：非现金付款共 {non_cash}，应收 {total}。</translation>
     </message>
     <message>
-        <source>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</source>
-        <translation>总部尚未为本专柜开通这种支付：请改用其他方式收款，并告知总部。</translation>
-    </message>
-    <message>
         <source>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</source>
         <translation>付款码已使用过或已过期：请顾客刷新后重新扫描。</translation>
     </message>
@@ -1650,6 +1646,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>Line {line} ({name}) was already refunded.</source>
         <translation>第 {line} 行（{name}）已经退过。</translation>
+    </message>
+    <message>
+        <source>Mobile payments are not set up for this booth at HQ: nothing was charged. Take another way to pay, and tell HQ.</source>
+        <translation>总部尚未为本专柜开通移动支付：未扣任何款项。请改用其他方式收款，并告知总部。</translation>
     </message>
     <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>
