@@ -299,6 +299,7 @@ def test_a_paid_attempt_without_its_sale_comes_back_as_a_held_sale(till, home, h
     done = till.settle_payments(gateway)
     assert (len(done.restored), done.cancelled, done.still_open) == (1, 0, 0)
     [held] = till.held_sales()
+    assert (held["mobile_paid_fen"], held["mobile_methods"]) == (OIL_FEN, ["wechat"])
     resumed = till.resume_sale(held["id"])
     assert [(p.out_trade_no, p.amount_fen) for p in resumed.collected] == [(paid.out_trade_no, OIL_FEN)]  # fmt: skip
     entry = till.checkout(resumed, list(resumed.collected), cashier)

@@ -255,6 +255,10 @@
         <translation>Total</translation>
     </message>
     <message>
+        <source>Paid by phone</source>
+        <translation>Paid by phone</translation>
+    </message>
+    <message>
         <source>Cashier</source>
         <translation>Cashier</translation>
     </message>

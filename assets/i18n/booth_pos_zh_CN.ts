@@ -255,6 +255,10 @@
         <translation>合计</translation>
     </message>
     <message>
+        <source>Paid by phone</source>
+        <translation>已手机收款</translation>
+    </message>
+    <message>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
