@@ -271,6 +271,16 @@ class SyncClient:
             headers[wire.PRINTER_HEADER] = printer
         return headers
 
+    def _payment_headers(self) -> dict:
+        """The token, clock and version only: payment calls run on the window's worker
+        threads, and the status headers (unsynced count, printer) read the terminal's
+        database, whose connection belongs to the UI thread."""
+        return {
+            "Authorization": f"Bearer {self.token}",
+            "X-Terminal-Clock": utc_timestamp(self.clock()),
+            wire.VERSION_HEADER: __version__,
+        }
+
     # --- one round ------------------------------------------------------------------------
 
     def round(self) -> RoundResult:
@@ -476,7 +486,7 @@ class SyncClient:
         if not self.enrolled:
             raise mobile_pay.offline_refusal()
         try:
-            response = self._request(method, path, json=body, headers=self._headers())
+            response = self._request(method, path, json=body, headers=self._payment_headers())
             _raise_if_unavailable(response)
         except requests.RequestException as exc:
             raise mobile_pay.HqUnreachable(

@@ -639,8 +639,8 @@ sales {2}  variance {3}</translation>
         <translation>Code {0}</translation>
     </message>
     <message>
-        <source>Cancel payment</source>
-        <translation>Cancel payment</translation>
+        <source>Cancel payment (Esc)</source>
+        <translation>Cancel payment (Esc)</translation>
     </message>
     <message>
         <source>{0} s</source>

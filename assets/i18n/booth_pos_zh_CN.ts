@@ -639,8 +639,8 @@ sales {2}  variance {3}</source>
         <translation>付款码 {0}</translation>
     </message>
     <message>
-        <source>Cancel payment</source>
-        <translation>取消支付</translation>
+        <source>Cancel payment (Esc)</source>
+        <translation>取消支付 (Esc)</translation>
     </message>
     <message>
         <source>{0} s</source>

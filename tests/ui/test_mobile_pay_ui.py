@@ -193,5 +193,6 @@ def test_screenshot_of_the_customer_confirming(till, qtbot, language):
     assert dialog.grab().save(str(SHOTS / f"mobile-pay-waiting-{language}.png"))
     expected = "请顾客在手机上确认" if language == "zh_CN" else "Ask the customer to confirm on their phone"  # fmt: skip
     assert dialog.ask.text() == expected
+    assert dialog.cancel_button.height() >= 96, "Cancel is the one target a cashier must hit"
     dialog.cancel_button.click()
     qtbot.waitUntil(lambda: pay.charge is None, timeout=10_000)
