@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -366,3 +367,26 @@ def test_held_sales_with_a_collected_payment_are_not_discarded(till, hq, simulat
         till.discard_held_sales(manager)
     assert len(till.held_sales()) == 1
     assert money_at_the_gateway(simulator) == {paid.out_trade_no: OIL_FEN}
+
+
+def test_hq_is_asked_from_a_worker_thread_as_the_window_does(till, hq, simulator):
+    """The window asks HQ on its worker threads; the till's database connection belongs to
+    the UI thread, so a payment call must not touch it (it once read the unsynced count)."""
+    cart, cashier = _oil_cart(till)
+    pay_code = code("alipay")
+    attempt = till.begin_mobile_payment(cart, pay_code, OIL_FEN, cashier)
+    client = SyncClient(till)  # made on this thread, as the window makes it
+    outcome: dict = {}
+
+    def ask_hq():
+        try:
+            outcome["answer"] = client.create_payment(attempt.out_trade_no, "alipay", pay_code, OIL_FEN, "t")  # fmt: skip
+            outcome["asked_again"] = client.query_payment(attempt.out_trade_no)
+        except Exception as exc:  # noqa: BLE001 (reported below, with its type)
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=ask_hq)
+    worker.start()
+    worker.join(30)
+    assert "error" not in outcome, repr(outcome.get("error"))
+    assert outcome["answer"]["state"] == outcome["asked_again"]["state"] == "paid"
