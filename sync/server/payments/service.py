@@ -116,9 +116,12 @@ def _gateway(payments: Payments | None, method: str) -> Gateway:
     return payments.gateways[method]
 
 
-def _order(engine: Engine, attempt: Attempt) -> Order:
-    with reading(engine) as conn:
-        key = booths.key_of(conn, attempt.booth_id, attempt.method)
+def _order(engine: Engine, attempt: Attempt, key: str | None = None) -> Order:
+    """What the gateway is asked about ``attempt``; ``key``: the booth's id at the gateway
+    when the caller has just read it."""
+    if key is None:
+        with reading(engine) as conn:
+            key = booths.key_of(conn, attempt.booth_id, attempt.method)
     return Order(
         attempt.out_trade_no,
         attempt.method,
@@ -141,11 +144,11 @@ def create(
 ) -> dict:
     """POST /payments: a new attempt, or the same one again (same number, same payment)."""
     check_request(payments, caller, out_trade_no, method, auth_code, amount_fen, description)
-    existing = attempts.read(engine, out_trade_no)
+    with reading(engine) as conn:  # one read: is it a retry, and the booth's id
+        existing = attempts.get(conn, out_trade_no)
+        key = booths.key_of(conn, caller.booth_id, method) if existing is None else None
     if existing is None:
         gateway = payments.gateways.get(method) if payments else None
-        with reading(engine) as conn:
-            key = booths.key_of(conn, caller.booth_id, method)
         if gateway is None or not key:
             # the same fixed sentence whether HQ or the booth lacks the method: the till
             # translates it, and IT finds which in HQ's log
@@ -158,7 +161,7 @@ def create(
             auth_code, description,
         )  # fmt: skip
         if created is not None:
-            order = _order(engine, created)
+            order = _order(engine, created, key)
             log.info(
                 "payment %s: %s %d fen for %s", out_trade_no, method, amount_fen, caller.terminal_id
             )
