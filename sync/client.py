@@ -216,6 +216,15 @@ def _detail(response: requests.Response) -> str:
     return str(detail) if detail else f"HTTP {response.status_code}"
 
 
+def _reason(response: requests.Response) -> str | None:
+    """The ``reason`` key HQ adds to some refusals (e.g. ``not_set_up``)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("reason") if isinstance(body, dict) else None
+
+
 class SyncClient:
     """One terminal's sync with the central server. Each round is safe to interrupt."""
 
@@ -261,6 +270,16 @@ class SyncClient:
         if printer in wire.PRINTER_STATES:
             headers[wire.PRINTER_HEADER] = printer
         return headers
+
+    def _payment_headers(self) -> dict:
+        """The token, clock and version only: payment calls run on the window's worker
+        threads, and the status headers (unsynced count, printer) read the terminal's
+        database, whose connection belongs to the UI thread."""
+        return {
+            "Authorization": f"Bearer {self.token}",
+            "X-Terminal-Clock": utc_timestamp(self.clock()),
+            wire.VERSION_HEADER: __version__,
+        }
 
     # --- one round ------------------------------------------------------------------------
 
@@ -467,7 +486,7 @@ class SyncClient:
         if not self.enrolled:
             raise mobile_pay.offline_refusal()
         try:
-            response = self._request(method, path, json=body, headers=self._headers())
+            response = self._request(method, path, json=body, headers=self._payment_headers())
             _raise_if_unavailable(response)
         except requests.RequestException as exc:
             raise mobile_pay.HqUnreachable(
@@ -477,6 +496,8 @@ class SyncClient:
             raise _token_refused()
         if response.status_code == 404:
             raise mobile_pay.UnknownAtHq("HQ has no payment {number}.", number=path.split("/")[2])
+        if response.status_code == 403 and _reason(response) == "not_set_up":
+            raise mobile_pay.not_set_up()
         if response.status_code != 200:
             raise mobile_pay.PaymentRefused(
                 "HQ refused the mobile payment ({detail}): nothing was charged.",

@@ -255,6 +255,10 @@
         <translation>Total</translation>
     </message>
     <message>
+        <source>Paid by phone</source>
+        <translation>Paid by phone</translation>
+    </message>
+    <message>
         <source>Cashier</source>
         <translation>Cashier</translation>
     </message>
@@ -635,8 +639,8 @@ sales {2}  variance {3}</translation>
         <translation>Code {0}</translation>
     </message>
     <message>
-        <source>Cancel payment</source>
-        <translation>Cancel payment</translation>
+        <source>Cancel payment (Esc)</source>
+        <translation>Cancel payment (Esc)</translation>
     </message>
     <message>
         <source>{0} s</source>
@@ -1412,10 +1416,6 @@ sales {2}  variance {3}</translation>
         <translation>Only cash can be more than the total: non-cash payments come to {non_cash} against {total}.</translation>
     </message>
     <message>
-        <source>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</source>
-        <translation>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</translation>
-    </message>
-    <message>
         <source>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</source>
         <translation>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</translation>
     </message>
@@ -1650,6 +1650,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Line {line} ({name}) was already refunded.</source>
         <translation>Line {line} ({name}) was already refunded.</translation>
+    </message>
+    <message>
+        <source>Mobile payments are not set up for this booth at HQ: nothing was charged. Take another way to pay, and tell HQ.</source>
+        <translation>Mobile payments are not set up for this booth at HQ: nothing was charged. Take another way to pay, and tell HQ.</translation>
     </message>
     <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>

@@ -255,6 +255,10 @@
         <translation>合计</translation>
     </message>
     <message>
+        <source>Paid by phone</source>
+        <translation>已手机收款</translation>
+    </message>
+    <message>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
@@ -635,8 +639,8 @@ sales {2}  variance {3}</source>
         <translation>付款码 {0}</translation>
     </message>
     <message>
-        <source>Cancel payment</source>
-        <translation>取消支付</translation>
+        <source>Cancel payment (Esc)</source>
+        <translation>取消支付 (Esc)</translation>
     </message>
     <message>
         <source>{0} s</source>
@@ -1412,10 +1416,6 @@ sales {2}  variance {3}</source>
         <translation>只有现金可以超过应收：非现金付款共 {non_cash}，应收 {total}。</translation>
     </message>
     <message>
-        <source>This booth is not set up at HQ to take this kind of payment: take another way to pay, and tell HQ.</source>
-        <translation>总部尚未为本专柜开通这种支付：请改用其他方式收款，并告知总部。</translation>
-    </message>
-    <message>
         <source>This payment code was already used or has expired: ask the customer to refresh it, then scan it again.</source>
         <translation>付款码已使用过或已过期：请顾客刷新后重新扫描。</translation>
     </message>
@@ -1650,6 +1650,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>Line {line} ({name}) was already refunded.</source>
         <translation>第 {line} 行（{name}）已经退过。</translation>
+    </message>
+    <message>
+        <source>Mobile payments are not set up for this booth at HQ: nothing was charged. Take another way to pay, and tell HQ.</source>
+        <translation>总部尚未为本专柜开通移动支付：未扣任何款项。请改用其他方式收款，并告知总部。</translation>
     </message>
     <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>

@@ -13,14 +13,32 @@ def insert(conn: sqlite3.Connection, held: dict, cart_json: str) -> None:
     )
 
 
+HELD_COLUMNS = (
+    "id",
+    "held_at",
+    "cashier",
+    "lines",
+    "total_fen",
+    "mobile_paid_fen",
+    "mobile_methods",
+)
+
+
 def listed(conn: sqlite3.Connection) -> list[dict]:
-    """Every held cart's summary, oldest first."""
+    """Every held cart's summary, oldest first, with the mobile payments already collected on
+    it (paid at the gateway, no sale yet): their sum and methods."""
     rows = conn.execute(
-        "SELECT id, held_at, cashier, lines, total_fen FROM held_sales ORDER BY held_at, id"
+        "SELECT h.id, h.held_at, h.cashier, h.lines, h.total_fen,"
+        " COALESCE(sum(a.amount_fen), 0), group_concat(DISTINCT a.method)"
+        " FROM held_sales h LEFT JOIN payment_attempts a ON a.held_id = h.id"
+        " AND a.state = 'paid' AND a.settled IS NULL"
+        " GROUP BY h.id ORDER BY h.held_at, h.id"
     ).fetchall()
-    return [
-        dict(zip(("id", "held_at", "cashier", "lines", "total_fen"), r, strict=True)) for r in rows
-    ]
+    summaries = [dict(zip(HELD_COLUMNS, r, strict=True)) for r in rows]
+    for held in summaries:
+        methods = held["mobile_methods"]
+        held["mobile_methods"] = sorted(methods.split(",")) if methods else []
+    return summaries
 
 
 def take(conn: sqlite3.Connection, held_id: str) -> str | None:

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFrame, QLabel, QVBoxLayout
 
 from pos.errors import BoothError
 from pos.money import format_fen
@@ -169,10 +169,19 @@ class MobilePayDialog(QDialog):
         super().__init__(parent)
         self.charge = charge
         self.setWindowTitle(self.tr("Mobile payment"))
+        self.setObjectName("mobile_pay")
         self.setModal(True)
         self.setMinimumSize(560, 420)
         a = charge.attempt
-        layout = QVBoxLayout(self)
+        # A kiosk has no window manager to draw a frame: the dialog draws its own, so it
+        # stands out from the payment screen under it.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        frame = QFrame(self)
+        frame.setObjectName("mobile_frame")
+        outer.addWidget(frame)
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(24, 16, 24, 24)
         what = QLabel(f"{tender_names()[a.method]}  {format_fen(a.amount_fen)}")
         what.setObjectName("due")
         what.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -190,7 +199,7 @@ class MobilePayDialog(QDialog):
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.code)
         layout.addStretch()
-        self.cancel_button = button(self.tr("Cancel payment"), "danger")
+        self.cancel_button = button(self.tr("Cancel payment (Esc)"), "danger")
         self.cancel_button.setMinimumHeight(96)
         self.cancel_button.clicked.connect(charge.cancel)
         layout.addWidget(self.cancel_button)

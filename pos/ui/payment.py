@@ -302,6 +302,9 @@ class PaymentDialog(QDialog):
         if self.mobile_dialog is not None:
             self.mobile_dialog.accept()
             self.mobile_dialog = None
+        # the keyboard goes back to the amount: the next thing typed is what is left to split
+        # (a scanned code needs no field, the scanner is told apart by its speed)
+        self.amount.setFocus()
 
     def add_current(self) -> bool:
         text = self.amount.text().strip()

@@ -48,6 +48,9 @@ QLabel#total {{ font-size: 56px; font-weight: bold; color: #102a43; }}
 QLabel#change {{ font-size: 64px; font-weight: bold; color: #0c6b58; }}
 QLabel#due {{ font-size: 40px; font-weight: bold; }}
 QLabel#mobile_ask {{ font-size: 30px; font-weight: bold; color: #2680c2; }}
+QFrame#mobile_frame {{ background: white; border: 4px solid #2680c2; border-radius: 8px; }}
+QFrame#mobile_frame QLabel {{ border: none; }}
+QFrame#mobile_frame QPushButton {{ min-height: {PAY_HEIGHT}px; font-size: 26px; font-weight: bold; }}
 QLabel#title {{ font-size: 28px; font-weight: bold; }}
 QLabel#notice_error {{ background: #a61b1b; color: white; padding: 8px; font-size: 20px; border-radius: 4px; }}
 QLabel#notice_warning {{ background: #f0b429; color: #102a43; padding: 8px; font-size: 20px; border-radius: 4px; }}

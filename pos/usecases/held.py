@@ -38,7 +38,8 @@ def hold(ctx: Context, cart: Cart, cashier: User) -> dict:
 
 
 def held_sales(ctx: Context) -> list[dict]:
-    """The held carts, oldest first: id, held_at (UTC), cashier, lines, total_fen."""
+    """The held carts, oldest first: id, held_at (UTC), cashier, lines, total_fen, and the
+    mobile payments collected on each (mobile_paid_fen, mobile_methods)."""
     with ctx.store.read() as conn:
         return held_db.listed(conn)
 

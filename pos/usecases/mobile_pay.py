@@ -170,6 +170,8 @@ def begin(
 def record(ctx: Context, out_trade_no: str, answer: dict) -> Attempt:
     """Keep HQ's answer; a failed or cancelled payment ends the attempt."""
     state = answer.get("state", "unknown")
+    if contract.reason_of(str(answer.get("message") or "")) == "never_received":
+        state = "not_sent"  # cancelled before HQ received it: HQ keeps it so it stays dead
     with ctx.store.write() as conn:
         if state == "not_sent":
             attempts_db.settle(conn, out_trade_no, "not_sent", ctx.now())
@@ -346,6 +348,14 @@ def collect(
     raise failure(answer)
 
 
+def not_set_up() -> PaymentRefused:
+    """HQ's refusal when the booth (or HQ) has no merchant settings for the method."""
+    return PaymentRefused(
+        "Mobile payments are not set up for this booth at HQ: nothing was charged. Take "
+        "another way to pay, and tell HQ."
+    )
+
+
 def cancelled_at_till() -> Refused:
     return Refused(
         "The payment was cancelled: nothing was charged, and money already taken goes back "
@@ -389,10 +399,7 @@ def failure(answer: dict) -> Refused:
     if reason == "declined":
         return Refused("The gateway declined the payment: ask the customer to pay another way.")
     if reason == "not_set_up":
-        return Refused(
-            "This booth is not set up at HQ to take this kind of payment: take another way "
-            "to pay, and tell HQ."
-        )
+        return not_set_up()
     if reason == "limit_reached":
         return timed_out()
     return Refused(

@@ -66,7 +66,8 @@ MESSAGES = {
     "declined": "The gateway declined the payment: ask for another way to pay.",
     "limit_reached": "The customer did not confirm in time; the payment was revoked.",
     "revoke_pending": "The payment could not be revoked yet; HQ will try again when asked.",
-    "not_set_up": "This booth is not set up to take this kind of payment: ask HQ.",
+    "not_set_up": "Mobile payments are not set up for this booth: ask HQ.",
+    "never_received": "HQ never received this payment before it was cancelled: nothing was charged.",
 }
 
 

@@ -1,6 +1,8 @@
-"""HQ's terminal payments API as the till sees it, on a real HTTP server on 127.0.0.1, with a
-gateway behind it whose scenario is chosen by the amount's last two fen (as WeChat's sandbox
-does): the till's side is tested over real HTTP while it keeps its own ledger of money.
+"""A stand-in for HQ's terminal payments API, on a real HTTP server on 127.0.0.1, for the few
+till tests the real HQ and the gateway simulator cannot drive (e.g. looking into the till's
+database at the moment the request arrives); every other payment test runs against the real
+HQ and the simulator. ``enrol_with`` enrols a terminal with any HQ. The stand-in's gateway
+picks the scenario by the amount's last two fen:
 
 | amount ends in | the gateway                                              |
 |----------------|----------------------------------------------------------|

@@ -12,6 +12,7 @@ import pytest
 
 from pos.cart import Cart
 from pos.terminal import Terminal
+from pos.ui.held import HeldSalesDialog
 from sync.client import SyncClient
 from tests.server.payments_support import code, serve_payments, set_up_booth
 from tests.support import CASHIER, CASHIER_PIN, OIL, ROOT
@@ -129,6 +130,21 @@ def test_a_failed_payment_says_why_in_the_cashiers_language(till, simulator):
     assert _sales(context) == [] and simulator.ledger()["money_fen"] == 0
 
 
+def test_a_booth_not_set_up_at_hq_is_told_so_in_the_cashiers_language(till, hq, simulator):
+    from sync.server.payments import booths
+
+    live, _ = hq
+    with live.engine.begin() as conn:
+        booths.set_booth(conn, "B1", "cli:test", "", "")  # HQ has no ids for this booth
+    window, context = till
+    pay = _pay_for_oil(window)
+    pay.payment_code(code("alipay"))
+    assert pay.charge is None and pay.payments == []
+    assert "总部尚未为本专柜开通移动支付" in pay.error.text(), pay.error.text()
+    assert _sales(context) == [] and simulator.ledger()["total_calls"] == 0
+    assert context.terminal.unsettled_payments() == []  # nothing holds up the next payment
+
+
 def test_a_paid_payment_of_an_earlier_run_comes_back_before_the_sale_screen_takes_input(
     enrolled, qtbot, simulator
 ):
@@ -145,6 +161,11 @@ def test_a_paid_payment_of_an_earlier_run_comes_back_before_the_sale_screen_take
         [held] = context.terminal.held_sales()
         assert held["total_fen"] == 8800
         assert "挂单" in window.sale.notice.text()
+        listed = HeldSalesDialog(context.terminal.held_sales(), "Asia/Shanghai")
+        headers = [listed.table.horizontalHeaderItem(c).text() for c in range(5)]
+        assert headers[4] == "已手机收款"
+        assert listed.table.item(0, 4).text() == "微信支付 ￥88.00"
+        listed.close()
         assert context.status.open_payments == 0
         login(window)
         assert window.session.resume(held["id"])
@@ -172,5 +193,6 @@ def test_screenshot_of_the_customer_confirming(till, qtbot, language):
     assert dialog.grab().save(str(SHOTS / f"mobile-pay-waiting-{language}.png"))
     expected = "请顾客在手机上确认" if language == "zh_CN" else "Ask the customer to confirm on their phone"  # fmt: skip
     assert dialog.ask.text() == expected
+    assert dialog.cancel_button.height() >= 96, "Cancel is the one target a cashier must hit"
     dialog.cancel_button.click()
     qtbot.waitUntil(lambda: pay.charge is None, timeout=10_000)

@@ -124,10 +124,11 @@ class Till:
         self.presses += 1
         self.xdo("key", "--delay", "4", *code, "Return")  # keysyms "0".."9", "a".. are the keys
 
-    def screenshot(self, name: str) -> Path | None:
-        if not SHOTS:
+    def screenshot(self, name: str, folder: Path | None = None) -> Path | None:
+        """The whole screen as ``name``.png in ``folder``, else in $BOOTH_POS_X11_SHOTS (if set)."""
+        if folder is None and not SHOTS:
             return None
-        out = Path(SHOTS) / f"{name}.png"
+        out = (folder or Path(SHOTS)) / f"{name}.png"
         out.parent.mkdir(parents=True, exist_ok=True)
         grab = "from PySide6.QtGui import QGuiApplication as A; import sys; a = A([]); " \
                "a.primaryScreen().grabWindow(0).save(sys.argv[1])"  # fmt: skip

@@ -1,8 +1,8 @@
 """The cashier's window as a booth runs it: `booth-pos run --kiosk` on a bare X server at
 1024x768 and 1920x1080, in Chinese and English, online and offline, typed at with real key
 events. The window fills the screen and never grows past it, the keyboard comes back after
-every dialog, a 3-item cash sale with exact money is 5 presses, payment codes land as
-references, and a quickly typed PIN logs in."""
+every dialog, a 3-item cash sale with exact money is 5 presses, payment codes are
+collected through HQ (and its gateway simulator), and a quickly typed PIN logs in."""
 
 from __future__ import annotations
 
@@ -24,13 +24,16 @@ FAST_CASHIER, FAST_PIN = "张敏", "135792"  # six digits, typed 30 ms apart
 
 @pytest.fixture
 def hq(demo_home, sqlite_template, tmp_path):
-    """The demo booth enrolled with a real central server on 127.0.0.1 (running)."""
+    """The demo booth enrolled with a real central server on 127.0.0.1 (running), which
+    collects its mobile payments through the gateway simulator."""
     import shutil
 
     from pos.terminal import Terminal
     from sync.client import enroll
     from sync.server import registry
     from sync.server.db import make_engine
+    from sync.server.payments import booths
+    from sync.server.payments.simulator import Simulator
     from sync.server.settings import ServerSettings
     from tests.support.live import start_server, stop_server
 
@@ -38,10 +41,12 @@ def hq(demo_home, sqlite_template, tmp_path):
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite:///{path}"
     engine = make_engine(url)
-    live = start_server(engine, ServerSettings(db=url))
+    gateways = Simulator(tmp_path / "payment-keys").start()
+    live = start_server(engine, ServerSettings(db=url, payments_config=str(gateways.config)))
     with engine.begin() as conn:
         registry.add_booth(conn, "B1", "奉节县扶贫专柜")
         code = registry.add_enrol_code(conn, "B1", 1)
+        booths.set_booth(conn, "B1", "cli:test", "1900000109", "202611BBx11-app-auth-token")
     terminal = Terminal.open(demo_home)
     try:
         enroll(terminal, live.url, code)
@@ -49,7 +54,19 @@ def hq(demo_home, sqlite_template, tmp_path):
         terminal.close()
     yield live
     stop_server(live)
+    gateways.stop()
     engine.dispose()
+
+
+def _paid_attempts(t: Till) -> int:
+    """How many mobile payments the till holds as paid (collected through HQ)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{t.home / 'booth.db'}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT count(*) FROM payment_attempts WHERE state = 'paid'").fetchone()[0]  # fmt: skip
+    finally:
+        conn.close()
 
 
 def _fits(t: Till) -> None:
@@ -165,13 +182,19 @@ def test_kiosk_mobile_payment_in_english_online_at_1920x1080(demo_home, hq):
         t.scan(WECHAT_CODE)  # ...scanned with the amount field focused
         t.screenshot("1920x1080-en-online-payment")
         t.scan(ALIPAY_CODE)  # the rest by Alipay
+        wait_for(
+            "both payments collected through HQ", lambda: _paid_attempts(t) == 2, 30, t.process
+        )
+        _dialog_has_keyboard(t)  # the confirm window closed: the payment screen has it
         t.key("Return")
         sale = t.wait_sales(before + 1)[-1]["body"]
         assert sale["cashier"] == FAST_CASHIER
-        assert sale["payments"] == [
-            {"method": "wechat", "amount_fen": 10000, "reference": WECHAT_CODE},
-            {"method": "alipay", "amount_fen": 5780, "reference": ALIPAY_CODE},
+        # both collected through HQ and the gateway simulator: each names its payment
+        assert [(p["method"], p["amount_fen"], p["reference"][-4:]) for p in sale["payments"]] == [
+            ("wechat", 10000, WECHAT_CODE[-4:]),
+            ("alipay", 5780, ALIPAY_CODE[-4:]),
         ]
+        assert all(p["out_trade_no"] and p["transaction_id"] for p in sale["payments"])
         _dialog_has_keyboard(t)
         t.key("Return")
         _window_has_keyboard(t)

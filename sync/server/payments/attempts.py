@@ -91,6 +91,25 @@ def create(
         return None
 
 
+def never_received(engine: Engine, out_trade_no: str, terminal_id: str, booth_id: str) -> Attempt:
+    """A number the terminal cancelled before HQ received its request: kept as a cancelled
+    attempt of no method and no money, so the request arriving later is refused."""
+    now = clock.stamp()
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                insert(payment_attempts).values(
+                    out_trade_no=out_trade_no, terminal_id=terminal_id, booth_id=booth_id,
+                    method="", amount_fen=0, auth_code="", auth_code_hash="", description="",
+                    state="cancelled", reason="never_received", created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+            _event(conn, out_trade_no, "cancel", "cancelled", "", "never received", {})
+    except IntegrityError:
+        pass  # the request itself got in first: the cancel revokes that one
+    return read(engine, out_trade_no)
+
+
 def record(engine: Engine, out_trade_no: str, action: str, answer: Answer) -> Attempt:
     """Append the gateway's answer and move the attempt's state on.
 

@@ -116,9 +116,12 @@ def _gateway(payments: Payments | None, method: str) -> Gateway:
     return payments.gateways[method]
 
 
-def _order(engine: Engine, attempt: Attempt) -> Order:
-    with reading(engine) as conn:
-        key = booths.key_of(conn, attempt.booth_id, attempt.method)
+def _order(engine: Engine, attempt: Attempt, key: str | None = None) -> Order:
+    """What the gateway is asked about ``attempt``; ``key``: the booth's id at the gateway
+    when the caller has just read it."""
+    if key is None:
+        with reading(engine) as conn:
+            key = booths.key_of(conn, attempt.booth_id, attempt.method)
     return Order(
         attempt.out_trade_no,
         attempt.method,
@@ -141,19 +144,24 @@ def create(
 ) -> dict:
     """POST /payments: a new attempt, or the same one again (same number, same payment)."""
     check_request(payments, caller, out_trade_no, method, auth_code, amount_fen, description)
-    existing = attempts.read(engine, out_trade_no)
+    with reading(engine) as conn:  # one read: is it a retry, and the booth's id
+        existing = attempts.get(conn, out_trade_no)
+        key = booths.key_of(conn, caller.booth_id, method) if existing is None else None
     if existing is None:
-        gateway = _gateway(payments, method)
-        with reading(engine) as conn:
-            key = booths.key_of(conn, caller.booth_id, method)
-        if not key:
-            raise forbidden(contract.MESSAGES["not_set_up"] + f" (booth {caller.booth_id})")
+        gateway = payments.gateways.get(method) if payments else None
+        if gateway is None or not key:
+            # the same fixed sentence whether HQ or the booth lacks the method: the till
+            # translates it, and IT finds which in HQ's log
+            log.warning("payment %s refused: %s is not set up for booth %s (%s)",
+                        out_trade_no, method, caller.booth_id,
+                        "no booth id" if gateway else "not in HQ's payments settings")  # fmt: skip
+            raise ApiError(403, contract.MESSAGES["not_set_up"], reason="not_set_up")
         created = attempts.create(
             engine, out_trade_no, caller.terminal_id, caller.booth_id, method, amount_fen,
             auth_code, description,
         )  # fmt: skip
         if created is not None:
-            order = _order(engine, created)
+            order = _order(engine, created, key)
             log.info(
                 "payment %s: %s %d fen for %s", out_trade_no, method, amount_fen, caller.terminal_id
             )
@@ -170,6 +178,12 @@ def create(
 def _same_payment(existing: Attempt, caller, method, amount_fen, auth_code) -> None:
     if existing.terminal_id != caller.terminal_id:
         raise forbidden(f"out_trade_no {existing.out_trade_no!r} is another terminal's.")
+    if existing.reason == "never_received":
+        raise conflict(
+            f"out_trade_no {existing.out_trade_no!r} was cancelled by the terminal before HQ "
+            "received it: nothing was charged, and the number cannot be used again.",
+            reason="never_received",
+        )
     differs = [
         what
         for what, same in (
@@ -193,8 +207,15 @@ def get(engine: Engine, payments: Payments | None, caller: TerminalIdentity, out
 
 
 def cancel(engine: Engine, payments: Payments | None, caller: TerminalIdentity, out_trade_no: str) -> dict:  # fmt: skip
-    """POST /payments/{no}/cancel: revoke (idempotent); a paid payment is refunded."""
-    attempt = _mine(engine, caller, out_trade_no)
+    """POST /payments/{no}/cancel: revoke (idempotent); a paid payment is refunded. A number
+    HQ never received is recorded as cancelled, so its request arriving late is refused."""
+    try:
+        attempt = _mine(engine, caller, out_trade_no)
+    except ApiError as exc:
+        if exc.status != 404:
+            raise
+        attempt = attempts.never_received(engine, out_trade_no, caller.terminal_id, caller.booth_id)  # fmt: skip
+        log.info("payment %s cancelled before HQ received it", out_trade_no)
     if attempt.state in ("failed", "cancelled"):
         return answer_of(attempt)
     return answer_of(_revoke(engine, payments, attempt, "cancelled"))

@@ -16,8 +16,10 @@ router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
 REFUSALS = {
     401: {"description": "Missing, wrong or revoked terminal token."},
     403: {
-        "description": "The out_trade_no is another terminal's, or the booth is not set up for "
-        "this method at HQ (nothing reached the gateway)."
+        "description": "The out_trade_no is another terminal's, or mobile payments of this "
+        "method are not set up for the booth (HQ's payments settings or the booth's id at the "
+        "gateway): then `reason` is `not_set_up` and `detail` HQ's fixed sentence. Nothing "
+        "reached the gateway."
     },
 }
 
@@ -69,13 +71,14 @@ def _payments(request: Request):
     responses={
         **REFUSALS,
         409: {
-            "description": "The out_trade_no is already a payment with another amount, code or method."
-        },  # fmt: skip
+            "description": "The out_trade_no is already a payment with another amount, code or "
+            "method, or the terminal cancelled it before HQ received it (`reason`: "
+            "`never_received`)."
+        },
         422: {
             "description": "Unknown method, an amount of 0, negative or above the cap, a code "
             "of the wrong shape, or a malformed out_trade_no (nothing reached the gateway)."
         },
-        503: {"description": "HQ is not set up for this method at all."},
     },
 )
 def create_payment(body: PaymentRequest, caller: TerminalDep, engine: EngineDep, http: Request):
@@ -105,7 +108,12 @@ def get_payment(out_trade_no: OutTradeNo, caller: TerminalDep, engine: EngineDep
     "/{out_trade_no}/cancel",
     response_model=PaymentState,
     summary="Revoke a payment (idempotent); a paid one is refunded to the customer",
-    responses={**REFUSALS, 404: {"description": "HQ has no payment of that number."}},
+    description="A number HQ never received is recorded as cancelled (`message`: HQ never "
+    "received it), so a request for it arriving later is refused with 409.",
+    responses={
+        **REFUSALS,
+        503: {"description": "HQ's payments settings no longer have this method: ask again later."},
+    },
 )
 def cancel_payment(out_trade_no: OutTradeNo, caller: TerminalDep, engine: EngineDep, http: Request):
     return service.cancel(engine, _payments(http), caller, out_trade_no)
