@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -43,6 +44,8 @@ from sync.server.tables import (
 
 log = logging.getLogger("booth_pos.server.payments")
 
+#: Alipay bills downloaded at once (one per booth).
+DOWNLOADS = 4
 KINDS = ("matched", "money_no_sale", "sale_no_money", "amount_differs", "subsidy_differs")
 MISMATCHES = KINDS[1:]
 #: What to do about each mismatch, in the alert HQ raises.
@@ -170,13 +173,16 @@ def download(engine: Engine, payments_setup, day: date) -> tuple[list[BillLine],
         if "wechat" in gateways and sub_booths:
             lines += gateways["wechat"].bill(text)
         if "alipay" in gateways:
-            seen: set[str] = set()
+            wanted: dict[str, str] = {}
             for row in ids:
                 token = row.alipay_app_auth_token
-                if token and token not in seen:  # one bill per Alipay merchant
-                    seen.add(token)
+                if token and token not in wanted:  # one bill per Alipay merchant
+                    wanted[token] = row.booth_id
                     merchants[("alipay", row.booth_id)] = row.booth_id
-                    lines += gateways["alipay"].bill(text, token, row.booth_id)
+            alipay = gateways["alipay"]
+            with ThreadPoolExecutor(DOWNLOADS) as pool:
+                for found in pool.map(lambda item: alipay.bill(text, *item), wanted.items()):
+                    lines += found
     except BillError as exc:
         raise ReconcileError(str(exc)) from None
     except Exception as exc:  # no answer from a gateway: nothing is stored, run it again

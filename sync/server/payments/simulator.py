@@ -201,6 +201,10 @@ class Ledger:
         self.lock = threading.Lock()
         self.orders: dict[tuple[str, str], SimOrder] = {}
         self.refunds: dict[tuple[str, str], SimRefund] = {}
+        #: (provider, day) -> merchant -> orders, made on the first bill asked after a change
+        self._bill_index: dict[tuple, dict[str, list[SimOrder]]] = {}
+        #: moved on by every call that can change an order (the bills' index is kept by it)
+        self.changes = 0
         #: bill lines of money no sale asked for (injected by tests: money with no sale)
         self.extra_orders: list[SimOrder] = []
         self.used_codes: set[str] = set()
@@ -214,6 +218,7 @@ class Ledger:
 
     def reset(self) -> None:
         with self.lock:
+            self.changes += 1
             self.orders.clear()
             self.refunds.clear()
             self.extra_orders.clear()
@@ -264,6 +269,7 @@ class Ledger:
         again is the same refund), or why it is refused (an error code)."""
         with self.lock:
             self.calls[f"{provider}.refund"] += 1
+            self.changes += 1
             existing = self.refunds.get((provider, refund_no))
             if existing is not None:
                 return existing
@@ -289,6 +295,7 @@ class Ledger:
     def refund_query(self, provider: str, refund_no: str) -> SimRefund | None:
         with self.lock:
             self.calls[f"{provider}.refund_query"] += 1
+            self.changes += 1
             refund = self.refunds.get((provider, refund_no))
             if refund is not None:
                 refund.queries += 1
@@ -302,6 +309,7 @@ class Ledger:
         """Money with no sale (单边账): a paid order only the bill knows of."""
         with self.lock:
             self.counter += 1
+            self.changes += 1
             order = SimOrder(
                 provider, out_trade_no, merchant, amount, "paid", "PAID",
                 f"4200{time.strftime('%Y%m%d')}{self.counter:012d}", time.monotonic(),
@@ -315,30 +323,40 @@ class Ledger:
             order = self.orders.get((provider, out_trade_no))
             if order is None:
                 return False
+            self.changes += 1
             order.in_bill = False
             return True
 
     def bill(self, provider: str, day: str, merchant: str | None = None) -> tuple[list, list]:
         """The orders and refunds of a bill day (one merchant, or all of them)."""
         with self.lock:
+            key = (provider, day, self.changes)
+            index = self._bill_index.get(key)
+            if index is None:  # every change moves ``changes`` on: index the day afresh
+                self._bill_index.clear()
+                index = self._bill_index[key] = {}
+                for o in [*self.orders.values(), *self.extra_orders]:
+                    if o.provider == provider and o.day == day:
+                        index.setdefault(o.merchant, []).append(o)
+            candidates = index.get(merchant, []) if merchant is not None else [o for v in index.values() for o in v]  # fmt: skip
             orders = [
-                o for o in [*self.orders.values(), *self.extra_orders]
-                if o.provider == provider and o.day == day and o.in_bill
-                and o.state in ("PAID", "REVOKED") and o.collected_fen
-                and (merchant is None or o.merchant == merchant)
+                o for o in candidates
+                if o.in_bill and o.state in ("PAID", "REVOKED") and o.collected_fen
             ]  # fmt: skip
-            merchants = {(o.provider, o.out_trade_no): o.merchant for o in self.orders.values()}
-            refunds = [
-                r for r in self.refunds.values()
-                if r.provider == provider and r.day == day and r.state == "SUCCESS"
-                and (merchant is None or merchants.get((provider, r.out_trade_no)) == merchant)
-            ]  # fmt: skip
+            refunds = []
+            for r in self.refunds.values():
+                if r.provider != provider or r.day != day or r.state != "SUCCESS":
+                    continue
+                owner = self.orders.get((provider, r.out_trade_no))
+                if merchant is None or (owner is not None and owner.merchant == merchant):
+                    refunds.append(r)
             return orders, refunds
 
     def pay(self, provider: str, no: str, merchant: str, amount: int, code: str) -> SimOrder:
         """The order after a pay call (an existing order is returned as it stands)."""
         with self.lock:
             self.calls[f"{provider}.pay"] += 1
+            self.changes += 1
             key = (provider, no)
             order = self.orders.get(key)
             if order is not None:
@@ -370,6 +388,7 @@ class Ledger:
     def query(self, provider: str, no: str) -> SimOrder | None:
         with self.lock:
             self.calls[f"{provider}.query"] += 1
+            self.changes += 1
             order = self.orders.get((provider, no))
             if order is not None:
                 order.queries += 1
@@ -380,6 +399,7 @@ class Ledger:
         """Revoke: an unpaid order closes, a paid one is refunded in full."""
         with self.lock:
             self.calls[f"{provider}.cancel"] += 1
+            self.changes += 1
             order = self.orders.get((provider, no))
             if order is None:
                 self.tombstones.add((provider, no))  # a pay arriving later is refused
@@ -768,9 +788,8 @@ def wechat_tradebill(ledger: Ledger, day: str, sub_mchid: str | None) -> str:
     line per payment and per refund with every field prefixed by a backtick, then the
     summary header and its line."""
     orders, refunds = ledger.bill("wechat", day, sub_mchid or None)
-    merchants = {o.out_trade_no: o for o in orders}
     with ledger.lock:
-        merchants |= {o.out_trade_no: o for o in ledger.orders.values() if o.provider == "wechat"}
+        merchants = {r.out_trade_no: ledger.orders.get(("wechat", r.out_trade_no)) for r in refunds}
     lines = [WECHAT_BILL_HEADER]
     settled = refunded = 0
     for o in orders:
@@ -819,9 +838,8 @@ def alipay_bill_zip(ledger: Ledger, day: str, merchant: str) -> bytes:
 
     orders, refunds = ledger.bill("alipay", day, merchant)
     orders = [o for o in orders if o.state == "PAID"]
-    by_no = {o.out_trade_no: o for o in orders}
     with ledger.lock:
-        by_no |= {o.out_trade_no: o for o in ledger.orders.values() if o.provider == "alipay"}
+        by_no = {r.out_trade_no: ledger.orders.get(("alipay", r.out_trade_no)) for r in refunds}
     compact = day.replace("-", "")
     rows = [
         "#支付宝业务明细查询",
