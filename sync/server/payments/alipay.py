@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 
-from alipay import ISVAliPay
+from alipay import AliPay, ISVAliPay
 from alipay.utils import AliPayConfig
 
 from sync.server.payments import bills
@@ -45,6 +45,7 @@ class AlipayGateway:
         self._settings = settings
         self._timeout = timeout_s
         self._clients: dict[str, ISVAliPay] = {}
+        self._bills: AliPay | None = None
         self._lock = threading.Lock()
 
     def _client(self, app_auth_token: str) -> ISVAliPay:
@@ -62,6 +63,22 @@ class AlipayGateway:
                 client._config = AliPayConfig(timeout=self._timeout)
                 self._clients[app_auth_token] = client
             return client
+
+    def _bill_client(self) -> AliPay:
+        """One client for every booth's bill (the token goes in each request): loading the
+        keys for a client per booth would cost more than the bills."""
+        with self._lock:
+            if self._bills is None:
+                self._bills = AliPay(
+                    appid=self._settings.app_id,
+                    app_notify_url=None,
+                    app_private_key_string=self._settings.app_private_key,
+                    alipay_public_key_string=self._settings.alipay_public_key,
+                    sign_type="RSA2",
+                )
+                self._bills._gateway = self._settings.base_url
+                self._bills._config = AliPayConfig(timeout=self._timeout)
+            return self._bills
 
     def pay(self, order: Order, auth_code: str) -> Answer:
         try:
@@ -156,10 +173,11 @@ class AlipayGateway:
         (with its app auth token), then the zip it points to."""
         import requests
 
-        client = self._client(booth_key)
+        client = self._bill_client()
         data = client.build_body(
             "alipay.data.dataservice.bill.downloadurl.query",
             {"bill_type": "trade", "bill_date": day},
+            app_auth_token=booth_key,
         )
         body = client.verified_sync_response(
             data, "alipay_data_dataservice_bill_downloadurl_query_response"

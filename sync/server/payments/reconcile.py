@@ -44,8 +44,8 @@ from sync.server.tables import (
 
 log = logging.getLogger("booth_pos.server.payments")
 
-#: Alipay bills downloaded at once (one per booth).
-DOWNLOADS = 4
+#: Alipay bills downloaded at once (one per booth; each waits mostly on the network).
+DOWNLOADS = 16
 KINDS = ("matched", "money_no_sale", "sale_no_money", "amount_differs", "subsidy_differs")
 MISMATCHES = KINDS[1:]
 #: What to do about each mismatch, in the alert HQ raises.
