@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from sync.protocol import payments as contract
+from sync.protocol.journal import parse_utc
 from sync.server import clock
 from sync.server.db import reading
 from sync.server.errors import ApiError, invalid
@@ -28,6 +30,9 @@ from sync.server.tables import counters, gateway_refunds, payment_attempts, tamp
 
 log = logging.getLogger("booth_pos.server.payments")
 
+#: A refund the gateway does not know yet is sent again only once its last try is this old
+#: (seconds): a call still on its way must not be doubled.
+RESEND_AFTER_S = 60
 #: Refunds per page of the terminal feed.
 FEED_PAGE = 500
 MAX_CURSOR = 2**53 - 1
@@ -242,7 +247,9 @@ def carry_out(engine: Engine, payments, out_refund_no: str) -> dict | None:
         action = "refund"
     else:
         answer = gateway.refund_query(order, refund.out_refund_no)
-        if answer.absent:  # the first call never arrived: ask again with the same number
+        if answer.absent and _quiet_for(refund, RESEND_AFTER_S):
+            # the first call never arrived (not merely still on its way): send it again,
+            # under the same number, so it is made once either way
             answer = gateway.refund(order, refund.out_refund_no, int(refund.amount_fen))
             action = "refund"
         else:
@@ -251,6 +258,10 @@ def carry_out(engine: Engine, payments, out_refund_no: str) -> dict | None:
     state = {"done": "done", "failed": "failed"}.get(answer.state, "pending")
     reason = {"done": "done", "failed": "refused"}.get(answer.state, "pending")
     return answer_of(_record(engine, refund, state, reason, answer.detail, answer, action))
+
+
+def _quiet_for(refund: GatewayRefund, seconds: float) -> bool:
+    return clock.now() - parse_utc(refund.updated_at) >= timedelta(seconds=seconds)
 
 
 def _claim(engine: Engine, refund: GatewayRefund) -> bool:
