@@ -86,7 +86,9 @@ def _expected_from_csv(path: Path) -> dict[str, dict]:
 def _catalog_rows(engine) -> list[tuple]:
     with engine.connect() as conn:
         rows = conn.execute(select(products).order_by(products.c.id)).all()
-        counter = conn.execute(select(counters.c.value)).scalar_one()
+        counter = conn.execute(
+            select(counters.c.value).where(counters.c.name == "catalog")
+        ).scalar_one()
     return [*map(tuple, rows), counter]
 
 
