@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from sync.protocol.entries import STOCK_TYPES
 from sync.protocol.journal import parse_utc, utc_timestamp
+from sync.protocol.payments import belongs_to
 
 #: A booth PC is set up and tried out before HQ enrols it: its entries may be dated up to
 #: this long before the enrolment.
@@ -38,6 +39,11 @@ RULES = {
     "sale_quarantined": "a refund of a sale that is itself quarantined",
     "payment_not_verified": "a mobile tender names an out_trade_no that is not a payment HQ "
     "collected for this terminal, paid, for that amount and not counted by another sale",
+    "subsidy_not_verified": "a mobile tender's subsidy_fen or vouchers are not those of the "
+    "payment HQ collected",
+    "refund_not_verified": "a refund to be returned through WeChat Pay or Alipay names a "
+    "payment that is not a paid one of this booth, gives back more than it took, or reuses "
+    "a refund number",
 }
 
 #: product id -> every price (fen) HQ's catalog ever gave it, or None when the catalog
@@ -49,6 +55,12 @@ CatalogPrices = Callable[[str], Collection[int] | None]
 #: ``amount_fen``, ``sale_seq``: the sale that already counted it, or None), or None when
 #: HQ collected no such payment for it.
 PaymentAttempts = Callable[[str], dict | None]
+#: out_trade_no -> HQ's record of that payment for the refunding terminal's booth
+#: (``method``, ``state``, ``amount_fen``, ``refunded_fen``: what gateway refunds already
+#: took from it, failed ones left out), or None when it is no paid payment of that booth.
+GatewayRefunds = Callable[[str], dict | None]
+#: out_refund_no -> whether HQ already holds a refund of that number.
+RefundNumberUsed = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -66,13 +78,17 @@ def business_problem(
     now: datetime,
     tolerance: timedelta = DEFAULT_TOLERANCE,
     payment_attempts: PaymentAttempts | None = None,
+    gateway_refunds: GatewayRefunds | None = None,
+    refund_number_used: RefundNumberUsed | None = None,
 ) -> BusinessProblem | None:
     """The first rule a well-formed entry breaks (check it with ``problem`` first), or None.
 
     ``catalog_prices`` answers for one product id (see :data:`CatalogPrices`);
     ``enrolled_at`` is when HQ enrolled the terminal; ``now`` is HQ's clock;
     ``payment_attempts`` answers for a mobile tender's out_trade_no (see
-    :data:`PaymentAttempts`; None: not checked, as on a terminal).
+    :data:`PaymentAttempts`; None: not checked, as on a terminal); ``gateway_refunds``
+    and ``refund_number_used`` answer for a refund's tenders returned through the gateway
+    (:data:`GatewayRefunds`; None: not checked).
     """
     at = parse_utc(entry["at"])
     enrolled = parse_utc(enrolled_at) if isinstance(enrolled_at, str) else enrolled_at
@@ -96,6 +112,8 @@ def business_problem(
                 return found
         if payment_attempts is not None:
             return collected_problem(entry, payment_attempts)
+    elif entry["type"] == "refund" and gateway_refunds is not None:
+        return gateway_refund_problem(entry, gateway_refunds, refund_number_used or _unused)
     elif entry["type"] in STOCK_TYPES and catalog_prices(body["product_id"]) is None:
         return BusinessProblem(
             "unknown_product",
@@ -127,8 +145,73 @@ def collected_problem(entry: dict, payment_attempts: PaymentAttempts) -> Busines
         elif attempt.get("sale_seq") not in (None, entry["seq"]):
             why = f"is already counted by sale seq {attempt['sale_seq']}"
         else:
+            found = _subsidy_problem(where, pay, attempt)
+            if found:
+                return found
             continue
         return BusinessProblem("payment_not_verified", f"{where} {why}")
+    return None
+
+
+def _vouchers_key(vouchers) -> list:
+    return sorted((v["id"], v["name"], v["amount_fen"], v["funder"]) for v in vouchers or ())
+
+
+def _subsidy_problem(where: str, pay: dict, attempt: dict) -> BusinessProblem | None:
+    """The tender's subsidy (0 and no vouchers when absent) is the one HQ collected."""
+    said, held = pay.get("subsidy_fen", 0), attempt.get("subsidy_fen") or 0
+    if said != held:
+        return BusinessProblem(
+            "subsidy_not_verified",
+            f"{where} says vouchers covered {said} fen; the gateway said {held} fen",
+        )
+    if _vouchers_key(pay.get("vouchers")) != _vouchers_key(attempt.get("vouchers")):
+        return BusinessProblem(
+            "subsidy_not_verified", f"{where} names other vouchers than the gateway granted"
+        )
+    return None
+
+
+def _unused(out_refund_no: str) -> bool:
+    return False
+
+
+def gateway_refund_problem(
+    entry: dict, gateway_refunds: GatewayRefunds, refund_number_used: RefundNumberUsed
+) -> BusinessProblem | None:
+    """Each tender of a refund to be returned through the gateway (it carries out_trade_no
+    and out_refund_no) names a paid payment of this booth, in the same method, that still
+    has that much left to refund, under a refund number of this terminal not used before.
+    ``refunded_fen`` of the answers is what earlier refunds took (this entry's own tenders
+    are added as they are checked)."""
+    taken: dict[str, int] = {}
+    numbers: set[str] = set()
+    for pay in entry["body"]["payments"]:
+        number, refund_no = pay.get("out_trade_no"), pay.get("out_refund_no")
+        if refund_no is None:
+            continue
+        where = f"seq {entry['seq']}'s {pay['method']} refund {refund_no}"
+        attempt = gateway_refunds(number)
+        if not belongs_to(entry["terminal"], refund_no):
+            why = "is not a refund number of this terminal"
+        elif refund_no in numbers or refund_number_used(refund_no):
+            why = "reuses a refund number HQ already holds"
+        elif attempt is None or attempt["state"] != "paid":
+            why = f"names {number}, which is not a paid payment of this booth"
+        elif attempt["method"] != pay["method"]:
+            why = f"names {number}, a {attempt['method']} payment"
+        else:
+            left = attempt["amount_fen"] - attempt.get("refunded_fen", 0) - taken.get(number, 0)
+            if pay["amount_fen"] > left:
+                why = (
+                    f"gives back {pay['amount_fen']} fen of {number}, which has {left} fen "
+                    f"left of its {attempt['amount_fen']} fen"
+                )
+            else:
+                taken[number] = taken.get(number, 0) + pay["amount_fen"]
+                numbers.add(refund_no)
+                continue
+        return BusinessProblem("refund_not_verified", f"{where} {why}")
     return None
 
 

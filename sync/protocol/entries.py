@@ -23,7 +23,7 @@ from sync.protocol.journal import (
     sale_rounding_problem,
 )
 from sync.protocol.payments import METHODS as COLLECTED_METHODS
-from sync.protocol.payments import out_trade_no_problem
+from sync.protocol.payments import out_refund_no_problem, out_trade_no_problem, subsidy_problem
 
 #: Bounds on every integer in a body, so no figure can overflow a database column or a
 #: report's sum (BIGINT, SQLite's int64) however many rows it adds up.
@@ -91,6 +91,9 @@ Z_ADDED_FIGURES = tuple(key for group in Z_ADDED_GROUPS for key in group)
 #: Per tender on a Z: what the journal says the drawer or provider should hold, what was
 #: counted or confirmed, and counted minus expected.
 TENDER_FIGURES = ("expected_fen", "counted_fen", "variance_fen")
+#: A tender on a Z may also say whether its counted figure is HQ's verified total of what the
+#: gateway collected (true) or typed by hand while offline (false); absent: not said.
+TENDER_VERIFIED = "verified"
 
 
 def _is_int(value) -> bool:
@@ -270,7 +273,7 @@ def _sale_problem(body: dict) -> str | None:
         if problem:
             return problem
     for pay in pays:
-        problem = _payment_problem(pay)
+        problem = _payment_problem(pay, "sale")
         if problem:
             return problem
         if pay["amount_fen"] <= 0:
@@ -336,7 +339,7 @@ def _line_problem(line, what: str) -> str | None:
     return None
 
 
-def _payment_problem(pay) -> str | None:
+def _payment_problem(pay, kind: str) -> str | None:
     if not (
         isinstance(pay, dict) and _text(pay.get("method"), 16) and _is_int(pay.get("amount_fen"))
     ):
@@ -350,7 +353,48 @@ def _payment_problem(pay) -> str | None:
         )
     if not _text(pay.get("reference", "")):
         return "a payment reference must be a short string"
-    return _collected_problem(pay)
+    return _collected_problem(pay) or (
+        _subsidy_problem(pay) if kind == "sale" else _gateway_refund_problem(pay)
+    )
+
+
+#: A sale's mobile tender may say what vouchers covered (HQ's paid answer, additive).
+SUBSIDY_FIELDS = ("subsidy_fen", "vouchers")
+#: A refund's mobile tender returned through the gateway names the sale's payment and the
+#: provider's refund number (additive).
+GATEWAY_REFUND_FIELDS = ("out_trade_no", "out_refund_no")
+
+
+def _subsidy_problem(pay: dict) -> str | None:
+    """``subsidy_fen`` and ``vouchers`` (optional, together): on a tender collected through
+    HQ only, the vouchers adding up to the subsidy, at most the tender's amount."""
+    if "out_refund_no" in pay:
+        return "only a refund's payment carries out_refund_no"
+    present = [key for key in SUBSIDY_FIELDS if key in pay]
+    if not present:
+        return None
+    if len(present) == 1:
+        return "a payment's subsidy_fen and vouchers come together"
+    if "out_trade_no" not in pay:
+        return "only a payment collected through HQ (with out_trade_no) carries subsidy_fen and vouchers"
+    return subsidy_problem(pay["amount_fen"], pay["subsidy_fen"], pay["vouchers"])
+
+
+def _gateway_refund_problem(pay: dict) -> str | None:
+    """A refund's tender to be returned through WeChat Pay or Alipay carries both
+    ``out_trade_no`` (the sale's payment) and ``out_refund_no`` (the provider's refund
+    number the till made); a tender without them was handed back at the booth."""
+    if any(key in pay for key in SUBSIDY_FIELDS):
+        return "a refund's payment carries no subsidy_fen or vouchers"
+    if "out_refund_no" not in pay and "out_trade_no" not in pay:
+        return None
+    if "out_refund_no" not in pay or "out_trade_no" not in pay:
+        return (
+            "a refund's payment returned through the gateway carries out_trade_no and out_refund_no"
+        )
+    if pay["amount_fen"] <= 0:
+        return "a refund returned through the gateway gives back more than 0 fen"
+    return out_refund_no_problem(pay["out_refund_no"])
 
 
 def _collected_problem(pay: dict) -> str | None:
@@ -358,6 +402,8 @@ def _collected_problem(pay: dict) -> str | None:
     till gave the payment) and transaction_id (the gateway's). Both are optional: a tender
     recorded as a reference only has neither."""
     if "out_trade_no" not in pay and "transaction_id" not in pay:
+        if "out_refund_no" in pay and pay["method"] not in PAYMENT_METHODS_COLLECTED:
+            return f"only {' and '.join(PAYMENT_METHODS_COLLECTED)} payments carry out_refund_no"
         return None
     if pay["method"] not in PAYMENT_METHODS_COLLECTED:
         return f"only {' and '.join(PAYMENT_METHODS_COLLECTED)} payments carry out_trade_no"
@@ -415,7 +461,7 @@ def _refund_problem(body: dict, seq: int) -> str | None:
         if not (_count(line.get("discount_fen", 0)) and _count(line.get("line_no", 1))):
             return "a refund line's discount_fen and line_no must be integers of 0 or more"
     for pay in pays:
-        problem = _payment_problem(pay)
+        problem = _payment_problem(pay, "refund")
         if problem:
             return problem
         if pay["amount_fen"] < 0:
@@ -490,6 +536,8 @@ def _z_close_problem(body: dict, seq: int) -> str | None:
                 f"z_close tender {method} needs integer expected_fen, counted_fen and variance_fen"
                 " inside 2**53 fen"
             )
+        if not isinstance(figures.get(TENDER_VERIFIED, False), bool):
+            return f"z_close tender {method}: verified is true or false"
         expected, counted, variance = (figures[k] for k in TENDER_FIGURES)
         if variance != counted - expected:
             return (

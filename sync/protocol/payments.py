@@ -14,6 +14,10 @@ import hashlib
 import re
 
 PAYMENTS_PATH = "/api/v1/payments"
+#: A terminal's feed of its booth's mobile refunds (``?since=CURSOR``), and one of them.
+REFUNDS_PATH = "/api/v1/payments/refunds"
+#: What HQ's gateways collected for a terminal in a time window (``?from=ISO&to=ISO``).
+TOTALS_PATH = "/api/v1/payments/totals"
 
 #: The journal's payment methods a gateway collects (sync.protocol.entries.PAYMENT_METHODS).
 METHODS = ("wechat", "alipay")
@@ -140,3 +144,130 @@ def method_of_code(code: str) -> str | None:
         if AUTH_CODE_SHAPES[method].match(code):
             return method
     return None
+
+
+# --- vouchers (消费券) and subsidies ---------------------------------------------------------
+
+#: Who pays for a voucher applied inside a payment: the campaign (the city's consumption
+#: vouchers, settled by the campaign office), the merchant, or the provider (WeChat's or
+#: Alipay's own promotion). Whoever funds it, the booth receives the full price.
+FUNDERS = ("campaign", "merchant", "provider")
+#: The fields of one voucher, as a payment answer and a sale entry carry it.
+VOUCHER_FIELDS = ("id", "name", "amount_fen", "funder")
+MAX_VOUCHERS = 20
+MAX_VOUCHER_ID = 64
+MAX_VOUCHER_NAME = 100
+
+
+def voucher_problem(voucher) -> str | None:
+    """Why ``voucher`` is not {"id", "name", "amount_fen", "funder"}, or None."""
+    if not isinstance(voucher, dict) or sorted(voucher) != sorted(VOUCHER_FIELDS):
+        return f"a voucher is an object with exactly {', '.join(VOUCHER_FIELDS)}"
+    if not (isinstance(voucher["id"], str) and 0 < len(voucher["id"]) <= MAX_VOUCHER_ID):
+        return f"a voucher's id is 1 to {MAX_VOUCHER_ID} characters"
+    if not (isinstance(voucher["name"], str) and len(voucher["name"]) <= MAX_VOUCHER_NAME):
+        return f"a voucher's name is text of at most {MAX_VOUCHER_NAME} characters"
+    if "\x00" in voucher["id"] + voucher["name"]:
+        return "a voucher's id and name hold no NUL character"
+    amount = voucher["amount_fen"]
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        return "a voucher's amount_fen is a whole number of fen, more than 0"
+    if voucher["funder"] not in FUNDERS:
+        return f"a voucher's funder is one of {', '.join(FUNDERS)}, not {voucher['funder']!r}"
+    return None
+
+
+def subsidy_problem(amount_fen: int, subsidy_fen, vouchers) -> str | None:
+    """Why a payment of ``amount_fen`` cannot carry this ``subsidy_fen`` and these
+    ``vouchers``, or None: the vouchers add up to the subsidy, which is 0 to the amount."""
+    if not isinstance(vouchers, list) or len(vouchers) > MAX_VOUCHERS:
+        return f"vouchers is a list of at most {MAX_VOUCHERS} vouchers"
+    for voucher in vouchers:
+        found = voucher_problem(voucher)
+        if found:
+            return found
+    if isinstance(subsidy_fen, bool) or not isinstance(subsidy_fen, int):
+        return "subsidy_fen is a whole number of fen"
+    if not 0 <= subsidy_fen <= amount_fen:
+        return f"subsidy_fen is 0 to the payment's {amount_fen} fen, not {subsidy_fen}"
+    covered = sum(v["amount_fen"] for v in vouchers)
+    if covered != subsidy_fen:
+        return f"the vouchers add up to {covered} fen but subsidy_fen is {subsidy_fen}"
+    return None
+
+
+def split_subsidy(subsidy_fen: int, line_amounts: list[int]) -> list[int]:
+    """A payment's subsidy over a sale's lines, pro rata by amount, in whole fen: each line
+    gets the floor of its share, and the fen left over go one each to the lines with the
+    largest remainders (ties: the earlier line). The parts add up to ``subsidy_fen``; a
+    sale whose lines come to 0 gives it all to its first line."""
+    if not line_amounts:
+        return []
+    total = sum(line_amounts)
+    if total <= 0:
+        return [subsidy_fen] + [0] * (len(line_amounts) - 1)
+    parts = [subsidy_fen * amount // total for amount in line_amounts]
+    remainders = [subsidy_fen * amount % total for amount in line_amounts]
+    left = subsidy_fen - sum(parts)
+    order = sorted(range(len(line_amounts)), key=lambda i: (-remainders[i], i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts
+
+
+# --- refunds through the gateway ------------------------------------------------------------
+
+#: out_refund_no = the refunding terminal's payment prefix, "-", then 1 to 53 of
+#: [A-Za-z0-9_]: at most 64 characters, what both WeChat (out_refund_no) and Alipay
+#: (out_request_no) accept. The till makes it offline; HQ sends it to the gateway as the
+#: provider's refund number, so a refund asked twice is made once.
+OUT_REFUND_NO = re.compile(r"^[0-9a-f]{10}-[A-Za-z0-9_]{1,53}$")
+OUT_REFUND_NO_MAX = 64
+
+#: A refund HQ carries out with the gateway: ``pending`` (HQ has it; the gateway has not
+#: confirmed yet), ``done`` (the gateway returned the money), ``failed`` (the gateway
+#: refused it: the booth gives the money back another way; HQ raised an alert).
+REFUND_STATES = ("pending", "done", "failed")
+#: When money returned by the gateway reaches the customer (shown on the slip).
+REFUND_ARRIVAL = "1-3 working days"
+#: HQ's sentence for each refund reason (``message`` in the refund feed), fixed so the
+#: till can translate it (:func:`refund_reason_of`).
+REFUND_MESSAGES = {
+    "pending": "HQ is returning the money to the customer's account.",
+    "done": "The money was returned to the customer's account; it arrives in 1-3 working days.",
+    "refused": "The gateway refused the refund: give the money back another way; HQ has been alerted.",
+    "not_collected": "HQ has no paid payment to return this money from: give the money back another way.",
+}
+
+
+def refund_reason_of(message: str) -> str | None:
+    """The reason key of one of HQ's refund sentences (:data:`REFUND_MESSAGES`), or None."""
+    for reason, sentence in REFUND_MESSAGES.items():
+        if sentence == message:
+            return reason
+    return None
+
+
+def make_out_refund_no(terminal_id: str, unique: str) -> str:
+    """The provider's refund number of a refund made on this terminal: ``unique`` is 1 to
+    53 of [A-Za-z0-9_], never used before on this terminal (e.g. ``R20261128101502_0001``)."""
+    number = f"{terminal_prefix(terminal_id)}-{unique}"
+    problem = out_refund_no_problem(number)
+    if problem:
+        raise ValueError(problem)
+    return number
+
+
+def out_refund_no_problem(number) -> str | None:
+    if not isinstance(number, str) or not OUT_REFUND_NO.match(number):
+        return (
+            "out_refund_no must be the terminal's 10-character payment prefix, '-', then "
+            "1 to 53 letters, digits or '_' (at most 64 characters)"
+        )
+    return None
+
+
+# --- verified close figures -----------------------------------------------------------------
+
+#: The figures of each method in ``GET /api/v1/payments/totals``.
+TOTAL_FIELDS = ("paid_fen", "count")

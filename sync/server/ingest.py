@@ -28,13 +28,16 @@ from sync.protocol import journal
 from sync.protocol.business import DEFAULT_TOLERANCE, BusinessProblem, business_problem
 from sync.protocol.entries import STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
 from sync.protocol.journal import parse_utc
+from sync.protocol.payments import split_subsidy
 from sync.server import clock
 from sync.server import figures as day_figures
 from sync.server.db import safe_sum
 from sync.server.errors import ApiError, conflict, forbidden, invalid
+from sync.server.payments import refunds as gateway_refund_rows
 from sync.server.registry import TerminalIdentity
 from sync.server.tables import (
     catalog_prices,
+    gateway_refunds,
     payment_attempts,
     payments,
     quarantine,
@@ -44,6 +47,7 @@ from sync.server.tables import (
     sale_lines,
     sales,
     stock_movements,
+    subsidy_lines,
     tamper_alerts,
     terminals,
     z_close_tenders,
@@ -479,16 +483,29 @@ def _business_checks(
             wanted.add(entry["body"]["product_id"])
     prices = _price_histories(conn, sorted(wanted))
     collected = _collected_payments(conn, caller, fresh)
+    returned = [p for e in fresh if e["type"] == "refund" for p in e["body"]["payments"] if "out_refund_no" in p]  # fmt: skip
+    refundable = gateway_refund_rows.refundable(
+        conn, caller.booth_id, sorted({p["out_trade_no"] for p in returned})
+    )
+    used = gateway_refund_rows.used_numbers(conn, sorted({p["out_refund_no"] for p in returned}))
     enrolled = journal.parse_utc(enrolled_at)
     held: dict[int, BusinessProblem] = {}
     for entry in fresh:
-        found = business_problem(entry, prices.get, enrolled, now, tolerance, collected.get)
+        found = business_problem(
+            entry, prices.get, enrolled, now, tolerance, collected.get, refundable.get,
+            used.__contains__,
+        )  # fmt: skip
         if found is not None:
             held[entry["seq"]] = found
         elif entry["type"] == "sale":
             for pay in entry["body"]["payments"]:  # one payment counts for one sale only
                 if pay.get("out_trade_no") in collected:
                     collected[pay["out_trade_no"]]["sale_seq"] = entry["seq"]
+        elif entry["type"] == "refund":
+            for pay in entry["body"]["payments"]:  # what later refunds in the push have left
+                if "out_refund_no" in pay:
+                    refundable[pay["out_trade_no"]]["refunded_fen"] += pay["amount_fen"]
+                    used.add(pay["out_refund_no"])
     _claim_payments(conn, caller, fresh, held)
     # A refund of a sale that counts nowhere would take off money never counted: held too.
     refunds_in = [e for e in fresh if e["type"] == "refund" and e["seq"] not in held]
@@ -545,13 +562,17 @@ def _collected_payments(
                 payment_attempts.c.state,
                 payment_attempts.c.amount_fen,
                 payment_attempts.c.sale_seq,
+                payment_attempts.c.subsidy_fen,
+                payment_attempts.c.vouchers,
             ).where(
                 payment_attempts.c.terminal_id == caller.terminal_id,
                 payment_attempts.c.out_trade_no.in_(numbers[start : start + CHUNK]),
             )
         )
         for row in rows:
-            found[row.out_trade_no] = dict(row._mapping)
+            found[row.out_trade_no] = dict(row._mapping) | {
+                "vouchers": gateway_refund_rows.vouchers_of(row.vouchers)
+            }
     return found
 
 
@@ -627,6 +648,8 @@ def _insert_all(
     entries a quarantine row and an alert instead of projections."""
     projections = projection_rows(caller, fresh, zone, received, set(held))
     for table, table_rows in projections:
+        if table is gateway_refunds:
+            gateway_refund_rows.number(conn, table_rows)
         conn.execute(insert(table), table_rows)
     day_figures.add(conn, projections, zone)
     if not held:
@@ -695,6 +718,8 @@ def projection_rows(
         "refund_payments": [],
         "z_closes": [],
         "z_tenders": [],
+        "subsidies": [],
+        "gateway_refunds": [],
     }
     for entry in fresh:
         rows["journal"].append(
@@ -715,6 +740,7 @@ def projection_rows(
             _sale_rows(caller, entry, zone, rows)
         elif entry["type"] == "refund":
             _refund_rows(caller, entry, zone, rows)
+            rows["gateway_refunds"] += gateway_refund_rows.rows_of(caller, entry, received)
         elif entry["type"] == "z_close":
             _z_close_rows(caller, entry, zone, rows)
         elif entry["type"] in STOCK_TYPES:
@@ -738,6 +764,8 @@ def projection_rows(
             (refunds, "refunds"),
             (refund_lines, "refund_lines"),
             (refund_payments, "refund_payments"),
+            (gateway_refunds, "gateway_refunds"),
+            (subsidy_lines, "subsidies"),
             (z_closes, "z_closes"),
             (z_close_tenders, "z_tenders"),
             (stock_movements, "moves"),
@@ -781,6 +809,41 @@ def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict
                 "reference": pay.get("reference", ""),
                 "out_trade_no": pay.get("out_trade_no"),
                 "transaction_id": pay.get("transaction_id"),
+                "subsidy_fen": pay.get("subsidy_fen", 0),
+            }
+        )
+    _subsidy_rows(caller, entry, zone, rows)
+
+
+def _subsidy_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict) -> None:
+    """Each payment's subsidy (per funder) split over the sale's lines pro rata by amount
+    (largest remainder), summed per line and funder."""
+    body = entry["body"]
+    lines = body["lines"]
+    amounts = [line["amount_fen"] for line in lines]
+    shares: dict[tuple[int, str], int] = {}
+    for pay in body["payments"]:
+        funded: dict[str, int] = {}
+        for voucher in pay.get("vouchers", ()):
+            funded[voucher["funder"]] = funded.get(voucher["funder"], 0) + voucher["amount_fen"]
+        for funder, fen in sorted(funded.items()):
+            for n, part in enumerate(split_subsidy(fen, amounts), start=1):
+                if part:
+                    shares[(n, funder)] = shares.get((n, funder), 0) + part
+    day = _business_day(entry, zone)
+    for (n, funder), fen in sorted(shares.items()):
+        line = lines[n - 1]
+        rows["subsidies"].append(
+            {
+                "sale_id": body["sale_id"],
+                "line_no": n,
+                "funder": funder,
+                "booth_id": caller.booth_id,
+                "business_day": day,
+                "product_id": line["product_id"],
+                "supplier_id": line.get("supplier_id", ""),
+                "county": line.get("county", ""),
+                "subsidy_fen": fen,
             }
         )
 
@@ -825,6 +888,8 @@ def _refund_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: di
                 "line_no": n,
                 "method": pay["method"],
                 "amount_fen": pay["amount_fen"],
+                "out_trade_no": pay.get("out_trade_no"),
+                "out_refund_no": pay.get("out_refund_no"),
             }
         )
 

@@ -18,8 +18,9 @@ from sync.server import clock, figures
 from sync.server.db import safe_sum
 from sync.server.errors import conflict, invalid, not_found
 from sync.server.ingest import projection_rows
+from sync.server.payments import refunds as refund_feed
 from sync.server.registry import TerminalIdentity
-from sync.server.tables import journal, quarantine, tamper_alerts
+from sync.server.tables import gateway_refunds, journal, quarantine, tamper_alerts
 
 MAX_REASON = 1000
 MAX_BY = 200
@@ -130,6 +131,8 @@ def release(
         if table is not journal  # the journal rows are stored already
     ]
     for table, rows in projections:
+        if table is gateway_refunds:
+            refund_feed.number(conn, rows)  # carried out by the refund worker from now on
         conn.execute(insert(table), rows)
     figures.add(conn, projections, zone)
     conn.execute(

@@ -204,8 +204,11 @@ payments = Table(
     # reference (unverified).
     Column("out_trade_no", String(32)),
     Column("transaction_id", String(64)),
+    # What vouchers covered of this tender, as the sale entry says (migration 0010).
+    Column("subsidy_fen", BigInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("sale_id", "line_no"),
 )
+Index("payments_out_trade_no", payments.c.out_trade_no)
 
 stock_movements = Table(
     "stock_movements",
@@ -272,6 +275,10 @@ refund_payments = Table(
     Column("line_no", Integer, nullable=False),
     Column("method", String(16), nullable=False),
     Column("amount_fen", BigInteger, nullable=False),  # positive: handed back in this tender
+    # Returned through the gateway (migration 0010): the sale's payment and the provider's
+    # refund number; NULL: handed back at the booth.
+    Column("out_trade_no", String(32)),
+    Column("out_refund_no", String(64)),
     PrimaryKeyConstraint("refund_id", "line_no"),
 )
 
@@ -437,6 +444,12 @@ payment_attempts = Table(
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
     Column("sale_seq", BigInteger),  # the sale entry that counted it (ingest)
+    # From the gateway's paid answer (migration 0010): what the customer paid, what
+    # vouchers covered (subsidy_fen = amount_fen - customer_paid_fen) and the vouchers as
+    # JSON [{"id", "name", "amount_fen", "funder"}]. NULL / 0 / "[]" before it is paid.
+    Column("customer_paid_fen", BigInteger),
+    Column("subsidy_fen", BigInteger, nullable=False, server_default="0"),
+    Column("vouchers", Text, nullable=False, server_default="[]"),
 )
 Index("payment_attempts_terminal", payment_attempts.c.terminal_id)
 Index("payment_attempts_state", payment_attempts.c.state)
@@ -499,3 +512,113 @@ hour_figures = Table(
     Column("sales_fen", BigInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("business_day", "hour", "booth_id"),
 )
+
+
+# --- vouchers, gateway refunds and reconciliation (from migration 0010) ---------------------
+
+# A sale's subsidy (what vouchers covered of its mobile tenders) split over its lines pro
+# rata by amount (sync.protocol.payments.split_subsidy), per funder: one row per sale line
+# and funder with a subsidy. Written from the sale entry with its other projections.
+subsidy_lines = Table(
+    "subsidy_lines",
+    metadata,
+    Column("sale_id", String(64), ForeignKey("sales.sale_id"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("funder", String(16), nullable=False),  # campaign, merchant or provider
+    Column("booth_id", String(64), nullable=False),
+    Column("business_day", Date, nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("supplier_id", String(64), nullable=False),
+    Column("county", Text, nullable=False),
+    Column("subsidy_fen", BigInteger, nullable=False),
+    PrimaryKeyConstraint("sale_id", "line_no", "funder"),
+)
+Index("subsidy_lines_day_booth", subsidy_lines.c.business_day, subsidy_lines.c.booth_id)
+
+# A refund tender to be returned through WeChat Pay or Alipay, as HQ carries it out: made
+# from the refund entry (state pending) with its projections, then moved on by each gateway
+# answer (every answer also in payment_events, action refund or refund_query).
+# ``change_no`` is the terminal feed's cursor: a fresh number from the counters row
+# ``refunds`` at every change, handed out in commit order.
+gateway_refunds = Table(
+    "gateway_refunds",
+    metadata,
+    Column("out_refund_no", String(64), primary_key=True),
+    Column("out_trade_no", String(32), nullable=False),
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),  # the refund entry
+    Column("refund_id", String(64), nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("state", String(16), nullable=False),  # pending, done, failed
+    Column("reason", String(32), nullable=False),  # a key of REFUND_MESSAGES
+    Column("detail", Text, nullable=False, server_default=""),  # the gateway's own words
+    Column("provider_refund_id", String(64)),
+    Column("tries", Integer, nullable=False, server_default="0"),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("done_at", String(32)),
+    Column("change_no", BigInteger),
+)
+Index("gateway_refunds_booth_change", gateway_refunds.c.booth_id, gateway_refunds.c.change_no)
+Index("gateway_refunds_trade", gateway_refunds.c.out_trade_no)
+Index("gateway_refunds_state", gateway_refunds.c.state)
+
+# One run of the reconciliation of a business day against the providers' bills.
+reconcile_runs = Table(
+    "reconcile_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("business_day", Date, nullable=False),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("by", Text, nullable=False),  # cli:USER, daily, admin:NAME
+    Column("state", String(16), nullable=False),  # running, done, failed
+    Column("detail", Text, nullable=False, server_default=""),
+)
+Index("reconcile_runs_day", reconcile_runs.c.business_day)
+
+# The daily run's claim: one row per business day, inserted by the one server process that
+# runs it (the primary key keeps a second process out).
+reconcile_claims = Table(
+    "reconcile_claims",
+    metadata,
+    Column("business_day", Date, primary_key=True),
+    Column("claimed_at", String(32), nullable=False),
+    Column("claimed_by", Text, nullable=False),
+)
+
+# Per run, booth and provider: how many lines matched and their money.
+reconcile_booths = Table(
+    "reconcile_booths",
+    metadata,
+    Column("run_id", Integer, ForeignKey("reconcile_runs.id"), nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("provider", String(16), nullable=False),
+    Column("matched", BigInteger, nullable=False),
+    Column("matched_fen", BigInteger, nullable=False),
+    Column("mismatched", BigInteger, nullable=False),
+    PrimaryKeyConstraint("run_id", "booth_id", "provider"),
+)
+
+# Per run, every line that did not match: money_no_sale (单边账), sale_no_money,
+# amount_differs, subsidy_differs.
+reconcile_items = Table(
+    "reconcile_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("reconcile_runs.id"), nullable=False),
+    Column("booth_id", String(64), nullable=False),  # "" when the bill names no known booth
+    Column("provider", String(16), nullable=False),
+    Column("merchant", String(64), nullable=False),  # sub_mchid, or the Alipay booth
+    Column("kind", String(32), nullable=False),
+    Column("out_trade_no", String(64), nullable=False),
+    Column("out_refund_no", String(64)),
+    Column("bill_fen", BigInteger),
+    Column("journal_fen", BigInteger),
+    Column("bill_subsidy_fen", BigInteger),
+    Column("journal_subsidy_fen", BigInteger),
+    Column("detail", Text, nullable=False, server_default=""),
+)
+Index("reconcile_items_run_booth", reconcile_items.c.run_id, reconcile_items.c.booth_id)

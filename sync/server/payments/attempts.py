@@ -32,6 +32,26 @@ class Attempt:
     transaction_id: str | None
     created_at: str
     updated_at: str
+    customer_paid_fen: int | None = None
+    subsidy_fen: int = 0
+    vouchers: str = "[]"
+
+
+def subsidy_of(attempt: Attempt) -> dict:
+    """customer_paid_fen, subsidy_fen and vouchers of an attempt, as a payment answer says
+    them: a payment without vouchers was paid in full by the customer (once paid)."""
+    try:
+        vouchers = json.loads(attempt.vouchers or "[]")
+    except ValueError:
+        vouchers = []
+    paid = attempt.customer_paid_fen
+    if paid is None and attempt.state == "paid":
+        paid = attempt.amount_fen - (attempt.subsidy_fen or 0)
+    return {
+        "customer_paid_fen": paid,
+        "subsidy_fen": int(attempt.subsidy_fen or 0),
+        "vouchers": vouchers if isinstance(vouchers, list) else [],
+    }
 
 
 def code_hash(out_trade_no: str, auth_code: str) -> str:
@@ -116,6 +136,8 @@ def record(engine: Engine, out_trade_no: str, action: str, answer: Answer) -> At
             values["reason"] = reason
         if answer.transaction_id and not current.transaction_id:
             values["transaction_id"] = answer.transaction_id
+        if state == "paid" and answer.state == "paid":
+            values |= _subsidy_values(answer)
         conn.execute(
             update(payment_attempts)
             .where(payment_attempts.c.out_trade_no == out_trade_no)
@@ -123,6 +145,19 @@ def record(engine: Engine, out_trade_no: str, action: str, answer: Answer) -> At
         )
         _event(conn, out_trade_no, action, state, answer.code, answer.detail, answer.raw)
         return get(conn, out_trade_no)
+
+
+def _subsidy_values(answer: Answer) -> dict:
+    """What the customer paid and the vouchers, from a paid answer (when it says)."""
+    vouchers = [dict(v) for v in answer.vouchers]
+    if answer.customer_paid_fen is None and not vouchers:
+        return {}
+    subsidy = sum(v["amount_fen"] for v in vouchers)
+    return {
+        "customer_paid_fen": answer.customer_paid_fen,
+        "subsidy_fen": subsidy,
+        "vouchers": json.dumps(vouchers, ensure_ascii=False, sort_keys=True),
+    }
 
 
 def events(engine: Engine, out_trade_no: str) -> list[dict]:
@@ -148,6 +183,11 @@ def open_attempts(engine: Engine) -> list[Attempt]:
 
 #: Keys of a gateway answer never stored (the customer's code, the booth's token).
 SECRET_KEYS = frozenset({"auth_code", "app_auth_token", "sign"})
+
+
+def event(conn, out_trade_no, action, state, code, detail, raw) -> None:
+    """Append one gateway answer about a payment (refunds too) to payment_events."""
+    _event(conn, out_trade_no, action, state, code, detail, raw)
 
 
 def _event(conn, out_trade_no, action, state, code, detail, raw) -> None:

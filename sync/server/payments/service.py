@@ -63,14 +63,14 @@ class Payments:
 
 
 def answer_of(attempt: Attempt) -> dict:
-    """What the terminal gets: the contract's five fields."""
+    """What the terminal gets: the contract's five fields, and what vouchers covered."""
     return {
         "out_trade_no": attempt.out_trade_no,
         "state": attempt.state,
         "transaction_id": attempt.transaction_id,
         "amount_fen": attempt.amount_fen,
         "message": contract.MESSAGES.get(attempt.reason, contract.MESSAGES["unknown"]),
-    }
+    } | attempts.subsidy_of(attempt)
 
 
 def check_request(
