@@ -244,9 +244,7 @@ class Terminal(Context):
         print_report: bool = False,
         verified=(),
     ) -> dict:
-        return shifts.close_shift(
-            self, manager, counts, confirmed, reason, print_report, verified
-        )
+        return shifts.close_shift(self, manager, counts, confirmed, reason, print_report, verified)
 
     def preview_close(
         self, counts: dict[int, int], confirmed: dict[str, int] | None = None, verified=()

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from pos.money import YUAN_SIGN, format_fen
 from pos.paper.text import Receipt, begin, local_time, text_width, two_columns, wrap
-from sync.protocol.entries import TENDER_FIGURES, Z_ADDED_GROUPS, Z_FIGURE_GROUPS, Z_ROUNDING
+from sync.protocol.entries import (
+    TENDER_FIGURES,
+    TENDER_VERIFIED,
+    Z_ADDED_GROUPS,
+    Z_FIGURE_GROUPS,
+    Z_ROUNDING,
+)
 
-VERIFIED = "verified"  # a tender's flag on a z_close (sync.protocol.entries.TENDER_VERIFIED)
+VERIFIED = TENDER_VERIFIED  # whether a tender's counted figure is HQ's
 
 WORDS = {
     "zh_CN": {

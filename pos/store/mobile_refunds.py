@@ -7,7 +7,7 @@ import sqlite3
 
 COLUMNS = (
     "out_refund_no", "out_trade_no", "method", "amount_fen", "seq", "sale_seq", "state",
-    "message", "created_at", "updated_at",
+    "message", "detail", "created_at", "updated_at",
 )  # fmt: skip
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM mobile_refunds"
 #: States HQ reports in its refunds feed (sync.protocol, the refunds feed).
@@ -25,8 +25,16 @@ def insert_from_entry(conn: sqlite3.Connection, entry: dict) -> None:
         "INSERT OR IGNORE INTO mobile_refunds (out_refund_no, out_trade_no, method, amount_fen,"
         " seq, sale_seq, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (p["out_refund_no"], p["out_trade_no"], p["method"], p["amount_fen"], entry["seq"],
-             body["sale_seq"], entry["at"], entry["at"])  # fmt: skip
+            (
+                p["out_refund_no"],
+                p["out_trade_no"],
+                p["method"],
+                p["amount_fen"],
+                entry["seq"],
+                body["sale_seq"],
+                entry["at"],
+                entry["at"],
+            )  # fmt: skip
             for p in body["payments"]
             if p.get("out_refund_no")
         ],
@@ -47,12 +55,14 @@ def refunded_by_trade(conn: sqlite3.Connection, out_trade_nos: list[str]) -> dic
 
 
 def record_outcome(
-    conn: sqlite3.Connection, out_refund_no: str, state: str, message: str, at: str
+    conn: sqlite3.Connection, out_refund_no: str, state: str, message: str, detail: str, at: str
 ) -> bool:
-    """HQ's word on one refund; False when this terminal has no such refund."""
+    """HQ's word on one refund (its fixed sentence, and the gateway's own words when it
+    refused); False when this terminal has no such refund."""
     cur = conn.execute(
-        "UPDATE mobile_refunds SET state = ?, message = ?, updated_at = ? WHERE out_refund_no = ?",
-        (state, message, at, out_refund_no),
+        "UPDATE mobile_refunds SET state = ?, message = ?, detail = ?, updated_at = ?"
+        " WHERE out_refund_no = ?",
+        (state, message, detail, at, out_refund_no),
     )
     return cur.rowcount == 1
 

@@ -278,6 +278,7 @@ def m012_mobile_money(db):
             sale_seq INTEGER NOT NULL,
             state TEXT NOT NULL DEFAULT 'pending',
             message TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '',
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
         )"""

@@ -50,6 +50,8 @@ def what_next(refund: dict, receipt_no: str) -> str:
         why = tr("MobileRefundsView", "{0} refused the refund").format(method)
     else:
         why = refund["message"] or tr("MobileRefundsView", "no reason given")
+    if refund.get("detail"):
+        why = f"{why} ({refund['detail']})"  # the gateway's own words, untranslated
     return tr(
         "MobileRefundsView",
         "{0}: the customer has not got {1} back. Give it back in cash with Cash out, "
@@ -71,7 +73,13 @@ class MobileRefundsView(QWidget):
         layout.addWidget(self.warning)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Refund"), self.tr("Tender"), self.tr("Amount"), self.tr("State"), self.tr("What happens")]  # fmt: skip
+            [
+                self.tr("Refund"),
+                self.tr("Tender"),
+                self.tr("Amount"),
+                self.tr("State"),
+                self.tr("What happens"),
+            ]  # fmt: skip
         )
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)

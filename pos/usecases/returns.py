@@ -11,9 +11,8 @@ from pos.errors import Refused
 from pos.money import format_fen
 from pos.store import journal as journal_db
 from pos.store import mobile_refunds as mobile_refunds_db
-from pos.store import print_jobs
+from pos.store import print_jobs, sync_state
 from pos.store import refunds as refunds_db
-from pos.store import sync_state
 from pos.store.users import User
 from pos.usecases.context import Context
 from pos.usecases.people import NeedsManager, approver
@@ -164,7 +163,8 @@ def record_refund_outcomes(ctx: Context, outcomes: list[dict], cursor_key: str, 
             if not isinstance(number, str) or state not in contract.REFUND_STATES:
                 continue
             message = str(outcome.get("message") or "")[:500]
-            recorded += mobile_refunds_db.record_outcome(conn, number, state, message, ctx.now())
+            detail = str(outcome.get("detail") or "")[:500]
+            recorded += mobile_refunds_db.record_outcome(conn, number, state, message, detail, ctx.now())  # fmt: skip
         sync_state.put(conn, cursor_key, cursor)
     return recorded
 
