@@ -30,29 +30,34 @@ def state_name(state: str) -> str:
 def what_next(refund: dict, receipt_no: str) -> str:
     """What the manager reads beside a mobile refund: where it stands, and for a failed one
     what to do now (HQ's fixed sentence turned into the manager's language)."""
-    tr = QCoreApplication.translate
     amount = format_fen(refund["amount_fen"])
     method = tender_names().get(refund["method"], refund["method"])
     if refund["state"] == "done":
-        return tr(
+        return QCoreApplication.translate(
             "MobileRefundsView",
             "{0} went back to the customer's {1} account; it arrives in 1-3 working days.",
         ).format(amount, method)
     if refund["state"] == "pending":
-        return tr(
+        return QCoreApplication.translate(
             "MobileRefundsView",
             "HQ returns {0} to the customer's {1} account once this till has synced.",
         ).format(amount, method)
     reason = refund_reason_of(refund["message"])
     if reason == "not_collected":
-        why = tr("MobileRefundsView", "HQ has no paid payment to return it from")
+        why = QCoreApplication.translate(
+            "MobileRefundsView", "HQ has no paid payment to return it from"
+        )
     elif reason == "refused":
-        why = tr("MobileRefundsView", "{0} refused the refund").format(method)
+        why = QCoreApplication.translate("MobileRefundsView", "{0} refused the refund").format(
+            method
+        )
     else:
-        why = refund["message"] or tr("MobileRefundsView", "no reason given")
+        why = refund["message"] or QCoreApplication.translate(
+            "MobileRefundsView", "no reason given"
+        )
     if refund.get("detail"):
         why = f"{why} ({refund['detail']})"  # the gateway's own words, untranslated
-    return tr(
+    return QCoreApplication.translate(
         "MobileRefundsView",
         "{0}: the customer has not got {1} back. Give it back in cash with Cash out, "
         "naming refund {2} as the reason, and tell HQ.",
