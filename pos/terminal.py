@@ -235,16 +235,8 @@ class Terminal(Context):
     def x_report(self, charts: bool = False) -> dict | None:
         return shifts.x_report(self, charts)
 
-    def close_shift(
-        self,
-        manager: User,
-        counts: dict[int, int],
-        confirmed: dict[str, int] | None = None,
-        reason: str = "",
-        print_report: bool = False,
-        verified=(),
-    ) -> dict:
-        return shifts.close_shift(self, manager, counts, confirmed, reason, print_report, verified)
+    def close_shift(self, manager: User, counts: dict[int, int], confirmed: dict[str, int] | None = None, reason: str = "", print_report: bool = False, verified=()) -> dict:  # fmt: skip
+        return shifts.close_shift(self, manager, counts, confirmed, reason, print_report, verified)  # fmt: skip
 
     def preview_close(
         self, counts: dict[int, int], confirmed: dict[str, int] | None = None, verified=()
