@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from sync.server.db import make_engine
 from sync.server.errors import ApiError
 from sync.server.middleware import AccessLog, BodyLimit
 from sync.server.payments.service import Payments
+from sync.server.payments.worker import MoneyWorker
 from sync.server.rate_limits import RateLimits, TooManyRequests
 from sync.server.routes import system, terminals
 from sync.server.settings import ServerSettings, get_settings
@@ -38,7 +40,18 @@ def create_app(
     ``clock`` (seconds, monotonic) is what the rate limits count windows with."""
     settings = settings or get_settings()
     docs = settings.api_docs  # the API's map is not handed to whoever asks, unless wanted
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        worker = None
+        if app.state.payments is not None:  # refunds and reconciliation need a gateway
+            worker = MoneyWorker(app.state.engine, app.state.payments, settings).start()
+        yield
+        if worker is not None:
+            worker.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Booth POS central server",
         version=__version__,
         description="Enrolment, journal ingest, catalog feed, stock ledger, reports and mobile payments (API v1).",

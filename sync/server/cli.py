@@ -138,7 +138,15 @@ def _payments_handlers() -> dict:
     def settle(args):
         return payments_cli.cmd_settle(args, _engine, _settings, _print)
 
-    return {"booth": booth, "settle": settle, "simulate": payments_cli.cmd_simulate}
+    def reconcile(args):
+        return payments_cli.cmd_reconcile(args, _engine, _settings, _print, cli_actor())
+
+    return {
+        "booth": booth,
+        "settle": settle,
+        "simulate": payments_cli.cmd_simulate,
+        "reconcile": reconcile,
+    }
 
 
 def cmd_booth_add(args) -> int:

@@ -64,6 +64,11 @@ class ServerSettings(BaseSettings):
     payments_wechat_wait_s: float = Field(default=WAIT_LIMIT_S["wechat"], gt=0)
     payments_alipay_wait_s: float = Field(default=WAIT_LIMIT_S["alipay"], gt=0)
     payments_gateway_timeout_s: float = Field(default=10, gt=0, le=60)
+    # Money reconciled (docs/payments.md): seconds between the server's rounds of refunds
+    # still pending at the gateway, and the local hour (0-23) after which yesterday's
+    # bills are reconciled on their own (-1: only by `payments reconcile`).
+    refund_retry_s: float = Field(default=60, gt=0, le=3600)
+    reconcile_hour: int = Field(default=-1, ge=-1, le=23)
     # Booth health: a terminal without contact for longer than this is stale (shown in red).
     stale_after_s: int = Field(default=1800, ge=60, le=30 * 86_400)
 

@@ -40,22 +40,67 @@ def cmd_booth(args, engine_of, actor: str, show) -> int:
     return 0
 
 
-def cmd_settle(args, engine_of, settings_of, show) -> int:
+def _payments_of(settings):
     from sync.server.payments.config import PaymentsConfigError
-    from sync.server.payments.service import Payments, settle_all
+    from sync.server.payments.service import Payments
 
-    settings = settings_of(args)
     try:
         payments = Payments.from_settings(settings)
     except PaymentsConfigError as exc:
         raise PaymentsRefusal(str(exc)) from None
     if payments is None:
         raise PaymentsRefusal("BOOTH_POS_SERVER_PAYMENTS_CONFIG is not set: HQ takes no mobile payments.")  # fmt: skip
+    return payments
+
+
+def cmd_settle(args, engine_of, settings_of, show) -> int:
+    from sync.server.payments.refunds import carry_out_pending
+    from sync.server.payments.service import settle_all
+
+    payments = _payments_of(settings_of(args))
     results = settle_all(engine_of(args), payments)
+    refunds = carry_out_pending(engine_of(args), payments)
     still = [r for r in results if r["state"] in ("waiting", "unknown")]
     lines = [f"{r['out_trade_no']}  {r['state']}  {r['amount_fen']} fen" for r in results]
     lines.append(f"{len(results)} open payment(s) asked about; {len(still)} still open.")
-    show(args, {"settled": results, "still_open": len(still)}, "\n".join(lines))
+    lines += [f"refund {r['out_refund_no']}  {r['state']}  {r['amount_fen']} fen" for r in refunds]
+    pending = sum(1 for r in refunds if r["state"] == "pending")
+    lines.append(f"{len(refunds)} pending refund(s) asked about; {pending} still pending.")
+    show(
+        args,
+        {
+            "settled": results,
+            "still_open": len(still),
+            "refunds": refunds,
+            "refunds_pending": pending,
+        },
+        "\n".join(lines),
+    )
+    return 0
+
+
+def cmd_reconcile(args, engine_of, settings_of, show, actor: str) -> int:
+    from datetime import date
+
+    from sync.server.payments.reconcile import ReconcileError, reconcile
+
+    try:
+        day = date.fromisoformat(args.date)
+    except ValueError:
+        raise PaymentsRefusal(f"--date is a day like 2026-11-28, not {args.date!r}.") from None
+    settings = settings_of(args)
+    payments = _payments_of(settings)
+    try:
+        result = reconcile(engine_of(args), payments, day, settings.zone, actor)
+    except ReconcileError as exc:
+        raise PaymentsRefusal(f"Nothing was reconciled: {exc}") from None
+    counts = result["counts"]
+    lines = [f"{kind}: {counts.get(kind, 0)}" for kind in counts]
+    lines += [
+        f"{i['kind']}  {i['booth_id'] or '?'}  {i['provider']}  {i['out_refund_no'] or i['out_trade_no']}"
+        for i in result["mismatches"]
+    ]
+    show(args, result, "\n".join(lines))
     return 0
 
 
@@ -112,6 +157,15 @@ def add_commands(sub, handlers: dict) -> None:
         "booth-pos-server payments settle --json",
         handlers["settle"],
     )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        group,
+        "reconcile",
+        "Match one day's WeChat Pay and Alipay bills against the journals; mismatches raise alerts.",
+        "booth-pos-server payments reconcile --date 2026-11-28 --json",
+        handlers["reconcile"],
+    )
+    p.add_argument("--date", required=True, metavar="DAY", help="the business day, e.g. 2026-11-28")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = add_command(
         group,

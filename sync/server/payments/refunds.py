@@ -235,6 +235,8 @@ def carry_out(engine: Engine, payments, out_refund_no: str) -> dict | None:
         attempt.out_trade_no, attempt.method, attempt.amount_fen, attempt.description or "",
         attempt.booth_id, key,
     )  # fmt: skip
+    if not _claim(engine, refund):
+        return None  # another worker asks the gateway about it right now
     if refund.tries == 0:
         answer = gateway.refund(order, refund.out_refund_no, int(refund.amount_fen))
         action = "refund"
@@ -249,6 +251,22 @@ def carry_out(engine: Engine, payments, out_refund_no: str) -> dict | None:
     state = {"done": "done", "failed": "failed"}.get(answer.state, "pending")
     reason = {"done": "done", "failed": "refused"}.get(answer.state, "pending")
     return answer_of(_record(engine, refund, state, reason, answer.detail, answer, action))
+
+
+def _claim(engine: Engine, refund: GatewayRefund) -> bool:
+    """Count this try before the call, only if no other worker counted one since we read
+    it: two server processes never both ask about the same refund at once."""
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(gateway_refunds)
+            .where(
+                gateway_refunds.c.out_refund_no == refund.out_refund_no,
+                gateway_refunds.c.state == "pending",
+                gateway_refunds.c.tries == refund.tries,
+            )
+            .values(tries=refund.tries + 1, updated_at=clock.stamp())
+        )
+        return done.rowcount == 1
 
 
 def _record(engine, refund: GatewayRefund, state, reason, detail, answer, action) -> GatewayRefund:
@@ -266,7 +284,7 @@ def _record(engine, refund: GatewayRefund, state, reason, detail, answer, action
                 conn, refund.out_trade_no, action, state, answer.code,
                 f"{refund.out_refund_no}: {answer.detail}", answer.raw,
             )  # fmt: skip
-        values = {"tries": gateway_refunds.c.tries + 1, "updated_at": now}
+        values = {"updated_at": now}
         if current == "pending" and state != "pending":
             values |= {"state": state, "reason": reason, "detail": str(detail)[:1000]}
             values["change_no"] = take_numbers(conn, 1)
@@ -301,6 +319,26 @@ def _alert(refund: GatewayRefund, detail: str, now: str) -> dict:
         "at": now,
         "kind": "refund",
     }
+
+
+def refund_numbers(entries, after_seq: int = 0) -> list[str]:
+    """The refund numbers a push's refund entries past ``after_seq`` ask the gateway for."""
+    return [
+        pay["out_refund_no"]
+        for entry in entries
+        if isinstance(entry, dict) and entry.get("type") == "refund" and entry["seq"] > after_seq
+        for pay in entry["body"]["payments"] if "out_refund_no" in pay
+    ]  # fmt: skip
+
+
+def carry_out_all(engine: Engine, payments, numbers: list[str]) -> None:
+    """Carry out these refunds now (a background task after the push that made them); what
+    fails here is left pending for the worker and ``payments settle``."""
+    for refund_no in numbers:
+        try:
+            carry_out(engine, payments, refund_no)
+        except Exception:  # the database or a gateway down: retried by the worker
+            log.exception("refund %s left pending", refund_no)
 
 
 def carry_out_pending(engine: Engine, payments, limit: int = 1000) -> list[dict]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -40,6 +41,18 @@ SCENARIOS = {
     108: "reverse_races_payment",  # waiting; the payment completes just before a reverse
 }
 QUERIES_BEFORE_PAID = 2
+
+#: Vouchers (消费券) the simulator grants, by the amount's last two digits (fen), for an
+#: amount of at least ``min_fen``: (id, name, amount_fen, funder) of each.
+VOUCHER_RULES = {
+    44: (4000, (("CP-MAN40JIAN10", "满40减10", 1000, "campaign"),)),
+    88: (2000, (("CP-MAN20JIAN5", "满20减5", 500, "campaign"), ("PROVIDER-LIJIAN1", "立减1元", 100, "provider"))),
+}  # fmt: skip
+#: refund amount_fen -> scenario; every other refund is done at once.
+REFUND_SCENARIOS = {
+    111: "refused",  # the customer's account is abnormal: the gateway refuses
+    112: "pending_then_done",  # processing at first, done at the next query
+}
 
 SP_MCHID = "1900000100"
 SP_APPID = "wx00000000000000s1"
@@ -158,6 +171,26 @@ class SimOrder:
     refunded_fen: int = 0
     failure: str = ""
     answered: bool = False  # the first pay call of a scenario that misbehaves once
+    vouchers: tuple = ()  # (id, name, amount_fen, funder) granted when paid
+    day: str = ""  # the bill day (Asia/Shanghai) of the payment
+    in_bill: bool = True  # False: dropped from the bill (a sale with no money, for tests)
+
+    @property
+    def subsidy_fen(self) -> int:
+        return sum(v[2] for v in self.vouchers) if self.collected_fen else 0
+
+
+@dataclass
+class SimRefund:
+    provider: str
+    out_refund_no: str
+    out_trade_no: str
+    amount_fen: int
+    state: str  # PROCESSING, SUCCESS, ABNORMAL (refused)
+    refund_id: str
+    subsidy_fen: int  # what went back to the vouchers
+    day: str
+    queries: int = 0
 
 
 class Ledger:
@@ -167,6 +200,9 @@ class Ledger:
         self.limits = limits
         self.lock = threading.Lock()
         self.orders: dict[tuple[str, str], SimOrder] = {}
+        self.refunds: dict[tuple[str, str], SimRefund] = {}
+        #: bill lines of money no sale asked for (injected by tests: money with no sale)
+        self.extra_orders: list[SimOrder] = []
         self.used_codes: set[str] = set()
         self.tombstones: set[tuple[str, str]] = set()
         self.calls: Counter = Counter()
@@ -179,6 +215,8 @@ class Ledger:
     def reset(self) -> None:
         with self.lock:
             self.orders.clear()
+            self.refunds.clear()
+            self.extra_orders.clear()
             self.used_codes.clear()
             self.tombstones.clear()
             self.calls.clear()
@@ -188,9 +226,11 @@ class Ledger:
     def snapshot(self) -> dict:
         with self.lock:
             orders = [
-                asdict(o) | {"money_fen": o.collected_fen - o.refunded_fen}
+                asdict(o)
+                | {"money_fen": o.collected_fen - o.refunded_fen, "subsidy_fen": o.subsidy_fen}
                 for o in self.orders.values()
             ]
+            refunds = [asdict(r) for r in self.refunds.values()]
             calls = dict(self.calls)
         for order in orders:
             order.pop("created")
@@ -200,6 +240,7 @@ class Ledger:
             "total_calls": sum(calls.values()),
             "money_fen": sum(o["money_fen"] for o in orders),
             "waiting": sum(1 for o in orders if o["state"] == "PAYING"),
+            "refunds": refunds,
         }
 
     def _tick(self, order: SimOrder) -> None:
@@ -214,6 +255,85 @@ class Ledger:
     def _collect(self, order: SimOrder) -> None:
         order.state = "PAID"
         order.collected_fen = order.amount_fen
+        order.vouchers = vouchers_for(order.amount_fen)
+
+    # -- refunds --
+
+    def refund(self, provider: str, no: str, refund_no: str, amount: int) -> SimRefund | str:
+        """A refund of a paid order under the merchant's refund number (the same number
+        again is the same refund), or why it is refused (an error code)."""
+        with self.lock:
+            self.calls[f"{provider}.refund"] += 1
+            existing = self.refunds.get((provider, refund_no))
+            if existing is not None:
+                return existing
+            order = self.orders.get((provider, no))
+            if order is None or order.state != "PAID":
+                return "TRADE_NOT_EXIST"
+            if amount <= 0 or amount > order.collected_fen - order.refunded_fen:
+                return "AMOUNT_EXCEEDED"
+            scenario = REFUND_SCENARIOS.get(amount, "done")
+            if scenario == "refused":
+                return "ACCOUNT_ABNORMAL"
+            self.counter += 1
+            refund = SimRefund(
+                provider, refund_no, no, amount,
+                "PROCESSING" if scenario == "pending_then_done" else "SUCCESS",
+                f"50{time.strftime('%Y%m%d')}{self.counter:014d}",
+                order.subsidy_fen * amount // order.amount_fen, bill_day(),
+            )  # fmt: skip
+            order.refunded_fen += amount
+            self.refunds[(provider, refund_no)] = refund
+            return refund
+
+    def refund_query(self, provider: str, refund_no: str) -> SimRefund | None:
+        with self.lock:
+            self.calls[f"{provider}.refund_query"] += 1
+            refund = self.refunds.get((provider, refund_no))
+            if refund is not None:
+                refund.queries += 1
+                if refund.state == "PROCESSING" and refund.queries >= 1:
+                    refund.state = "SUCCESS"
+            return refund
+
+    # -- what tests inject, and the daily bills --
+
+    def inject(self, provider: str, merchant: str, out_trade_no: str, amount: int) -> None:
+        """Money with no sale (单边账): a paid order only the bill knows of."""
+        with self.lock:
+            self.counter += 1
+            order = SimOrder(
+                provider, out_trade_no, merchant, amount, "paid", "PAID",
+                f"4200{time.strftime('%Y%m%d')}{self.counter:012d}", time.monotonic(),
+                collected_fen=amount, day=bill_day(),
+            )  # fmt: skip
+            self.extra_orders.append(order)
+
+    def drop_from_bill(self, provider: str, out_trade_no: str) -> bool:
+        """A sale with no money: the provider's bill leaves this paid order out."""
+        with self.lock:
+            order = self.orders.get((provider, out_trade_no))
+            if order is None:
+                return False
+            order.in_bill = False
+            return True
+
+    def bill(self, provider: str, day: str, merchant: str | None = None) -> tuple[list, list]:
+        """The orders and refunds of a bill day (one merchant, or all of them)."""
+        with self.lock:
+            orders = [
+                o for o in [*self.orders.values(), *self.extra_orders]
+                if o.provider == provider and o.day == day and o.in_bill
+                and o.state in ("PAID", "REVOKED") and o.collected_fen
+                and (merchant is None or o.merchant == merchant)
+            ]  # fmt: skip
+            merchants = {(o.provider, o.out_trade_no): o.merchant for o in self.orders.values()}
+            refunds = [
+                r for r in self.refunds.values()
+                if r.provider == provider and r.day == day and r.state == "SUCCESS"
+                and (merchant is None or merchants.get((provider, r.out_trade_no)) == merchant)
+            ]  # fmt: skip
+            return orders, refunds
 
     def pay(self, provider: str, no: str, merchant: str, amount: int, code: str) -> SimOrder:
         """The order after a pay call (an existing order is returned as it stands)."""
@@ -229,6 +349,7 @@ class Ledger:
             order = SimOrder(
                 provider, no, merchant, amount, SCENARIOS.get(amount, "paid"), "PAYING",
                 f"{prefix}{time.strftime('%Y%m%d')}{self.counter:012d}", time.monotonic(),
+                day=bill_day(),
             )  # fmt: skip
             if key in self.tombstones:
                 order.state, order.failure = "CLOSED", "reversed"
@@ -271,6 +392,26 @@ class Ledger:
             if order.state in ("PAYING", "PAID", "FAILED"):
                 order.state = "REVOKED"
             return order
+
+
+def vouchers_for(amount_fen: int) -> tuple:
+    """The vouchers the simulator grants a payment of this amount (:data:`VOUCHER_RULES`)."""
+    rule = VOUCHER_RULES.get(amount_fen % 100)
+    if rule is None or amount_fen < rule[0]:
+        return ()
+    return rule[1]
+
+
+BILL_ZONE = "Asia/Shanghai"
+
+
+def bill_day(moment: float | None = None) -> str:
+    """The providers' bill day of a moment: its date in China (UTC+8)."""
+    return time.strftime("%Y-%m-%d", time.gmtime((moment or time.time()) + 8 * 3600))
+
+
+def bill_time(moment: float | None = None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime((moment or time.time()) + 8 * 3600))
 
 
 # --- HTTP ------------------------------------------------------------------------------------
@@ -324,6 +465,34 @@ class Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the caller died
             self.wfile.write(data)
 
+    def _send_bytes(self, status: int, data: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(data)
+
+    def _sim_change(self, path: str, body: str) -> None:
+        """Tests inject money with no sale, or drop a paid order from its bill."""
+        try:
+            data = json.loads(body or "{}")
+            provider, no = data["provider"], data["out_trade_no"]
+        except (ValueError, KeyError, TypeError):
+            return self._send(400, '{"code":"PARAM_ERROR"}')
+        ledger = self.server.ledger
+        if path == "/_sim/inject":
+            ledger.inject(provider, str(data.get("merchant", "")), no, int(data["amount_fen"]))
+            return self._send(200, "{}")
+        found = ledger.drop_from_bill(provider, no)
+        return self._send(200 if found else 404, json.dumps({"dropped": found}))
+
+    def _bill_file(self, data: bytes, content_type: str) -> str:
+        key = secrets.token_hex(16)
+        self.server.bill_files[key] = (data, content_type)
+        host = self.server.server_address
+        return f"http://{host[0]}:{host[1]}/_sim/billfile/{key}"
+
     def _drop(self) -> None:
         """Commit done, answer lost: close the connection without a word."""
         self.close_connection = True
@@ -342,9 +511,16 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_sim/reset" and method == "POST":
             self.server.ledger.reset()
             return self._send(200, "{}")
+        if path in ("/_sim/inject", "/_sim/drop") and method == "POST":
+            return self._sim_change(path, body)
+        if path.startswith("/_sim/billfile/"):
+            data = self.server.bill_files.pop(path.rsplit("/", 1)[-1], None)
+            if data is None:
+                return self._send(404, '{"code":"NOT_FOUND"}')
+            return self._send_bytes(200, data[0], data[1])
         if path == "/gateway.do":
             return self._alipay(method, body)
-        if path.startswith("/v3/pay/partner/transactions/"):
+        if path.startswith(("/v3/pay/partner/transactions/", "/v3/refund/", "/v3/bill/")):
             return self._wechat(method, body)
         self._send(404, json.dumps({"code": "NOT_FOUND", "message": "no such API"}))
 
@@ -389,6 +565,20 @@ class Handler(BaseHTTPRequestHandler):
             data = json.loads(body) if body else {}
         except ValueError:
             return self._wechat_send(400, {"code": "PARAM_ERROR", "message": "JSON"})
+        query = dict(parse_qsl(urlsplit(self.path).query))
+        if path == "/v3/refund/domestic/refunds" and method == "POST":
+            return self._wechat_refund(data)
+        if path.startswith("/v3/refund/domestic/refunds/") and method == "GET":
+            refund = ledger.refund_query("wechat", path.rsplit("/", 1)[-1])
+            if refund is None:
+                return self._wechat_send(404, {"code": "RESOURCE_NOT_EXISTS", "message": "退款单不存在"})  # fmt: skip
+            return self._wechat_send(200, _wechat_refund(refund, query.get("sub_mchid", "")))
+        if path == "/v3/bill/tradebill" and method == "GET":
+            day = query.get("bill_date", "")
+            text = wechat_tradebill(ledger, day, query.get("sub_mchid"))
+            url = self._bill_file(text.encode("utf-8"), "text/plain; charset=utf-8")
+            digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+            return self._wechat_send(200, {"hash_type": "SHA1", "hash_value": digest, "download_url": url})  # fmt: skip
         if method == "POST" and path.endswith("/codepay"):
             code = (data.get("payer") or {}).get("auth_code", "")
             amount = (data.get("amount") or {}).get("total")
@@ -406,6 +596,18 @@ class Handler(BaseHTTPRequestHandler):
                 return self._wechat_send(404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"})
             return self._wechat_send(200, _wechat_order(order))
         self._wechat_send(404, {"code": "NOT_FOUND", "message": "no such API"})
+
+    def _wechat_refund(self, data: dict) -> None:
+        amount = (data.get("amount") or {}).get("refund")
+        if not (data.get("sub_mchid") and data.get("out_trade_no") and data.get("out_refund_no") and isinstance(amount, int)):  # fmt: skip
+            return self._wechat_send(400, {"code": "PARAM_ERROR", "message": "参数错误"})
+        refund = self.server.ledger.refund(
+            "wechat", data["out_trade_no"], data["out_refund_no"], amount
+        )
+        if isinstance(refund, str):
+            status, code, message = WECHAT_REFUND_FAILURES[refund]
+            return self._wechat_send(status, {"code": code, "message": message})
+        self._wechat_send(200, _wechat_refund(refund, data["sub_mchid"]))
 
     def _wechat_pay_answer(self, order: SimOrder) -> None:
         first = order.queries == 0
@@ -448,6 +650,24 @@ class Handler(BaseHTTPRequestHandler):
         token = params.get("app_auth_token", "")
         no = biz.get("out_trade_no", "")
         ledger = self.server.ledger
+        if method == "alipay.data.dataservice.bill.downloadurl.query" and token:
+            data = alipay_bill_zip(ledger, biz.get("bill_date", ""), "****" + token[-4:])
+            url = self._bill_file(data, "application/zip")
+            return self._alipay_send(method, {"code": "10000", "msg": "Success", "bill_download_url": url})  # fmt: skip
+        if method == "alipay.trade.refund" and token and no:
+            try:
+                amount = _fen(biz.get("refund_amount", ""))
+            except ValueError:
+                return self._alipay_send(method, _alipay_fail("ACQ.INVALID_PARAMETER", "金额无效"))
+            refund = ledger.refund("alipay", no, biz.get("out_request_no") or no, amount)
+            if isinstance(refund, str):
+                return self._alipay_send(method, _alipay_fail(*ALIPAY_REFUND_FAILURES[refund]))
+            return self._alipay_send(method, _alipay_refund(refund) | {"fund_change": "Y" if refund.state == "SUCCESS" else "N"})  # fmt: skip
+        if method == "alipay.trade.fastpay.refund.query" and token and no:
+            refund = ledger.refund_query("alipay", biz.get("out_request_no", ""))
+            if refund is None:
+                return self._alipay_send(method, {"code": "10000", "msg": "Success", "out_trade_no": no})  # fmt: skip
+            return self._alipay_send(method, _alipay_refund(refund) | {"refund_status": "REFUND_SUCCESS" if refund.state == "SUCCESS" else "REFUND_PROCESSING"})  # fmt: skip
         if not token or not no:
             return self._alipay_send(method, _alipay_fail("ACQ.INVALID_PARAMETER", "参数无效"))
         if method == "alipay.trade.pay":
@@ -489,6 +709,175 @@ class Handler(BaseHTTPRequestHandler):
         self._alipay_send(method, _alipay_order(order))
 
 
+WECHAT_REFUND_FAILURES = {
+    "ACCOUNT_ABNORMAL": (403, "USER_ACCOUNT_ABNORMAL", "退款请求失败：用户账户异常"),
+    "AMOUNT_EXCEEDED": (400, "INVALID_REQUEST", "申请退款金额超过订单可退金额"),
+    "TRADE_NOT_EXIST": (404, "RESOURCE_NOT_EXISTS", "订单不存在"),
+}
+ALIPAY_REFUND_FAILURES = {
+    "ACCOUNT_ABNORMAL": ("ACQ.BUYER_ERROR", "买家账户异常"),
+    "AMOUNT_EXCEEDED": ("ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限"),
+    "TRADE_NOT_EXIST": ("ACQ.TRADE_NOT_EXIST", "交易不存在"),
+}
+
+
+def _wechat_refund(refund: SimRefund, sub_mchid: str) -> dict:
+    return {
+        "refund_id": refund.refund_id,
+        "out_refund_no": refund.out_refund_no,
+        "out_trade_no": refund.out_trade_no,
+        "sub_mchid": sub_mchid,
+        "status": refund.state,
+        "user_received_account": "支付用户零钱",
+        "amount": {
+            "refund": refund.amount_fen,
+            "payer_refund": refund.amount_fen - refund.subsidy_fen,
+            "discount_refund": refund.subsidy_fen,
+            "currency": "CNY",
+        },
+    }
+
+
+def _alipay_refund(refund: SimRefund) -> dict:
+    return {
+        "code": "10000",
+        "msg": "Success",
+        "out_trade_no": refund.out_trade_no,
+        "out_request_no": refund.out_refund_no,
+        "trade_no": refund.refund_id,
+        "refund_amount": _yuan(refund.amount_fen),
+        "refund_fee": _yuan(refund.amount_fen),
+    }
+
+
+def _yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+WECHAT_BILL_HEADER = (
+    "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,"
+    "交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,"
+    "充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注"
+)
+
+
+def wechat_tradebill(ledger: Ledger, day: str, sub_mchid: str | None) -> str:
+    """A WeChat Pay v3 trade bill (bill_type ALL) as the provider writes it: a header, one
+    line per payment and per refund with every field prefixed by a backtick, then the
+    summary header and its line."""
+    orders, refunds = ledger.bill("wechat", day, sub_mchid or None)
+    merchants = {o.out_trade_no: o for o in orders}
+    with ledger.lock:
+        merchants |= {o.out_trade_no: o for o in ledger.orders.values() if o.provider == "wechat"}
+    lines = [WECHAT_BILL_HEADER]
+    settled = refunded = 0
+    for o in orders:
+        status = "SUCCESS" if o.state == "PAID" else "REVOKED"
+        fields = [
+            f"{day} 10:00:00", SP_APPID, SP_MCHID, o.merchant, "", o.transaction_id, o.out_trade_no,
+            "oSIMuser", "MICROPAY", status, "OTHERS", "CNY", _yuan(o.amount_fen),
+            _yuan(o.subsidy_fen), "0", "0", "0.00", "0.00", "", "", "奉节脐橙", "", "0.00000",
+            "0.60%", _yuan(o.amount_fen), "0.00", "",
+        ]  # fmt: skip
+        settled += o.amount_fen if status == "SUCCESS" else 0
+        lines.append(",".join("`" + f for f in fields))
+    for r in refunds:
+        o = merchants.get(r.out_trade_no)
+        fields = [
+            f"{day} 11:00:00", SP_APPID, SP_MCHID, o.merchant if o else "", "",
+            o.transaction_id if o else "", r.out_trade_no, "oSIMuser", "MICROPAY", "REFUND",
+            "OTHERS", "CNY", "0.00", "0.00", r.refund_id, r.out_refund_no, _yuan(r.amount_fen),
+            _yuan(r.subsidy_fen), "ORIGINAL", "SUCCESS", "奉节脐橙", "", "0.00000", "0.60%",
+            _yuan(o.amount_fen if o else 0), _yuan(r.amount_fen), "",
+        ]  # fmt: skip
+        refunded += r.amount_fen
+        lines.append(",".join("`" + f for f in fields))
+    lines.append(
+        "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额"
+    )
+    summary = [str(len(orders) + len(refunds)), _yuan(settled), _yuan(refunded), "0.00", "0.00000", _yuan(settled), _yuan(refunded)]  # fmt: skip
+    lines.append(",".join("`" + f for f in summary))
+    return "\r\n".join(lines) + "\r\n"
+
+
+ALIPAY_BILL_HEADER = (
+    "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,"
+    "终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,"
+    "商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,"
+    "退款批次号/请求号,服务费（元）,分润（元）,备注"
+)
+ALIPAY_PID = "2088000000000001"
+
+
+def alipay_bill_zip(ledger: Ledger, day: str, merchant: str) -> bytes:
+    """An Alipay trade bill as alipay.data.dataservice.bill.downloadurl.query points to: a
+    zip of two GBK CSV files (the details and the summary) with '#' comment lines."""
+    import io
+    import zipfile
+
+    orders, refunds = ledger.bill("alipay", day, merchant)
+    orders = [o for o in orders if o.state == "PAID"]
+    by_no = {o.out_trade_no: o for o in orders}
+    with ledger.lock:
+        by_no |= {o.out_trade_no: o for o in ledger.orders.values() if o.provider == "alipay"}
+    compact = day.replace("-", "")
+    rows = [
+        "#支付宝业务明细查询",
+        f"#账号：[{ALIPAY_PID}0156]",
+        f"#起始日期：[{day[:4]}年{day[5:7]}月{day[8:10]}日 00:00:00]   终止日期：[{day[:4]}年{day[5:7]}月{day[8:10]}日 23:59:59]",
+        "#-----------------------------------------业务明细列表----------------------------------------",
+        ALIPAY_BILL_HEADER,
+    ]
+    income = back = 0
+    for o in orders:
+        campaign = sum(v[2] for v in o.vouchers if v[3] == "campaign")
+        provider = sum(v[2] for v in o.vouchers if v[3] == "provider")
+        merchant_off = sum(v[2] for v in o.vouchers if v[3] == "merchant")
+        names = "|".join(v[1] for v in o.vouchers if v[3] == "campaign")
+        fields = [
+            o.transaction_id, o.out_trade_no, "交易", "奉节脐橙", f"{day} 10:00:00",
+            f"{day} 10:00:01", "", "", "", "", "sim***@example.com", _yuan(o.amount_fen),
+            _yuan(o.amount_fen), "0.00", "0.00", _yuan(provider), _yuan(merchant_off),
+            _yuan(campaign), names, "0.00", "0.00", "", "0.00", "0.00", "",
+        ]  # fmt: skip
+        income += o.amount_fen
+        rows.append(",".join(f + "\t" for f in fields))
+    for r in refunds:
+        o = by_no.get(r.out_trade_no)
+        fields = [
+            o.transaction_id if o else "", r.out_trade_no, "退款", "奉节脐橙", f"{day} 11:00:00",
+            f"{day} 11:00:01", "", "", "", "", "sim***@example.com", _yuan(-r.amount_fen),
+            _yuan(-r.amount_fen), "0.00", "0.00", "0.00", "0.00", _yuan(-r.subsidy_fen), "",
+            "0.00", "0.00", r.out_refund_no, "0.00", "0.00", "",
+        ]  # fmt: skip
+        back += r.amount_fen
+        rows.append(",".join(f + "\t" for f in fields))
+    rows += [
+        "#-----------------------------------------业务明细列表结束------------------------------------",
+        f"#交易合计：{len(orders)}笔，商家实收共{_yuan(income)}元，商家优惠共0.00元",
+        f"#退款合计：{len(refunds)}笔，商家实收退款共{_yuan(-back)}元，商家优惠退款共0.00元",
+        f"#导出时间：[{day[:4]}年{day[5:7]}月{day[8:10]}日 23:59:59]",
+    ]
+    summary = [
+        "#支付宝业务汇总查询",
+        f"#账号：[{ALIPAY_PID}0156]",
+        "门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）",
+        f"合计,,{len(orders)},{len(refunds)},{_yuan(income - back)},{_yuan(income - back)}",
+        "#-----------------------------------------业务汇总列表结束-----------------------------------",
+    ]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            f"{ALIPAY_PID}0156_{compact}_业务明细.csv", "\r\n".join(rows).encode("gbk")
+        )
+        archive.writestr(
+            f"{ALIPAY_PID}0156_{compact}_业务明细(汇总).csv", "\r\n".join(summary).encode("gbk")
+        )
+    return out.getvalue()
+
+
 def _fen(yuan: str) -> int:
     whole, _, part = str(yuan).partition(".")
     if not whole.isdigit() or (part and not (part.isdigit() and len(part) <= 2)):
@@ -497,7 +886,18 @@ def _fen(yuan: str) -> int:
 
 
 def _wechat_order(order: SimOrder) -> dict:
-    return {
+    promotions = [
+        {
+            "coupon_id": v[0], "name": v[1], "amount": v[2],
+            "scope": "SINGLE", "type": "CASH" if v[3] == "campaign" else "NOCASH",
+            "stock_id": v[0], "wechatpay_contribute": v[2] if v[3] == "provider" else 0,
+            "merchant_contribute": v[2] if v[3] == "merchant" else 0,
+            "other_contribute": v[2] if v[3] == "campaign" else 0, "currency": "CNY",
+        }
+        for v in (order.vouchers if order.collected_fen else ())
+    ]  # fmt: skip
+    extra = {"promotion_detail": promotions} if promotions else {}
+    return extra | {
         "sp_mchid": SP_MCHID,
         "sub_mchid": order.merchant,
         "out_trade_no": order.out_trade_no,
@@ -505,13 +905,33 @@ def _wechat_order(order: SimOrder) -> dict:
         "trade_type": "MICROPAY",
         "trade_state": WECHAT_QUERY[order.state],
         "trade_state_desc": order.state,
-        "amount": {"total": order.amount_fen, "currency": "CNY"},
+        "amount": {
+            "total": order.amount_fen,
+            "payer_total": order.amount_fen - order.subsidy_fen,
+            "currency": "CNY",
+        },
     }
 
 
 def _alipay_order(order: SimOrder) -> dict:
     yuan = f"{order.amount_fen // 100}.{order.amount_fen % 100:02d}"
-    return {
+    vouchers = order.vouchers if order.collected_fen else ()
+    extra = {}
+    if vouchers:
+        extra = {
+            "buyer_pay_amount": _yuan(order.amount_fen - order.subsidy_fen),
+            "receipt_amount": yuan,
+            "discount_amount": _yuan(order.subsidy_fen),
+            "voucher_detail_list": [
+                {
+                    "id": v[0], "name": v[1], "type": "ALIPAY_CASH_VOUCHER", "amount": _yuan(v[2]),
+                    "merchant_contribute": _yuan(v[2]) if v[3] == "merchant" else "0.00",
+                    "other_contribute": _yuan(v[2]) if v[3] == "campaign" else "0.00",
+                }
+                for v in vouchers
+            ],
+        }  # fmt: skip
+    return extra | {
         "code": "10000",
         "msg": "Success",
         "out_trade_no": order.out_trade_no,
@@ -530,6 +950,7 @@ class SimulatorServer(ThreadingHTTPServer):
 
     def __init__(self, port: int, keys: Keys, ledger: Ledger):
         self.keys, self.ledger = keys, ledger
+        self.bill_files: dict[str, tuple[bytes, str]] = {}
         super().__init__(("127.0.0.1", port), Handler)
 
     def handle_error(self, request, client_address):

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from sync.server import clock, dashboard, exports, registry, reports
+from sync.server import clock, dashboard, exports, registry, reports, subsidies
 from sync.server.db import reading
 from sync.server.deps import AdminDep, EngineDep, SettingsDep
 from sync.server.errors import invalid
+from sync.server.payments import reconcile
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
@@ -644,3 +645,54 @@ def _csv(columns: list[str], rows, filename: str) -> Response:
         media_type=exports.CSV_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+# --- money reconciled: subsidies and the providers' bills ----------------------------------
+
+SubsidyGroup = Literal["day", "booth", "county", "supplier", "product"]
+
+
+@router.get(
+    "/subsidies",
+    responses=RESPONSES,
+    summary="What consumption vouchers covered, by day, booth, county, supplier or product",
+)
+def subsidy_report(
+    request: Request,
+    _admin: AdminDep,
+    engine: EngineDep,
+    date_from: Annotated[str, Query(alias="from", **DAY)],
+    date_to: Annotated[str, Query(alias="to", **DAY)],
+    group_by: SubsidyGroup = "day",
+    booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    format: Format | None = None,
+):
+    first, last = _day(date_from, "from"), _day(date_to, "to")
+    _check_range(first, last, what="A subsidy report")
+    with reading(engine) as conn:
+        report = subsidies.by(conn, group_by, first, last, booth)
+    if not _wants_csv(request, format):
+        return report
+    columns = [group_by, *subsidies.COLUMNS]
+    name = f"subsidies-by-{group_by}-{report['from']}-{report['to']}.csv"
+    return _csv(columns, [*report["rows"], {group_by: TOTAL_KEY} | report["total"]], name)
+
+
+@router.get(
+    "/reconciliation",
+    responses=RESPONSES,
+    summary="A day's WeChat Pay and Alipay bills against the journals: the latest run",
+)
+def reconciliation_report(
+    request: Request,
+    _admin: AdminDep,
+    engine: EngineDep,
+    day: Annotated[str, Query(alias="date", **DAY)],
+    booth: Annotated[str | None, Query(pattern=BOOTH_ID)] = None,
+    format: Format | None = None,
+):
+    result = reconcile.report(engine, _day(day, "date"), booth)
+    if not _wants_csv(request, format):
+        return result
+    name = f"reconciliation-{result['date']}{'-' + booth if booth else ''}.csv"
+    return _csv(list(reconcile.ITEM_COLUMNS), result["mismatches"], name)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from sync.protocol import MAX_BATCH, wire
 from sync.server import ingest, journal_feed, registry
 from sync.server.db import reading
 from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalDep
 from sync.server.errors import forbidden
+from sync.server.payments.refunds import carry_out_all, refund_numbers
 from sync.server.rate_limits import (
     client_address,
     count_push,
@@ -133,10 +135,17 @@ def push_journal(
     settings: SettingsDep,
     http: Request,
     status: Annotated[dict, Depends(terminal_status)],
+    later: BackgroundTasks,
     x_terminal_clock: Annotated[str | None, Header(max_length=40)] = None,
 ):
     count_push(limits_of(http).pushes, caller.terminal_id)
-    return ingest.ingest(
+    returned = refund_numbers(push.entries)
+    if returned:  # which of them are new: replays were carried out when they first came
+        with reading(engine) as conn:
+            acked = conn.execute(
+                select(terminals.c.acked_seq).where(terminals.c.id == caller.terminal_id)
+            ).scalar_one()
+    answer = ingest.ingest(
         engine,
         caller,
         push.entries,
@@ -146,6 +155,11 @@ def push_journal(
         settings.check_tolerance,
         status,
     )
+    # Refunds to return through the gateway: asked after the push's transaction committed.
+    numbers = refund_numbers(push.entries, acked) if returned else []
+    if numbers and http.app.state.payments is not None:
+        later.add_task(carry_out_all, engine, http.app.state.payments, numbers)
+    return answer
 
 
 @router.get(
