@@ -13,8 +13,6 @@ from PySide6.QtWidgets import QApplication
 
 from pos.terminal import Terminal
 from sync.client import REFUNDS_CURSOR, SyncClient
-from sync.server.payments import refunds as gateway_refunds
-from sync.server.payments.wechat import WeChatGateway
 from tests.server.payments_support import code, serve_payments, set_up_booth
 from tests.support import MANAGER, MANAGER_PIN, OIL
 from tests.support.pay_hq import enrol_with
@@ -91,12 +89,7 @@ def _refund_all(window, qtbot) -> dict:
     return refunded.args[0]
 
 
-@pytest.mark.xfail(
-    not hasattr(WeChatGateway, "refund"),
-    reason="HQ's gateway refunds (the adapters' refund call and the simulator's) are HQ's part, not merged yet",
-    strict=True,
-)
-def test_a_wechat_refund_made_offline_is_carried_out_after_reconnecting(till, qtbot, offline, simulator, hq, http_server):  # fmt: skip
+def test_a_wechat_refund_made_offline_is_carried_out_after_reconnecting(till, qtbot, offline, simulator):  # fmt: skip
     window, context = till
     sale = _sell_by_wechat(window, qtbot)
     [paid] = sale["body"]["payments"]
@@ -112,16 +105,10 @@ def test_a_wechat_refund_made_offline_is_carried_out_after_reconnecting(till, qt
     manager.tabs.setCurrentWidget(manager.refunds)
     assert manager.refunds.states() == {back["out_refund_no"]: "pending"}
     assert manager.refunds.table.item(0, 3).text() == "待处理"
-    # The network is back: the next round pushes the refund and HQ holds it, pending.
+    # The network is back: the next round pushes the refund, HQ returns the money through
+    # the gateway when the entry arrives, and the refunds feed brings the outcome.
     offline.back()
-    result = client.round()
-    assert result.online and result.unsynced == 0, result.error
-    assert _states(client) == {back["out_refund_no"]: "pending"}
-    # HQ's worker returns the money through the gateway; the next round brings the outcome.
-    live, _ = hq
-    gateway_refunds.carry_out_pending(live.engine, http_server[1].app.state.payments)
-    result = client.round()
-    assert result.refunds == 1
+    qtbot.waitUntil(lambda: _round_says(client, back["out_refund_no"], "done"), timeout=20_000)
     manager.refresh()
     assert manager.refunds.states() == {back["out_refund_no"]: "done"}
     assert manager.refunds.table.item(0, 3).text() == "已完成"
@@ -133,14 +120,20 @@ def _states(client) -> dict[str, str]:
     return {r["out_refund_no"]: r["state"] for r in client.terminal.mobile_refunds()}
 
 
+def _round_says(client, number: str, state: str) -> bool:
+    """One sync round (push, feed), then whether the refund is in ``state``: polled by
+    qtbot.waitUntil while HQ carries the refund out."""
+    result = client.round()
+    assert result.online, result.error
+    return _states(client)[number] == state
+
+
 def test_the_feed_cursor_survives_a_restart(till, qtbot, home):
     window, context = till
     _sell_by_wechat(window, qtbot)
     _refund_all(window, qtbot)
     client = SyncClient(context.terminal)
-    result = client.round()
-    assert result.online and result.refunds == 1, "HQ's feed says it holds the refund"
-    assert _states(client) == {_only_refund(client): "pending"}
+    qtbot.waitUntil(lambda: _round_says(client, _only_refund(client), "done"), timeout=20_000)
     cursor = context.terminal.store.conn.execute(
         "SELECT value FROM meta WHERE key = ?", (REFUNDS_CURSOR,)
     ).fetchone()[0]
