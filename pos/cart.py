@@ -95,6 +95,10 @@ class Payment:
     reference: str = ""
     out_trade_no: str = ""
     transaction_id: str = ""
+    #: What vouchers (消费券) paid of ``amount_fen`` inside the payment (the customer paid
+    #: the rest; the booth still receives the whole amount), and the vouchers themselves.
+    subsidy_fen: int = 0
+    vouchers: tuple = ()
 
     @property
     def collected(self) -> bool:
@@ -108,6 +112,9 @@ class Payment:
         if self.out_trade_no:
             entry["out_trade_no"] = self.out_trade_no
             entry["transaction_id"] = self.transaction_id
+        if self.subsidy_fen:
+            entry["subsidy_fen"] = self.subsidy_fen
+            entry["vouchers"] = [dict(v) for v in self.vouchers]
         return entry
 
 
@@ -317,7 +324,10 @@ class Cart:
             values = {k: v for k, v in held.items() if k in names}
             values["product"] = Product(**values["product"])
             lines.append(CartLine(**values))
-        collected = [Payment(**p) for p in data.get("collected", [])]
+        collected = [
+            Payment(**{**p, "vouchers": tuple(p.get("vouchers", ()))})
+            for p in data.get("collected", [])
+        ]
         return cls(lines, collected, data.get("key") or str(uuid.uuid4()))
 
 

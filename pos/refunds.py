@@ -145,3 +145,25 @@ def rounding_fen(
     elif owed - rounding < -MAX_ROUNDING_FEN:
         rounding -= 10
     return rounding
+
+
+def gateway_shares(sale: dict, method: str, amount_fen: int, refunded: dict[str, int]) -> list[tuple[str, int]]:  # fmt: skip
+    """How a refund of ``amount_fen`` in ``method`` (wechat or alipay) goes back: a list of
+    (out_trade_no, fen), one per payment of the sale that was collected through HQ, oldest
+    first, each at most what is left of it (``refunded``: out_trade_no -> fen earlier
+    refunds already owe back); ("", fen) for what no such payment covers (a tender recorded
+    by reference only), which the booth hands back itself as before."""
+    shares: list[tuple[str, int]] = []
+    left = amount_fen
+    for pay in sale["payments"]:
+        number = pay.get("out_trade_no")
+        if left <= 0 or pay["method"] != method or not number:
+            continue
+        room = pay["amount_fen"] - refunded.get(number, 0)
+        take = min(room, left)
+        if take > 0:
+            shares.append((number, take))
+            left -= take
+    if left > 0:
+        shares.append(("", left))
+    return shares

@@ -8,11 +8,12 @@ time, as often as wanted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from pos.errors import Refused
 from sync.protocol.entries import Z_FIGURES
+from sync.protocol.payments import METHODS as GATEWAY_METHODS
 
 #: Chinese banknotes and coins a booth counts, in fen, largest first.
 #: Notes and coins a drawer is counted in, down to the fen coins (1分, 2分, 5分) still in
@@ -178,15 +179,21 @@ def _add_refund(report: XReport, body: dict) -> None:
 
 
 def close_tenders(
-    report: XReport, counted_cash_fen: int, confirmed: dict[str, int]
-) -> dict[str, dict[str, int]]:
+    report: XReport,
+    counted_cash_fen: int,
+    confirmed: dict[str, int],
+    verified: Collection[str] = (),
+) -> dict[str, dict]:
     """Expected, counted and variance per tender at the close.
 
     Cash is what the manager counted in the drawer; every other tender is the provider's
     settlement total the manager confirmed (``confirmed``), or the expected total when
     accepted as is. A variance is counted minus expected: negative means money is missing.
+    WeChat Pay and Alipay also say whether their figure is HQ's verified total
+    (``verified`` names those methods: a verified method HQ collected money for with no
+    tender in the journal gets a row of its own, expected 0) or was typed by hand.
     """
-    unknown = sorted(set(confirmed) - set(report.tenders) - {"cash"})
+    unknown = sorted(set(confirmed) - set(report.tenders) - {"cash"} - set(verified))
     if unknown:
         raise Refused(
             "No {method} payments were taken in this shift: there is nothing to confirm.",
@@ -195,12 +202,16 @@ def close_tenders(
     if "cash" in confirmed:
         raise Refused("Cash is counted in the drawer, not confirmed: give the counts instead.")
     tenders = {"cash": {"expected_fen": report.expected_cash_fen, "counted_fen": counted_cash_fen}}
-    for method, expected in sorted(report.tenders.items()):
-        if method != "cash":
-            tenders[method] = {
-                "expected_fen": expected,
-                "counted_fen": confirmed.get(method, expected),
-            }
+    expected_by_method = {m: fen for m, fen in report.tenders.items() if m != "cash"}
+    for method in verified:
+        expected_by_method.setdefault(method, 0)
+    for method, expected in sorted(expected_by_method.items()):
+        tenders[method] = {
+            "expected_fen": expected,
+            "counted_fen": confirmed.get(method, expected),
+        }
+        if method in GATEWAY_METHODS:
+            tenders[method]["verified"] = method in verified
     for figures in tenders.values():
         figures["variance_fen"] = figures["counted_fen"] - figures["expected_fen"]
     return tenders

@@ -195,6 +195,12 @@ class Terminal(Context):
     ) -> dict:
         return returns.post_void(self, sale_seq, reason, cashier, manager, print_receipt)
 
+    def mobile_refunds(self, limit: int = 100) -> list[dict]:
+        return returns.mobile_refunds(self, limit)
+
+    def record_refund_outcomes(self, outcomes: list[dict], cursor_key: str, cursor: str) -> int:
+        return returns.record_refund_outcomes(self, outcomes, cursor_key, cursor)
+
     # --- receipts and the drawer ---------------------------------------------------------
 
     def sale_entry(self, seq: int) -> dict:
@@ -229,20 +235,16 @@ class Terminal(Context):
     def x_report(self, charts: bool = False) -> dict | None:
         return shifts.x_report(self, charts)
 
-    def close_shift(
-        self,
-        manager: User,
-        counts: dict[int, int],
-        confirmed: dict[str, int] | None = None,
-        reason: str = "",
-        print_report: bool = False,
-    ) -> dict:
-        return shifts.close_shift(self, manager, counts, confirmed, reason, print_report)
+    def close_shift(self, manager: User, counts: dict[int, int], confirmed: dict[str, int] | None = None, reason: str = "", print_report: bool = False, verified=()) -> dict:  # fmt: skip
+        return shifts.close_shift(self, manager, counts, confirmed, reason, print_report, verified)  # fmt: skip
 
     def preview_close(
-        self, counts: dict[int, int], confirmed: dict[str, int] | None = None
+        self, counts: dict[int, int], confirmed: dict[str, int] | None = None, verified=()
     ) -> tuple[dict, list[str]]:
-        return shifts.preview_close(self, counts, confirmed)
+        return shifts.preview_close(self, counts, confirmed, verified)
+
+    def verified_totals(self, gateway) -> dict[str, int]:
+        return shifts.verified_totals(self, gateway)
 
     def z_reports(self, limit: int = 100) -> list[dict]:
         return shifts.z_reports(self, limit)

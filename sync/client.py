@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -31,6 +31,7 @@ from sync.protocol.journal import canonical, utc_timestamp
 TOKEN_FILE = "sync.token"
 TIMEOUT = (3.05, 20)  # connect, read (seconds): a slow mobile link, never forever
 SKEW_WARN_MS = 5 * 60 * 1000
+REFUNDS_CURSOR = "refunds_cursor"  # sync_state key: where HQ's refunds feed was read to
 MAX_BACKOFF_S = 300
 
 
@@ -53,6 +54,7 @@ class RoundResult:
     blocked: str | None = None
     behind: str | None = None  # HQ holds more of the journal: selling stopped until recovery
     retry_after_s: int | None = None  # the server asked to wait this long (429 or 503)
+    refunds: int = 0  # outcomes of mobile refunds HQ reported this round
     at: str = ""
     problem: BoothError | None = field(default=None, repr=False)  # the error, for translation
     behind_problem: BoothError | None = field(default=None, repr=False)  # ``behind``, likewise
@@ -303,6 +305,7 @@ class SyncClient:
             result.online = True
             result.pushed = self.push()
             result.pulled = self.pull()
+            result.refunds = self.pull_refunds()
         except SyncError as exc:
             result.fail(exc)
         except ServerBusy as exc:
@@ -504,6 +507,39 @@ class SyncClient:
                 detail=_detail(response),
             )
         return response.json()
+
+    def payment_totals(self, start: str, end: str) -> dict:
+        """What HQ's gateways collected for this terminal from ``start`` to ``end`` (UTC ISO):
+        {"wechat": {"paid_fen", "count"}, "alipay": {...}}. Raises HqUnreachable offline."""
+        query = "?" + urlencode({"from": start, "to": end})
+        return self._payment_call("GET", "/payments/totals" + query)
+
+    def pull_refunds(self, max_pages: int = 20) -> int:
+        """Follow HQ's feed of this terminal's mobile refunds (pending, done, failed) from the
+        cursor kept in booth.db; each page and its cursor are kept in one transaction.
+        Returns how many outcomes were recorded. An HQ without the feed (404) has none."""
+        recorded = 0
+        for _ in range(max_pages):
+            cursor = sync_state.get(self.terminal.store.conn, REFUNDS_CURSOR, "")
+            params = {"since": cursor} if cursor else {}
+            response = self._request("GET", "/payments/refunds", params=params, headers=self._headers())  # fmt: skip
+            _raise_if_unavailable(response)
+            if response.status_code == 401:
+                raise _token_refused()
+            if response.status_code == 404:
+                return recorded
+            if response.status_code != 200:
+                raise SyncError(
+                    "HQ did not send the outcome of mobile refunds ({detail}); they are asked "
+                    "again at the next round.",
+                    detail=_detail(response),
+                )
+            page = response.json()
+            refunds, after = page.get("refunds") or [], str(page.get("cursor") or cursor)
+            recorded += self.terminal.record_refund_outcomes(refunds, REFUNDS_CURSOR, after)
+            if not refunds or after == cursor:
+                return recorded
+        return recorded
 
     # --- recovery -------------------------------------------------------------------------
 

@@ -201,8 +201,28 @@
         <translation>No shift is open: there is nothing to close.</translation>
     </message>
     <message>
+        <source>Asking HQ what WeChat Pay and Alipay collected in this shift…</source>
+        <translation>Asking HQ what WeChat Pay and Alipay collected in this shift…</translation>
+    </message>
+    <message>
+        <source>WeChat Pay and Alipay are what HQ&apos;s gateways collected in this shift, less the refunds sent back through them: checked with HQ, they cannot be changed here. Explain any difference on the next page.</source>
+        <translation>WeChat Pay and Alipay are what HQ&apos;s gateways collected in this shift, less the refunds sent back through them: checked with HQ, they cannot be changed here. Explain any difference on the next page.</translation>
+    </message>
+    <message>
+        <source>HQ cannot confirm WeChat Pay or Alipay now: type the totals from the providers&apos; apps. They are marked unverified on the Z report.</source>
+        <translation>HQ cannot confirm WeChat Pay or Alipay now: type the totals from the providers&apos; apps. They are marked unverified on the Z report.</translation>
+    </message>
+    <message>
         <source>expected {0}</source>
         <translation>expected {0}</translation>
+    </message>
+    <message>
+        <source>{0} (verified by HQ)</source>
+        <translation>{0} (verified by HQ)</translation>
+    </message>
+    <message>
+        <source>{0} (unverified)</source>
+        <translation>{0} (unverified)</translation>
     </message>
     <message>
         <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
@@ -338,6 +358,14 @@
     <message>
         <source>Finish or cancel the sale in progress before a refund.</source>
         <translation>Finish or cancel the sale in progress before a refund.</translation>
+    </message>
+    <message>
+        <source>Refunded {0}: give back {1}; {2} goes back to the customer&apos;s account through HQ (Manager, Mobile refunds).</source>
+        <translation>Refunded {0}: give back {1}; {2} goes back to the customer&apos;s account through HQ (Manager, Mobile refunds).</translation>
+    </message>
+    <message>
+        <source>Refunded {0}: {1} goes back to the customer&apos;s account through HQ, even if this till is offline now (Manager, Mobile refunds).</source>
+        <translation>Refunded {0}: {1} goes back to the customer&apos;s account through HQ, even if this till is offline now (Manager, Mobile refunds).</translation>
     </message>
     <message>
         <source>Refunded {0}: give back {1}.</source>
@@ -488,6 +516,10 @@
     <message>
         <source>Z reports</source>
         <translation>Z reports</translation>
+    </message>
+    <message>
+        <source>Mobile refunds</source>
+        <translation>Mobile refunds</translation>
     </message>
     <message>
         <source>Manager: {0}</source>
@@ -649,6 +681,69 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Cancelling the payment with HQ…</source>
         <translation>Cancelling the payment with HQ…</translation>
+    </message>
+</context>
+<context>
+    <name>MobileRefundsView</name>
+    <message>
+        <source>Pending</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>{0} went back to the customer&apos;s {1} account; it arrives in 1-3 working days.</source>
+        <translation>{0} went back to the customer&apos;s {1} account; it arrives in 1-3 working days.</translation>
+    </message>
+    <message>
+        <source>HQ returns {0} to the customer&apos;s {1} account once this till has synced.</source>
+        <translation>HQ returns {0} to the customer&apos;s {1} account once this till has synced.</translation>
+    </message>
+    <message>
+        <source>HQ has no paid payment to return it from</source>
+        <translation>HQ has no paid payment to return it from</translation>
+    </message>
+    <message>
+        <source>{0} refused the refund</source>
+        <translation>{0} refused the refund</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>no reason given</translation>
+    </message>
+    <message>
+        <source>{0}: the customer has not got {1} back. Give it back in cash with Cash out, naming refund {2} as the reason, and tell HQ.</source>
+        <translation>{0}: the customer has not got {1} back. Give it back in cash with Cash out, naming refund {2} as the reason, and tell HQ.</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <source>Tender</source>
+        <translation>Tender</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>What happens</source>
+        <translation>What happens</translation>
+    </message>
+    <message>
+        <source>{0} mobile refund(s) failed: the customer has not got that money back. See what to do beside each one.</source>
+        <translation>{0} mobile refund(s) failed: the customer has not got that money back. See what to do beside each one.</translation>
     </message>
 </context>
 <context>
@@ -937,6 +1032,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Receipt {0}, {1}, cashier {2}: {3}</source>
         <translation>Receipt {0}, {1}, cashier {2}: {3}</translation>
+    </message>
+    <message>
+        <source>{0} {1} {2}: {3}</source>
+        <translation>{0} {1} {2}: {3}</translation>
     </message>
     <message>
         <source> (whole line)</source>
@@ -1606,6 +1705,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>HQ did not answer ({kind}).</source>
         <translation>HQ did not answer ({kind}).</translation>
+    </message>
+    <message>
+        <source>HQ did not send the outcome of mobile refunds ({detail}); they are asked again at the next round.</source>
+        <translation>HQ did not send the outcome of mobile refunds ({detail}); they are asked again at the next round.</translation>
     </message>
     <message>
         <source>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</source>

@@ -201,8 +201,28 @@
         <translation>没有未结的班次：无需结班。</translation>
     </message>
     <message>
+        <source>Asking HQ what WeChat Pay and Alipay collected in this shift…</source>
+        <translation>正在向总部查询本班微信支付和支付宝的收款…</translation>
+    </message>
+    <message>
+        <source>WeChat Pay and Alipay are what HQ&apos;s gateways collected in this shift, less the refunds sent back through them: checked with HQ, they cannot be changed here. Explain any difference on the next page.</source>
+        <translation>微信支付和支付宝为总部本班实际收款减去原路退回的退款：已与总部核对，此处不可修改。如有差异，请在下一页说明。</translation>
+    </message>
+    <message>
+        <source>HQ cannot confirm WeChat Pay or Alipay now: type the totals from the providers&apos; apps. They are marked unverified on the Z report.</source>
+        <translation>总部现在无法核对微信支付或支付宝：请按收款方应用中的合计填写。日结报表上将标为未核对。</translation>
+    </message>
+    <message>
         <source>expected {0}</source>
         <translation>应收 {0}</translation>
+    </message>
+    <message>
+        <source>{0} (verified by HQ)</source>
+        <translation>{0}（总部已核对）</translation>
+    </message>
+    <message>
+        <source>{0} (unverified)</source>
+        <translation>{0}（未核对）</translation>
     </message>
     <message>
         <source>&apos;{0}&apos; is not an amount: type 50 or 12.50.</source>
@@ -338,6 +358,14 @@
     <message>
         <source>Finish or cancel the sale in progress before a refund.</source>
         <translation>退款前请先完成或取消正在进行的销售。</translation>
+    </message>
+    <message>
+        <source>Refunded {0}: give back {1}; {2} goes back to the customer&apos;s account through HQ (Manager, Mobile refunds).</source>
+        <translation>已退款 {0}：请退还 {1}；{2} 由总部原路退回顾客账户（店长 › 移动支付退款）。</translation>
+    </message>
+    <message>
+        <source>Refunded {0}: {1} goes back to the customer&apos;s account through HQ, even if this till is offline now (Manager, Mobile refunds).</source>
+        <translation>已退款 {0}：{1} 由总部原路退回顾客账户，本机离线也不影响（店长 › 移动支付退款）。</translation>
     </message>
     <message>
         <source>Refunded {0}: give back {1}.</source>
@@ -488,6 +516,10 @@
     <message>
         <source>Z reports</source>
         <translation>日结报表</translation>
+    </message>
+    <message>
+        <source>Mobile refunds</source>
+        <translation>移动支付退款</translation>
     </message>
     <message>
         <source>Manager: {0}</source>
@@ -649,6 +681,69 @@ sales {2}  variance {3}</source>
     <message>
         <source>Cancelling the payment with HQ…</source>
         <translation>正在向总部撤销支付…</translation>
+    </message>
+</context>
+<context>
+    <name>MobileRefundsView</name>
+    <message>
+        <source>Pending</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>{0} went back to the customer&apos;s {1} account; it arrives in 1-3 working days.</source>
+        <translation>{0} 已原路退回顾客的{1}账户，预计1-3个工作日到账。</translation>
+    </message>
+    <message>
+        <source>HQ returns {0} to the customer&apos;s {1} account once this till has synced.</source>
+        <translation>本机同步后，总部将把 {0} 原路退回顾客的{1}账户。</translation>
+    </message>
+    <message>
+        <source>HQ has no paid payment to return it from</source>
+        <translation>总部没有可退回的已付款记录</translation>
+    </message>
+    <message>
+        <source>{0} refused the refund</source>
+        <translation>{0}拒绝了退款</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <source>{0}: the customer has not got {1} back. Give it back in cash with Cash out, naming refund {2} as the reason, and tell HQ.</source>
+        <translation>{0}：顾客尚未收到 {1}。请用“现金取出”以现金退还，原因写退款单号 {2}，并告知总部。</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>退款单</translation>
+    </message>
+    <message>
+        <source>Tender</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>What happens</source>
+        <translation>处理情况</translation>
+    </message>
+    <message>
+        <source>{0} mobile refund(s) failed: the customer has not got that money back. See what to do beside each one.</source>
+        <translation>{0} 笔移动支付退款失败：顾客尚未收到这笔钱。请按每笔旁边的说明处理。</translation>
     </message>
 </context>
 <context>
@@ -937,6 +1032,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>Receipt {0}, {1}, cashier {2}: {3}</source>
         <translation>小票 {0}，{1}，收银员 {2}：{3}</translation>
+    </message>
+    <message>
+        <source>{0} {1} {2}: {3}</source>
+        <translation>{0} {1} {2}：{3}</translation>
     </message>
     <message>
         <source> (whole line)</source>
@@ -1606,6 +1705,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>HQ did not answer ({kind}).</source>
         <translation>总部没有应答（{kind}）。</translation>
+    </message>
+    <message>
+        <source>HQ did not send the outcome of mobile refunds ({detail}); they are asked again at the next round.</source>
+        <translation>总部没有发来移动支付退款的结果（{detail}）；下一轮同步时会再次查询。</translation>
     </message>
     <message>
         <source>HQ did not send this terminal&apos;s journal ({detail}): nothing more was changed. Call HQ.</source>

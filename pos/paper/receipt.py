@@ -19,6 +19,8 @@ WORDS = {
         "refund": "退货单", "post_void": "撤销单", "refund_no": "单号", "of_receipt": "原小票号",
         "approved_by": "批准店长", "reason": "原因", "refunded": "退款合计",
         "refund_thanks": "退款已退还，请核对", "signature": "顾客签字", "given_back": "实退",
+        "subsidy": "消费券抵扣", "customer_paid": "顾客实付", "gateway_refund_no": "退款单号",
+        "back_to": "退款将原路退回{method}，预计1-3个工作日到账",
     },
     "en": {
         "receipt": "Receipt", "time": "Time", "cashier": "Cashier", "total": "TOTAL", "change": "Change",
@@ -29,6 +31,9 @@ WORDS = {
         "refund_no": "Refund", "of_receipt": "Receipt", "approved_by": "Approved by", "reason": "Reason",
         "refunded": "REFUNDED", "refund_thanks": "Money given back: please check it",
         "signature": "Customer signature", "given_back": "GIVEN BACK",
+        "subsidy": "Voucher discount", "customer_paid": "Customer paid",
+        "gateway_refund_no": "Refund no.",
+        "back_to": "The money goes back to the customer's {method} account within 1-3 working days",
     },
 }  # fmt: skip
 
@@ -67,6 +72,7 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
                 methods.get(pay["method"], pay["method"]), format_fen(pay["amount_fen"]), width
             )
         )
+        out.extend(_subsidy(pay, words, width))
     if body["change_fen"]:
         out.extend(two_columns(words["change"], format_fen(body["change_fen"]), width))
     if certificates:
@@ -77,6 +83,20 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
     out.append(rule)
     out.append(center(words["thanks"], width))
     return Receipt(out, qr_payload(entry), width)
+
+
+def _subsidy(pay: dict, words: dict, width: int) -> list[str]:
+    """Under a mobile tender vouchers paid part of: what they covered (消费券抵扣), each
+    voucher by name, and what the customer paid."""
+    if not pay.get("subsidy_fen"):
+        return []
+    out = two_columns(f"  {words['subsidy']}", format_fen(pay["subsidy_fen"]), width)
+    for voucher in pay.get("vouchers", []):
+        if voucher.get("name"):
+            out.extend(wrap(f"    {voucher['name']}", width))
+    paid = pay["amount_fen"] - pay["subsidy_fen"]
+    out.extend(two_columns(f"  {words['customer_paid']}", format_fen(paid), width))
+    return out
 
 
 def pieces(lines: list[dict]) -> int:
@@ -132,11 +152,19 @@ def refund_layout(entry: dict, booth_name: str, paper_mm: int = 80, language: st
         out.extend(two_columns(words["rounding"], format_fen(body["rounding_fen"]), width))
         back = body["total_fen"] + body["rounding_fen"]
         out.extend(two_columns(words["given_back"], format_fen(back), width))
+    back_to = []  # the gateways the money goes back through, each named once
     for pay in body["payments"]:
         name = methods.get(pay["method"], pay["method"])
         out.extend(two_columns(name, format_fen(pay["amount_fen"]), width))
+        if pay.get("out_refund_no"):
+            out.extend(wrap(f"  {words['gateway_refund_no']}: {pay['out_refund_no']}", width))
+            if name not in back_to:
+                back_to.append(name)
     out.append(rule)
-    out.append(words["refund_thanks"])
+    for name in back_to:
+        out.extend(wrap(words["back_to"].format(method=name), width))
+    if any(not pay.get("out_refund_no") for pay in body["payments"]):
+        out.append(words["refund_thanks"])  # money handed over at the booth: check it
     out.append("")
     out.append(f"{words['signature']}: ______________")
     return Receipt(out, qr_payload(entry), width)

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from pos.money import YUAN_SIGN, format_fen
 from pos.paper.text import Receipt, begin, local_time, text_width, two_columns, wrap
-from sync.protocol.entries import TENDER_FIGURES, Z_ADDED_GROUPS, Z_FIGURE_GROUPS, Z_ROUNDING
+from sync.protocol.entries import (
+    TENDER_FIGURES,
+    TENDER_VERIFIED,
+    Z_ADDED_GROUPS,
+    Z_FIGURE_GROUPS,
+    Z_ROUNDING,
+)
+
+VERIFIED = TENDER_VERIFIED  # whether a tender's counted figure is HQ's
 
 WORDS = {
     "zh_CN": {
@@ -24,6 +32,7 @@ WORDS = {
         "counts": "现金点钞", "counted_cash": "点钞合计",
         "suppliers": "供应商销售", "counties": "区县销售", "unknown": "(未登记)",
         "grand_total": "累计总额", "reason": "差异说明", "signature": "店长签字",
+        "checked": "移动支付与总部核对", "verified": "已核对", "unverified": "未核对",
     },
     "en": {
         "title": "Z REPORT", "copy": "*** COPY ***", "number": "Report",
@@ -38,6 +47,8 @@ WORDS = {
         "variance_fen": "Variance", "counts": "Cash count", "counted_cash": "Counted cash",
         "suppliers": "Sales by supplier", "counties": "Sales by county", "unknown": "(none)",
         "grand_total": "Grand total", "reason": "Variance reason", "signature": "Manager signature",
+        "checked": "Mobile payments checked with HQ", "verified": "verified",
+        "unverified": "unverified",
     },
 }  # fmt: skip
 
@@ -85,6 +96,19 @@ def _tenders(tenders: dict, methods: dict, words: dict, width: int) -> list[str]
     return out
 
 
+def _checked(tenders: dict, methods: dict, words: dict, width: int) -> list[str]:
+    """Whether each mobile tender's counted figure is HQ's verified total (已核对) or was
+    typed by hand offline (未核对); nothing for a Z that does not say (an older one)."""
+    said = {m: f[VERIFIED] for m, f in sorted(tenders.items()) if VERIFIED in f}
+    if not said:
+        return []
+    out = [words["checked"]]
+    for method, verified in said.items():
+        word = words["verified" if verified else "unverified"]
+        out.extend(two_columns("  " + methods.get(method, method), word, width))
+    return out
+
+
 def _counts(counts: dict, words: dict, width: int) -> list[str]:
     """The cash counted by denomination, largest first, and what it adds up to."""
     out = [words["counts"]]
@@ -127,6 +151,7 @@ def layout(entry: dict, booth_name: str, paper_mm: int = 80, language: str = "zh
                 out.extend(_figure(words, key, body.get(key, 0), width))
     out.append(rule)
     out.extend(_tenders(body["tenders"], methods, words, width))
+    out.extend(_checked(body["tenders"], methods, words, width))
     if body.get("counts"):
         out.append(rule)
         out.extend(_counts(body["counts"], words, width))

@@ -8,7 +8,7 @@ import sqlite3
 COLUMNS = (
     "out_trade_no", "sale_key", "method", "amount_fen", "code_masked", "state",
     "transaction_id", "message", "cashier", "cart", "created_at", "updated_at", "settled",
-    "settled_at", "sale_seq", "held_id",
+    "settled_at", "sale_seq", "held_id", "customer_paid_fen", "subsidy_fen", "vouchers",
 )  # fmt: skip
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM payment_attempts"
 
@@ -33,13 +33,15 @@ def get(conn: sqlite3.Connection, out_trade_no: str) -> dict | None:
 
 def record_answer(
     conn: sqlite3.Connection, out_trade_no: str, state: str, transaction_id: str, message: str,
-    at: str,
+    at: str, money: tuple[int | None, int, str] = (None, 0, "[]"),
 ) -> None:  # fmt: skip
-    """HQ's latest answer; an attempt that already ended keeps how it ended."""
+    """HQ's latest answer; an attempt that already ended keeps how it ended. ``money`` is
+    what the customer paid (None: not said), what vouchers covered, the vouchers as JSON."""
     conn.execute(
-        "UPDATE payment_attempts SET state = ?, transaction_id = ?, message = ?, updated_at = ?"
+        "UPDATE payment_attempts SET state = ?, transaction_id = ?, message = ?, updated_at = ?,"
+        " customer_paid_fen = ?, subsidy_fen = ?, vouchers = ?"
         " WHERE out_trade_no = ? AND settled IS NULL",
-        (state, transaction_id, message, at, out_trade_no),
+        (state, transaction_id, message, at, *money, out_trade_no),
     )
 
 

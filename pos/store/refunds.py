@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 from pos.refunds import Returned, line_size
+from pos.store import mobile_refunds
 
 
 def returned(conn: sqlite3.Connection, sale_seq: int) -> dict[int, Returned]:
@@ -29,7 +30,8 @@ def entries_for_sale(conn: sqlite3.Connection, sale_seq: int) -> list[dict]:
 
 
 def insert_refund(conn: sqlite3.Connection, entry: dict) -> None:
-    """Project a sealed refund entry: its lines, and the goods back in stock."""
+    """Project a sealed refund entry: its lines, the goods back in stock, and the money it
+    owes back through WeChat Pay / Alipay."""
     body = entry["body"]
     conn.executemany(
         "INSERT INTO refund_lines (seq, sale_seq, line_no, qty, amount_fen) VALUES (?, ?, ?, ?, ?)",
@@ -42,3 +44,4 @@ def insert_refund(conn: sqlite3.Connection, entry: dict) -> None:
         "INSERT INTO stock_movements (product_id, delta, kind, seq) VALUES (?, ?, 'refund', ?)",
         [(line["product_id"], line_size(line), entry["seq"]) for line in body["lines"]],
     )
+    mobile_refunds.insert_from_entry(conn, entry)

@@ -256,3 +256,31 @@ def m011_payment_attempts(db):
         )"""
     )
     db.execute("CREATE INDEX payment_attempts_open ON payment_attempts (settled, created_at)")
+
+
+@migrations()
+def m012_mobile_money(db):
+    # What HQ's paid answer says the customer paid and what vouchers (消费券) covered, kept
+    # with the attempt so the sale entry and the receipt can carry them; ``vouchers`` is
+    # the answer's list as JSON.
+    db.execute("ALTER TABLE payment_attempts ADD COLUMN customer_paid_fen INTEGER")
+    db.execute("ALTER TABLE payment_attempts ADD COLUMN subsidy_fen INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE payment_attempts ADD COLUMN vouchers TEXT NOT NULL DEFAULT '[]'")
+    # Money a refund or post-void owes back through WeChat Pay / Alipay: written with the
+    # refund entry (so offline too), then HQ's outcome from the refunds feed.
+    db.execute(
+        """CREATE TABLE mobile_refunds (
+            out_refund_no TEXT PRIMARY KEY,
+            out_trade_no TEXT NOT NULL,
+            method TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            sale_seq INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            message TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX mobile_refunds_trade ON mobile_refunds (out_trade_no)")

@@ -39,6 +39,7 @@ MESSAGES = [
     QT_TRANSLATE_NOOP("messages", "HQ cannot be reached to settle {count} earlier mobile payment(s): mobile payments stay stopped until it answers."),
     QT_TRANSLATE_NOOP("messages", "HQ cannot be reached, so mobile payments cannot be collected now: take cash or a card, or try again when the network is back."),
     QT_TRANSLATE_NOOP("messages", "HQ did not answer ({kind})."),
+    QT_TRANSLATE_NOOP("messages", "HQ did not send the outcome of mobile refunds ({detail}); they are asked again at the next round."),
     QT_TRANSLATE_NOOP("messages", "HQ did not send this terminal's journal ({detail}): nothing more was changed. Call HQ."),
     QT_TRANSLATE_NOOP("messages", "HQ has no payment {number}."),
     QT_TRANSLATE_NOOP("messages", "HQ holds this terminal's journal up to entry {hq_seq}, this PC only up to entry {local_seq}: a sale now would fork the journal. Selling is stopped until a manager runs 'booth-pos journal recover'."),

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         if ctx.devices is not None:
             self.sale.scale = ctx.devices.scale
         self.manager = ManagerScreen(ctx.terminal, ctx.paper_mm, ctx.languages.current)
+        self.manager.mobile = ctx.mobile  # HQ for the close's verified WeChat Pay / Alipay
         self.manager.back_requested.connect(self.show_sale)
         self.manager.shift_changed.connect(self._shift_changed)
         self.manager.printing.connect(self._wake_printer)
@@ -202,11 +203,29 @@ class MainWindow(QMainWindow):
     def _refunded(self, entry: dict) -> None:
         body = entry["body"]
         names = tender_names()
-        paid_back = ", ".join(
-            f"{names.get(p['method'], p['method'])} {format_fen(p['amount_fen'])}"
-            for p in body["payments"]
-        )
-        self._notice(self.tr("Refunded {0}: give back {1}.").format(format_fen(body["total_fen"]), paid_back))  # fmt: skip
+
+        def listed(payments) -> str:
+            return ", ".join(
+                f"{names.get(p['method'], p['method'])} {format_fen(p['amount_fen'])}"
+                for p in payments
+            )
+
+        by_hq = [p for p in body["payments"] if p.get("out_refund_no")]
+        here = [p for p in body["payments"] if not p.get("out_refund_no")]
+        total = format_fen(body["total_fen"])
+        if by_hq and here:
+            text = self.tr(
+                "Refunded {0}: give back {1}; {2} goes back to the customer's account through "
+                "HQ (Manager, Mobile refunds)."
+            ).format(total, listed(here), listed(by_hq))  # fmt: skip
+        elif by_hq:
+            text = self.tr(
+                "Refunded {0}: {1} goes back to the customer's account through HQ, even if "
+                "this till is offline now (Manager, Mobile refunds)."
+            ).format(total, listed(by_hq))  # fmt: skip
+        else:
+            text = self.tr("Refunded {0}: give back {1}.").format(total, listed(here))
+        self._notice(text)
         self._shift_changed()
         self._wake_printer()  # the slip prints; a cash refund's slip opens the drawer
 

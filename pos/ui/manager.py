@@ -25,6 +25,7 @@ from pos.paper import zreport
 from pos.paper.text import local_time
 from pos.ui.charts import BarChart
 from pos.ui.i18n import message, tender_names
+from pos.ui.mobile_refunds import MobileRefundsView
 from pos.ui.shift_dialogs import CashMoveDialog, CloseWizard, OpenShiftDialog
 from pos.ui.style import MONO_FAMILIES, pick_font
 from pos.ui.widgets import NoticeBanner, button
@@ -43,6 +44,7 @@ class ManagerScreen(QWidget):
         self.paper_mm = paper_mm
         self.language = language
         self.manager = None  # the approving manager (a User) while the screen is open
+        self.mobile = None  # pos.ui.mobile_pay.MobileTill: HQ and the runner that asks it
         self.can_close = lambda: ""  # "" or why the shift cannot be closed now (an open cart)
         self.dialog = None
         root = QVBoxLayout(self)
@@ -112,6 +114,9 @@ class ManagerScreen(QWidget):
         right.addWidget(self.reprint_button)
         z_layout.addLayout(right, 3)
         self.tabs.addTab(z_page, self.tr("Z reports"))
+        # Money owed back through WeChat Pay / Alipay, and what became of it.
+        self.refunds = MobileRefundsView(terminal, self)
+        self.tabs.addTab(self.refunds, self.tr("Mobile refunds"))
 
         self.open_button.clicked.connect(self.open_shift)
         self.cash_in_button.clicked.connect(lambda: self.move_cash("cash_in"))
@@ -158,6 +163,7 @@ class ManagerScreen(QWidget):
         self._show_x(report)
         self._show_charts(report["charts"] if report else None)
         self._show_zs()
+        self.refunds.refresh()
 
     def _show_x(self, report: dict | None) -> None:
         if report is None:
@@ -315,7 +321,8 @@ class ManagerScreen(QWidget):
         self.notice.show_notice(self.tr("{0} held sale(s) discarded.").format(dropped), "info")
 
     def _open_close_wizard(self, discard_held: bool = False) -> None:
-        wizard = CloseWizard(self.terminal, self.manager, self)
+        gateway, runner = (self.mobile.gateway, self.mobile.runner) if self.mobile else (None, None)
+        wizard = CloseWizard(self.terminal, self.manager, self, gateway, runner)
         if discard_held:
             wizard.closed.connect(lambda _: self._discard_held())
         wizard.closed.connect(lambda _: self._after(self.tr("The shift is closed; the Z report is printing.")))  # fmt: skip

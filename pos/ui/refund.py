@@ -25,6 +25,7 @@ from pos.paper.text import local_time
 from pos.terminal import NeedsManager
 from pos.ui.approval import with_approval
 from pos.ui.i18n import message, sold_name, tender_names
+from pos.ui.mobile_refunds import state_name
 from pos.ui.widgets import Stepper, button, error_label
 
 
@@ -162,14 +163,21 @@ class RefundDialog(QDialog):
 
     def show_sale(self, sale: dict, left: dict[int, tuple[int, int]]) -> None:
         body = sale["body"]
-        self.summary.setText(
-            self.tr("Receipt {0}, {1}, cashier {2}: {3}").format(
-                self.terminal.receipt_no(sale["seq"]),
-                local_time(sale["at"], self.terminal.settings.timezone).strftime("%Y-%m-%d %H:%M"),
-                body["cashier"],
-                format_fen(body["total_fen"]),
-            )
+        summary = self.tr("Receipt {0}, {1}, cashier {2}: {3}").format(
+            self.terminal.receipt_no(sale["seq"]),
+            local_time(sale["at"], self.terminal.settings.timezone).strftime("%Y-%m-%d %H:%M"),
+            body["cashier"],
+            format_fen(body["total_fen"]),
         )
+        for refund in self.terminal.mobile_refunds():  # earlier refunds back through HQ
+            if refund["sale_seq"] == sale["seq"]:
+                summary += "\n" + self.tr("{0} {1} {2}: {3}").format(
+                    self.terminal.receipt_no(refund["seq"]),
+                    tender_names().get(refund["method"], refund["method"]),
+                    format_fen(refund["amount_fen"]),
+                    state_name(refund["state"]),
+                )
+        self.summary.setText(summary)
         self.table.setRowCount(len(body["lines"]))
         self.spins = {}
         for row, line in enumerate(body["lines"]):

@@ -24,6 +24,8 @@ from pos.paper.zreport import denomination
 from pos.shift import DENOMINATIONS, counted_fen
 from pos.ui.i18n import message, tender_names
 from pos.ui.widgets import AmountReasonDialog, NumberPad, button, error_label
+from pos.ui.worker import InlineRunner
+from sync.protocol.payments import METHODS as GATEWAY_METHODS
 
 # A word joiner after the minus: "-￥0.04" never wraps between its sign and its amount.
 WORD_JOINER = "\u2060"
@@ -226,9 +228,14 @@ class CloseWizard(QDialog):
     closed = Signal(dict)
     COUNT, SETTLE, REVIEW, DONE = range(4)
 
-    def __init__(self, terminal, manager, parent=None):
+    def __init__(self, terminal, manager, parent=None, gateway=None, runner=None):
         super().__init__(parent)
         self.terminal, self.manager = terminal, manager
+        # HQ's payments API (None: not enrolled) and the runner that asks it off the UI thread.
+        self.gateway, self.runner = gateway, runner or InlineRunner()
+        self.hq_totals: dict[str, int] | None = None  # None until HQ answered (or offline)
+        self.verified: set[str] = set()  # mobile methods whose figure is HQ's
+        self.asking_hq = False
         self.entry: dict | None = None
         self.counts: dict[int, int] = {}
         self.confirmed: dict[str, int] = {}
@@ -268,6 +275,10 @@ class CloseWizard(QDialog):
         )
         settle_hint.setWordWrap(True)
         settle_layout.addWidget(settle_hint)
+        self.hq_note = QLabel()  # whether WeChat Pay and Alipay come from HQ (verified)
+        self.hq_note.setWordWrap(True)
+        self.hq_note.setObjectName("hq_note")
+        settle_layout.addWidget(self.hq_note)
         settle_row = QHBoxLayout()
         self.settle_grid = QGridLayout()
         settle_column = QVBoxLayout()
@@ -391,6 +402,34 @@ class CloseWizard(QDialog):
         if report is None:
             self._fail(self.tr("No shift is open: there is nothing to close."))
             return
+        if self.hq_totals is None and self.gateway is not None:
+            self._ask_hq(report)
+            return
+        self._settle(report)
+
+    def _ask_hq(self, report: dict) -> None:
+        """WeChat Pay and Alipay from what HQ's gateways collected in the shift, asked off the
+        UI thread; HQ not answering means the figures are typed by hand (unverified)."""
+        self.asking_hq = True
+        self.next_button.setEnabled(False)
+        self.step.setText(self.tr("Asking HQ what WeChat Pay and Alipay collected in this shift…"))
+
+        def answered(totals) -> None:
+            self.hq_totals = totals
+            self._hq_done(report)
+
+        def failed(_exc) -> None:  # offline, HQ busy or too old: asked by hand
+            self.hq_totals = {}
+            self._hq_done(report)
+
+        self.runner.run(lambda: self.terminal.verified_totals(self.gateway), answered, failed)
+
+    def _hq_done(self, report: dict) -> None:
+        self.asking_hq = False
+        self.next_button.setEnabled(True)
+        self._settle(report)
+
+    def _settle(self, report: dict) -> None:
         self._build_settlements(report["tenders"])
         if self.settle_fields:
             self.show_page(self.SETTLE)
@@ -405,13 +444,43 @@ class CloseWizard(QDialog):
         if self.settle_fields:
             return
         names = tender_names()
-        for row, (method, expected) in enumerate(sorted(tenders.items())):
+        hq = self.hq_totals or {}
+        self.verified = set(hq)
+        # A method HQ collected money for that no sale of the shift took still gets a row.
+        rows = {**dict.fromkeys(hq, 0), **tenders}
+        mobile = [m for m in rows if m in GATEWAY_METHODS]
+        if not mobile:
+            self.hq_note.hide()
+        elif all(m in self.verified for m in mobile):
+            self.hq_note.setText(
+                self.tr(
+                    "WeChat Pay and Alipay are what HQ's gateways collected in this shift, less "
+                    "the refunds sent back through them: checked with HQ, they cannot be "
+                    "changed here. Explain any difference on the next page."
+                )  # fmt: skip
+            )
+        else:
+            self.hq_note.setText(
+                self.tr(
+                    "HQ cannot confirm WeChat Pay or Alipay now: type the totals from the "
+                    "providers' apps. They are marked unverified on the Z report."
+                )  # fmt: skip
+            )
+        for row, (method, expected) in enumerate(sorted(rows.items())):
             if method == "cash":
                 continue
             label = QLabel(names.get(method, method))
             shown = QLabel(self.tr("expected {0}").format(format_fen(expected)))
-            shown_fen = max(expected, 0)  # integer fen written as yuan: no float near money
-            field = CountField(f"{shown_fen // 100}.{shown_fen % 100:02d}")
+            shown_fen = max(hq.get(method, expected), 0)  # integer fen as yuan: no float
+            if method in self.verified and hq[method] < 0:
+                shown_fen = hq[method]  # refunds sent back were more than was collected
+            sign = "-" if shown_fen < 0 else ""
+            field = CountField(f"{sign}{abs(shown_fen) // 100}.{abs(shown_fen) % 100:02d}")
+            if method in self.verified:
+                field.setReadOnly(True)  # HQ's figure: a difference is explained, not typed over
+                label.setText(self.tr("{0} (verified by HQ)").format(names.get(method, method)))
+            elif method in GATEWAY_METHODS:
+                label.setText(self.tr("{0} (unverified)").format(names.get(method, method)))
             field.focused.connect(lambda f: setattr(self, "settle_current", f))
             field.setAlignment(Qt.AlignmentFlag.AlignRight)
             field.setMinimumHeight(44)
@@ -422,12 +491,19 @@ class CloseWizard(QDialog):
             self.settle_fields[method] = field
 
     def _settle_field(self) -> QLineEdit:
-        """The settlement total the pad types into: the one last touched, else the first."""
-        return self.settle_current or next(iter(self.settle_fields.values()))
+        """The settlement total the pad types into: the one last touched, else the first
+        (never a figure HQ verified: those are read only)."""
+        editable = [f for f in self.settle_fields.values() if not f.isReadOnly()]
+        if self.settle_current is not None and not self.settle_current.isReadOnly():
+            return self.settle_current
+        return editable[0] if editable else QLineEdit()
 
     def _settled(self) -> None:
         confirmed = {}
         for method, field in self.settle_fields.items():
+            if method in self.verified:
+                confirmed[method] = (self.hq_totals or {})[method]
+                continue
             text = field.text().strip()
             try:
                 confirmed[method] = parse_yuan(text)
@@ -439,7 +515,9 @@ class CloseWizard(QDialog):
 
     def _review(self) -> None:
         try:
-            tenders, self.over = self.terminal.preview_close(self.counts, self.confirmed)
+            tenders, self.over = self.terminal.preview_close(
+                self.counts, self.confirmed, self.verified
+            )
         except BoothError as exc:
             self._fail(message(exc))
             return
@@ -483,7 +561,12 @@ class CloseWizard(QDialog):
             return
         try:
             self.entry = self.terminal.close_shift(
-                self.manager, self.counts, self.confirmed, self.reason_text(), print_report=True
+                self.manager,
+                self.counts,
+                self.confirmed,
+                self.reason_text(),
+                print_report=True,
+                verified=self.verified,
             )
         except BoothError as exc:
             self._fail(message(exc))

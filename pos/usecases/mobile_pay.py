@@ -110,6 +110,8 @@ class Attempt:
             self.code_masked,
             out_trade_no=self.out_trade_no,
             transaction_id=self.transaction_id,
+            subsidy_fen=self.extra.get("subsidy_fen") or 0,
+            vouchers=tuple(json.loads(self.extra.get("vouchers") or "[]")),
         )
 
 
@@ -183,11 +185,34 @@ def record(ctx: Context, out_trade_no: str, answer: dict) -> Attempt:
                 str(answer.get("transaction_id") or ""),
                 str(answer.get("message") or "")[:500],
                 ctx.now(),
+                _money(answer) if state == "paid" else (None, 0, "[]"),
             )
             if state in ("failed", "cancelled"):
                 attempts_db.settle(conn, out_trade_no, state, ctx.now())
         row = attempts_db.get(conn, out_trade_no)
     return Attempt.from_row(row)
+
+
+def vouchers_of(answer: dict) -> list[dict]:
+    """The vouchers (消费券) of HQ's paid answer in the journal's shape; an answer whose
+    vouchers do not hold together (sync.protocol.payments) is kept without them, so a sale
+    is never refused for what HQ said about a voucher."""
+    vouchers = answer.get("vouchers") or []
+    amount = answer.get("amount_fen")
+    if not isinstance(amount, int) or contract.subsidy_problem(
+        amount, answer.get("subsidy_fen", 0), vouchers
+    ):
+        return []
+    return [{k: v[k] for k in contract.VOUCHER_FIELDS} for v in vouchers]
+
+
+def _money(answer: dict) -> tuple[int | None, int, str]:
+    """(customer_paid_fen, subsidy_fen, vouchers as JSON) of a paid answer."""
+    vouchers = vouchers_of(answer)
+    subsidy = sum(v["amount_fen"] for v in vouchers)
+    paid = answer.get("customer_paid_fen")
+    paid = paid if isinstance(paid, int) and not isinstance(paid, bool) else None
+    return paid, subsidy, json.dumps(vouchers, ensure_ascii=False)
 
 
 def attempts(ctx: Context, limit: int = 100) -> list[Attempt]:

@@ -3,19 +3,22 @@ post-void of a mistaken sale; each with a manager's approval and its slip queued
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from pos import refunds
 from pos.errors import Refused
 from pos.money import format_fen
 from pos.store import journal as journal_db
-from pos.store import print_jobs
+from pos.store import mobile_refunds as mobile_refunds_db
+from pos.store import print_jobs, sync_state
 from pos.store import refunds as refunds_db
 from pos.store.users import User
 from pos.usecases.context import Context
 from pos.usecases.people import NeedsManager, approver
 from pos.usecases.receipts import sale_entry
 from pos.usecases.shifts import require_shift
+from sync.protocol import payments as contract
 
 
 def refundable(ctx: Context, sale_seq: int) -> tuple[dict, dict[int, tuple[int, int]]]:
@@ -71,7 +74,7 @@ def refund(
             ctx.settings.cash_rounding,
         )
         _check_refund_tender(ctx, conn, sale, method, total + rounding, current)
-        payments = [{"method": method, "amount_fen": total + rounding}]
+        payments = _money_back(ctx, conn, sale, {method: total + rounding})
         entry = _write_refund(ctx, conn, "refund", sale, lines, payments, reason, cashier, approved_by, rounding)  # fmt: skip
         _queue_slip(ctx, conn, entry, print_receipt)
         return entry
@@ -106,12 +109,64 @@ def post_void(
             )
         lines = refunds.refund_lines(sale["body"], {}, dict.fromkeys(range(1, len(sale["body"]["lines"]) + 1)))  # fmt: skip
         kept = refunds.kept_by_tender(sale["body"])
-        payments = [{"method": m, "amount_fen": fen} for m, fen in kept.items()]
+        payments = _money_back(ctx, conn, sale, kept)
         # Tender by tender gives back what the drawer took: the sale's cash rounding too.
         rounding = sale["body"].get("rounding_fen", 0)
         entry = _write_refund(ctx, conn, "post_void", sale, lines, payments, reason, cashier, approved_by, rounding)  # fmt: skip
         _queue_slip(ctx, conn, entry, print_receipt)
         return entry
+
+
+def _money_back(ctx: Context, conn, sale: dict, by_method: dict[str, int]) -> list[dict]:
+    """The refund's payments: WeChat Pay and Alipay money taken through HQ goes back the way
+    it came ("to be returned": the sale's out_trade_no and a new out_refund_no, carried out
+    by HQ when the entry arrives, so offline too); everything else is handed back here."""
+    numbers = [p["out_trade_no"] for p in sale["body"]["payments"] if p.get("out_trade_no")]
+    refunded = mobile_refunds_db.refunded_by_trade(conn, numbers)
+    payments = []
+    for method, fen in by_method.items():
+        if method not in contract.METHODS:
+            payments.append({"method": method, "amount_fen": fen})
+            continue
+        for number, share in refunds.gateway_shares(sale["body"], method, fen, refunded):
+            pay = {"method": method, "amount_fen": share}
+            if number:
+                pay["out_trade_no"] = number
+                pay["out_refund_no"] = new_out_refund_no(ctx)
+            payments.append(pay)
+    return payments
+
+
+def new_out_refund_no(ctx: Context) -> str:
+    """The provider's refund number, made offline: the terminal's payment prefix, then "R",
+    the UTC second and 8 random hex digits (sync.protocol.payments.make_out_refund_no)."""
+    unique = f"R{ctx.clock().strftime('%y%m%d%H%M%S')}_{secrets.token_hex(4)}"
+    return contract.make_out_refund_no(ctx.terminal_id, unique)
+
+
+def mobile_refunds(ctx: Context, limit: int = 100) -> list[dict]:
+    """Money owed back through WeChat Pay / Alipay, newest first, with HQ's last word."""
+    with ctx.store.read() as conn:
+        return mobile_refunds_db.listed(conn, limit)
+
+
+def record_refund_outcomes(ctx: Context, outcomes: list[dict], cursor_key: str, cursor: str) -> int:  # fmt: skip
+    """Keep HQ's word on mobile refunds (a page of its refunds feed) and where the feed was
+    read to, in one transaction; returns how many of this terminal's refunds it updated.
+    An outcome that is not well formed or names no refund made here is skipped."""
+    recorded = 0
+    with ctx.store.write() as conn:
+        for outcome in outcomes:
+            if not isinstance(outcome, dict):
+                continue
+            number, state = outcome.get("out_refund_no"), outcome.get("state")
+            if not isinstance(number, str) or state not in contract.REFUND_STATES:
+                continue
+            message = str(outcome.get("message") or "")[:500]
+            detail = str(outcome.get("detail") or "")[:500]
+            recorded += mobile_refunds_db.record_outcome(conn, number, state, message, detail, ctx.now())  # fmt: skip
+        sync_state.put(conn, cursor_key, cursor)
+    return recorded
 
 
 def _queue_slip(ctx: Context, conn, entry: dict, print_receipt: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 
 from pos import shift
@@ -17,6 +17,7 @@ from pos.store import print_jobs
 from pos.store.users import User
 from pos.usecases.context import Context
 from pos.usecases.people import require_manager
+from sync.protocol import payments as contract
 
 
 def shift_entries(conn) -> Iterator[dict]:
@@ -121,15 +122,18 @@ def close_shift(
     confirmed: dict[str, int] | None = None,
     reason: str = "",
     print_report: bool = False,
+    verified: Collection[str] = (),
 ) -> dict:
     """The blind close: the manager's count goes in before anything expected is shown;
     the Z entry (``z_close``) carries the shift's figures and ends the shift.
 
-    With ``print_report`` the Z's print job is written in the same transaction.
+    ``verified`` names the mobile methods whose ``confirmed`` figure is HQ's
+    (:func:`verified_totals`); the others are marked as typed by hand. With
+    ``print_report`` the Z's print job is written in the same transaction.
     """
     require_manager(manager)
     with ctx.store.write() as conn:
-        report, tenders, over = _close_figures(ctx, conn, counts, confirmed)
+        report, tenders, over = _close_figures(ctx, conn, counts, confirmed, verified)
         if over and not reason.strip():
             figures = tenders[over[0]]
             raise Refused(
@@ -160,24 +164,60 @@ def close_shift(
         return entry
 
 
-def _close_figures(ctx: Context, conn, counts: dict[int, int], confirmed: dict[str, int] | None):
+def _close_figures(ctx: Context, conn, counts: dict[int, int], confirmed: dict[str, int] | None, verified: Collection[str] = ()):  # fmt: skip
     report = shift.open_shift_of(shift_entries(conn))
     if report is None:
         raise Refused("No shift is open: there is nothing to close.")
-    tenders = shift.close_tenders(report, shift.counted_fen(counts), confirmed or {})
+    tenders = shift.close_tenders(report, shift.counted_fen(counts), confirmed or {}, verified)
     threshold = ctx.settings.shift_variance_threshold_fen
     over = [m for m, f in tenders.items() if abs(f["variance_fen"]) > threshold]
     return report, tenders, over
 
 
 def preview_close(
-    ctx: Context, counts: dict[int, int], confirmed: dict[str, int] | None = None
+    ctx: Context,
+    counts: dict[int, int],
+    confirmed: dict[str, int] | None = None,
+    verified: Collection[str] = (),
 ) -> tuple[dict, list[str]]:
     """Per-tender expected/counted/variance the close would write, and the tenders
     whose variance needs a reason; writes nothing (the close wizard's review page)."""
     with ctx.store.read() as conn:
-        _, tenders, over = _close_figures(ctx, conn, counts, confirmed)
+        _, tenders, over = _close_figures(ctx, conn, counts, confirmed, verified)
     return tenders, over
+
+
+def verified_totals(ctx: Context, gateway) -> dict[str, int]:
+    """HQ's figure for each mobile method of the open shift: what its gateways collected
+    for this terminal from the shift's opening to now (``gateway.payment_totals``), less
+    what this shift's refunds send back through them, as the journal's expected figure
+    counts it. A method the shift also took by reference only (collected outside HQ) is
+    left out: HQ cannot vouch for it, so it is typed by hand. Writes nothing; raises
+    HqUnreachable when HQ does not answer (the close then asks by hand)."""
+    with ctx.store.read() as conn:
+        entries = list(shift_entries(conn))
+    report = shift.open_shift_of(entries)
+    if report is None:
+        raise Refused("No shift is open: there is nothing to close.")
+    totals = gateway.payment_totals(report.opened_at, ctx.now())
+    figures: dict[str, int] = {}
+    by_hand = set()
+    refunded: dict[str, int] = {}
+    for entry in entries:
+        if entry["seq"] < report.opened_seq or entry["type"] not in ("sale", "refund"):
+            continue
+        for pay in entry["body"]["payments"]:
+            if entry["type"] == "refund" and pay.get("out_refund_no"):
+                refunded[pay["method"]] = refunded.get(pay["method"], 0) + pay["amount_fen"]
+            elif not pay.get("out_trade_no"):  # taken or given back outside HQ
+                by_hand.add(pay["method"])
+    for method in contract.METHODS:
+        paid = (totals.get(method) or {}).get("paid_fen", 0)
+        if method in by_hand or not isinstance(paid, int):
+            continue
+        if paid or method in report.tenders:
+            figures[method] = paid - refunded.get(method, 0)
+    return figures
 
 
 def z_reports(ctx: Context, limit: int = 100) -> list[dict]:
