@@ -87,6 +87,11 @@ class ProductOut(BaseModel):
     county: str
     certificate_no: str
     certificate_expires: str
+    min_stock: int | None = Field(
+        None,
+        description="Minimum stock at this booth (pieces, or grams for products sold by kg; "
+        "0: none): the booth's own minimum if HQ set one, else the campaign-wide one.",
+    )
 
 
 class StoredProduct(ProductOut):
@@ -114,10 +119,30 @@ class DeliveryOut(BaseModel):
     created_at: str
 
 
+class DeliveryLine(BaseModel):
+    product_id: str
+    qty: int = Field(description="Pieces, or grams for products sold by kg.")
+
+
+class FeedDelivery(BaseModel):
+    id: int | str = Field(
+        description="HQ's delivery id, or for goods another booth sent, the transfer id."
+    )
+    product_id: str | None = Field(None, description="HQ's delivery: its one product.")
+    qty: int | None = Field(None, description="HQ's delivery: pieces, or grams for kg products.")
+    lines: list[DeliveryLine] | None = Field(
+        None, description="A transfer from another booth: every product it sent."
+    )
+    note: str
+    created_at: str
+    transfer_id: str | None = Field(None, description="A transfer: check it in as transfer_in.")
+    from_booth: str | None = Field(None, description="A transfer: the booth that sent it.")
+
+
 class DeliveryChange(BaseModel):
     version: int
     kind: Literal["delivery"]
-    delivery: DeliveryOut
+    delivery: FeedDelivery
 
 
 Change = Annotated[ProductChange | ProductDeleted | DeliveryChange, Field(discriminator="kind")]
