@@ -87,8 +87,11 @@ class ProductOut(BaseModel):
     county: str
     certificate_no: str
     certificate_expires: str
-    min_stock: int | None = Field(
-        None,
+
+
+class FeedProduct(ProductOut):
+    min_stock: int = Field(
+        0,
         description="Minimum stock at this booth (pieces, or grams for products sold by kg; "
         "0: none): the booth's own minimum if HQ set one, else the campaign-wide one.",
     )
@@ -102,7 +105,7 @@ class StoredProduct(ProductOut):
 class ProductChange(BaseModel):
     version: int
     kind: Literal["product"]
-    product: ProductOut
+    product: FeedProduct
 
 
 class ProductDeleted(BaseModel):
@@ -191,6 +194,8 @@ REJECTION = {422: {"model": Rejection, "description": "Invalid input, with the r
 @router.get(
     "/catalog/changes",
     response_model=ChangesPage,
+    # A delivery has either product_id and qty (HQ's) or lines and transfer_id (a transfer).
+    response_model_exclude_unset=True,
     summary="Catalog changes and this booth's deliveries after a cursor",
 )
 def catalog_changes(
