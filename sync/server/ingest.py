@@ -479,6 +479,8 @@ def _business_checks(
             wanted.update(line["product_id"] for line in entry["body"]["lines"])
         elif entry["type"] in STOCK_TYPES:
             wanted.add(entry["body"]["product_id"])
+        elif entry["type"] in STOCK_LINE_TYPES:
+            wanted.update(line["product_id"] for line in entry["body"]["lines"])
     prices = _price_histories(conn, sorted(wanted))
     collected = _collected_payments(conn, caller, fresh)
     enrolled = journal.parse_utc(enrolled_at)
