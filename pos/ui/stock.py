@@ -173,6 +173,7 @@ class DeliveriesPage(QWidget):
         )
         names = self.reason_names()
         chosen = self.reasons.setdefault(key, {})
+        self.table.setRowCount(0)  # drops the reason lists of the last showing
         self.table.setRowCount(len(delivery.lines))
         for row, line in enumerate(delivery.lines):
             unit = self.tr("g") if line.unit == "g" else self.tr("pcs")
@@ -180,9 +181,8 @@ class DeliveriesPage(QWidget):
             self.table.setItem(row, 1, _cell(f"{line.expected} {unit}"))
             got = "—" if line.received is None else f"{line.received} {unit}"
             self.table.setItem(row, 2, _cell(got))
-            received = line.expected if line.received is None else line.received
+            received = line.received or 0  # not scanned yet: nothing found so far
             if received == line.expected:
-                self.table.setCellWidget(row, 3, None)
                 self.table.setItem(row, 3, _cell("", right=False))
                 continue
             allowed = ("extra",) if received > line.expected else ("short", "damaged")
