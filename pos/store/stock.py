@@ -279,26 +279,21 @@ def count_progress(conn: sqlite3.Connection, count_id: str) -> list[tuple]:
 def count_figures(conn: sqlite3.Connection, count_id: str, snapshot_seq: int) -> list[tuple]:
     """(product_id, name, unit, expected, counted, counted_seq, sold, refunded, moved) of
     every counted product: what moved after the snapshot until it was counted, by kind."""
+    # One seek per product on stock_movements (product_id, seq): what moved after the
+    # snapshot until the product was counted, never a product's whole year of sales.
     return conn.execute(
-        """WITH counted AS (
-               SELECT product_id, expected, counted, counted_seq FROM stock_count_lines
-               WHERE count_id = :count_id AND counted IS NOT NULL),
-           during AS (
-               SELECT m.product_id,
-                      sum(CASE WHEN m.kind = 'sale' THEN -m.delta ELSE 0 END) AS sold,
-                      sum(CASE WHEN m.kind = 'refund' THEN m.delta ELSE 0 END) AS refunded,
-                      sum(CASE WHEN m.kind NOT IN ('sale', 'refund') THEN m.delta ELSE 0 END)
-                          AS moved
-               FROM stock_movements m JOIN counted c ON c.product_id = m.product_id
-               WHERE m.seq > :snapshot AND m.seq <= c.counted_seq
-               GROUP BY m.product_id)
-           SELECT c.product_id, coalesce(p.name, c.product_id),
+        """SELECT l.product_id, coalesce(p.name, l.product_id),
                   CASE WHEN p.unit = 'kg' THEN 'g' ELSE 'piece' END,
-                  c.expected, c.counted, c.counted_seq,
-                  coalesce(d.sold, 0), coalesce(d.refunded, 0), coalesce(d.moved, 0)
-           FROM counted c LEFT JOIN during d ON d.product_id = c.product_id
-           LEFT JOIN products p ON p.id = c.product_id
-           ORDER BY c.product_id""",
+                  l.expected, l.counted, l.counted_seq,
+                  coalesce(sum(CASE WHEN m.kind = 'sale' THEN -m.delta END), 0),
+                  coalesce(sum(CASE WHEN m.kind = 'refund' THEN m.delta END), 0),
+                  coalesce(sum(CASE WHEN m.kind NOT IN ('sale', 'refund') THEN m.delta END), 0)
+           FROM stock_count_lines l
+           LEFT JOIN stock_movements m ON m.product_id = l.product_id
+                AND m.seq > :snapshot AND m.seq <= l.counted_seq
+           LEFT JOIN products p ON p.id = l.product_id
+           WHERE l.count_id = :count_id AND l.counted IS NOT NULL
+           GROUP BY l.product_id ORDER BY l.product_id""",
         {"count_id": count_id, "snapshot": snapshot_seq},
     ).fetchall()
 

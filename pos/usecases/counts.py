@@ -154,7 +154,11 @@ def finish_count(
                 count=count_id,
                 seq=done,
             )
-    count = _require_open(ctx)
+    with ctx.store.read() as conn:
+        running = stock_db.open_count(conn)  # the header only: the lines are read below
+    if running is None:
+        raise NotFound("No count is in progress: start one with 'booth-pos stock count start'.")
+    count = StockCount(**running, lines=())
     if count_id is not None and count_id != count.count_id:
         raise NotFound("No count {count} is in progress.", count=count_id)
     at = ctx.now()

@@ -109,7 +109,7 @@ def scan_received(
     """A product found while unpacking: ``qty`` more (pieces, or grams from the scale), or
     exactly ``qty`` with ``replace``. Kept at once, so a crash loses no scan."""
     found = _open_delivery(ctx, key)
-    product, _ = product_for(ctx, code)
+    product = _known(ctx, _product_id(ctx, found, code))
     qty = _quantity(qty, product.name)
     line = next((ln for ln in found.lines if ln.product_id == product.id), None)
     received = qty if replace or line is None or line.received is None else line.received + qty
@@ -141,9 +141,11 @@ def check_in(
     why = {_product_id(ctx, found, code): reason for code, reason in (reasons or {}).items()}
     lines = []
     known = {line.product_id: line for line in found.lines}
+    for product_id in known:
+        _known(ctx, product_id)
     for product_id in [*known, *(pid for pid in wanted if pid not in known)]:
         line = known.get(product_id)
-        product = None if line else product_by_id(ctx, product_id)
+        product = None if line else _known(ctx, product_id)
         name = line.name if line else product.name
         unit = line.unit if line else ("g" if product.weighed else "piece")
         expected = line.expected if line else 0
@@ -178,6 +180,18 @@ def check_in(
         stock_db.insert_moves(conn, entry)
         stock_db.mark_checked_in(conn, found.delivery_id, entry["seq"])
     return entry
+
+
+def _known(ctx: Context, product_id: str):
+    """The catalog's product; a delivery may name one this terminal has not pulled yet."""
+    product = product_by_id(ctx, product_id)
+    if product is None:
+        raise NotFound(
+            "Product {product} is not in this terminal's catalog yet: sync, then check the "
+            "delivery in.",
+            product=product_id,
+        )
+    return product
 
 
 def _product_id(ctx: Context, found: Delivery, code: str) -> str:
