@@ -8,7 +8,18 @@ import argparse
 import sys
 import time
 
-from benchmarks import console, fleet, payments, receipt, server, shift, sync_client, terminal, ui
+from benchmarks import (
+    console,
+    fleet,
+    payments,
+    receipt,
+    server,
+    shift,
+    stock,
+    sync_client,
+    terminal,
+    ui,
+)
 from benchmarks.common import DEFAULT_PG, PG_OFF
 
 FLEET_TERMINALS = 1000  # docs/benchmarks.md, "The fleet"
@@ -24,6 +35,11 @@ def steps(pg: str) -> list[tuple[str, object, list[str]]]:
         ),  # fmt: skip
         ("Receipts: bytes and render time", receipt.main, []),
         ("Shifts: X report and Z close on a year of sales", shift.main, ["--sales", "300000"]),
+        (
+            "Stock: finishing a count of 2,000 products on a year of sales",
+            stock.main,
+            ["--products", "2000", "--sales", "300000"],
+        ),  # fmt: skip
         ("Cashier screen: start-up, memory, scan to row", ui.main, ["--products", "100000"]),
         (
             "Sync, terminal side",

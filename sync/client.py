@@ -21,10 +21,12 @@ from urllib.parse import urlencode, urlsplit
 import requests
 
 from pos.errors import BoothError
+from pos.store import stock as stock_db
 from pos.store import sync_state
 from pos.terminal import Terminal
 from pos.usecases import mobile_pay
 from sync import __version__, protocol
+from sync.protocol import stock as stock_protocol
 from sync.protocol import wire
 from sync.protocol.journal import canonical, utc_timestamp
 
@@ -619,8 +621,15 @@ def _apply(conn, change: dict) -> None:
         sync_state.apply_product(conn, change["product"], version)
     elif kind == "product_deleted":
         sync_state.withdraw_product(conn, change["id"], version)
-    elif kind == "delivery":
-        sync_state.add_expected_receipt(conn, change["delivery"], version)
+    elif kind == stock_protocol.FEED_KIND:
+        delivery = change["delivery"]
+        if "product_id" in delivery:  # HQ's one-product form, also kept as it always was
+            sync_state.add_expected_receipt(conn, delivery, version)
+        try:
+            expected = stock_protocol.expected_delivery(delivery)
+        except ValueError:
+            return  # a recall is not checked in at the booth; it stays in expected_receipts
+        stock_db.add_expected_delivery(conn, expected, version)
 
 
 def _no_printer(terminal: Terminal) -> bool:

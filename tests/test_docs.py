@@ -309,6 +309,26 @@ def test_every_entry_key_type_and_body_field_written_is_documented(tmp_path, cap
     terminal.move_cash("cash_out", 500, "banked", manager)
     z = terminal.close_shift(manager, {10000: 5, 100: 5}, reason="counted twice")
     terminal.record_z_copy(z["seq"], "王强")  # a reprinted Z report
+    # Booth stock: a delivery checked in short, a transfer in with an extra product, a
+    # transfer out, and a count of a category with its reason.
+    from pos.store import stock as stock_db
+    from sync.protocol.stock import expected_delivery
+
+    oil = terminal.product_for("6970006000011")[0].id
+    with terminal.store.write() as conn:
+        for feed in (
+            {"id": 1128, "product_id": oil, "qty": 12},
+            {"id": "X1", "transfer_id": "T2-1", "from_booth": "B2", "lines": [{"product_id": oil, "qty": 2}]},
+        ):  # fmt: skip
+            stock_db.add_expected_delivery(conn, expected_delivery(feed), 1)
+    terminal.check_in(
+        "1128", manager, {"6970006000011": 10}, {"6970006000011": "short"}, "箱子压坏"
+    )
+    terminal.check_in("T2-1", manager, {"6970005000012": 1}, {"6970005000012": "extra"}, "多一袋")
+    terminal.transfer_out("B3", {"6970006000011": 1}, manager, "补货")
+    terminal.start_count(manager, "粮油")
+    terminal.add_counted("6970006000011", 3)
+    terminal.finish_count(manager, reason="月度盘点")
     lines = list(terminal.export_journal())
     terminal.close()
 

@@ -28,7 +28,14 @@ SCREENS = (
     "close_settle",
     "close_review",
     "z_history",
+    "stock_checkin",
+    "stock_count",
+    "stock_transfer",
+    "stock_low",
+    "sale_low_stock",
 )
+#: The stock screens are taken at the smallest screen a booth has.
+SMALL = (1024, 768)
 LANGUAGES = ("zh_CN", "en")
 SIZE = (1280, 800)
 DEMO_TIME = datetime(2026, 11, 28, 2, 15, 2, tzinfo=UTC)  # 10:15 in Chongqing
@@ -53,6 +60,7 @@ def take(out_dir: Path) -> list[Path]:
         terminal.add_user(MANAGER, "manager", MANAGER_PIN)
         manager = terminal.authenticate(MANAGER, MANAGER_PIN)
         terminal.open_shift(manager, 50000, {10000: 3, 5000: 2, 1000: 8, 500: 4})
+        _stock_setup(terminal)
         terminal.close()
         scale = ScaleSimulator("continuous", interval_s=0.05, weight_g=1234)
         (home / "booth.toml").write_text(
@@ -107,6 +115,7 @@ def take(out_dir: Path) -> list[Path]:
             weigh.reject()
             ctx.devices.scale.stop()
             _manager_screens(window, ctx, save)
+            _stock_screens(window, ctx, save)
             window.close()
             ctx.terminal.close()
         scale.close()
@@ -148,6 +157,60 @@ def _manager_screens(window, ctx, save) -> None:
     screen.tabs.setCurrentIndex(2)
     save("z_history", window)
     ctx.terminal.open_shift(manager, 50000)
+
+
+def _stock_setup(terminal) -> None:
+    """Stock on hand, minimums from HQ, and HQ's delivery 1128 waiting to be checked in."""
+    from pos.store import stock as stock_db
+    from sync.protocol.stock import expected_delivery
+
+    ids = {code: terminal.product_for(code)[0].id for code in ("6970006000011", "6970005000012", "10001", "6970001000016")}  # fmt: skip
+    for code, qty in (("6970006000011", 4), ("6970005000012", 30), ("6970001000016", 2)):
+        terminal.receive_stock(code, qty)
+    lines = [{"product_id": ids[c], "qty": q} for c, q in (("6970006000011", 24), ("6970005000012", 10), ("10001", 20000))]  # fmt: skip
+    with terminal.store.write() as conn:
+        stock_db.add_expected_delivery(conn, expected_delivery({"id": 1128, "lines": lines, "created_at": "2026-11-28T01:30:00.000Z"}), 1)  # fmt: skip
+        for code, minimum in (("6970006000011", 12), ("6970001000016", 6), ("6970005000012", 10)):
+            stock_db.set_hq_minimum(conn, ids[code], minimum)
+
+
+def _stock_screens(window, ctx, save) -> None:
+    """The stock tab at 1024 x 768: a check-in half scanned with a shortfall, a count in
+    progress, a transfer being made, low stock; then the sale screen's low-stock line."""
+    from pos.demo import MANAGER, MANAGER_PIN
+
+    window.resize(*SMALL)
+    manager = ctx.terminal.authenticate(MANAGER, MANAGER_PIN)
+    window._show_manager(manager)
+    screen = window.manager
+    screen.tabs.setCurrentWidget(screen.stock)
+    stock = screen.stock
+    first = ctx.languages.current == "zh_CN"
+    if first:  # the booth's state carries over to the English run
+        for _ in range(22):
+            ctx.terminal.scan_received("1128", "6970006000011")
+        ctx.terminal.scan_received("1128", "6970005000012", 10)
+    stock.setCurrentWidget(stock.deliveries)
+    stock.deliveries.refresh()
+    save("stock_checkin", window)
+    stock.setCurrentWidget(stock.counts)
+    if ctx.terminal.current_count() is None:
+        ctx.terminal.start_count(manager, "粮油")
+        ctx.terminal.add_counted("6970006000011", 3)
+        ctx.terminal.add_counted("6970005000012", 30)
+    stock.counts.refresh()
+    save("stock_count", window)
+    stock.setCurrentWidget(stock.transfers)
+    stock.transfers.booth.setText("CQ-WS-003")
+    stock.transfers.add("6970005000012", 6)
+    stock.transfers.add("6970001000016", 1)
+    save("stock_transfer", window)
+    stock.transfers.clear()
+    stock.setCurrentWidget(stock.low)
+    save("stock_low", window)
+    window.show_sale()
+    save("sale_low_stock", window)
+    window.resize(*SIZE)
 
 
 def _last_sale(home: Path) -> dict:

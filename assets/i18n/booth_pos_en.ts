@@ -246,10 +246,183 @@
     </message>
 </context>
 <context>
+    <name>CodeEntry</name>
+    <message>
+        <source>Scan or type a barcode or PLU</source>
+        <translation>Scan or type a barcode or PLU</translation>
+    </message>
+    <message>
+        <source>pcs or g</source>
+        <translation>pcs or g</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>Set</translation>
+    </message>
+</context>
+<context>
     <name>CountGrid</name>
     <message>
         <source>Counted: {0}</source>
         <translation>Counted: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>CountPage</name>
+    <message>
+        <source>Start count</source>
+        <translation>Start count</translation>
+    </message>
+    <message>
+        <source>Count:</source>
+        <translation>Count:</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <source>At the start</source>
+        <translation>At the start</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <source>Variance</source>
+        <translation>Variance</translation>
+    </message>
+    <message>
+        <source>Finish count…</source>
+        <translation>Finish count…</translation>
+    </message>
+    <message>
+        <source>The whole booth</source>
+        <translation>The whole booth</translation>
+    </message>
+    <message>
+        <source>No count is in progress. Start one: cashiers keep selling while you count.</source>
+        <translation>No count is in progress. Start one: cashiers keep selling while you count.</translation>
+    </message>
+    <message>
+        <source>the whole booth</source>
+        <translation>the whole booth</translation>
+    </message>
+    <message>
+        <source>Counting {0} since {1} ({2}): {3} of {4} products counted. Sales since the start are accounted for.</source>
+        <translation>Counting {0} since {1} ({2}): {3} of {4} products counted. Sales since the start are accounted for.</translation>
+    </message>
+    <message>
+        <source>g</source>
+        <translation>g</translation>
+    </message>
+    <message>
+        <source>pcs</source>
+        <translation>pcs</translation>
+    </message>
+    <message>
+        <source>The count started: the snapshot is taken.</source>
+        <translation>The count started: the snapshot is taken.</translation>
+    </message>
+    <message>
+        <source>{0}: {1} counted</source>
+        <translation>{0}: {1} counted</translation>
+    </message>
+    <message>
+        <source>finish the count and adjust stock by its variances</source>
+        <translation>finish the count and adjust stock by its variances</translation>
+    </message>
+    <message>
+        <source>Count finished (entry {0}): {1} products, variance {2:+}.</source>
+        <translation>Count finished (entry {0}): {1} products, variance {2:+}.</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveriesPage</name>
+    <message>
+        <source>Product</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>All arrived as expected</source>
+        <translation>All arrived as expected</translation>
+    </message>
+    <message>
+        <source>Confirm check-in…</source>
+        <translation>Confirm check-in…</translation>
+    </message>
+    <message>
+        <source>short</source>
+        <translation>short</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>damaged</translation>
+    </message>
+    <message>
+        <source>extra</source>
+        <translation>extra</translation>
+    </message>
+    <message>
+        <source>Transfer from {0}
+{1} · {2} products</source>
+        <translation>Transfer from {0}
+{1} · {2} products</translation>
+    </message>
+    <message>
+        <source>HQ delivery {0}
+{1} · {2} products</source>
+        <translation>HQ delivery {0}
+{1} · {2} products</translation>
+    </message>
+    <message>
+        <source>No deliveries are expected. HQ&apos;s deliveries and other booths&apos; transfers appear here after a sync.</source>
+        <translation>No deliveries are expected. HQ&apos;s deliveries and other booths&apos; transfers appear here after a sync.</translation>
+    </message>
+    <message>
+        <source>Scan each product as it is unpacked (weighed goods: grams). Then confirm.</source>
+        <translation>Scan each product as it is unpacked (weighed goods: grams). Then confirm.</translation>
+    </message>
+    <message>
+        <source>g</source>
+        <translation>g</translation>
+    </message>
+    <message>
+        <source>pcs</source>
+        <translation>pcs</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>Why?</translation>
+    </message>
+    <message>
+        <source>{0}: {1} of {2} {3} received</source>
+        <translation>{0}: {1} of {2} {3} received</translation>
+    </message>
+    <message>
+        <source>check the delivery in and move its stock</source>
+        <translation>check the delivery in and move its stock</translation>
+    </message>
+    <message>
+        <source>Checked in: {0} received of {1} expected (entry {2}).</source>
+        <translation>Checked in: {0} received of {1} expected (entry {2}).</translation>
     </message>
 </context>
 <context>
@@ -335,6 +508,49 @@
     <message>
         <source>Choose your name first.</source>
         <translation>Choose your name first.</translation>
+    </message>
+</context>
+<context>
+    <name>LowStockPage</name>
+    <message>
+        <source>Product</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>On hand</translation>
+    </message>
+    <message>
+        <source>Minimum</source>
+        <translation>Minimum</translation>
+    </message>
+    <message>
+        <source>Set by</source>
+        <translation>Set by</translation>
+    </message>
+    <message>
+        <source>{0} products are below their minimum.</source>
+        <translation>{0} products are below their minimum.</translation>
+    </message>
+    <message>
+        <source>Nothing is below its minimum.</source>
+        <translation>Nothing is below its minimum.</translation>
+    </message>
+    <message>
+        <source>g</source>
+        <translation>g</translation>
+    </message>
+    <message>
+        <source>pcs</source>
+        <translation>pcs</translation>
+    </message>
+    <message>
+        <source>HQ</source>
+        <translation>HQ</translation>
+    </message>
+    <message>
+        <source>this booth</source>
+        <translation>this booth</translation>
     </message>
 </context>
 <context>
@@ -520,6 +736,10 @@
     <message>
         <source>Mobile refunds</source>
         <translation>Mobile refunds</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>Stock</translation>
     </message>
     <message>
         <source>Manager: {0}</source>
@@ -1182,6 +1402,10 @@ sales {2}  variance {3}</translation>
         <translation>Discount on {0} ({1}) in 折, the share the customer pays: 8 = 8折 (pays 80 %, 20 % off), 85 = 85折 (pays 85 %).</translation>
     </message>
     <message>
+        <source>Low stock ({0}): {1}</source>
+        <translation>Low stock ({0}): {1}</translation>
+    </message>
+    <message>
         <source>The cart is empty: there is nothing to hold.</source>
         <translation>The cart is empty: there is nothing to hold.</translation>
     </message>
@@ -1351,6 +1575,60 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Printer: {0}</source>
         <translation>Printer: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>StockTab</name>
+    <message>
+        <source>Deliveries</source>
+        <translation>Deliveries</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <source>Low stock</source>
+        <translation>Low stock</translation>
+    </message>
+</context>
+<context>
+    <name>TransferPage</name>
+    <message>
+        <source>To booth (HQ id):</source>
+        <translation>To booth (HQ id):</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Product</translation>
+    </message>
+    <message>
+        <source>To send</source>
+        <translation>To send</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>Send transfer…</source>
+        <translation>Send transfer…</translation>
+    </message>
+    <message>
+        <source>Give a quantity of 1 or more.</source>
+        <translation>Give a quantity of 1 or more.</translation>
+    </message>
+    <message>
+        <source>send these goods to another booth</source>
+        <translation>send these goods to another booth</translation>
+    </message>
+    <message>
+        <source>Transfer {0} sent to {1} (entry {2}).</source>
+        <translation>Transfer {0} sent to {1} (entry {2}).</translation>
     </message>
 </context>
 <context>
@@ -1643,6 +1921,10 @@ sales {2}  variance {3}</translation>
         <translation>A WeChat or Alipay payment is collected through HQ: pass the customer&apos;s code with --code (a reference alone is recorded only under payments.reference_only).</translation>
     </message>
     <message>
+        <source>A count started {at} by {name} is still open: finish it first.</source>
+        <translation>A count started {at} by {name} is still open: finish it first.</translation>
+    </message>
+    <message>
         <source>A discount cannot be negative.</source>
         <translation>A discount cannot be negative.</translation>
     </message>
@@ -1687,12 +1969,44 @@ sales {2}  variance {3}</translation>
         <translation>A shift is already open (opened by {by} at entry {seq}): close it first.</translation>
     </message>
     <message>
+        <source>A transfer needs at least one product: --line CODE=QTY.</source>
+        <translation>A transfer needs at least one product: --line CODE=QTY.</translation>
+    </message>
+    <message>
+        <source>Booth {booth} is this booth: a transfer goes to another booth.</source>
+        <translation>Booth {booth} is this booth: a transfer goes to another booth.</translation>
+    </message>
+    <message>
         <source>Cash is counted in the drawer, not confirmed: give the counts instead.</source>
         <translation>Cash is counted in the drawer, not confirmed: give the counts instead.</translation>
     </message>
     <message>
         <source>Choose at least one line to refund.</source>
         <translation>Choose at least one line to refund.</translation>
+    </message>
+    <message>
+        <source>Count {count} was already finished (entry {seq}): its stock moved then.</source>
+        <translation>Count {count} was already finished (entry {seq}): its stock moved then.</translation>
+    </message>
+    <message>
+        <source>Count {count} was already finished.</source>
+        <translation>Count {count} was already finished.</translation>
+    </message>
+    <message>
+        <source>Delivery {delivery} was already checked in (entry {seq}): its stock moved then.</source>
+        <translation>Delivery {delivery} was already checked in (entry {seq}): its stock moved then.</translation>
+    </message>
+    <message>
+        <source>Delivery {delivery} was already checked in.</source>
+        <translation>Delivery {delivery} was already checked in.</translation>
+    </message>
+    <message>
+        <source>Finishing a count changes stock: it needs a manager&apos;s approval.</source>
+        <translation>Finishing a count changes stock: it needs a manager&apos;s approval.</translation>
+    </message>
+    <message>
+        <source>Give the minimum, or --clear to go back to HQ&apos;s.</source>
+        <translation>Give the minimum, or --clear to go back to HQ&apos;s.</translation>
     </message>
     <message>
         <source>HQ cannot be reached to settle {count} earlier mobile payment(s): mobile payments stay stopped until it answers.</source>
@@ -1747,6 +2061,10 @@ sales {2}  variance {3}</translation>
         <translation>Journal entry {seq} is a {type} entry, not a Z report (z_close): there is no Z to show or reprint.</translation>
     </message>
     <message>
+        <source>Keep the reason to {limit} characters.</source>
+        <translation>Keep the reason to {limit} characters.</translation>
+    </message>
+    <message>
         <source>Line {line} ({name}) has {left} left to refund, not {wanted}.</source>
         <translation>Line {line} ({name}) has {left} left to refund, not {wanted}.</translation>
     </message>
@@ -1757,6 +2075,26 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Mobile payments are not set up for this booth at HQ: nothing was charged. Take another way to pay, and tell HQ.</source>
         <translation>Mobile payments are not set up for this booth at HQ: nothing was charged. Take another way to pay, and tell HQ.</translation>
+    </message>
+    <message>
+        <source>Name the booth the goods go to by its HQ booth id (at most 64 characters).</source>
+        <translation>Name the booth the goods go to by its HQ booth id (at most 64 characters).</translation>
+    </message>
+    <message>
+        <source>No category {category} in the catalog: the categories are {categories}.</source>
+        <translation>No category {category} in the catalog: the categories are {categories}.</translation>
+    </message>
+    <message>
+        <source>No count is in progress: start one with &apos;booth-pos stock count start&apos;.</source>
+        <translation>No count is in progress: start one with &apos;booth-pos stock count start&apos;.</translation>
+    </message>
+    <message>
+        <source>No count {count} is in progress.</source>
+        <translation>No count {count} is in progress.</translation>
+    </message>
+    <message>
+        <source>No delivery {delivery} is expected here: see &apos;booth-pos stock deliveries&apos;, or sync first if HQ has just sent it.</source>
+        <translation>No delivery {delivery} is expected here: see &apos;booth-pos stock deliveries&apos;, or sync first if HQ has just sent it.</translation>
     </message>
     <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>
@@ -1791,8 +2129,16 @@ sales {2}  variance {3}</translation>
         <translation>Nothing is left to pay: press Finish.</translation>
     </message>
     <message>
+        <source>Nothing was counted yet: count at least one product, then finish.</source>
+        <translation>Nothing was counted yet: count at least one product, then finish.</translation>
+    </message>
+    <message>
         <source>Only {left} of sale {receipt} was paid by {method} and not yet refunded.</source>
         <translation>Only {left} of sale {receipt} was paid by {method} and not yet refunded.</translation>
+    </message>
+    <message>
+        <source>Product {product} is not in this terminal&apos;s catalog yet: sync, then check the delivery in.</source>
+        <translation>Product {product} is not in this terminal&apos;s catalog yet: sync, then check the delivery in.</translation>
     </message>
     <message>
         <source>Sale {receipt} was already refunded in full.</source>
@@ -2011,6 +2357,10 @@ sales {2}  variance {3}</translation>
         <translation>{code} is a scale label: add it with its weight or price.</translation>
     </message>
     <message>
+        <source>{code} is named twice: give each product once.</source>
+        <translation>{code} is named twice: give each product once.</translation>
+    </message>
+    <message>
         <source>{code} is not a WeChat Pay or Alipay payment code: ask the customer to show it again.</source>
         <translation>{code} is not a WeChat Pay or Alipay payment code: ask the customer to show it again.</translation>
     </message>
@@ -2055,6 +2405,10 @@ sales {2}  variance {3}</translation>
         <translation>{name} is a cashier: only a manager may approve this.</translation>
     </message>
     <message>
+        <source>{name} is not in this count: it counts category {category} only.</source>
+        <translation>{name} is not in this count: it counts category {category} only.</translation>
+    </message>
+    <message>
         <source>{name} is sold by the piece, not by weight.</source>
         <translation>{name} is sold by the piece, not by weight.</translation>
     </message>
@@ -2067,8 +2421,36 @@ sales {2}  variance {3}</translation>
         <translation>{name} is weighed: change its weight, not its quantity.</translation>
     </message>
     <message>
+        <source>{name}: {received} received against {expected} expected. Say why: {reasons}.</source>
+        <translation>{name}: {received} received against {expected} expected. Say why: {reasons}.</translation>
+    </message>
+    <message>
         <source>{path} is not valid TOML ({reason}): fix or remove it.</source>
         <translation>{path} is not valid TOML ({reason}): fix or remove it.</translation>
+    </message>
+    <message>
+        <source>{qty} is not a count of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</source>
+        <translation>{qty} is not a count of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</translation>
+    </message>
+    <message>
+        <source>{qty} is not a minimum stock of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</source>
+        <translation>{qty} is not a minimum stock of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</translation>
+    </message>
+    <message>
+        <source>{qty} is not a quantity of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</source>
+        <translation>{qty} is not a quantity of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</translation>
+    </message>
+    <message>
+        <source>{qty} is not a whole number: give pieces, or grams for goods sold by the kg.</source>
+        <translation>{qty} is not a whole number: give pieces, or grams for goods sold by the kg.</translation>
+    </message>
+    <message>
+        <source>{qty} of {name} is more than one count can hold.</source>
+        <translation>{qty} of {name} is more than one count can hold.</translation>
+    </message>
+    <message>
+        <source>{qty} of {name} is more than one delivery can hold.</source>
+        <translation>{qty} of {name} is more than one delivery can hold.</translation>
     </message>
     <message>
         <source>{value} fen is counted twice.</source>
@@ -2077,6 +2459,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2 or 1.</source>
         <translation>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2 or 1.</translation>
+    </message>
+    <message>
+        <source>{value} is not CODE={what}, e.g. 6970006000011=12.</source>
+        <translation>{value} is not CODE={what}, e.g. 6970006000011=12.</translation>
     </message>
     <message>
         <source>{where}: &apos;{table}&apos; should be a [table].</source>

@@ -246,10 +246,183 @@
     </message>
 </context>
 <context>
+    <name>CodeEntry</name>
+    <message>
+        <source>Scan or type a barcode or PLU</source>
+        <translation>扫码或输入条码/PLU</translation>
+    </message>
+    <message>
+        <source>pcs or g</source>
+        <translation>件或克</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>设为</translation>
+    </message>
+</context>
+<context>
     <name>CountGrid</name>
     <message>
         <source>Counted: {0}</source>
         <translation>点钞合计：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>CountPage</name>
+    <message>
+        <source>Start count</source>
+        <translation>开始盘点</translation>
+    </message>
+    <message>
+        <source>Count:</source>
+        <translation>盘点：</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>At the start</source>
+        <translation>开始时</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>实盘</translation>
+    </message>
+    <message>
+        <source>Variance</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Finish count…</source>
+        <translation>完成盘点…</translation>
+    </message>
+    <message>
+        <source>The whole booth</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <source>No count is in progress. Start one: cashiers keep selling while you count.</source>
+        <translation>没有进行中的盘点。开始盘点后收银员可以照常销售。</translation>
+    </message>
+    <message>
+        <source>the whole booth</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <source>Counting {0} since {1} ({2}): {3} of {4} products counted. Sales since the start are accounted for.</source>
+        <translation>正在盘点{0}，{1} 开始（{2}）：已盘 {3}/{4} 种商品。开始后的销售和退货已计入。</translation>
+    </message>
+    <message>
+        <source>g</source>
+        <translation>克</translation>
+    </message>
+    <message>
+        <source>pcs</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>The count started: the snapshot is taken.</source>
+        <translation>盘点已开始：库存快照已记录。</translation>
+    </message>
+    <message>
+        <source>{0}: {1} counted</source>
+        <translation>{0}：已盘 {1}</translation>
+    </message>
+    <message>
+        <source>finish the count and adjust stock by its variances</source>
+        <translation>完成盘点并按差异调整库存</translation>
+    </message>
+    <message>
+        <source>Count finished (entry {0}): {1} products, variance {2:+}.</source>
+        <translation>盘点完成（流水 {0}）：{1} 种商品，差异 {2:+}。</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveriesPage</name>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>应到</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>All arrived as expected</source>
+        <translation>全部按单到货</translation>
+    </message>
+    <message>
+        <source>Confirm check-in…</source>
+        <translation>确认验收…</translation>
+    </message>
+    <message>
+        <source>short</source>
+        <translation>短缺</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <source>extra</source>
+        <translation>多到</translation>
+    </message>
+    <message>
+        <source>Transfer from {0}
+{1} · {2} products</source>
+        <translation>来自 {0} 的调拨
+{1} · {2} 种商品</translation>
+    </message>
+    <message>
+        <source>HQ delivery {0}
+{1} · {2} products</source>
+        <translation>总部配送 {0}
+{1} · {2} 种商品</translation>
+    </message>
+    <message>
+        <source>No deliveries are expected. HQ&apos;s deliveries and other booths&apos; transfers appear here after a sync.</source>
+        <translation>没有待验收的到货。同步后，总部配送和其他专柜的调拨会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Scan each product as it is unpacked (weighed goods: grams). Then confirm.</source>
+        <translation>拆箱时逐件扫码（称重商品填克数），然后确认。</translation>
+    </message>
+    <message>
+        <source>g</source>
+        <translation>克</translation>
+    </message>
+    <message>
+        <source>pcs</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>Why?</source>
+        <translation>原因？</translation>
+    </message>
+    <message>
+        <source>{0}: {1} of {2} {3} received</source>
+        <translation>{0}：应到 {2} {3}，已收 {1}</translation>
+    </message>
+    <message>
+        <source>check the delivery in and move its stock</source>
+        <translation>验收到货并入库</translation>
+    </message>
+    <message>
+        <source>Checked in: {0} received of {1} expected (entry {2}).</source>
+        <translation>已验收：应到 {1}，实收 {0}（流水 {2}）。</translation>
     </message>
 </context>
 <context>
@@ -335,6 +508,49 @@
     <message>
         <source>Choose your name first.</source>
         <translation>请先选择您的名字。</translation>
+    </message>
+</context>
+<context>
+    <name>LowStockPage</name>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>现有库存</translation>
+    </message>
+    <message>
+        <source>Minimum</source>
+        <translation>最低库存</translation>
+    </message>
+    <message>
+        <source>Set by</source>
+        <translation>设定方</translation>
+    </message>
+    <message>
+        <source>{0} products are below their minimum.</source>
+        <translation>{0} 种商品低于最低库存。</translation>
+    </message>
+    <message>
+        <source>Nothing is below its minimum.</source>
+        <translation>没有低于最低库存的商品。</translation>
+    </message>
+    <message>
+        <source>g</source>
+        <translation>克</translation>
+    </message>
+    <message>
+        <source>pcs</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>HQ</source>
+        <translation>总部</translation>
+    </message>
+    <message>
+        <source>this booth</source>
+        <translation>本专柜</translation>
     </message>
 </context>
 <context>
@@ -520,6 +736,10 @@
     <message>
         <source>Mobile refunds</source>
         <translation>移动支付退款</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
     </message>
     <message>
         <source>Manager: {0}</source>
@@ -1182,6 +1402,10 @@ sales {2}  variance {3}</source>
         <translation>{0}（{1}）打几折？输入顾客实付的折数：8 = 8折（付 80%，优惠 20%），85 = 85折（付 85%）。</translation>
     </message>
     <message>
+        <source>Low stock ({0}): {1}</source>
+        <translation>低库存（{0}）：{1}</translation>
+    </message>
+    <message>
         <source>The cart is empty: there is nothing to hold.</source>
         <translation>购物车是空的：没有可挂的单。</translation>
     </message>
@@ -1351,6 +1575,60 @@ sales {2}  variance {3}</source>
     <message>
         <source>Printer: {0}</source>
         <translation>打印机：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>StockTab</name>
+    <message>
+        <source>Deliveries</source>
+        <translation>到货验收</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>调拨</translation>
+    </message>
+    <message>
+        <source>Low stock</source>
+        <translation>低库存</translation>
+    </message>
+</context>
+<context>
+    <name>TransferPage</name>
+    <message>
+        <source>To booth (HQ id):</source>
+        <translation>调入专柜（总部编号）：</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>To send</source>
+        <translation>调出数量</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Send transfer…</source>
+        <translation>发出调拨…</translation>
+    </message>
+    <message>
+        <source>Give a quantity of 1 or more.</source>
+        <translation>数量至少为 1。</translation>
+    </message>
+    <message>
+        <source>send these goods to another booth</source>
+        <translation>把这些商品调拨到其他专柜</translation>
+    </message>
+    <message>
+        <source>Transfer {0} sent to {1} (entry {2}).</source>
+        <translation>调拨 {0} 已发往 {1}（流水 {2}）。</translation>
     </message>
 </context>
 <context>
@@ -1643,6 +1921,10 @@ sales {2}  variance {3}</source>
         <translation>微信或支付宝付款通过总部收款：请用 --code 传入顾客的付款码（仅在 payments.reference_only 下才只记录参考号）。</translation>
     </message>
     <message>
+        <source>A count started {at} by {name} is still open: finish it first.</source>
+        <translation>{name} 于 {at} 开始的盘点还未完成：请先完成它。</translation>
+    </message>
+    <message>
         <source>A discount cannot be negative.</source>
         <translation>折扣不能是负数。</translation>
     </message>
@@ -1687,12 +1969,44 @@ sales {2}  variance {3}</source>
         <translation>已有班次在进行中（{by} 于流水 {seq} 开班）：请先结班。</translation>
     </message>
     <message>
+        <source>A transfer needs at least one product: --line CODE=QTY.</source>
+        <translation>调拨至少需要一种商品：--line 条码=数量。</translation>
+    </message>
+    <message>
+        <source>Booth {booth} is this booth: a transfer goes to another booth.</source>
+        <translation>{booth} 就是本专柜：调拨只能发往其他专柜。</translation>
+    </message>
+    <message>
         <source>Cash is counted in the drawer, not confirmed: give the counts instead.</source>
         <translation>现金要在钱箱中清点，不是确认：请提供点钞数。</translation>
     </message>
     <message>
         <source>Choose at least one line to refund.</source>
         <translation>请至少选择一行退款。</translation>
+    </message>
+    <message>
+        <source>Count {count} was already finished (entry {seq}): its stock moved then.</source>
+        <translation>盘点 {count} 已经完成（流水 {seq}），库存当时已调整。</translation>
+    </message>
+    <message>
+        <source>Count {count} was already finished.</source>
+        <translation>盘点 {count} 已经完成。</translation>
+    </message>
+    <message>
+        <source>Delivery {delivery} was already checked in (entry {seq}): its stock moved then.</source>
+        <translation>到货 {delivery} 已经验收（流水 {seq}），库存当时已入库。</translation>
+    </message>
+    <message>
+        <source>Delivery {delivery} was already checked in.</source>
+        <translation>到货 {delivery} 已经验收。</translation>
+    </message>
+    <message>
+        <source>Finishing a count changes stock: it needs a manager&apos;s approval.</source>
+        <translation>完成盘点会调整库存：需要店长批准。</translation>
+    </message>
+    <message>
+        <source>Give the minimum, or --clear to go back to HQ&apos;s.</source>
+        <translation>请给出最低库存，或用 --clear 恢复总部的设定。</translation>
     </message>
     <message>
         <source>HQ cannot be reached to settle {count} earlier mobile payment(s): mobile payments stay stopped until it answers.</source>
@@ -1747,6 +2061,10 @@ sales {2}  variance {3}</source>
         <translation>流水 {seq} 是 {type} 记录，不是日结报表（z_close）：没有可显示或补打的日结报表。</translation>
     </message>
     <message>
+        <source>Keep the reason to {limit} characters.</source>
+        <translation>原因请不超过 {limit} 个字。</translation>
+    </message>
+    <message>
         <source>Line {line} ({name}) has {left} left to refund, not {wanted}.</source>
         <translation>第 {line} 行（{name}）只能再退 {left}，不能退 {wanted}。</translation>
     </message>
@@ -1757,6 +2075,26 @@ sales {2}  variance {3}</source>
     <message>
         <source>Mobile payments are not set up for this booth at HQ: nothing was charged. Take another way to pay, and tell HQ.</source>
         <translation>总部尚未为本专柜开通移动支付：未扣任何款项。请改用其他方式收款，并告知总部。</translation>
+    </message>
+    <message>
+        <source>Name the booth the goods go to by its HQ booth id (at most 64 characters).</source>
+        <translation>请填写调入专柜的总部编号（不超过 64 个字符）。</translation>
+    </message>
+    <message>
+        <source>No category {category} in the catalog: the categories are {categories}.</source>
+        <translation>商品目录中没有“{category}”类别：现有类别为 {categories}。</translation>
+    </message>
+    <message>
+        <source>No count is in progress: start one with &apos;booth-pos stock count start&apos;.</source>
+        <translation>没有进行中的盘点：请用 &apos;booth-pos stock count start&apos; 开始。</translation>
+    </message>
+    <message>
+        <source>No count {count} is in progress.</source>
+        <translation>盘点 {count} 不在进行中。</translation>
+    </message>
+    <message>
+        <source>No delivery {delivery} is expected here: see &apos;booth-pos stock deliveries&apos;, or sync first if HQ has just sent it.</source>
+        <translation>本专柜没有待验收的到货 {delivery}：请查看 &apos;booth-pos stock deliveries&apos;；如果总部刚发出，请先同步。</translation>
     </message>
     <message>
         <source>No scanner port: give --port DEV or set scanner.port in booth.toml.</source>
@@ -1791,8 +2129,16 @@ sales {2}  variance {3}</source>
         <translation>已付清：请按“完成收款”。</translation>
     </message>
     <message>
+        <source>Nothing was counted yet: count at least one product, then finish.</source>
+        <translation>还没有盘点任何商品：至少盘一种商品后再完成。</translation>
+    </message>
+    <message>
         <source>Only {left} of sale {receipt} was paid by {method} and not yet refunded.</source>
         <translation>销售 {receipt} 用 {method} 支付且尚未退还的只有 {left}。</translation>
+    </message>
+    <message>
+        <source>Product {product} is not in this terminal&apos;s catalog yet: sync, then check the delivery in.</source>
+        <translation>本机商品目录中还没有商品 {product}：请先同步，再验收。</translation>
     </message>
     <message>
         <source>Sale {receipt} was already refunded in full.</source>
@@ -2011,6 +2357,10 @@ sales {2}  variance {3}</source>
         <translation>{code} 是秤签：请按重量或金额添加。</translation>
     </message>
     <message>
+        <source>{code} is named twice: give each product once.</source>
+        <translation>{code} 出现了两次：每种商品只写一次。</translation>
+    </message>
+    <message>
         <source>{code} is not a WeChat Pay or Alipay payment code: ask the customer to show it again.</source>
         <translation>{code} 不是微信或支付宝付款码：请顾客重新出示。</translation>
     </message>
@@ -2055,6 +2405,10 @@ sales {2}  variance {3}</source>
         <translation>{name} 是收银员：只有店长可以授权。</translation>
     </message>
     <message>
+        <source>{name} is not in this count: it counts category {category} only.</source>
+        <translation>{name} 不在本次盘点范围内：本次只盘“{category}”类别。</translation>
+    </message>
+    <message>
         <source>{name} is sold by the piece, not by weight.</source>
         <translation>{name} 按件销售，不按重量。</translation>
     </message>
@@ -2067,8 +2421,36 @@ sales {2}  variance {3}</source>
         <translation>{name} 为称重商品：请修改重量，而不是数量。</translation>
     </message>
     <message>
+        <source>{name}: {received} received against {expected} expected. Say why: {reasons}.</source>
+        <translation>{name}：应到 {expected}，实收 {received}。请选择原因：{reasons}。</translation>
+    </message>
+    <message>
         <source>{path} is not valid TOML ({reason}): fix or remove it.</source>
         <translation>{path} 不是有效的 TOML 文件（{reason}）：请修正或删除。</translation>
+    </message>
+    <message>
+        <source>{qty} is not a count of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</source>
+        <translation>{qty} 不是 {name} 的盘点数：请填 0 或以上的整件数，称重商品填克数。</translation>
+    </message>
+    <message>
+        <source>{qty} is not a minimum stock of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</source>
+        <translation>{qty} 不是 {name} 的最低库存：请填 0 或以上的整件数，称重商品填克数。</translation>
+    </message>
+    <message>
+        <source>{qty} is not a quantity of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</source>
+        <translation>{qty} 不是 {name} 的数量：请填 0 或以上的整件数，称重商品填克数。</translation>
+    </message>
+    <message>
+        <source>{qty} is not a whole number: give pieces, or grams for goods sold by the kg.</source>
+        <translation>{qty} 不是整数：请填件数，称重商品填克数。</translation>
+    </message>
+    <message>
+        <source>{qty} of {name} is more than one count can hold.</source>
+        <translation>{name} 的 {qty} 超出了一次盘点的上限。</translation>
+    </message>
+    <message>
+        <source>{qty} of {name} is more than one delivery can hold.</source>
+        <translation>{name} 的 {qty} 超出了一次到货的上限。</translation>
     </message>
     <message>
         <source>{value} fen is counted twice.</source>
@@ -2077,6 +2459,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>{value} fen is not a banknote or coin: use 10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2 or 1.</source>
         <translation>{value} 分不是纸币或硬币面额：请用 10000、5000、2000、1000、500、100、50、10、5、2 或 1。</translation>
+    </message>
+    <message>
+        <source>{value} is not CODE={what}, e.g. 6970006000011=12.</source>
+        <translation>{value} 不是 条码={what} 的格式，例如 6970006000011=12。</translation>
     </message>
     <message>
         <source>{where}: &apos;{table}&apos; should be a [table].</source>

@@ -19,6 +19,7 @@ from pos.cli.common import add_pin_options, read_pin
 from pos.cli.hardware import add_hw_commands, add_receipt_commands
 from pos.cli.payments import add_payments_commands, take_mobile
 from pos.cli.shift import add_shift_commands
+from pos.cli.stock import add_stock_commands
 from pos.config import load_settings, resolve_home
 from pos.errors import BoothError, Refused
 from pos.money import format_fen
@@ -432,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     stock_sub = add_group(
         sub,
         "stock",
-        "Receive, adjust and show stock (on hand = sum of movements).",
+        "Stock: deliveries checked in, counts, transfers, low stock (on hand = sum of movements).",
         "booth-pos stock show",
     )
     p = add_command(stock_sub, "receive", "Record a delivery (pieces, or grams for products sold by kg).",
@@ -456,6 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("code", nargs="?", metavar="CODE")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_stock_commands(stock_sub)
 
     jrn_sub = add_group(
         sub,

@@ -7,7 +7,7 @@ import sqlite3
 
 from pos.store import print_jobs, sales, stock
 from pos.store import refunds as refunds_db
-from sync.protocol.entries import STOCK_TYPES
+from sync.protocol.entries import STOCK_LINE_TYPES, STOCK_TYPES
 from sync.protocol.journal import canonical
 
 #: Entries whose paper was queued when they were written: the first print, or a copy of
@@ -34,6 +34,14 @@ def apply(conn: sqlite3.Connection, entry: dict, grand_total_fen: int) -> None:
     elif entry_type in STOCK_TYPES:
         _known_product(conn, body, body.get("unit") == "g")
         stock.insert_movement(conn, body["product_id"], body["delta"], entry_type, seq)
+    elif entry_type in STOCK_LINE_TYPES:
+        for line in body["lines"]:
+            _known_product(conn, line, line["unit"] == "g")
+        stock.insert_moves(conn, entry)
+        if entry_type in ("delivery_received", "transfer_in"):
+            stock.mark_recovered_check_in(
+                conn, body.get("delivery_id"), body.get("transfer_id"), seq
+            )
     if entry_type in RECEIPT_TYPES:
         print_jobs.add_done(conn, "receipt", seq, entry["at"])
     elif entry_type in COPY_OF:

@@ -9,6 +9,7 @@ import sqlite3
 from pos.pinyin import initials
 from sync.protocol.barcodes import classify
 from sync.protocol.catalog import normalize_plu
+from sync.protocol.stock import min_stock
 
 
 def get(conn: sqlite3.Connection, key: str, default: str = "") -> str:
@@ -74,15 +75,16 @@ def apply_product(conn: sqlite3.Connection, product: dict, version: int) -> None
     conn.execute(
         """INSERT INTO products (id, name, name_en, unit, price_fen, plu, category, supplier_id,
                supplier_name, county, certificate_no, certificate_expires, initials,
-               catalog_version, active)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+               catalog_version, min_stock, active)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
            ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
                unit = excluded.unit, price_fen = excluded.price_fen, plu = excluded.plu,
                category = excluded.category, supplier_id = excluded.supplier_id,
                supplier_name = excluded.supplier_name, county = excluded.county,
                certificate_no = excluded.certificate_no,
                certificate_expires = excluded.certificate_expires, initials = excluded.initials,
-               catalog_version = excluded.catalog_version, active = 1""",
+               catalog_version = excluded.catalog_version, min_stock = excluded.min_stock,
+               active = 1""",
         (
             product["id"],
             product["name"],
@@ -98,6 +100,7 @@ def apply_product(conn: sqlite3.Connection, product: dict, version: int) -> None
             product.get("certificate_expires", ""),
             initials(product["name"]),
             version,
+            min_stock(product),
         ),  # fmt: skip
     )
     for code in product.get("barcodes", []):

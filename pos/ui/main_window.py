@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.dialog_watch = DialogsClosing(self)
         QApplication.instance().installEventFilter(self.dialog_watch)
         self.session.sale_did_complete.connect(self.show_receipt)
+        self.session.sale_did_complete.connect(lambda *_: self._low_stock())
         self.session.payment_code_scanned.connect(self.open_payment)
         context.scanner.scanned.connect(self.on_scanned)
         if context.mobile is not None:
@@ -156,7 +157,11 @@ class MainWindow(QMainWindow):
             if opened.date() < terminal.today():
                 stale = opened.strftime("%Y-%m-%d")
         self.sale.show_shift(report is not None, stale)
+        self.sale.show_low_stock(terminal.low_stock())
         self.context.status.shift_changed(shift, terminal.head_seq())
+
+    def _low_stock(self) -> None:
+        self.sale.show_low_stock(self.context.terminal.low_stock())
 
     # --- manager screen and refunds ---------------------------------------------------------
 
@@ -248,6 +253,8 @@ class MainWindow(QMainWindow):
             self.login.say(self.tr("Scanned {0}, not used: log in first, then scan.").format(code))  # fmt: skip
             return
         if self.stack.currentWidget() is self.manager:
+            if self.manager.scanned(code):  # a delivery, a count or a transfer
+                return
             self.manager.notice.show_notice(
                 self.tr("Scanned {0}, not used: go back to the sale screen to sell.").format(code),
                 "warning",

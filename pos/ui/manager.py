@@ -27,6 +27,7 @@ from pos.ui.charts import BarChart
 from pos.ui.i18n import message, tender_names
 from pos.ui.mobile_refunds import MobileRefundsView
 from pos.ui.shift_dialogs import CashMoveDialog, CloseWizard, OpenShiftDialog
+from pos.ui.stock import StockTab
 from pos.ui.style import MONO_FAMILIES, pick_font
 from pos.ui.widgets import NoticeBanner, button
 
@@ -117,6 +118,10 @@ class ManagerScreen(QWidget):
         # Money owed back through WeChat Pay / Alipay, and what became of it.
         self.refunds = MobileRefundsView(terminal, self)
         self.tabs.addTab(self.refunds, self.tr("Mobile refunds"))
+        # Stock: deliveries, counts, transfers, low stock.
+        self.stock = StockTab(terminal)
+        self.stock.changed.connect(self.notice.show_notice)
+        self.tabs.addTab(self.stock, self.tr("Stock"))
 
         self.open_button.clicked.connect(self.open_shift)
         self.cash_in_button.clicked.connect(lambda: self.move_cash("cash_in"))
@@ -142,7 +147,12 @@ class ManagerScreen(QWidget):
     def enter(self, manager) -> None:
         self.manager = manager
         self.title.setText(self.tr("Manager: {0}").format(manager.name))
+        self.stock.enter(manager)
         self.refresh()
+
+    def scanned(self, code: str) -> bool:
+        """A scan on the stock tab goes to its page; False when nothing here uses it."""
+        return self.tabs.currentWidget() is self.stock and self.stock.scanned(code)
 
     def refresh(self) -> None:
         report = self.terminal.x_report(charts=True)

@@ -31,7 +31,7 @@ from pos.products import Product
 from pos.ui.approval import with_approval
 from pos.ui.cart_model import CartModel
 from pos.ui.i18n import product_name
-from pos.ui.widgets import ElidedButton, KeypadDialog, NoticeBanner, button
+from pos.ui.widgets import ElidedButton, ElidedLabel, KeypadDialog, NoticeBanner, button
 
 SEARCH_DELAY_MS = 150  # wait for the cashier to stop typing before searching
 
@@ -137,6 +137,11 @@ class SaleScreen(QWidget):
         self.picker.addWidget(self.quick)
         self.picker.addWidget(self.results)
         right.addWidget(self.picker, 1)
+        # What is below its minimum, one line: the manager screen's stock tab has the list.
+        self.low_stock = ElidedLabel()
+        self.low_stock.setObjectName("low_stock")
+        self.low_stock.hide()
+        right.addWidget(self.low_stock)
         tools = QHBoxLayout()
         self.reprint_button = button(self.tr("Reprint receipt (F6)"))
         self.drawer_button = button(self.tr("Open drawer"))
@@ -483,6 +488,18 @@ class SaleScreen(QWidget):
                 ).format(opened_on)  # fmt: skip
             )
         self.shift_banner.setVisible(not is_open or bool(opened_on))
+
+    def show_low_stock(self, rows: list) -> None:
+        """Products below their minimum (pos.usecases.stock.LowStock), the emptiest first."""
+        if not rows:
+            self.low_stock.hide()
+            return
+        names = "、".join(f"{row.name} {row.on_hand}/{row.minimum}" for row in rows[:5])
+        self.low_stock.setText(self.tr("Low stock ({0}): {1}").format(len(rows), names))
+        self.low_stock.set_details(
+            "\n".join(f"{row.name} {row.on_hand}/{row.minimum}" for row in rows)
+        )
+        self.low_stock.show()
 
     def void_selected(self) -> None:
         row = self.selected_row()

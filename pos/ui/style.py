@@ -54,6 +54,7 @@ QFrame#mobile_frame QPushButton {{ min-height: {PAY_HEIGHT}px; font-size: 26px; 
 QLabel#title {{ font-size: 28px; font-weight: bold; }}
 QLabel#notice_error {{ background: #a61b1b; color: white; padding: 8px; font-size: 20px; border-radius: 4px; }}
 QLabel#notice_warning {{ background: #f0b429; color: #102a43; padding: 8px; font-size: 20px; border-radius: 4px; }}
+QLabel#low_stock {{ background: #fff3c4; color: #8d2b0b; padding: 4px 8px; font-size: 18px; border-radius: 4px; }}
 QLabel#notice_info {{ background: #2680c2; color: white; padding: 8px; font-size: 20px; border-radius: 4px; }}
 QLineEdit {{ min-height: {TOUCH_MIN}px; font-size: 22px; padding: 0 8px; }}
 QTableView {{ font-size: 20px; }}

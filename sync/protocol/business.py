@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sync.protocol.entries import STOCK_TYPES
+from sync.protocol.entries import STOCK_LINE_TYPES, STOCK_TYPES
 from sync.protocol.journal import parse_utc, utc_timestamp
 from sync.protocol.payments import belongs_to
 
@@ -120,6 +120,14 @@ def business_problem(
             f"seq {entry['seq']} moves stock of {body['product_id']}, "
             "a product HQ's catalog never had",
         )
+    elif entry["type"] in STOCK_LINE_TYPES:
+        for line in body["lines"]:
+            if catalog_prices(line["product_id"]) is None:
+                return BusinessProblem(
+                    "unknown_product",
+                    f"seq {entry['seq']}'s {entry['type']} moves stock of "
+                    f"{line['product_id']}, a product HQ's catalog never had",
+                )
     return None
 
 

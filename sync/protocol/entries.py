@@ -58,9 +58,23 @@ ENTRY_TYPES = (
     "z_copy",
     "stock_receive",
     "stock_adjust",
+    "delivery_received",
+    "transfer_out",
+    "transfer_in",
+    "stock_count",
 )
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+#: Entries that move one product's stock by ``delta``.
 STOCK_TYPES = ("stock_receive", "stock_adjust")
+#: Entries that move the stock of several products, one line each (booth stock).
+STOCK_LINE_TYPES = ("delivery_received", "transfer_out", "transfer_in", "stock_count")
+#: Why a checked-in line differs from what was expected: fewer arrived (``short``), some
+#: arrived unsellable and stay out of stock (``damaged``), more arrived (``extra``).
+CHECK_IN_REASONS = ("short", "damaged", "extra")
+#: What a count covers: every product of the booth, or one category.
+COUNT_SCOPES = ("all", "category")
+#: Lines in one stock entry: a whole booth's count of every certified product fits.
+MAX_STOCK_LINES = 10_000
 #: How a customer pays (a sale's payments) and how money goes back (a refund's).
 PAYMENT_METHODS = ("cash", "wechat", "alipay", "card", "voucher")
 #: The methods HQ collects through a gateway (sync/protocol/payments.py).
@@ -554,6 +568,187 @@ def _z_close_problem(body: dict, seq: int) -> str | None:
     return None
 
 
+# --- booth stock: deliveries checked in, transfers, counts --------------------------------
+
+
+def _stock_line_head(line, what: str) -> str | None:
+    """What every stock line starts with: the product, its name and the unit of its numbers."""
+    if not isinstance(line, dict):
+        return f"a {what} line is not an object"
+    if not (_name(line.get("product_id"), 64) and _text(line.get("name"), MAX_TEXT)):
+        return f"a {what} line needs product_id (at most 64 characters) and name"
+    if line.get("unit") not in STOCK_UNITS:
+        return f"a {what} line's unit is piece or g, not {_show(line.get('unit'))}"
+    return None
+
+
+def _stock_lines(body: dict, what: str, check) -> str | None:
+    """Lines: a non-empty list of at most MAX_STOCK_LINES, each product once, each checked."""
+    lines = body.get("lines")
+    if not (isinstance(lines, list) and lines):
+        return f"a {what} needs lines"
+    if len(lines) > MAX_STOCK_LINES:
+        return f"a {what} has at most {MAX_STOCK_LINES:,} lines, not {len(lines):,}"
+    seen = set()
+    for line in lines:
+        found = _stock_line_head(line, what) or check(line)
+        if found:
+            return found
+        if line["product_id"] in seen:
+            return f"a {what} names product {_show(line['product_id'])} on more than one line"
+        seen.add(line["product_id"])
+    return None
+
+
+def _total_problem(body: dict, what: str, total_key: str, line_key: str) -> str | None:
+    """A total the body states equals the sum of its lines' figure."""
+    total = body.get(total_key)
+    summed = sum(line[line_key] for line in body["lines"])
+    if not _is_int(total) or total != summed:
+        return f"a {what}'s {total_key} is the sum of its lines' {line_key} ({summed}), not {_show(total)}"
+    return None
+
+
+def check_in_line_problem(line: dict, what: str = "check-in") -> str | None:
+    """A checked-in line: ``expected`` and ``received`` (0 or more), and a ``reason`` exactly
+    when they differ: ``short`` or ``damaged`` when fewer, ``extra`` when more."""
+    expected, received = line.get("expected"), line.get("received")
+    if not (_count(expected, MAX_DELTA) and _count(received, MAX_DELTA)):
+        return f"a {what} line needs expected and received, integers from 0 to {MAX_DELTA:,}"
+    reason = line.get("reason")
+    if received == expected:
+        if reason is not None:
+            return f"a {what} line received as expected has no reason (not {_show(reason)})"
+        return None
+    allowed = ("extra",) if received > expected else ("short", "damaged")
+    if reason not in allowed:
+        return (
+            f"a {what} line with {received} received against {expected} expected needs a"
+            f" reason: {' or '.join(allowed)}, not {_show(reason)}"
+        )
+    return None
+
+
+def _check_in_problem(what: str, id_key: str, source_key: str | None):
+    """``delivery_received`` (HQ's delivery) and ``transfer_in`` (another booth's transfer):
+    received goods come into stock once, line by line, with the differences explained."""
+
+    def check(body: dict, seq: int) -> str | None:
+        if not _name(body.get(id_key), 64):
+            return f"a {what} needs {id_key} (at most 64 characters)"
+        if source_key and not _name(body.get(source_key), 64):
+            return f"a {what} needs {source_key}, the booth that sent the goods"
+        if not _name(body.get("by")):
+            return f"a {what} needs by, the manager who checked the goods in"
+        if not _text(body.get("note", ""), MAX_REASON):
+            return f"a {what}'s note is text of at most {MAX_REASON} characters"
+        return (
+            _stock_lines(body, what, lambda line: check_in_line_problem(line, what))
+            or _total_problem(body, what, "expected_total", "expected")
+            or _total_problem(body, what, "received_total", "received")
+        )
+
+    return check
+
+
+def _transfer_out_line_problem(line: dict) -> str | None:
+    if not (_count(line.get("sent"), MAX_DELTA) and line["sent"] > 0):
+        return f"a transfer_out line needs sent, an integer from 1 to {MAX_DELTA:,}"
+    return None
+
+
+def _transfer_out_problem(body: dict, seq: int) -> str | None:
+    """Goods sent to another booth: they leave this booth's stock at once."""
+    if not _name(body.get("transfer_id"), 64):
+        return "a transfer_out needs transfer_id (at most 64 characters)"
+    if not _name(body.get("to_booth"), 64):
+        return "a transfer_out needs to_booth, the booth the goods go to"
+    if not _name(body.get("by")):
+        return "a transfer_out needs by, the manager who sent the goods"
+    if not _text(body.get("note", ""), MAX_REASON):
+        return f"a transfer_out's note is text of at most {MAX_REASON} characters"
+    return _stock_lines(body, "transfer_out", _transfer_out_line_problem) or _total_problem(
+        body, "transfer_out", "sent_total", "sent"
+    )
+
+
+#: A count line's figures: expected at the snapshot (may be below 0: the till sells past
+#: recorded stock), counted, what sales took and refunds brought back after the snapshot
+#: until the product was counted, every other move in that time, and the variance.
+COUNT_FIGURES = (
+    "expected",
+    "counted",
+    "sold_during",
+    "refunded_during",
+    "moved_during",
+    "variance",
+)
+
+
+def count_variance(line: dict) -> int:
+    """Counted less what the shelf should hold when the product was counted."""
+    held = line["expected"] - line["sold_during"] + line["refunded_during"] + line["moved_during"]
+    return line["counted"] - held
+
+
+def _count_line_problem(seq: int, snapshot_seq: int):
+    def check(line: dict) -> str | None:
+        for key in COUNT_FIGURES:
+            value = line.get(key)
+            if key in ("expected", "moved_during", "variance"):
+                if not _within(value, MAX_COUNT):
+                    return f"a stock_count line needs {key}, an integer inside 2**53 either way"
+            elif not _count(value, MAX_COUNT):
+                return f"a stock_count line needs {key}, an integer of 0 or more"
+        if line["counted"] > MAX_DELTA:
+            return f"a stock_count line's counted is at most {MAX_DELTA:,}, not {line['counted']}"
+        if line["variance"] != count_variance(line):
+            return (
+                f"a stock_count line's variance {line['variance']} is not counted {line['counted']}"
+                f" less (expected {line['expected']} - sold_during {line['sold_during']}"
+                f" + refunded_during {line['refunded_during']} + moved_during {line['moved_during']})"
+            )
+        counted_seq = line.get("counted_seq")
+        if not (_is_int(counted_seq) and snapshot_seq <= counted_seq < seq):
+            return (
+                f"a stock_count line's counted_seq is the journal's last seq when it was counted,"
+                f" from snapshot_seq {snapshot_seq} to {seq - 1}, not {_show(counted_seq)}"
+            )
+        if not _text(line.get("reason", ""), MAX_REASON):
+            return f"a stock_count line's reason is text of at most {MAX_REASON} characters"
+        return None
+
+    return check
+
+
+def _stock_count_problem(body: dict, seq: int) -> str | None:
+    """A count (盘点) finished and approved: each counted line's variance adjusts stock."""
+    if not _name(body.get("count_id"), 64):
+        return "a stock_count needs count_id (at most 64 characters)"
+    scope = body.get("scope")
+    if scope not in COUNT_SCOPES:
+        return f"a stock_count's scope is all or category, not {_show(scope)}"
+    if scope == "category" and not _name(body.get("category"), 64):
+        return "a stock_count of a category needs category, its name"
+    if scope == "all" and "category" in body:
+        return "a stock_count of the whole booth has no category"
+    reason = at_problem(body.get("snapshot_at"))
+    if reason:
+        return "a stock_count's snapshot_" + reason
+    snapshot_seq = body.get("snapshot_seq")
+    if not (_is_int(snapshot_seq) and 0 <= snapshot_seq < seq):
+        return f"a stock_count needs snapshot_seq, the journal's last seq at the snapshot (0 to {seq - 1})"
+    if not (_name(body.get("by")) and _name(body.get("approved_by"))):
+        return "a stock_count needs by (who counted) and approved_by (the manager who approved it)"
+    if not _count(body.get("uncounted", 0), MAX_COUNT):
+        return "a stock_count's uncounted is the number of products left uncounted, 0 or more"
+    if not _text(body.get("reason", ""), MAX_REASON):
+        return f"a stock_count's reason is text of at most {MAX_REASON} characters"
+    return _stock_lines(
+        body, "stock_count", _count_line_problem(seq, snapshot_seq)
+    ) or _total_problem(body, "stock_count", "variance_total", "variance")
+
+
 _BODY_CHECKS = {
     "sale": lambda body, seq: _sale_problem(body),
     "refund": _refund_problem,
@@ -566,5 +761,9 @@ _BODY_CHECKS = {
     "z_copy": _copy_problem("z_seq"),
     "stock_receive": _receive_problem,
     "stock_adjust": _stock_problem,
+    "delivery_received": _check_in_problem("delivery_received", "delivery_id", None),
+    "transfer_out": _transfer_out_problem,
+    "transfer_in": _check_in_problem("transfer_in", "transfer_id", "from_booth"),
+    "stock_count": _stock_count_problem,
 }
 assert tuple(_BODY_CHECKS) == ENTRY_TYPES

@@ -44,7 +44,14 @@ from sync.protocol.barcodes import DEFAULT_RULES
 from sync.protocol.catalog import COLUMNS, CatalogRow, check_row, match_row, parse, product_id
 from sync.server import clock, registry
 from sync.server.errors import ApiError, conflict, invalid, not_found
-from sync.server.tables import catalog_prices, counters, deliveries, products
+from sync.server.tables import (
+    catalog_prices,
+    counters,
+    deliveries,
+    products,
+    stock_minimums,
+    transfers,
+)
 
 FIELDS = (
     "plu", "name", "name_en", "unit", "price_fen", "category", "supplier_id",
@@ -322,9 +329,11 @@ def _one(conn: Connection, product_id: str) -> dict | None:
 
 
 def public(row: dict) -> dict:
-    """A product as the API shows it (barcodes as a list)."""
+    """A product as the API shows it (barcodes as a list; its minimum stock when known)."""
     out = {"id": row["id"], "barcodes": _codes(row["barcodes"])}
     out.update({key: row[key] for key in FIELDS})
+    if "min_stock" in row:
+        out["min_stock"] = int(row["min_stock"])
     return out
 
 
@@ -421,6 +430,81 @@ def add_delivery(conn: Connection, booth_id: str, product_id: str, qty: int, not
     }
 
 
+# --- minimum stock ----------------------------------------------------------------------
+
+
+def find_product(conn: Connection, code: str) -> dict:
+    """The product a person names by its id, one of its barcodes, or its PLU; else 404."""
+    code = (code or "").strip()
+    if PRODUCT_ID.fullmatch(code):
+        row = _one(conn, code)
+        if row is not None:
+            return row
+    digits = _ascii(code)
+    if digits.isdigit():
+        if len(digits) >= 8:  # a barcode; a PLU has at most 5 digits
+            owners = _owners(conn, _CodeOnly(((digits, digits.zfill(14)),), None))
+        else:
+            owners = _owners(conn, _CodeOnly((), digits))
+        if len(owners) == 1:
+            return _one(conn, owners.pop())
+    raise not_found(
+        f"No product has the id, barcode or PLU {code!r}: check it against 'catalog import'."
+    )
+
+
+class _CodeOnly:
+    """Just what ``_owners`` reads of a row: its barcodes and PLU."""
+
+    def __init__(self, barcodes: tuple, plu: str | None):
+        self.barcodes, self.plu = barcodes, plu
+
+
+def set_min_stock(conn: Connection, code: str, minimum: int, booth_id: str | None, by: str) -> dict:
+    """Set a product's minimum stock, campaign-wide or for one booth (0: none); the change
+    takes a catalog version, so the booths concerned get the product again in their feed."""
+    if (
+        isinstance(minimum, bool)
+        or not isinstance(minimum, int)
+        or not 0 <= minimum <= MAX_QTY * 10
+    ):
+        raise invalid(f"A minimum stock is a whole number from 0 to {MAX_QTY * 10:,} (0: none).")
+    lock(conn)
+    product = find_product(conn, code)
+    if product["deleted"]:
+        raise conflict(
+            f"Product {product['id']} is deleted: restore it before setting its minimum."
+        )
+    now = clock.stamp()
+    version = next_version(conn)
+    if booth_id is None:
+        conn.execute(
+            update(products)
+            .where(products.c.id == product["id"])
+            .values(min_stock=minimum, version=version)
+        )
+    else:
+        registry.booth(conn, registry.check_identifier(booth_id, "A booth id"))
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        values = {"min_stock": minimum, "version": version, "updated_at": now, "updated_by": by}
+        conn.execute(
+            dialect.insert(stock_minimums)
+            .values(booth_id=booth_id, product_id=product["id"], **values)
+            .on_conflict_do_update(
+                index_elements=[stock_minimums.c.booth_id, stock_minimums.c.product_id],
+                set_=values,
+            )
+        )
+    return {
+        "product_id": product["id"],
+        "name": product["name"],
+        "unit": "g" if product["unit"] == "kg" else "piece",
+        "booth_id": booth_id,
+        "min_stock": minimum,
+        "version": version,
+    }
+
+
 # --- the feed ---------------------------------------------------------------------------
 
 
@@ -433,19 +517,66 @@ def check_page(since: int, limit: int) -> None:
         raise invalid(f"limit must be from 1 to {protocol.CATALOG_PAGE_MAX}.")
 
 
-def _product_changes(conn: Connection, since: int, ceiling: int, limit: int) -> Iterable[dict]:
-    columns = [products.c.id, *(products.c[k] for k in STATE), products.c.version]
+FEED_COLUMNS = [
+    products.c.id,
+    *(products.c[k] for k in STATE),
+    products.c.version,
+    products.c.min_stock,
+]
+
+
+def _product_changes(
+    conn: Connection, booth_id: str, since: int, ceiling: int, limit: int
+) -> Iterable[dict]:
     query = (
-        select(*columns)
+        select(*FEED_COLUMNS)
         .where(products.c.version > since, products.c.version <= ceiling)
         .order_by(products.c.version)
         .limit(limit)
     )
-    for row in conn.execute(query).mappings():
+    rows = [dict(row) for row in conn.execute(query).mappings()]
+    own = _booth_minimums(conn, booth_id, [row["id"] for row in rows if not row["deleted"]])
+    for row in rows:
         if row["deleted"]:
             yield {"version": row["version"], "kind": "product_deleted", "id": row["id"]}
         else:
+            row["min_stock"] = own.get(row["id"], row["min_stock"])
             yield {"version": row["version"], "kind": "product", "product": public(row)}
+
+
+def _booth_minimums(conn: Connection, booth_id: str, product_ids: list[str]) -> dict[str, int]:
+    """product id -> the booth's own minimum, for those of ``product_ids`` that have one."""
+    found: dict[str, int] = {}
+    for start in range(0, len(product_ids), 500):
+        found |= {
+            pid: int(value)
+            for pid, value in conn.execute(
+                select(stock_minimums.c.product_id, stock_minimums.c.min_stock).where(
+                    stock_minimums.c.booth_id == booth_id,
+                    stock_minimums.c.product_id.in_(product_ids[start : start + 500]),
+                )
+            )
+        }
+    return found
+
+
+def _minimum_changes(
+    conn: Connection, booth_id: str, since: int, ceiling: int, limit: int
+) -> Iterable[dict]:
+    """The booth's own minimums changed after ``since``: the product again, carrying it."""
+    m = stock_minimums.c
+    query = (
+        select(*FEED_COLUMNS, m.min_stock.label("own_min"), m.version.label("own_version"))
+        .select_from(stock_minimums.join(products, products.c.id == m.product_id))
+        .where(m.booth_id == booth_id, m.version > since, m.version <= ceiling)
+        .order_by(m.version)
+        .limit(limit)
+    )
+    for row in conn.execute(query).mappings():
+        if row["deleted"]:
+            continue  # a deleted product's minimum matters to nobody
+        product = {**row, "min_stock": row["own_min"]}
+        yield {"version": row["own_version"], "kind": "product", "product": public(product)}
 
 
 def _delivery_changes(
@@ -466,13 +597,51 @@ def _delivery_changes(
         yield {"version": row["version"], "kind": "delivery", "delivery": delivery}
 
 
+def _transfer_changes(
+    conn: Connection, booth_id: str, since: int, ceiling: int, limit: int
+) -> Iterable[dict]:
+    """Transfers other booths sent this one, relayed as expected deliveries (one version per
+    transfer, so a transfer is never split across pages)."""
+    t = transfers.c
+    versions = (
+        select(t.version)
+        .where(t.to_booth == booth_id, t.version > since, t.version <= ceiling)
+        .group_by(t.version)
+        .order_by(t.version)
+        .limit(limit)
+    ).subquery()
+    query = (
+        select(t.version, t.transfer_id, t.from_booth, t.product_id, t.sent, t.note, t.at)
+        .where(t.to_booth == booth_id, t.version.in_(select(versions.c.version)))
+        .order_by(t.version, t.line_no)
+    )
+    relayed: dict[int, dict] = {}
+    for row in conn.execute(query):
+        delivery = relayed.setdefault(
+            row.version,
+            {
+                "id": row.transfer_id,
+                "lines": [],
+                "note": row.note,
+                "created_at": row.at,
+                "transfer_id": row.transfer_id,
+                "from_booth": row.from_booth,
+            },
+        )
+        delivery["lines"].append({"product_id": row.product_id, "qty": int(row.sent)})
+    for version, delivery in relayed.items():
+        yield {"version": version, "kind": "delivery", "delivery": delivery}
+
+
 def changes(conn: Connection, booth_id: str, since: int, limit: int) -> dict:
     """One page of the booth's feed after cursor ``since`` (see the module docstring)."""
     check_page(since, limit)
     ceiling = current_version(conn)  # read first: everything at or below it is committed
     found = [
-        *_product_changes(conn, since, ceiling, limit + 1),
+        *_product_changes(conn, booth_id, since, ceiling, limit + 1),
         *_delivery_changes(conn, booth_id, since, ceiling, limit + 1),
+        *_minimum_changes(conn, booth_id, since, ceiling, limit + 1),
+        *_transfer_changes(conn, booth_id, since, ceiling, limit + 1),
     ]
     found.sort(key=lambda change: change["version"])
     page = found[:limit]

@@ -329,6 +329,24 @@ def cmd_catalog_import(args) -> int:
     return 0
 
 
+def cmd_catalog_min_stock(args) -> int:
+    from sync.server import catalog
+
+    engine = _engine(args)
+    with engine.begin() as conn:
+        done = catalog.set_min_stock(conn, args.code, args.minimum, args.booth, cli_actor())
+    where = f"at booth {done['booth_id']}" if done["booth_id"] else "campaign-wide"
+    unit = "g" if done["unit"] == "g" else "pieces"
+    what = f"{done['min_stock']} {unit}" if done["min_stock"] else "none"
+    _print(
+        args,
+        done,
+        f"Minimum stock of {done['product_id']} {done['name']} {where}: {what} "
+        f"(catalog version {done['version']}; booths get it at their next sync).",
+    )
+    return 0
+
+
 def cmd_journal_verify(args) -> int:
     engine = _engine(args)
     failures = 0
@@ -651,6 +669,28 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_catalog_import,
     )
     p.add_argument("file", metavar="FILE.csv")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        cat_sub,
+        "min-stock",
+        "Set a product's minimum stock, campaign-wide or at one booth (0: none); booths "
+        "below it are listed as running out.",
+        "booth-pos-server catalog min-stock 6970006000011 24\n"
+        "  booth-pos-server catalog min-stock 6970006000011 60 --booth CQ-SC-001",
+        cmd_catalog_min_stock,
+    )
+    p.add_argument("code", metavar="CODE", help="the product's id, a barcode or its PLU")
+    p.add_argument(
+        "minimum",
+        metavar="N",
+        type=int,
+        help="pieces, or grams for products sold by kg; 0 takes the minimum away",
+    )
+    p.add_argument(
+        "--booth",
+        metavar="B",
+        help="only at this booth (over the campaign-wide minimum); default: every booth",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     jrn_sub = add_group(

@@ -26,10 +26,10 @@ from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from sync.protocol import journal
 from sync.protocol.business import DEFAULT_TOLERANCE, BusinessProblem, business_problem
-from sync.protocol.entries import STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
+from sync.protocol.entries import STOCK_LINE_TYPES, STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
 from sync.protocol.journal import parse_utc
 from sync.protocol.payments import split_subsidy
-from sync.server import clock
+from sync.server import clock, stock
 from sync.server import figures as day_figures
 from sync.server.db import safe_sum
 from sync.server.errors import ApiError, conflict, forbidden, invalid
@@ -188,6 +188,8 @@ def _store(
     held: dict[int, BusinessProblem] = {}
     if tolerance is not None:
         held = _business_checks(conn, caller, fresh, head.enrolled_at, now, tolerance)
+    # Stock rules always: a check-in of goods HQ never sent would move stock that never was.
+    held |= stock.problems(conn, caller, fresh, held)
     _insert_all(conn, caller, fresh, zone, received, held)
     skew = _skew_ms(terminal_clock)
     values = {
@@ -481,6 +483,8 @@ def _business_checks(
             wanted.update(line["product_id"] for line in entry["body"]["lines"])
         elif entry["type"] in STOCK_TYPES:
             wanted.add(entry["body"]["product_id"])
+        elif entry["type"] in STOCK_LINE_TYPES:
+            wanted.update(line["product_id"] for line in entry["body"]["lines"])
     prices = _price_histories(conn, sorted(wanted))
     collected = _collected_payments(conn, caller, fresh)
     returned = [p for e in fresh if e["type"] == "refund" for p in e["body"]["payments"] if "out_refund_no" in p]  # fmt: skip
@@ -647,6 +651,7 @@ def _insert_all(
     """The journal rows and their projections, one multi-row insert per table; for held
     entries a quarantine row and an alert instead of projections."""
     projections = projection_rows(caller, fresh, zone, received, set(held))
+    stock.relay_versions(conn, projections)
     for table, table_rows in projections:
         if table is gateway_refunds:
             gateway_refund_rows.number(conn, table_rows)
@@ -681,7 +686,9 @@ def _quarantine_row(
     caller: TerminalIdentity, entry: dict, found: BusinessProblem, received: str
 ) -> dict:
     body, kind = entry["body"], entry["type"]
-    ref = {"sale": "sale_id", "refund": "refund_id", "z_close": "shift_id"}.get(kind)
+    ref = {"sale": "sale_id", "refund": "refund_id", "z_close": "shift_id", **stock.REF_KEYS}.get(
+        kind
+    )
     return {
         "terminal_id": caller.terminal_id,
         "seq": entry["seq"],
@@ -720,6 +727,7 @@ def projection_rows(
         "z_tenders": [],
         "subsidies": [],
         "gateway_refunds": [],
+        **{key: [] for _, key in stock.TABLES},
     }
     for entry in fresh:
         rows["journal"].append(
@@ -752,8 +760,11 @@ def projection_rows(
                     "kind": entry["type"],
                     "terminal_id": caller.terminal_id,
                     "seq": entry["seq"],
+                    "ref": None,
                 }
             )
+        elif entry["type"] in STOCK_LINE_TYPES:
+            stock.add_rows(caller, entry, rows)
     return [
         (table, rows[key])
         for table, key in (
@@ -769,6 +780,7 @@ def projection_rows(
             (z_closes, "z_closes"),
             (z_close_tenders, "z_tenders"),
             (stock_movements, "moves"),
+            *stock.TABLES,
         )
         if rows[key]
     ]
@@ -798,7 +810,7 @@ def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict
     )
     for n, line in enumerate(body["lines"], start=1):
         rows["lines"].append({"sale_id": sale_id, "line_no": n, **_line_columns(line)})
-        rows["moves"].append(_stock_move(caller, entry, line, "sale", -1))
+        rows["moves"].append(_stock_move(caller, entry, line, "sale", -1, sale_id))
     for n, pay in enumerate(body["payments"], start=1):
         rows["payments"].append(
             {
@@ -880,7 +892,7 @@ def _refund_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: di
                 **_line_columns(line),
             }
         )
-        rows["moves"].append(_stock_move(caller, entry, line, "refund", 1))
+        rows["moves"].append(_stock_move(caller, entry, line, "refund", 1, refund_id))
     for n, pay in enumerate(body["payments"], start=1):
         rows["refund_payments"].append(
             {
@@ -938,9 +950,10 @@ def _line_columns(line: dict) -> dict:
     }
 
 
-def _stock_move(caller: TerminalIdentity, entry: dict, line: dict, kind: str, sign: int) -> dict:  # fmt: skip
+def _stock_move(caller: TerminalIdentity, entry: dict, line: dict, kind: str, sign: int, ref: str) -> dict:  # fmt: skip
     """Pieces or grams out of (sale, -1) or back into (refund, +1) the booth's stock."""
     return {
+        "ref": ref,
         "booth_id": caller.booth_id,
         "product_id": line["product_id"],
         "delta": sign * (line.get("weight_g") or line.get("qty") or 0),

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from sync.server import clock, figures
+from sync.server import clock, figures, stock
 from sync.server.db import safe_sum
 from sync.server.errors import conflict, invalid, not_found
 from sync.server.ingest import projection_rows
@@ -130,6 +130,7 @@ def release(
         for table, rows in projection_rows(caller, stored, zone, now)
         if table is not journal  # the journal rows are stored already
     ]
+    stock.relay_versions(conn, projections)  # a transfer released goes to its booth's feed now
     for table, rows in projections:
         if table is gateway_refunds:
             refund_feed.number(conn, rows)  # carried out by the refund worker from now on

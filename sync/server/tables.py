@@ -221,8 +221,12 @@ stock_movements = Table(
     Column("kind", String(32), nullable=False),
     Column("terminal_id", String(64), nullable=False),
     Column("seq", BigInteger, nullable=False),
+    # What the entry moved it for (from 0011): a sale or refund id, a delivery id, a transfer
+    # id, a count id; NULL for older movements and for stock_receive / stock_adjust.
+    Column("ref", String(64)),
 )
 Index("stock_movements_booth_product", stock_movements.c.booth_id, stock_movements.c.product_id)
+Index("stock_movements_entry", stock_movements.c.terminal_id, stock_movements.c.seq)
 
 # --- refunds and post-voids (``refund`` entries) -------------------------------------------
 
@@ -355,6 +359,8 @@ products = Table(
     Column("barcodes", Text, nullable=False, server_default=""),  # '|'-separated, as printed
     Column("deleted", Boolean, nullable=False, server_default="0"),
     Column("version", BigInteger, nullable=False),
+    # The campaign-wide minimum stock (pieces, or grams for kg products); 0: none. From 0011.
+    Column("min_stock", BigInteger, nullable=False, server_default="0"),
 )
 Index("products_version", products.c.version)
 
@@ -383,6 +389,115 @@ deliveries = Table(
     Column("version", BigInteger, nullable=False),
 )
 Index("deliveries_booth_version", deliveries.c.booth_id, deliveries.c.version)
+
+# --- booth stock (from migration 0011) -------------------------------------------------------
+# Each table below is written by ingest (or a quarantine release) from one journal entry, in
+# its transaction, and only ever inserted into: (terminal_id, seq) names the entry.
+
+# A booth's own minimum for a product, over the product's campaign-wide one (products.min_stock).
+# Each change takes a catalog version, so the booth's feed sends the product again with it.
+stock_minimums = Table(
+    "stock_minimums",
+    metadata,
+    Column("booth_id", String(64), ForeignKey("booths.id"), nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("min_stock", BigInteger, nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("updated_by", Text, nullable=False),
+    PrimaryKeyConstraint("booth_id", "product_id"),
+)
+Index("stock_minimums_version", stock_minimums.c.booth_id, stock_minimums.c.version)
+
+# A line of a delivery a booth checked in (delivery_received): ``expected`` is what HQ sent of
+# the product (0 for a product it did not send), ``received`` what the booth counted in.
+delivery_receipts = Table(
+    "delivery_receipts",
+    metadata,
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("delivery_id", String(64), nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("expected", BigInteger, nullable=False),
+    Column("received", BigInteger, nullable=False),
+    Column("reason", String(16)),  # short, damaged or extra; NULL when as expected
+    Column("received_by", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+    PrimaryKeyConstraint("terminal_id", "seq", "line_no"),
+)
+Index("delivery_receipts_delivery", delivery_receipts.c.delivery_id)
+Index("delivery_receipts_booth", delivery_receipts.c.booth_id)
+
+# A line of goods a booth sent another (transfer_out): in transit until a transfer_receipts
+# row of the same transfer_id exists. ``version`` is the catalog version HQ relayed it to the
+# receiving booth's feed with (one per transfer).
+transfers = Table(
+    "transfers",
+    metadata,
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("transfer_id", String(64), nullable=False),
+    Column("from_booth", String(64), nullable=False),
+    Column("to_booth", String(64), nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("sent", BigInteger, nullable=False),
+    Column("sent_by", Text, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("at", String(32), nullable=False),
+    Column("version", BigInteger, nullable=False),
+    PrimaryKeyConstraint("terminal_id", "seq", "line_no"),
+)
+Index("transfers_transfer", transfers.c.transfer_id)
+Index("transfers_to_version", transfers.c.to_booth, transfers.c.version)
+
+# A line of a transfer the receiving booth checked in (transfer_in): ``expected`` is what
+# the sender sent of the product (0 for one it did not send).
+transfer_receipts = Table(
+    "transfer_receipts",
+    metadata,
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("transfer_id", String(64), nullable=False),
+    Column("from_booth", String(64), nullable=False),
+    Column("to_booth", String(64), nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("expected", BigInteger, nullable=False),
+    Column("received", BigInteger, nullable=False),
+    Column("reason", String(16)),
+    Column("received_by", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+    PrimaryKeyConstraint("terminal_id", "seq", "line_no"),
+)
+Index("transfer_receipts_transfer", transfer_receipts.c.transfer_id)
+
+# Every line of every stock count (stock_count); the newest per booth and product is its last
+# count. The figures are the entry's own (sync.protocol.entries.COUNT_FIGURES).
+stock_counts = Table(
+    "stock_counts",
+    metadata,
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("count_id", String(64), nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("expected", BigInteger, nullable=False),
+    Column("counted", BigInteger, nullable=False),
+    Column("sold_during", BigInteger, nullable=False),
+    Column("refunded_during", BigInteger, nullable=False),
+    Column("moved_during", BigInteger, nullable=False),
+    Column("variance", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("counted_by", Text, nullable=False),
+    Column("approved_by", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+    PrimaryKeyConstraint("terminal_id", "seq", "line_no"),
+)
+Index("stock_counts_booth_product", stock_counts.c.booth_id, stock_counts.c.product_id)
 
 # --- the HQ console: people who sign in with a password, and their sessions --------------------
 

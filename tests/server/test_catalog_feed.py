@@ -72,6 +72,7 @@ def _expected_from_csv(path: Path) -> dict[str, dict]:
                 "barcodes": barcodes,
                 "plu": plu,
                 "price_fen": int(row["price_fen"]),
+                "min_stock": 0,  # none until HQ sets one (catalog min-stock)
                 **{
                     key: row[key]
                     for key in (
@@ -234,7 +235,7 @@ def test_an_update_and_a_delete_after_a_cursor_come_in_the_next_poll(server, adm
     assert page["more"] is False and page["next"] == cursor + 2
     change, tombstone = page["changes"]
     assert change["kind"] == "product" and change["version"] == cursor + 1
-    assert change["product"] == {**body, "id": OIL, "price_fen": 9200}
+    assert change["product"] == {**body, "id": OIL, "price_fen": 9200, "min_stock": 0}
     assert tombstone == {"version": cursor + 2, "kind": "product_deleted", "id": ORANGES}
     assert _poll(server, token, page["next"])["changes"] == []
 

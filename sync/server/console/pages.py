@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from sync.server import clock, registry
-from sync.server.console import guard, i18n, passwords, users, views
+from sync.server.console import guard, i18n, passwords, stock_pages, users, views
 from sync.server.console.guard import Admin, Form, Signed, Supervisor, Viewer
 from sync.server.console.i18n import N_
 from sync.server.console.render import SECURITY_HEADERS, render
@@ -39,6 +39,7 @@ SHOWN_WORDS = (
 def install(app: FastAPI) -> None:
     """Serve the console from ``app``: its pages, its files, and ``/`` leading to it."""
     app.include_router(router)
+    app.include_router(stock_pages.router)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
 
     @app.get("/", include_in_schema=False)

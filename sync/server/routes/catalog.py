@@ -89,6 +89,14 @@ class ProductOut(BaseModel):
     certificate_expires: str
 
 
+class FeedProduct(ProductOut):
+    min_stock: int = Field(
+        0,
+        description="Minimum stock at this booth (pieces, or grams for products sold by kg; "
+        "0: none): the booth's own minimum if HQ set one, else the campaign-wide one.",
+    )
+
+
 class StoredProduct(ProductOut):
     deleted: bool = Field(description="A tombstone: deleted at HQ, still known by id.")
     version: int = Field(description="The catalog version of this product's last change.")
@@ -97,7 +105,7 @@ class StoredProduct(ProductOut):
 class ProductChange(BaseModel):
     version: int
     kind: Literal["product"]
-    product: ProductOut
+    product: FeedProduct
 
 
 class ProductDeleted(BaseModel):
@@ -114,10 +122,30 @@ class DeliveryOut(BaseModel):
     created_at: str
 
 
+class DeliveryLine(BaseModel):
+    product_id: str
+    qty: int = Field(description="Pieces, or grams for products sold by kg.")
+
+
+class FeedDelivery(BaseModel):
+    id: int | str = Field(
+        description="HQ's delivery id, or for goods another booth sent, the transfer id."
+    )
+    product_id: str | None = Field(None, description="HQ's delivery: its one product.")
+    qty: int | None = Field(None, description="HQ's delivery: pieces, or grams for kg products.")
+    lines: list[DeliveryLine] | None = Field(
+        None, description="A transfer from another booth: every product it sent."
+    )
+    note: str
+    created_at: str
+    transfer_id: str | None = Field(None, description="A transfer: check it in as transfer_in.")
+    from_booth: str | None = Field(None, description="A transfer: the booth that sent it.")
+
+
 class DeliveryChange(BaseModel):
     version: int
     kind: Literal["delivery"]
-    delivery: DeliveryOut
+    delivery: FeedDelivery
 
 
 Change = Annotated[ProductChange | ProductDeleted | DeliveryChange, Field(discriminator="kind")]
@@ -166,6 +194,8 @@ REJECTION = {422: {"model": Rejection, "description": "Invalid input, with the r
 @router.get(
     "/catalog/changes",
     response_model=ChangesPage,
+    # A delivery has either product_id and qty (HQ's) or lines and transfer_id (a transfer).
+    response_model_exclude_unset=True,
     summary="Catalog changes and this booth's deliveries after a cursor",
 )
 def catalog_changes(

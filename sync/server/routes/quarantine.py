@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from sync.protocol.business import RULES
+from sync.protocol.stock_rules import STOCK_RULES
 from sync.server import quarantine, registry
 from sync.server.db import reading
 from sync.server.deps import AdminDep, EngineDep, SettingsDep
@@ -28,7 +29,9 @@ class HeldEntry(BaseModel):
     seq: int
     booth_id: str
     type: str = Field(description="The entry type (sale, refund, stock_receive, ...).")
-    rule: str = Field(description="The business rule it broke: " + ", ".join(RULES) + ".")
+    rule: str = Field(
+        description="The business rule it broke: " + ", ".join([*RULES, *STOCK_RULES]) + "."
+    )
     reason: str = Field(description="How, as a sentence.")
     at: str = Field(description="The entry's own time (terminal clock, UTC).")
     amount_fen: int = Field(description="A sale's or refund's total_fen, else 0.")

@@ -1,0 +1,74 @@
+"""Counts and check-ins as fast as it can, printing each step only after it returned.
+
+Run by test_stock_kill.py as a real process (``python -m tests.stock_worker HOME MODE SEED``)
+and killed with SIGKILL at a random moment; MODE is ``count`` or ``check-in``.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from pos.cart import Cart, Payment
+from pos.store import stock as stock_db
+from pos.terminal import Terminal
+from sync.protocol.stock import expected_delivery
+from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN, OIL, RICE
+
+CODES = [OIL, RICE]
+
+
+def counts(terminal: Terminal, rng: random.Random) -> None:
+    manager = terminal.authenticate(MANAGER, MANAGER_PIN)
+    cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
+    print("ready", flush=True)
+    while True:
+        if terminal.current_count() is None:
+            count = terminal.start_count(manager)
+            print(f"started {count.count_id}", flush=True)
+        for _ in range(rng.randint(2, 6)):
+            code = rng.choice(CODES)
+            line = terminal.add_counted(code, rng.randint(1, 3))
+            print(f"counted {line.product_id} {line.counted}", flush=True)
+            cart = Cart()
+            terminal.add_to_cart(cart, rng.choice(CODES))
+            terminal.checkout(cart, [Payment("cash", cart.total_fen)], cashier)
+        entry = terminal.finish_count(manager)
+        print(f"finished {entry['seq']}", flush=True)
+
+
+def check_ins(terminal: Terminal, rng: random.Random) -> None:
+    manager = terminal.authenticate(MANAGER, MANAGER_PIN)
+    print("ready", flush=True)
+    while True:
+        waiting = terminal.deliveries()
+        if not waiting:
+            number = len(terminal.deliveries(include_checked_in=True)) + 1
+            lines = [{"product_id": terminal.product_for(c)[0].id, "qty": 5} for c in CODES]
+            with terminal.store.write() as conn:
+                stock_db.add_expected_delivery(
+                    conn, expected_delivery({"id": number, "lines": lines}), number
+                )
+            waiting = terminal.deliveries()
+        delivery = waiting[0]
+        for _ in range(rng.randint(1, 5)):
+            line = terminal.scan_received(delivery.delivery_id, rng.choice(CODES))
+            print(f"scanned {delivery.delivery_id} {line.product_id} {line.received}", flush=True)
+        received, reasons = {}, {}
+        for line in terminal.delivery(delivery.delivery_id).lines:
+            received[line.product_id] = got = line.received or 0
+            if got != line.expected:
+                reasons[line.product_id] = "extra" if got > line.expected else "short"
+        entry = terminal.check_in(delivery.delivery_id, manager, received, reasons)
+        print(f"checked {delivery.delivery_id} {entry['seq']}", flush=True)
+
+
+def main(argv: list[str]) -> None:
+    home, mode, seed = Path(argv[0]), argv[1], int(argv[2])
+    terminal = Terminal.open(home)
+    (counts if mode == "count" else check_ins)(terminal, random.Random(seed))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
