@@ -290,3 +290,25 @@ def test_the_command_line_checks_in_counts_and_transfers_with_json(terminal, cli
     unknown = cli("stock", "check-in", "404", *who)
     assert unknown.code != 0 and "No delivery 404" in unknown.err
     assert cli("journal", "verify").code == 0
+
+
+def test_the_catalog_feed_brings_deliveries_transfers_and_minimums(terminal, manager):
+    from sync.client import _apply
+
+    oil, rice = pid(terminal, OIL), pid(terminal, RICE)
+    product = {"id": oil, "name": "酉阳茶油500ml", "unit": "piece", "price_fen": 8800, "plu": None,
+               "barcodes": [OIL], "min_stock": 6}  # fmt: skip
+    with terminal.store.write() as conn:
+        _apply(conn, {"kind": "product", "version": 5, "product": product})
+        _apply(conn, {"kind": "delivery", "version": 6, "delivery": {"id": 41, "product_id": oil, "qty": 3}})  # fmt: skip
+        _apply(conn, {"kind": "delivery", "version": 7, "delivery": {"id": 42, "product_id": oil, "qty": -2}})  # fmt: skip
+        _apply(conn, {"kind": "delivery", "version": 8, "delivery": {
+            "id": "X-7", "transfer_id": "T9-1", "from_booth": "B9", "lines": [{"product_id": rice, "qty": 4}],
+        }})  # fmt: skip
+        _apply(conn, {"kind": "delivery", "version": 8, "delivery": {"id": 41, "product_id": oil, "qty": 3}})  # fmt: skip
+    listed = {d.delivery_id: d for d in terminal.booth_stock.deliveries()}
+    assert sorted(listed) == ["41", "X-7"]  # the recall is not checked in; a repeat is ignored
+    assert listed["X-7"].is_transfer and listed["X-7"].lines[0].expected == 4
+    assert [(r.name, r.minimum) for r in terminal.booth_stock.low_stock()] == [("酉阳茶油500ml", 6)]
+    terminal.booth_stock.check_in("41", manager)
+    assert on_hand(terminal, OIL) == 3 and terminal.booth_stock.low_stock()[0].on_hand == 3
