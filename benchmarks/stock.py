@@ -113,7 +113,7 @@ def run(products: int = 2000, sales: int = 300_000, during: int = 500, runs: int
             entry = journal_db.append(conn, terminal.terminal_id, "delivery_received", body, "2026-01-01T00:00:00.000Z")  # fmt: skip
             stock_db.insert_moves(conn, entry)
         _sell(terminal, catalog, sales - during, rng)
-        count = terminal.start_count(manager)
+        count = terminal.booth_stock.start_count(manager)
         _sell(terminal, catalog, during, rng)
         with terminal.store.write() as conn:  # the manager counts every product
             seq = journal_db.head(conn)[0]
@@ -130,7 +130,7 @@ def run(products: int = 2000, sales: int = 300_000, during: int = 500, runs: int
             other = Terminal.open(copy)
             who = other.authenticate(MANAGER, MANAGER_PIN)
             began = time.perf_counter()
-            entry = other.finish_count(who)
+            entry = other.booth_stock.finish_count(who)
             times.append((time.perf_counter() - began) * 1000)
             variances = {line["product_id"]: line["variance"] for line in entry["body"]["lines"]}
             other.close()

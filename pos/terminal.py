@@ -16,8 +16,6 @@ from pos.store.catalog import ImportSummary
 from pos.store.users import User
 from pos.usecases import (
     catalog,
-    counts,
-    deliveries,
     held,
     journal,
     mobile_pay,
@@ -29,6 +27,7 @@ from pos.usecases import (
     shifts,
     stock,
 )
+from pos.usecases.booth_stock import BoothStock
 from pos.usecases.catalog import CatalogRejected, PaymentCodeScanned, scan_refusal
 from pos.usecases.context import Context
 from pos.usecases.people import ROLES, NeedsManager
@@ -257,7 +256,8 @@ class Terminal(Context):
     def record_z_copy(self, seq: int, by: str, queue: bool = True) -> dict:
         return shifts.record_z_copy(self, seq, by, queue)
 
-    # --- stock ---------------------------------------------------------------------------
+    # --- stock (booth_stock: deliveries checked in, counts, transfers, minimums, low stock)
+    booth_stock = property(BoothStock)
 
     def receive_stock(self, code: str, qty: int, note: str = "") -> dict:
         return stock.receive_stock(self, code, qty, note)
@@ -267,63 +267,6 @@ class Terminal(Context):
 
     def stock(self, code: str | None = None) -> list[tuple]:
         return stock.stock(self, code)
-
-    def low_stock(self) -> list[stock.LowStock]:
-        """Safe to call from a background thread: each thread reads on its own connection."""
-        return stock.low_stock(self)
-
-    def set_minimum(self, code: str, minimum: int | None, manager: User) -> Product:
-        return stock.set_minimum(self, code, minimum, manager)
-
-    def deliveries(self, include_checked_in: bool = False) -> list[deliveries.Delivery]:
-        return deliveries.deliveries(self, include_checked_in)
-
-    def delivery(self, key: str) -> deliveries.Delivery:
-        return deliveries.delivery(self, key)
-
-    def scan_received(
-        self, key: str, code: str, qty: int = 1, replace: bool = False
-    ) -> deliveries.DeliveryLine:
-        return deliveries.scan_received(self, key, code, qty, replace)
-
-    def check_in(
-        self,
-        key: str,
-        manager: User,
-        received: dict[str, int] | None = None,
-        reasons: dict[str, str] | None = None,
-        note: str = "",
-    ) -> dict:
-        return deliveries.check_in(self, key, manager, received, reasons, note)
-
-    def transfer_out(
-        self, to_booth: str, items: dict[str, int], manager: User, note: str = ""
-    ) -> dict:
-        return deliveries.transfer_out(self, to_booth, items, manager, note)
-
-    def current_count(self) -> counts.StockCount | None:
-        return counts.current_count(self)
-
-    def start_count(self, user: User, category: str | None = None) -> counts.StockCount:
-        return counts.start_count(self, user, category)
-
-    def add_counted(self, code: str, qty: int = 1, replace: bool = False) -> counts.CountLine:
-        return counts.add_counted(self, code, qty, replace)
-
-    def count_lines(self, count: counts.StockCount) -> list[dict]:
-        return counts.count_lines(self, count)
-
-    def finish_count(
-        self,
-        user: User,
-        manager: User | None = None,
-        reason: str = "",
-        count_id: str | None = None,
-    ) -> dict:
-        return counts.finish_count(self, user, manager, reason, count_id)
-
-    def stock_categories(self) -> list[str]:
-        return stock.categories(self)
 
     # --- journal -------------------------------------------------------------------------
 

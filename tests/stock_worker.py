@@ -24,17 +24,17 @@ def counts(terminal: Terminal, rng: random.Random) -> None:
     cashier = terminal.authenticate(CASHIER, CASHIER_PIN)
     print("ready", flush=True)
     while True:
-        if terminal.current_count() is None:
-            count = terminal.start_count(manager)
+        if terminal.booth_stock.current_count() is None:
+            count = terminal.booth_stock.start_count(manager)
             print(f"started {count.count_id}", flush=True)
         for _ in range(rng.randint(2, 6)):
             code = rng.choice(CODES)
-            line = terminal.add_counted(code, rng.randint(1, 3))
+            line = terminal.booth_stock.add_counted(code, rng.randint(1, 3))
             print(f"counted {line.product_id} {line.counted}", flush=True)
             cart = Cart()
             terminal.add_to_cart(cart, rng.choice(CODES))
             terminal.checkout(cart, [Payment("cash", cart.total_fen)], cashier)
-        entry = terminal.finish_count(manager)
+        entry = terminal.booth_stock.finish_count(manager)
         print(f"finished {entry['seq']}", flush=True)
 
 
@@ -42,25 +42,25 @@ def check_ins(terminal: Terminal, rng: random.Random) -> None:
     manager = terminal.authenticate(MANAGER, MANAGER_PIN)
     print("ready", flush=True)
     while True:
-        waiting = terminal.deliveries()
+        waiting = terminal.booth_stock.deliveries()
         if not waiting:
-            number = len(terminal.deliveries(include_checked_in=True)) + 1
+            number = len(terminal.booth_stock.deliveries(include_checked_in=True)) + 1
             lines = [{"product_id": terminal.product_for(c)[0].id, "qty": 5} for c in CODES]
             with terminal.store.write() as conn:
                 stock_db.add_expected_delivery(
                     conn, expected_delivery({"id": number, "lines": lines}), number
                 )
-            waiting = terminal.deliveries()
+            waiting = terminal.booth_stock.deliveries()
         delivery = waiting[0]
         for _ in range(rng.randint(1, 5)):
-            line = terminal.scan_received(delivery.delivery_id, rng.choice(CODES))
+            line = terminal.booth_stock.scan_received(delivery.delivery_id, rng.choice(CODES))
             print(f"scanned {delivery.delivery_id} {line.product_id} {line.received}", flush=True)
         received, reasons = {}, {}
-        for line in terminal.delivery(delivery.delivery_id).lines:
+        for line in terminal.booth_stock.delivery(delivery.delivery_id).lines:
             received[line.product_id] = got = line.received or 0
             if got != line.expected:
                 reasons[line.product_id] = "extra" if got > line.expected else "short"
-        entry = terminal.check_in(delivery.delivery_id, manager, received, reasons)
+        entry = terminal.booth_stock.check_in(delivery.delivery_id, manager, received, reasons)
         print(f"checked {delivery.delivery_id} {entry['seq']}", flush=True)
 
 

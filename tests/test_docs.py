@@ -321,14 +321,16 @@ def test_every_entry_key_type_and_body_field_written_is_documented(tmp_path, cap
             {"id": "X1", "transfer_id": "T2-1", "from_booth": "B2", "lines": [{"product_id": oil, "qty": 2}]},
         ):  # fmt: skip
             stock_db.add_expected_delivery(conn, expected_delivery(feed), 1)
-    terminal.check_in(
+    terminal.booth_stock.check_in(
         "1128", manager, {"6970006000011": 10}, {"6970006000011": "short"}, "箱子压坏"
     )
-    terminal.check_in("T2-1", manager, {"6970005000012": 1}, {"6970005000012": "extra"}, "多一袋")
-    terminal.transfer_out("B3", {"6970006000011": 1}, manager, "补货")
-    terminal.start_count(manager, "粮油")
-    terminal.add_counted("6970006000011", 3)
-    terminal.finish_count(manager, reason="月度盘点")
+    terminal.booth_stock.check_in(
+        "T2-1", manager, {"6970005000012": 1}, {"6970005000012": "extra"}, "多一袋"
+    )
+    terminal.booth_stock.transfer_out("B3", {"6970006000011": 1}, manager, "补货")
+    terminal.booth_stock.start_count(manager, "粮油")
+    terminal.booth_stock.add_counted("6970006000011", 3)
+    terminal.booth_stock.finish_count(manager, reason="月度盘点")
     lines = list(terminal.export_journal())
     terminal.close()
 

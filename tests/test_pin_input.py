@@ -32,6 +32,20 @@ PIN_COMMANDS = {
         MANAGER,
     ),
     "shift close": ("shift", "close", "--counts", "100=1", "--manager", MANAGER),
+    "stock check-in": ("stock", "check-in", "1128", "--manager", MANAGER),
+    "stock transfer": (
+        "stock",
+        "transfer",
+        "--to",
+        "B2",
+        "--line",
+        f"{OIL}=1",
+        "--manager",
+        MANAGER,
+    ),
+    "stock minimum": ("stock", "minimum", OIL, "5", "--manager", MANAGER),
+    "stock count start": ("stock", "count", "start", "--manager", MANAGER),
+    "stock count finish": ("stock", "count", "finish", "--manager", MANAGER),
 }
 
 

@@ -68,14 +68,14 @@ def test_a_delivery_received_short_moves_only_what_arrived_once(terminal, manage
         {"product_id": pid(terminal, OIL), "qty": 12},
         {"product_id": pid(terminal, ORANGES_PLU), "qty": 5000},
     ]})  # fmt: skip
-    assert [d.delivery_id for d in terminal.deliveries()] == ["1128"]
+    assert [d.delivery_id for d in terminal.booth_stock.deliveries()] == ["1128"]
     for _ in range(9):
-        terminal.scan_received("1128", OIL)  # one scan per bottle unpacked
-    terminal.scan_received("1128", ORANGES_PLU, 4870)  # the scale's grams
+        terminal.booth_stock.scan_received("1128", OIL)  # one scan per bottle unpacked
+    terminal.booth_stock.scan_received("1128", ORANGES_PLU, 4870)  # the scale's grams
     with pytest.raises(Refused, match="short / damaged"):
-        terminal.check_in("1128", manager)  # the oil is short: a reason is needed
+        terminal.booth_stock.check_in("1128", manager)  # the oil is short: a reason is needed
     assert on_hand(terminal, OIL) == 0
-    entry = terminal.check_in(
+    entry = terminal.booth_stock.check_in(
         "1128", manager, reasons={OIL: "short", ORANGES_PLU: "damaged"}, note="箱子压坏"
     )
     assert entry["type"] == "delivery_received"
@@ -84,9 +84,9 @@ def test_a_delivery_received_short_moves_only_what_arrived_once(terminal, manage
     assert lines["酉阳茶油500ml"]["reason"] == "short"
     assert lines["奉节脐橙"]["received"] == 4870 and lines["奉节脐橙"]["unit"] == "g"
     assert (on_hand(terminal, OIL), on_hand(terminal, ORANGES_PLU)) == (9, 4870)
-    assert terminal.deliveries() == []
+    assert terminal.booth_stock.deliveries() == []
     with pytest.raises(Refused, match="already checked in"):
-        terminal.check_in("1128", manager)
+        terminal.booth_stock.check_in("1128", manager)
     assert (on_hand(terminal, OIL), on_hand(terminal, ORANGES_PLU)) == (9, 4870)
     assert terminal.verify_journal().ok
 
@@ -94,9 +94,9 @@ def test_a_delivery_received_short_moves_only_what_arrived_once(terminal, manage
 def test_an_extra_product_and_a_relayed_transfer_are_checked_in_as_transfer_in(terminal, manager):
     expect(terminal, {"id": "X-9", "transfer_id": "T2-abc", "from_booth": "B0002",
                       "lines": [{"product_id": pid(terminal, OIL), "qty": 3}]})  # fmt: skip
-    found = terminal.delivery("T2-abc")  # by its transfer id too
+    found = terminal.booth_stock.delivery("T2-abc")  # by its transfer id too
     assert found.is_transfer and found.from_booth == "B0002"
-    entry = terminal.check_in(
+    entry = terminal.booth_stock.check_in(
         "T2-abc", manager, received={RICE: 2}, reasons={RICE: "extra"}
     )  # the oil as expected, two bags of rice nobody listed
     assert entry["type"] == "transfer_in"
@@ -109,17 +109,17 @@ def test_a_cashier_cannot_check_in_and_bad_check_ins_change_nothing(terminal, ca
     expect(terminal, {"id": 7, "product_id": pid(terminal, OIL), "qty": 4})
     before = fingerprint(home / DB_NAME)
     with pytest.raises(Refused, match="only a manager"):
-        terminal.check_in("7", cashier)
+        terminal.booth_stock.check_in("7", cashier)
     with pytest.raises(NotFound, match="No delivery 99 is expected"):
-        terminal.check_in("99", manager)
+        terminal.booth_stock.check_in("99", manager)
     with pytest.raises(NotFound, match="Unknown barcode"):
-        terminal.check_in("7", manager, received={"6970099999995": 1}, reasons={})
+        terminal.booth_stock.check_in("7", manager, received={"6970099999995": 1}, reasons={})
     with pytest.raises(Refused, match="-2 is not a quantity"):
-        terminal.check_in("7", manager, received={OIL: -2})
+        terminal.booth_stock.check_in("7", manager, received={OIL: -2})
     with pytest.raises(Refused, match="extra"):
-        terminal.check_in("7", manager, received={OIL: 5}, reasons={OIL: "short"})
+        terminal.booth_stock.check_in("7", manager, received={OIL: 5}, reasons={OIL: "short"})
     with pytest.raises(Refused, match="-1 is not a quantity"):
-        terminal.scan_received("7", OIL, -1)
+        terminal.booth_stock.scan_received("7", OIL, -1)
     assert fingerprint(home / DB_NAME) == before
 
 
@@ -130,7 +130,9 @@ def test_a_transfer_leaves_stock_at_once_and_bad_ones_change_nothing(terminal, m
     terminal.receive_stock(OIL, 10)
     with terminal.store.write() as conn:
         conn.execute("INSERT INTO meta (key, value) VALUES ('booth_id', 'B0001')")
-    entry = terminal.transfer_out("B0002", {OIL: 4, "6970006009014": 2}, manager, "补货")
+    entry = terminal.booth_stock.transfer_out(
+        "B0002", {OIL: 4, "6970006009014": 2}, manager, "补货"
+    )
     assert entry["body"]["lines"] == [
         {"product_id": pid(terminal, OIL), "name": "酉阳茶油500ml", "unit": "piece", "sent": 6}
     ]  # both barcodes of the oil on one line
@@ -144,7 +146,7 @@ def test_a_transfer_leaves_stock_at_once_and_bad_ones_change_nothing(terminal, m
         ("B0002", {"12345": 1}, "PLU 12345"),
     ]:
         with pytest.raises(BoothError, match=words):
-            terminal.transfer_out(booth, items, manager)
+            terminal.booth_stock.transfer_out(booth, items, manager)
     assert fingerprint(home / DB_NAME) == before
 
 
@@ -156,7 +158,7 @@ def test_a_count_during_50_sales_and_5_refunds_finds_only_what_was_taken(termina
     for code in codes:
         terminal.receive_stock(code, 200)
     terminal.receive_stock(ORANGES_PLU, 50_000)
-    count = terminal.start_count(manager)
+    count = terminal.booth_stock.start_count(manager)
     rng = random.Random(20)
     sales = []
     for _ in range(50):  # cashiers keep selling during the count
@@ -176,11 +178,11 @@ def test_a_count_during_50_sales_and_5_refunds_finds_only_what_was_taken(termina
     # Someone takes 2 bottles of oil and 350 g of oranges off the shelf, unrecorded.
     taken = {OIL: 2, ORANGES_PLU: 350, RICE: 0, GIFT_BOX: 0}
     for code in [*codes, ORANGES_PLU]:
-        terminal.add_counted(code, on_hand(terminal, code) - taken[code])
+        terminal.booth_stock.add_counted(code, on_hand(terminal, code) - taken[code])
     # More sales after the products were counted must not count against them.
     for code in codes:
         sell(terminal, cashier, code)
-    entry = terminal.finish_count(cashier, manager, reason="月度盘点")
+    entry = terminal.booth_stock.finish_count(cashier, manager, reason="月度盘点")
     body = entry["body"]
     variances = {line["product_id"]: line["variance"] for line in body["lines"]}
     assert variances == {pid(terminal, c): -taken[c] for c in [*codes, ORANGES_PLU]}
@@ -194,11 +196,11 @@ def test_a_count_during_50_sales_and_5_refunds_finds_only_what_was_taken(termina
         line["qty"]
         for sale in sales for line in sale["body"]["lines"] if line["product_id"] == pid(terminal, OIL)
     ) + oil["refunded_during"] - 1  # fmt: skip
-    assert terminal.current_count() is None
+    assert terminal.booth_stock.current_count() is None
     with pytest.raises(NotFound, match="No count is in progress"):
-        terminal.finish_count(manager)
+        terminal.booth_stock.finish_count(manager)
     with pytest.raises(Refused, match="already finished"):
-        terminal.finish_count(manager, count_id=body["count_id"])
+        terminal.booth_stock.finish_count(manager, count_id=body["count_id"])
     assert terminal.verify_journal().ok
 
 
@@ -206,31 +208,31 @@ def test_a_count_of_one_category_needs_a_manager_to_finish_and_refuses_bad_input
     terminal, cashier, manager, home
 ):
     with pytest.raises(NotFound, match="No category 玩具"):
-        terminal.start_count(manager, "玩具")
-    count = terminal.start_count(manager, "粮油")
+        terminal.booth_stock.start_count(manager, "玩具")
+    count = terminal.booth_stock.start_count(manager, "粮油")
     assert count.scope == "category" and count.lines
     with pytest.raises(Refused, match="still open"):
-        terminal.start_count(manager)
-    terminal.add_counted(OIL, 3)
+        terminal.booth_stock.start_count(manager)
+    terminal.booth_stock.add_counted(OIL, 3)
     before = fingerprint(home / DB_NAME)
     with pytest.raises(Refused, match="not in this count"):
-        terminal.add_counted(ORANGES_PLU, 100)
+        terminal.booth_stock.add_counted(ORANGES_PLU, 100)
     with pytest.raises(Refused, match="-1 is not a count"):
-        terminal.add_counted(OIL, -1)
+        terminal.booth_stock.add_counted(OIL, -1)
     with pytest.raises(NotFound, match="Unknown barcode"):
-        terminal.add_counted("6970099999995", 1)
+        terminal.booth_stock.add_counted("6970099999995", 1)
     with pytest.raises(NeedsManager):
-        terminal.finish_count(cashier)
+        terminal.booth_stock.finish_count(cashier)
     assert fingerprint(home / DB_NAME) == before
-    entry = terminal.finish_count(manager)
+    entry = terminal.booth_stock.finish_count(manager)
     assert entry["body"]["category"] == "粮油" and entry["body"]["variance_total"] == 3
 
 
 def test_an_empty_count_cannot_be_finished(terminal, manager, home):
-    terminal.start_count(manager)
+    terminal.booth_stock.start_count(manager)
     before = fingerprint(home / DB_NAME)
     with pytest.raises(Refused, match="Nothing was counted"):
-        terminal.finish_count(manager)
+        terminal.booth_stock.finish_count(manager)
     assert fingerprint(home / DB_NAME) == before
 
 
@@ -243,17 +245,19 @@ def test_low_stock_uses_the_booths_minimum_over_hqs(terminal, manager):
     with terminal.store.write() as conn:
         stock_db.set_hq_minimum(conn, pid(terminal, OIL), 10)
         stock_db.set_hq_minimum(conn, pid(terminal, RICE), 20)
-    low = terminal.low_stock()
+    low = terminal.booth_stock.low_stock()
     assert [(r.name, r.on_hand, r.minimum, r.source) for r in low] == [
         ("酉阳茶油500ml", 5, 10, "hq")
     ]
-    terminal.set_minimum(RICE, 60, manager)
-    terminal.set_minimum(OIL, 4, manager)
-    assert [(r.name, r.source) for r in terminal.low_stock()] == [("秀山土家米5kg装", "booth")]
-    terminal.set_minimum(OIL, None, manager)  # back to HQ's 10
-    assert len(terminal.low_stock()) == 2
+    terminal.booth_stock.set_minimum(RICE, 60, manager)
+    terminal.booth_stock.set_minimum(OIL, 4, manager)
+    assert [(r.name, r.source) for r in terminal.booth_stock.low_stock()] == [
+        ("秀山土家米5kg装", "booth")
+    ]
+    terminal.booth_stock.set_minimum(OIL, None, manager)  # back to HQ's 10
+    assert len(terminal.booth_stock.low_stock()) == 2
     with pytest.raises(Refused, match="-3 is not a minimum"):
-        terminal.set_minimum(OIL, -3, manager)
+        terminal.booth_stock.set_minimum(OIL, -3, manager)
 
 
 # --- the command line ------------------------------------------------------------------------
@@ -286,3 +290,25 @@ def test_the_command_line_checks_in_counts_and_transfers_with_json(terminal, cli
     unknown = cli("stock", "check-in", "404", *who)
     assert unknown.code != 0 and "No delivery 404" in unknown.err
     assert cli("journal", "verify").code == 0
+
+
+def test_the_catalog_feed_brings_deliveries_transfers_and_minimums(terminal, manager):
+    from sync.client import _apply
+
+    oil, rice = pid(terminal, OIL), pid(terminal, RICE)
+    product = {"id": oil, "name": "酉阳茶油500ml", "unit": "piece", "price_fen": 8800, "plu": None,
+               "barcodes": [OIL], "min_stock": 6}  # fmt: skip
+    with terminal.store.write() as conn:
+        _apply(conn, {"kind": "product", "version": 5, "product": product})
+        _apply(conn, {"kind": "delivery", "version": 6, "delivery": {"id": 41, "product_id": oil, "qty": 3}})  # fmt: skip
+        _apply(conn, {"kind": "delivery", "version": 7, "delivery": {"id": 42, "product_id": oil, "qty": -2}})  # fmt: skip
+        _apply(conn, {"kind": "delivery", "version": 8, "delivery": {
+            "id": "X-7", "transfer_id": "T9-1", "from_booth": "B9", "lines": [{"product_id": rice, "qty": 4}],
+        }})  # fmt: skip
+        _apply(conn, {"kind": "delivery", "version": 8, "delivery": {"id": 41, "product_id": oil, "qty": 3}})  # fmt: skip
+    listed = {d.delivery_id: d for d in terminal.booth_stock.deliveries()}
+    assert sorted(listed) == ["41", "X-7"]  # the recall is not checked in; a repeat is ignored
+    assert listed["X-7"].is_transfer and listed["X-7"].lines[0].expected == 4
+    assert [(r.name, r.minimum) for r in terminal.booth_stock.low_stock()] == [("酉阳茶油500ml", 6)]
+    terminal.booth_stock.check_in("41", manager)
+    assert on_hand(terminal, OIL) == 3 and terminal.booth_stock.low_stock()[0].on_hand == 3

@@ -83,7 +83,7 @@ def test_a_count_survives_sigkill_and_moves_stock_once(terminal, home):
                 if line.startswith("counted"):
                     _, product_id, counted = line.split()
                     reported[product_id] = int(counted)
-            count = after.current_count()
+            count = after.booth_stock.current_count()
             if reported and count is not None:
                 held = {line.product_id: line.counted for line in count.lines}
                 for product_id, counted in reported.items():
@@ -103,7 +103,7 @@ def test_a_check_in_survives_sigkill_and_moves_stock_once(terminal, home):
             entries = _stock_is_the_journals_moves(after)
             ids = [e["body"]["delivery_id"] for e in entries if e["type"] == "delivery_received"]
             assert len(ids) == len(set(ids)), "a delivery was checked in twice"
-            for delivery in after.deliveries(include_checked_in=True):
+            for delivery in after.booth_stock.deliveries(include_checked_in=True):
                 assert (delivery.checked_in_seq is not None) == (delivery.delivery_id in ids)
             checked = {line.split()[1] for line in lines if line.startswith("checked")}
             assert checked <= set(ids)
@@ -112,7 +112,7 @@ def test_a_check_in_survives_sigkill_and_moves_stock_once(terminal, home):
                 if line.startswith("scanned"):
                     _, delivery_id, product_id, received = line.split()
                     scanned[(delivery_id, product_id)] = int(received)
-            for delivery in after.deliveries():
+            for delivery in after.booth_stock.deliveries():
                 for line in delivery.lines:
                     got = scanned.get((delivery.delivery_id, line.product_id))
                     if got is not None:

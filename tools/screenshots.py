@@ -188,16 +188,16 @@ def _stock_screens(window, ctx, save) -> None:
     first = ctx.languages.current == "zh_CN"
     if first:  # the booth's state carries over to the English run
         for _ in range(22):
-            ctx.terminal.scan_received("1128", "6970006000011")
-        ctx.terminal.scan_received("1128", "6970005000012", 10)
+            ctx.terminal.booth_stock.scan_received("1128", "6970006000011")
+        ctx.terminal.booth_stock.scan_received("1128", "6970005000012", 10)
     stock.setCurrentWidget(stock.deliveries)
     stock.deliveries.refresh()
     save("stock_checkin", window)
     stock.setCurrentWidget(stock.counts)
-    if ctx.terminal.current_count() is None:
-        ctx.terminal.start_count(manager, "粮油")
-        ctx.terminal.add_counted("6970006000011", 3)
-        ctx.terminal.add_counted("6970005000012", 30)
+    if ctx.terminal.booth_stock.current_count() is None:
+        ctx.terminal.booth_stock.start_count(manager, "粮油")
+        ctx.terminal.booth_stock.add_counted("6970006000011", 3)
+        ctx.terminal.booth_stock.add_counted("6970005000012", 30)
     stock.counts.refresh()
     save("stock_count", window)
     stock.setCurrentWidget(stock.transfers)

@@ -71,7 +71,7 @@ def _delivery_json(delivery) -> dict:
 
 
 def cmd_deliveries(args) -> int:
-    found = _terminal(args).deliveries(include_checked_in=args.all)
+    found = _terminal(args).booth_stock.deliveries(include_checked_in=args.all)
     text = []
     for delivery in found:
         source = f"transfer {delivery.transfer_id} from {delivery.from_booth}" if delivery.is_transfer else "HQ"  # fmt: skip
@@ -87,7 +87,9 @@ def cmd_deliveries(args) -> int:
 def cmd_check_in(args) -> int:
     terminal, manager = _manager(args)
     reasons = _pairs(args.reason, "|".join(CHECK_IN_REASONS))
-    entry = terminal.check_in(args.delivery, manager, _quantities(args.line), reasons, args.note)
+    entry = terminal.booth_stock.check_in(
+        args.delivery, manager, _quantities(args.line), reasons, args.note
+    )
     body = entry["body"]
     short = [line for line in body["lines"] if line["received"] != line["expected"]]
     text = [
@@ -104,7 +106,7 @@ def cmd_check_in(args) -> int:
 
 def cmd_transfer(args) -> int:
     terminal, manager = _manager(args)
-    entry = terminal.transfer_out(args.to, _quantities(args.line), manager, args.note)
+    entry = terminal.booth_stock.transfer_out(args.to, _quantities(args.line), manager, args.note)
     body = entry["body"]
     emit(
         args,
@@ -132,7 +134,7 @@ def _count_json(count) -> dict | None:
 
 def cmd_count_start(args) -> int:
     terminal, manager = _manager(args)
-    count = terminal.start_count(manager, args.category)
+    count = terminal.booth_stock.start_count(manager, args.category)
     scope = f"category {count.category}" if count.category else "the whole booth"
     emit(
         args,
@@ -147,7 +149,7 @@ def cmd_count_add(args) -> int:
     terminal = _terminal(args)
     added = []
     for code, qty in _quantities(args.line).items():
-        line = terminal.add_counted(code, qty, replace=args.set)
+        line = terminal.booth_stock.add_counted(code, qty, replace=args.set)
         added.append({"product_id": line.product_id, "name": line.name, "counted": line.counted})
     text = "\n".join(f"{a['name']}: {a['counted']} counted" for a in added)
     emit(args, added, text or "Nothing counted: give --line CODE=QTY.")
@@ -156,11 +158,11 @@ def cmd_count_add(args) -> int:
 
 def cmd_count_show(args) -> int:
     terminal = _terminal(args)
-    count = terminal.current_count()
+    count = terminal.booth_stock.current_count()
     if count is None:
         emit(args, None, "No count is in progress.")
         return 0
-    lines = terminal.count_lines(count)
+    lines = terminal.booth_stock.count_lines(count)
     data = {**_count_json(count), "lines": lines}
     text = [f"Count {count.count_id}: {count.counted} of {len(count.lines)} products counted"]
     text += [
@@ -174,7 +176,7 @@ def cmd_count_show(args) -> int:
 
 def cmd_count_finish(args) -> int:
     terminal, manager = _manager(args)
-    entry = terminal.finish_count(manager, reason=args.reason, count_id=args.count)
+    entry = terminal.booth_stock.finish_count(manager, reason=args.reason, count_id=args.count)
     body = entry["body"]
     missing = [line for line in body["lines"] if line["variance"]]
     text = [
@@ -188,7 +190,7 @@ def cmd_count_finish(args) -> int:
 
 
 def cmd_low(args) -> int:
-    rows = _terminal(args).low_stock()
+    rows = _terminal(args).booth_stock.low_stock()
     data = [row.__dict__ for row in rows]
     text = "\n".join(
         f"{r.on_hand:>8} of {r.minimum:<8} {r.unit:<5} {r.name} (minimum from {r.source})"
@@ -202,7 +204,7 @@ def cmd_minimum(args) -> int:
     terminal, manager = _manager(args)
     if (args.qty is None) == (not args.clear):
         raise Refused("Give the minimum, or --clear to go back to HQ's.")
-    product = terminal.set_minimum(args.code, None if args.clear else args.qty, manager)
+    product = terminal.booth_stock.set_minimum(args.code, None if args.clear else args.qty, manager)
     what = "HQ's minimum" if args.clear else f"a minimum of {args.qty}"
     emit(args, {"product_id": product.id, "min_stock": args.qty}, f"{product.name}: {what}")
     return 0

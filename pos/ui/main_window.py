@@ -157,11 +157,11 @@ class MainWindow(QMainWindow):
             if opened.date() < terminal.today():
                 stale = opened.strftime("%Y-%m-%d")
         self.sale.show_shift(report is not None, stale)
-        self.sale.show_low_stock(terminal.low_stock())
+        self.sale.show_low_stock(terminal.booth_stock.low_stock())
         self.context.status.shift_changed(shift, terminal.head_seq())
 
     def _low_stock(self) -> None:
-        self.sale.show_low_stock(self.context.terminal.low_stock())
+        self.sale.show_low_stock(self.context.terminal.booth_stock.low_stock())
 
     # --- manager screen and refunds ---------------------------------------------------------
 

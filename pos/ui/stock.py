@@ -135,7 +135,7 @@ class DeliveriesPage(QWidget):
         chosen = self.current_key()
         self.list.clear()
         zone = self.terminal.settings.timezone
-        for delivery in self.terminal.deliveries():
+        for delivery in self.terminal.booth_stock.deliveries():
             when = local_time(delivery.sent_at, zone).strftime("%m-%d %H:%M") if delivery.sent_at else ""  # fmt: skip
             if delivery.is_transfer:
                 text = self.tr("Transfer from {0}\n{1} · {2} products").format(
@@ -167,7 +167,7 @@ class DeliveriesPage(QWidget):
             self.heading.setText(self.tr("No deliveries are expected. HQ's deliveries and other booths' transfers appear here after a sync."))  # fmt: skip
             self.table.setRowCount(0)
             return
-        delivery = self.terminal.delivery(key)
+        delivery = self.terminal.booth_stock.delivery(key)
         self.heading.setText(
             self.tr("Scan each product as it is unpacked (weighed goods: grams). Then confirm.")
         )
@@ -202,7 +202,7 @@ class DeliveriesPage(QWidget):
         if key is None:
             return
         try:
-            line = self.terminal.scan_received(key, code, qty, replace)
+            line = self.terminal.booth_stock.scan_received(key, code, qty, replace)
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
             return
@@ -220,9 +220,11 @@ class DeliveriesPage(QWidget):
         if key is None:
             return
         try:
-            for line in self.terminal.delivery(key).lines:
+            for line in self.terminal.booth_stock.delivery(key).lines:
                 if line.received is None and line.expected:
-                    self.terminal.scan_received(key, line.product_id, line.expected, True)
+                    self.terminal.booth_stock.scan_received(
+                        key, line.product_id, line.expected, True
+                    )
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
         self.show_lines()
@@ -237,11 +239,11 @@ class DeliveriesPage(QWidget):
         dialog.open()
 
     def _confirmed(self, key: str, manager) -> None:
-        delivery = self.terminal.delivery(key)
+        delivery = self.terminal.booth_stock.delivery(key)
         received = {line.product_id: line.received or 0 for line in delivery.lines}
         reasons = {k: v for k, v in self.reasons.get(key, {}).items() if v}
         try:
-            entry = self.terminal.check_in(key, manager, received, reasons)
+            entry = self.terminal.booth_stock.check_in(key, manager, received, reasons)
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
             return
@@ -295,9 +297,9 @@ class CountPage(QWidget):
     def refresh(self) -> None:
         self.scope.clear()
         self.scope.addItem(self.tr("The whole booth"), "")
-        for category in self.terminal.stock_categories():
+        for category in self.terminal.booth_stock.stock_categories():
             self.scope.addItem(category, category)
-        count = self.terminal.current_count()
+        count = self.terminal.booth_stock.current_count()
         running = count is not None
         self.scope.setEnabled(not running)
         self.start_button.setEnabled(not running)
@@ -320,7 +322,7 @@ class CountPage(QWidget):
                 len(count.lines),
             )
         )
-        variances = {line["product_id"]: line["variance"] for line in self.terminal.count_lines(count)}  # fmt: skip
+        variances = {line["product_id"]: line["variance"] for line in self.terminal.booth_stock.count_lines(count)}  # fmt: skip
         self.table.setRowCount(len(count.lines))
         for row, line in enumerate(count.lines):
             unit = self.tr("g") if line.unit == "g" else self.tr("pcs")
@@ -332,7 +334,7 @@ class CountPage(QWidget):
 
     def start(self) -> None:
         try:
-            self.terminal.start_count(self.manager, self.scope.currentData() or None)
+            self.terminal.booth_stock.start_count(self.manager, self.scope.currentData() or None)
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
             return
@@ -341,7 +343,7 @@ class CountPage(QWidget):
 
     def count(self, code: str, qty: int = 1, replace: bool = False) -> None:
         try:
-            line = self.terminal.add_counted(code, qty, replace)
+            line = self.terminal.booth_stock.add_counted(code, qty, replace)
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
             return
@@ -356,7 +358,7 @@ class CountPage(QWidget):
 
     def _approved(self, manager) -> None:
         try:
-            entry = self.terminal.finish_count(self.manager or manager, manager)
+            entry = self.terminal.booth_stock.finish_count(self.manager or manager, manager)
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
             return
@@ -436,7 +438,9 @@ class TransferPage(QWidget):
     def _approved(self, manager) -> None:
         items = {pid: qty for pid, (_, qty) in self.items.items()}
         try:
-            entry = self.terminal.transfer_out(self.booth.text(), self._codes(items), manager)
+            entry = self.terminal.booth_stock.transfer_out(
+                self.booth.text(), self._codes(items), manager
+            )
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
             return
@@ -472,7 +476,7 @@ class LowStockPage(QWidget):
         root.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        rows = self.terminal.low_stock()
+        rows = self.terminal.booth_stock.low_stock()
         self.heading.setText(
             self.tr("{0} products are below their minimum.").format(len(rows))
             if rows

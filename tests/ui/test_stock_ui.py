@@ -91,7 +91,7 @@ def test_a_count_while_selling_is_finished_with_a_managers_pin(terminal, ui, qtb
     page = stock.counts
     page.scope.setCurrentIndex(page.scope.findData("粮油"))
     click(qtbot, page.start_button)
-    assert context.terminal.current_count().category == "粮油"
+    assert context.terminal.booth_stock.current_count().category == "粮油"
     # A cashier sells two bottles while the manager counts.
     cashier = context.terminal.authenticate("李娜", "2468")
     from pos.cart import Cart, Payment
@@ -114,7 +114,9 @@ def test_a_count_while_selling_is_finished_with_a_managers_pin(terminal, ui, qtb
         -1,
     )
     assert on_hand(context, OIL) == 17
-    assert context.terminal.current_count() is None and not page.finish_button.isEnabled()
+    assert (
+        context.terminal.booth_stock.current_count() is None and not page.finish_button.isEnabled()
+    )
 
 
 def test_a_transfer_is_sent_from_the_stock_tab(terminal, ui, qtbot):
