@@ -239,9 +239,7 @@ class Terminal(Context):
     def close_shift(self, manager: User, counts: dict[int, int], confirmed: dict[str, int] | None = None, reason: str = "", print_report: bool = False, verified=()) -> dict:  # fmt: skip
         return shifts.close_shift(self, manager, counts, confirmed, reason, print_report, verified)  # fmt: skip
 
-    def preview_close(
-        self, counts: dict[int, int], confirmed: dict[str, int] | None = None, verified=()
-    ) -> tuple[dict, list[str]]:
+    def preview_close(self, counts: dict[int, int], confirmed: dict[str, int] | None = None, verified=()) -> tuple[dict, list[str]]:  # fmt: skip
         return shifts.preview_close(self, counts, confirmed, verified)
 
     def verified_totals(self, gateway) -> dict[str, int]:

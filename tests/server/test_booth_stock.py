@@ -119,11 +119,11 @@ def test_a_transfer_between_booths_offline_at_different_times_settles_at_hq(
     t1, t3 = booths["T1"], booths["T3"]
     _deliver(server, admin_token, "B1", OIL_ID, 30)
     _sync(t1)
-    t1.check_in(t1.deliveries()[0].delivery_id, _manager(t1))
+    t1.booth_stock.check_in(t1.booth_stock.deliveries()[0].delivery_id, _manager(t1))
     # B1 sends 10 oil and 4 rice (it has none: stock may go below 0) while HQ is away...
-    sent = t1.transfer_out("B2", {OIL: 10, RICE: 4}, _manager(t1), note="支援B2")
+    sent = t1.booth_stock.transfer_out("B2", {OIL: 10, RICE: 4}, _manager(t1), note="支援B2")
     transfer_id = sent["body"]["transfer_id"]
-    assert t3.deliveries() == []  # ...so B2 knows nothing yet
+    assert t3.booth_stock.deliveries() == []  # ...so B2 knows nothing yet
     _sync(t1)  # B1 comes online: HQ holds the goods in transit and relays them to B2
     transit = _get(server, admin_token, "/transfers")
     assert {(r["product_id"], r["sent"], r["state"]) for r in transit} == {
@@ -140,13 +140,13 @@ def test_a_transfer_between_booths_offline_at_different_times_settles_at_hq(
     assert (b1[OIL_ID]["on_hand"], b1[OIL_ID]["in_transit_out"]) == (20, 10)
     # B2 syncs later, checks the goods in while offline (9 oil arrived, 1 damaged), then syncs.
     _sync(t3)
-    expected = t3.deliveries()
+    expected = t3.booth_stock.deliveries()
     assert [(d.transfer_id, d.from_booth) for d in expected] == [(transfer_id, "B1")]
     assert {(ln.product_id, ln.expected) for ln in expected[0].lines} == {
         (OIL_ID, 10),
         (RICE_ID, 4),
     }
-    t3.check_in(transfer_id, _manager(t3), received={OIL: 9}, reasons={OIL: "damaged"})
+    t3.booth_stock.check_in(transfer_id, _manager(t3), received={OIL: 9}, reasons={OIL: "damaged"})
     assert _get(server, admin_token, "/transfers") != []  # HQ has not heard yet
     _sync(t3)
     assert _get(server, admin_token, "/transfers") == []  # nothing in transit any more
@@ -176,7 +176,7 @@ def test_a_delivery_received_short_shows_at_hq(server, booths, admin_token):
         (str(delivery_id), "expected", None)
     ]
     _sync(t2)
-    t2.check_in(str(delivery_id), _manager(t2), received={OIL: 20}, reasons={OIL: "short"})
+    t2.booth_stock.check_in(str(delivery_id), _manager(t2), received={OIL: 20}, reasons={OIL: "short"})
     _sync(t2)
     (line,) = _get(server, admin_token, "/deliveries", booth="B1")
     assert (line["sent"], line["received"], line["short"], line["over"]) == (24, 20, 4, 0)
@@ -220,20 +220,20 @@ def test_hq_stock_is_the_sum_of_the_journals_moves_and_equals_each_terminal(
     _deliver(server, admin_token, "B2", oranges, 20_000)
     for term in booths.values():
         _sync(term)
-    for delivery in t1.deliveries():
-        t1.check_in(delivery.delivery_id, _manager(t1))
-    t3.check_in(
-        t3.deliveries()[0].delivery_id, _manager(t3), received={RICE: 9}, reasons={RICE: "short"}
+    for delivery in t1.booth_stock.deliveries():
+        t1.booth_stock.check_in(delivery.delivery_id, _manager(t1))
+    t3.booth_stock.check_in(
+        t3.booth_stock.deliveries()[0].delivery_id, _manager(t3), received={RICE: 9}, reasons={RICE: "short"}
     )
-    t3.check_in(t3.deliveries()[0].delivery_id, _manager(t3))  # the oranges, 20 kg
+    t3.booth_stock.check_in(t3.booth_stock.deliveries()[0].delivery_id, _manager(t3))  # the oranges, 20 kg
     sales = [_sell(t1, [(OIL, 2), (GIFT_BOX, 1)]), _sell(t2, [(OIL, 3)]), _sell(t3, [(RICE, 2)])]
     cashier = t3.authenticate(CASHIER, CASHIER_PIN)
     t3.refund(sales[2]["seq"], {1: 1}, "破损", cashier, _manager(t3))  # one rice back
-    t3.start_count(_manager(t3))
-    t3.add_counted(RICE, 6)
+    t3.booth_stock.start_count(_manager(t3))
+    t3.booth_stock.add_counted(RICE, 6)
     _sell(t3, [(RICE, 1)])  # sold during the count
-    t3.finish_count(_manager(t3), _manager(t3), "盘点")
-    t1.transfer_out("B2", {OIL: 5}, _manager(t1))
+    t3.booth_stock.finish_count(_manager(t3), _manager(t3), "盘点")
+    t1.booth_stock.transfer_out("B2", {OIL: 5}, _manager(t1))
     with server.engine.begin() as conn:
         catalog.set_min_stock(conn, OIL_ID, 50, None, "test")
         catalog.set_min_stock(conn, RICE_ID, 3, "B2", "test")
@@ -269,7 +269,7 @@ def test_hq_stock_is_the_sum_of_the_journals_moves_and_equals_each_terminal(
     }
     assert sorted(low[OIL_ID]) == ["B1", "B2"]
     assert (RICE_ID in low) == (rice["on_hand"] < 3)
-    assert {item.product_id for item in t1.low_stock()} >= {OIL_ID}
+    assert {item.product_id for item in t1.booth_stock.low_stock()} >= {OIL_ID}
     by_product = {r["product_id"]: r for r in _get(server, admin_token, "/campaign")}
     assert by_product[OIL_ID]["on_hand"] == sum(
         r["on_hand"] for r in levels if r["product_id"] == OIL_ID
@@ -297,7 +297,7 @@ def test_bad_stock_entries_are_quarantined_with_a_clear_reason_and_move_nothing(
     b2_delivery = _deliver(server, admin_token, "B2", RICE_ID, 10)
     before = _get(server, admin_token, "/levels")
     line = {"product_id": RICE_ID, "name": "秀山土家米5kg装", "unit": "piece"}
-    to_nowhere = t1.transfer_out("NOPE", {RICE: 2}, _manager(t1))
+    to_nowhere = t1.booth_stock.transfer_out("NOPE", {RICE: 2}, _manager(t1))
     stolen = _forge(
         t1,
         "delivery_received",
@@ -306,7 +306,7 @@ def test_bad_stock_entries_are_quarantined_with_a_clear_reason_and_move_nothing(
     )  # fmt: skip
     _sync(t1)
     # B2's real transfer to B1, then B1 claims more than was sent, expecting what was not.
-    sent = t3.transfer_out("B1", {RICE: 3}, _manager(t3))
+    sent = t3.booth_stock.transfer_out("B1", {RICE: 3}, _manager(t3))
     _sync(t3)
     _sync(t1)
     greedy = _forge(

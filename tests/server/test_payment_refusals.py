@@ -81,6 +81,9 @@ def test_a_number_cancelled_before_hq_received_it_cannot_collect_later(hq, simul
         "transaction_id": None,
         "amount_fen": 0,
         "message": MESSAGES["never_received"],
+        "customer_paid_fen": None,
+        "subsidy_fen": 0,
+        "vouchers": [],
     }
     late = pay(live, token, method, 2500, no, code(method))  # the delayed request arrives
     assert late.status_code == 409, late.text

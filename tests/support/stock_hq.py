@@ -64,18 +64,18 @@ def stock_day(live: LiveServer, admin_token: str, folder: Path) -> dict[str, Ter
     deliver(live, admin_token, "B1", RICE_ID, 12)
     sync_round(t1)
     manager = t1.authenticate(MANAGER, MANAGER_PIN)
-    for delivery in t1.deliveries():
+    for delivery in t1.booth_stock.deliveries():
         if delivery.lines[0].product_id == OIL_ID:
-            t1.check_in(delivery.delivery_id, manager, received={OIL: 24}, reasons={OIL: "short"})
+            t1.booth_stock.check_in(delivery.delivery_id, manager, received={OIL: 24}, reasons={OIL: "short"})
         else:
-            t1.check_in(delivery.delivery_id, manager)
+            t1.booth_stock.check_in(delivery.delivery_id, manager)
     from tests.support import open_shift
 
     open_shift(t1)
     cart = Cart()
     t1.add_to_cart(cart, OIL, 3)
     t1.checkout(cart, [Payment("cash", cart.total_fen)], t1.authenticate(CASHIER, CASHIER_PIN))
-    t1.transfer_out("B2", {RICE: 5}, manager, note="支援巫山")
+    t1.booth_stock.transfer_out("B2", {RICE: 5}, manager, note="支援巫山")
     with live.engine.begin() as conn:
         catalog.set_min_stock(conn, OIL_ID, 30, None, "test")
     sync_round(t1)
