@@ -116,9 +116,9 @@ def create_app(
 
 
 def _routers():
-    from sync.server.routes import catalog, payments, quarantine, reports
+    from sync.server.routes import audit, catalog, payments, quarantine, reports
 
-    return [system, terminals, catalog, reports, quarantine, payments]
+    return [system, terminals, catalog, reports, quarantine, payments, audit]
 
 
 def app_from_env() -> FastAPI:

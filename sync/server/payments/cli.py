@@ -40,7 +40,7 @@ def cmd_booth(args, engine_of, actor: str, show) -> int:
     return 0
 
 
-def cmd_settle(args, engine_of, settings_of, show) -> int:
+def cmd_settle(args, engine_of, settings_of, show, actor: str = "unknown") -> int:
     from sync.server.payments.config import PaymentsConfigError
     from sync.server.payments.service import Payments, settle_all
 
@@ -51,12 +51,26 @@ def cmd_settle(args, engine_of, settings_of, show) -> int:
         raise PaymentsRefusal(str(exc)) from None
     if payments is None:
         raise PaymentsRefusal("BOOTH_POS_SERVER_PAYMENTS_CONFIG is not set: HQ takes no mobile payments.")  # fmt: skip
-    results = settle_all(engine_of(args), payments)
+    engine = engine_of(args)
+    results = settle_all(engine, payments)
+    _audit_settle(engine, actor, results)
     still = [r for r in results if r["state"] in ("waiting", "unknown")]
     lines = [f"{r['out_trade_no']}  {r['state']}  {r['amount_fen']} fen" for r in results]
     lines.append(f"{len(results)} open payment(s) asked about; {len(still)} still open.")
     show(args, {"settled": results, "still_open": len(still)}, "\n".join(lines))
     return 0
+
+
+def _audit_settle(engine, actor: str, results: list[dict]) -> None:
+    """One audit row for the whole settle. Each attempt's answer was recorded with it, in
+    its own short transaction (payment_events), since a gateway call never sits inside one."""
+    from sync.server import audit
+
+    settled = [
+        {key: r.get(key) for key in ("out_trade_no", "state", "amount_fen")} for r in results
+    ]
+    with engine.begin() as conn:
+        audit.record(conn, actor, "payments_settled", "payments", "", None, {"settled": settled})
 
 
 def cmd_simulate(args) -> int:
