@@ -534,3 +534,27 @@ def changes(conn: Connection, booth_id: str, since: int, limit: int) -> dict:
         # terminal must pull everything again (sync/client.py).
         "current": ceiling,
     }
+
+
+# --- reading the catalog (the console) ------------------------------------------------------
+
+
+def all_products(conn: Connection) -> list[dict]:
+    """Every product as HQ holds it (withdrawn ones too), with its version, by name."""
+    columns = [products.c.id, *(products.c[k] for k in STATE), products.c.version]
+    rows = [
+        {**public(row), "deleted": bool(row["deleted"]), "version": row["version"]}
+        for row in conn.execute(select(*columns)).mappings()
+    ]
+    rows.sort(key=lambda row: (row["name"], row["id"]))
+    return rows
+
+
+def price_history(conn: Connection, product_id: str) -> list[dict]:
+    """Every price the product has had (catalog_prices), newest first."""
+    rows = conn.execute(
+        select(catalog_prices.c.price_fen, catalog_prices.c.version, catalog_prices.c.since)
+        .where(catalog_prices.c.product_id == product_id)
+        .order_by(catalog_prices.c.version.desc())
+    ).mappings()
+    return [dict(row) for row in rows]

@@ -39,7 +39,10 @@ SHOWN_WORDS = (
 
 def install(app: FastAPI) -> None:
     """Serve the console from ``app``: its pages, its files, and ``/`` leading to it."""
+    from sync.server.console import catalog_pages
+
     app.include_router(router)
+    app.include_router(catalog_pages.router)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
 
     @app.get("/", include_in_schema=False)
