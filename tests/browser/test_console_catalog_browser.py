@@ -30,12 +30,12 @@ def _sheet(price: str, bad: bool) -> bytes:
     return out.getvalue().encode("gbk")
 
 
-def _choose(page, data: bytes) -> None:
-    page.set_input_files(
+def _choose(browser_page, data: bytes) -> None:
+    browser_page.set_input_files(
         "input[name=sheet]", {"name": "目录.csv", "mimeType": "text/csv", "buffer": data}
     )
-    page.click("form:has(input[name=sheet]) button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    browser_page.click("form:has(input[name=sheet]) button[type=submit]")
+    browser_page.wait_for_load_state("networkidle")
 
 
 def test_a_bad_sheet_is_explained_the_fixed_one_reaches_a_terminal_and_is_audited(
