@@ -129,9 +129,9 @@ def create_app(
 
 
 def _routers():
-    from sync.server.routes import catalog, payments, quarantine, reports, stock
+    from sync.server.routes import audit, catalog, payments, quarantine, reports, stock
 
-    return [system, terminals, catalog, reports, stock, quarantine, payments]
+    return [system, terminals, catalog, reports, stock, quarantine, payments, audit]
 
 
 def app_from_env() -> FastAPI:

@@ -42,7 +42,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sync import protocol
 from sync.protocol.barcodes import DEFAULT_RULES
 from sync.protocol.catalog import COLUMNS, CatalogRow, check_row, match_row, parse, product_id
-from sync.server import clock, registry
+from sync.server import audit, clock, registry
 from sync.server.errors import ApiError, conflict, invalid, not_found
 from sync.server.tables import (
     catalog_prices,
@@ -262,14 +262,42 @@ def _record_prices(conn: Connection, rows: list[dict]) -> None:
     )
 
 
-def import_csv(engine: Engine, data: bytes) -> dict:
+def preview_csv(engine: Engine, data: bytes) -> dict:
+    """What importing a catalog CSV would do, without writing: the same checks as
+    ``import_csv`` (every problem as 'line N, column C: reason' in ``errors``), the counts,
+    and each changed product before and after."""
+    parsed = parse(data, DEFAULT_RULES)
+    if parsed.errors:
+        return {"errors": parsed.errors, "changes": [], "encoding": parsed.encoding}
+    with engine.connect() as conn:
+        existing = _load_all(conn)
+        changed, counts, errors = _plan(existing, parsed.rows)
+    changes = [
+        {
+            "id": row["id"],
+            "before": _audited(existing[row["id"]]) if row["id"] in existing else None,
+            "after": _audited(row),
+        }
+        for row in changed
+    ]
+    return {**counts, "errors": errors, "changes": changes, "encoding": parsed.encoding}
+
+
+def _audited(state: dict) -> dict:
+    """A product row as the audit log and the import preview show it."""
+    return {"barcodes": _codes(state["barcodes"]), "deleted": bool(state["deleted"]),
+            **{key: state[key] for key in FIELDS}}  # fmt: skip
+
+
+def import_csv(engine: Engine, data: bytes, by: str = "unknown") -> dict:
     """Check a whole catalog CSV, then upsert all of it in one transaction or nothing."""
     parsed = parse(data, DEFAULT_RULES)
     if parsed.errors:
         raise _rejected(parsed.errors)
     with engine.begin() as conn:
         version = lock(conn)  # before reading: the plan must see the latest catalog
-        changed, counts, errors = _plan(_load_all(conn), parsed.rows)
+        existing = _load_all(conn)
+        changed, counts, errors = _plan(existing, parsed.rows)
         if errors:
             raise _rejected(errors)
         if changed:
@@ -277,7 +305,17 @@ def import_csv(engine: Engine, data: bytes) -> dict:
             for offset, row in enumerate(changed):
                 row["version"] = version - len(changed) + 1 + offset
             _upsert_rows(conn, changed)
-    return {**counts, "version": version, "encoding": parsed.encoding}
+        summary = {**counts, "version": version, "encoding": parsed.encoding}
+        audit.record(conn, by, "catalog_imported", "catalog", str(version), None, summary)
+        audit.record_many(
+            conn, by, "product_imported", "product",
+            [
+                (row["id"], _audited(existing[row["id"]]) if row["id"] in existing else None,
+                 {**_audited(row), "version": row["version"]})
+                for row in changed
+            ],
+        )  # fmt: skip
+    return summary
 
 
 # --- single products -------------------------------------------------------------------
@@ -345,7 +383,7 @@ def _check_id(product_id: str) -> str:
     return product_id
 
 
-def upsert_product(conn: Connection, product: dict) -> dict:
+def upsert_product(conn: Connection, product: dict, by: str = "unknown") -> dict:
     """Create or replace one product (barcodes are only added); a change takes a new version."""
     product_id = _check_id(product.get("id"))
     row = _checked(product)
@@ -363,6 +401,10 @@ def upsert_product(conn: Connection, product: dict) -> dict:
         return {**public(old), "deleted": old["deleted"], "version": old["version"]}
     version = next_version(conn)
     _upsert_rows(conn, [{"id": product_id, **state, "version": version}])
+    audit.record(
+        conn, by, "product_saved", "product", product_id,
+        _audited(old) if old else None, {**_audited(state), "version": version},
+    )  # fmt: skip
     return {**public({"id": product_id, **state}), "deleted": False, "version": version}
 
 
@@ -374,7 +416,7 @@ def get_product(conn: Connection, product_id: str) -> dict:
     return {**public(row), "deleted": row["deleted"], "version": row["version"]}
 
 
-def delete_product(conn: Connection, product_id: str) -> dict:
+def delete_product(conn: Connection, product_id: str, by: str = "unknown") -> dict:
     """Tombstone a product (its row stays, so sold lines and old barcodes still resolve)."""
     lock(conn)
     row = get_product(conn, product_id)
@@ -384,13 +426,19 @@ def delete_product(conn: Connection, product_id: str) -> dict:
     conn.execute(
         update(products).where(products.c.id == product_id).values(deleted=True, version=version)
     )
+    audit.record(
+        conn, by, "product_withdrawn", "product", product_id,
+        {"deleted": False, "version": row["version"]}, {"deleted": True, "version": version},
+    )  # fmt: skip
     return {**row, "deleted": True, "version": version}
 
 
 # --- deliveries -------------------------------------------------------------------------
 
 
-def add_delivery(conn: Connection, booth_id: str, product_id: str, qty: int, note: str) -> dict:
+def add_delivery(
+    conn: Connection, booth_id: str, product_id: str, qty: int, note: str, by: str = "unknown"
+) -> dict:
     """HQ sends stock to a booth: an expected receipt in that booth's feed.
 
     ``qty`` is pieces, or grams for products sold by kg (like stock movements); negative
@@ -419,7 +467,7 @@ def add_delivery(conn: Connection, booth_id: str, product_id: str, qty: int, not
         )
         .returning(deliveries.c.id)
     ).scalar_one()
-    return {
+    delivery = {
         "id": delivery_id,
         "booth_id": booth_id,
         "product_id": product_id,
@@ -428,6 +476,8 @@ def add_delivery(conn: Connection, booth_id: str, product_id: str, qty: int, not
         "created_at": created_at,
         "version": version,
     }
+    audit.record(conn, by, "delivery_added", "delivery", str(delivery_id), None, delivery)
+    return delivery
 
 
 # --- minimum stock ----------------------------------------------------------------------
@@ -476,6 +526,9 @@ def set_min_stock(conn: Connection, code: str, minimum: int, booth_id: str | Non
             f"Product {product['id']} is deleted: restore it before setting its minimum."
         )
     now = clock.stamp()
+    if booth_id is not None:
+        registry.booth(conn, registry.check_identifier(booth_id, "A booth id"))
+    before = _min_stock_of(conn, product, booth_id)
     version = next_version(conn)
     if booth_id is None:
         conn.execute(
@@ -484,7 +537,6 @@ def set_min_stock(conn: Connection, code: str, minimum: int, booth_id: str | Non
             .values(min_stock=minimum, version=version)
         )
     else:
-        registry.booth(conn, registry.check_identifier(booth_id, "A booth id"))
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         values = {"min_stock": minimum, "version": version, "updated_at": now, "updated_by": by}
         conn.execute(
@@ -495,6 +547,10 @@ def set_min_stock(conn: Connection, code: str, minimum: int, booth_id: str | Non
                 set_=values,
             )
         )
+    audit.record(
+        conn, by, "min_stock_set", "product", product["id"],
+        {"booth_id": booth_id, "min_stock": before}, {"booth_id": booth_id, "min_stock": minimum},
+    )  # fmt: skip
     return {
         "product_id": product["id"],
         "name": product["name"],
@@ -503,6 +559,20 @@ def set_min_stock(conn: Connection, code: str, minimum: int, booth_id: str | Non
         "min_stock": minimum,
         "version": version,
     }
+
+
+def _min_stock_of(conn: Connection, product, booth_id: str | None) -> int | None:
+    """The minimum in force before a change: the campaign's, or the booth's own (None: none)."""
+    if booth_id is None:
+        return conn.execute(
+            select(products.c.min_stock).where(products.c.id == product["id"])
+        ).scalar()
+    return conn.execute(
+        select(stock_minimums.c.min_stock).where(
+            stock_minimums.c.booth_id == booth_id,
+            stock_minimums.c.product_id == product["id"],
+        )
+    ).scalar()
 
 
 # --- the feed ---------------------------------------------------------------------------
@@ -653,3 +723,27 @@ def changes(conn: Connection, booth_id: str, since: int, limit: int) -> dict:
         # terminal must pull everything again (sync/client.py).
         "current": ceiling,
     }
+
+
+# --- reading the catalog (the console) ------------------------------------------------------
+
+
+def all_products(conn: Connection) -> list[dict]:
+    """Every product as HQ holds it (withdrawn ones too), with its version, by name."""
+    columns = [products.c.id, *(products.c[k] for k in STATE), products.c.version]
+    rows = [
+        {**public(row), "deleted": bool(row["deleted"]), "version": row["version"]}
+        for row in conn.execute(select(*columns)).mappings()
+    ]
+    rows.sort(key=lambda row: (row["name"], row["id"]))
+    return rows
+
+
+def price_history(conn: Connection, product_id: str) -> list[dict]:
+    """Every price the product has had (catalog_prices), newest first."""
+    rows = conn.execute(
+        select(catalog_prices.c.price_fen, catalog_prices.c.version, catalog_prices.c.since)
+        .where(catalog_prices.c.product_id == product_id)
+        .order_by(catalog_prices.c.version.desc())
+    ).mappings()
+    return [dict(row) for row in rows]

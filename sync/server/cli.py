@@ -136,7 +136,7 @@ def _payments_handlers() -> dict:
         return payments_cli.cmd_booth(args, _engine, cli_actor(), _print)
 
     def settle(args):
-        return payments_cli.cmd_settle(args, _engine, _settings, _print)
+        return payments_cli.cmd_settle(args, _engine, _settings, _print, cli_actor())
 
     def reconcile(args):
         return payments_cli.cmd_reconcile(args, _engine, _settings, _print, cli_actor())
@@ -151,7 +151,7 @@ def _payments_handlers() -> dict:
 
 def cmd_booth_add(args) -> int:
     with _engine(args).begin() as conn:
-        registry.add_booth(conn, args.id, args.name, args.district or "", args.kind)
+        registry.add_booth(conn, args.id, args.name, args.district or "", args.kind, by=cli_actor())
     _print(
         args,
         {"id": args.id, "name": args.name, "district": args.district or "", "kind": args.kind},
@@ -162,17 +162,20 @@ def cmd_booth_add(args) -> int:
 
 def cmd_booth_edit(args) -> int:
     with _engine(args).begin() as conn:
-        booth = registry.edit_booth(conn, args.id, args.name, args.district, args.kind)
+        booth = registry.edit_booth(
+            conn, args.id, args.name, args.district, args.kind, by=cli_actor()
+        )
     data = {key: booth[key] for key in ("id", "name", "district", "kind")}
     _print(args, data, f"Booth {args.id}: {booth['name']}, {booth['kind'] or 'kind not known'}")
     return 0
 
 
 def cmd_figures_rebuild(args) -> int:
-    from sync.server import figures
+    from sync.server import audit, figures
 
     with _engine(args).begin() as conn:
         counts = figures.rebuild(conn, _settings(args).zone)
+        audit.record(conn, cli_actor(), "figures_rebuilt", "figures", "", None, counts)
     _print(
         args,
         counts,
@@ -258,7 +261,7 @@ def cmd_user_add(args) -> int:
 
     password = read_password(args)
     with _engine(args).begin() as conn:
-        users.add_user(conn, args.name, args.role, password)
+        users.add_user(conn, args.name, args.role, password, by=cli_actor())
     _print(
         args,
         {"name": args.name, "role": args.role},
@@ -287,12 +290,50 @@ def cmd_user_disable(args) -> int:
     from sync.server.console import users
 
     with _engine(args).begin() as conn:
-        users.disable_user(conn, args.name)
+        users.disable_user(conn, args.name, by=cli_actor())
     print(f"Disabled console user {args.name}: they cannot sign in and their sessions ended.")
     return 0
 
 
 def cmd_audit(args) -> int:
+    if args.enrolment:
+        return _enrolment_log(args)
+    from datetime import date
+
+    from sync.server import audit
+
+    days = []
+    for text in (args.date_from, args.date_to):
+        try:
+            days.append(date.fromisoformat(text) if text else None)
+        except ValueError:
+            raise Refusal(
+                f"A date is written YYYY-MM-DD, e.g. 2026-11-28 (got {text!r})."
+            ) from None
+    if days[0] and days[1] and days[0] > days[1]:
+        raise Refusal("--from is after --to: swap them.")
+    if not 1 <= args.limit <= 100_000:
+        raise Refusal("--limit is a whole number from 1 to 100000.")
+    kind, _, target_id = (args.target or "").partition(":")
+    start, end = audit.day_bounds(days[0], days[1], _settings(args).zone)
+    with reading(_engine(args)) as conn:
+        page = audit.entries(
+            conn, args.who or "", args.action or "", kind, target_id, start, end, args.limit
+        )
+    rows = list(reversed(page["rows"]))  # oldest first, like the enrolment log
+    if args.json:
+        print(journal.canonical(rows))
+        return 0
+    if not rows:
+        print("No change at HQ matches.")
+    for row in rows:
+        target = f"{row['target_kind']} {row['target_id']}".strip()
+        change = journal.canonical(row["after"]) if row["after"] is not None else "-"
+        print(f"{row['at']}  {row['action']:<20} {row['actor']:<20} {target}: {change}")
+    return 0
+
+
+def _enrolment_log(args) -> int:
     with reading(_engine(args)) as conn:
         rows = registry.enrolment_log_rows(conn, args.limit)
     if args.json:
@@ -320,7 +361,7 @@ def cmd_catalog_import(args) -> int:
         raise Refusal(f"Cannot read {args.file}: {exc.strerror}.") from None
     engine = _engine(args)
     try:
-        summary = catalog.import_csv(engine, data)
+        summary = catalog.import_csv(engine, data, by=cli_actor())
     except ApiError as exc:
         for line in exc.extra.get("errors", []):
             print(line, file=sys.stderr)
@@ -432,7 +473,7 @@ def cmd_quarantine_release(args) -> int:
     try:
         with _engine(args).begin() as conn:
             row = quarantine.release(
-                conn, args.terminal, args.seq, args.reason, args.by, settings.zone
+                conn, args.terminal, args.seq, args.reason, args.by, settings.zone, cli_actor()
             )
     except IntegrityError:
         raise Refusal(
@@ -646,12 +687,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_command(
         sub,
         "audit",
-        "Print the enrolment log: codes issued, enrolments, replacements, refusals, revocations.",
-        "booth-pos-server audit --json --limit 100",
+        "Print the audit log of changes made at HQ (who, when, what, after), oldest first; "
+        "--enrolment prints the enrolment log instead.",
+        "booth-pos-server audit --who liqiang --action product_saved --from 2026-11-01\n"
+        "  booth-pos-server audit --target product:06970006000011 --json\n"
+        "  booth-pos-server audit --enrolment --limit 100",
         cmd_audit,
     )
     p.add_argument(
         "--limit", type=int, default=1000, metavar="N", help="the newest N lines (default 1000)"
+    )
+    p.add_argument("--who", metavar="TEXT", help="only changes by someone whose name contains TEXT")
+    p.add_argument("--action", metavar="ACTION", help="only this action, e.g. product_saved")
+    p.add_argument(
+        "--target",
+        metavar="KIND[:ID]",
+        help="only changes to this kind of record (and id), e.g. booth:CQ-FJ-001",
+    )
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="from this local day")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="to this local day")
+    p.add_argument(
+        "--enrolment",
+        action="store_true",
+        help="print the enrolment log (codes, enrolments, replacements, refusals, revocations)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 

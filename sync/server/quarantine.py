@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from sync.server import clock, figures, stock
+from sync.server import audit, clock, figures, stock
 from sync.server.db import safe_sum
 from sync.server.errors import conflict, invalid, not_found
 from sync.server.ingest import projection_rows
@@ -71,12 +71,19 @@ def held_by_booth(conn: Connection, booth_id: str | None = None) -> dict[str, di
 
 
 def release(
-    conn: Connection, terminal_id: str, seq: int, reason: str, by: str, zone: ZoneInfo
+    conn: Connection,
+    terminal_id: str,
+    seq: int,
+    reason: str,
+    by: str,
+    zone: ZoneInfo,
+    actor: str | None = None,
 ) -> dict:
     """Count a quarantined entry from now on: write its projections, record who, when, why.
 
     A sale's refunds held only because the sale was held are released with it. A refund
-    of a sale still held cannot be released on its own.
+    of a sale still held cannot be released on its own. ``by`` is the name kept with the
+    entry; ``actor`` who did it, for the audit log (``by`` when not given).
     """
     reason = (reason or "").strip()
     if not reason or len(reason) > MAX_REASON:
@@ -153,4 +160,13 @@ def release(
     )
     result = _row({**held, "released_at": now, "released_by": by, "release_reason": reason})
     result["released_with"] = [s for s in sorted(seqs) if s != seq]
+    audit.record(
+        conn, actor or by, "quarantine_released", "entry", f"{terminal_id}/{seq}",
+        {"released_at": None}, {key: result[key] for key in AUDITED},
+    )  # fmt: skip
     return result
+
+
+#: What the audit log keeps of a release.
+AUDITED = ("booth_id", "type", "rule", "amount_fen", "released_at", "released_by",
+           "release_reason", "released_with")  # fmt: skip

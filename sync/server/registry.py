@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
-from sync.server import auth, clock
+from sync.server import audit, auth, clock
 from sync.server.errors import ApiError, conflict, forbidden, invalid, not_found, unauthorized
 from sync.server.tables import (
     BOOTH_KINDS,
@@ -37,7 +37,12 @@ def check_identifier(value: str, what: str) -> str:
 
 
 def add_booth(
-    conn: Connection, booth_id: str, name: str, district: str = "", kind: str | None = None
+    conn: Connection,
+    booth_id: str,
+    name: str,
+    district: str = "",
+    kind: str | None = None,
+    by: str = "unknown",
 ) -> None:
     check_identifier(booth_id, "A booth id")
     if not name.strip():
@@ -50,6 +55,7 @@ def add_booth(
             id=booth_id, name=name.strip(), district=district, created_at=clock.stamp(), kind=kind
         )
     )
+    audit.record(conn, by, "booth_added", "booth", booth_id, None, _shown(booth(conn, booth_id)))
 
 
 def check_booth_kind(kind: str | None) -> None:
@@ -67,9 +73,10 @@ def edit_booth(
     name: str | None = None,
     district: str | None = None,
     kind: str | None = None,
+    by: str = "unknown",
 ) -> dict:
     """Change a booth's name, district or kind (``UNKNOWN_KIND``: not known); the booth after."""
-    booth(conn, booth_id)
+    before = booth(conn, booth_id)
     values: dict = {}
     if name is not None:
         if not name.strip():
@@ -83,7 +90,14 @@ def edit_booth(
     if not values:
         raise invalid("Say what to change: --name, --district or --kind.")
     conn.execute(update(booths).where(booths.c.id == booth_id).values(**values))
-    return booth(conn, booth_id)
+    after = booth(conn, booth_id)
+    audit.record(conn, by, "booth_edited", "booth", booth_id, _shown(before), _shown(after))
+    return after
+
+
+def _shown(row: dict) -> dict:
+    """A booth as the audit log keeps it."""
+    return {key: row.get(key) for key in ("id", "name", "district", "kind")}
 
 
 def booth(conn: Connection, booth_id: str) -> dict:
@@ -179,6 +193,8 @@ def add_enrol_code(
         conn, "code_issued", by, booth_id, replaces,
         f"a code that {what}, expires {clock.stamp(expires)}", moment,
     )  # fmt: skip
+    issued = {"expires_at": clock.stamp(expires), "replaces": replaces}  # never the code itself
+    audit.record(conn, by, "enrol_code_issued", "booth", booth_id, None, issued, moment)
     return code
 
 
@@ -256,9 +272,18 @@ def enroll(
         .values(used_at=clock.stamp(moment), used_by=terminal_id)
     )
     where = f" from {source}" if source else ""
+    enrolled = {"booth_id": booth_id, "enrolled_at": clock.stamp(moment), "code_issued_by": issuer}
     if existing is None:
         log(conn, "enrolled", issuer, booth_id, terminal_id, f"new terminal{where}", moment)
+        audit.record(
+            conn, f"terminal:{terminal_id}", "terminal_enrolled", "terminal", terminal_id,
+            None, enrolled, moment,
+        )  # fmt: skip
     else:
+        audit.record(
+            conn, f"terminal:{terminal_id}", "terminal_replaced", "terminal", terminal_id,
+            {"booth_id": booth_id, "enrolled_at": existing["enrolled_at"]}, enrolled, moment,
+        )  # fmt: skip
         detail = (
             f"replacement PC{where}; journal kept at seq {existing['acked_seq']}, old token revoked"
         )
@@ -287,6 +312,11 @@ def revoke_terminal(conn: Connection, terminal_id: str, by: str = "unknown") -> 
         .values(revoked_at=clock.stamp(moment))
     )
     log(conn, "terminal_revoked", by, old["booth_id"], terminal_id, "token revoked", moment)
+    audit.record(
+        conn, by, "terminal_revoked", "terminal", terminal_id,
+        {"booth_id": old["booth_id"], "revoked_at": None},
+        {"booth_id": old["booth_id"], "revoked_at": clock.stamp(moment)}, moment,
+    )  # fmt: skip
 
 
 def terminal_for_token(conn: Connection, token: str | None) -> TerminalIdentity:
@@ -313,6 +343,7 @@ def add_admin(conn: Connection, name: str, by: str = "unknown") -> str:
         )
     )
     log(conn, "admin_added", by, detail=f"admin {name}")
+    audit.record(conn, by, "admin_added", "admin", name, None, {"name": name, "revoked_at": None})
     return token
 
 
@@ -322,8 +353,13 @@ def revoke_admin(conn: Connection, name: str, by: str = "unknown") -> None:
         raise not_found(f"There is no admin {name}.")
     if row.revoked_at is not None:
         raise conflict(f"Admin {name} was already revoked at {row.revoked_at}.")
-    conn.execute(update(admins).where(admins.c.name == name).values(revoked_at=clock.stamp()))
+    revoked_at = clock.stamp()
+    conn.execute(update(admins).where(admins.c.name == name).values(revoked_at=revoked_at))
     log(conn, "admin_revoked", by, detail=f"admin {name}")
+    audit.record(
+        conn, by, "admin_revoked", "admin", name,
+        {"name": name, "revoked_at": None}, {"name": name, "revoked_at": revoked_at},
+    )  # fmt: skip
 
 
 def enrolment_log_rows(conn: Connection, limit: int = 1000) -> list[dict]:

@@ -73,6 +73,24 @@ enrolment_log = Table(
     Column("detail", Text, nullable=False, server_default=""),
 )
 
+# Every change made at HQ (console, CLI, admin API): who, when, what, before and after as
+# JSON, written in the change's own transaction. Append-only (triggers, from 0012).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("target_kind", String(32), nullable=False),
+    Column("target_id", Text, nullable=False, server_default=""),
+    Column("before_json", Text),
+    Column("after_json", Text),
+)
+Index("audit_log_at", audit_log.c.at)
+Index("audit_log_actor", audit_log.c.actor)
+Index("audit_log_target", audit_log.c.target_kind, audit_log.c.target_id)
+
 terminals = Table(
     "terminals",
     metadata,

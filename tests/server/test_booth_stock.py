@@ -176,7 +176,9 @@ def test_a_delivery_received_short_shows_at_hq(server, booths, admin_token):
         (str(delivery_id), "expected", None)
     ]
     _sync(t2)
-    t2.booth_stock.check_in(str(delivery_id), _manager(t2), received={OIL: 20}, reasons={OIL: "short"})
+    t2.booth_stock.check_in(
+        str(delivery_id), _manager(t2), received={OIL: 20}, reasons={OIL: "short"}
+    )
     _sync(t2)
     (line,) = _get(server, admin_token, "/deliveries", booth="B1")
     assert (line["sent"], line["received"], line["short"], line["over"]) == (24, 20, 4, 0)
@@ -223,9 +225,14 @@ def test_hq_stock_is_the_sum_of_the_journals_moves_and_equals_each_terminal(
     for delivery in t1.booth_stock.deliveries():
         t1.booth_stock.check_in(delivery.delivery_id, _manager(t1))
     t3.booth_stock.check_in(
-        t3.booth_stock.deliveries()[0].delivery_id, _manager(t3), received={RICE: 9}, reasons={RICE: "short"}
+        t3.booth_stock.deliveries()[0].delivery_id,
+        _manager(t3),
+        received={RICE: 9},
+        reasons={RICE: "short"},
     )
-    t3.booth_stock.check_in(t3.booth_stock.deliveries()[0].delivery_id, _manager(t3))  # the oranges, 20 kg
+    t3.booth_stock.check_in(
+        t3.booth_stock.deliveries()[0].delivery_id, _manager(t3)
+    )  # the oranges, 20 kg
     sales = [_sell(t1, [(OIL, 2), (GIFT_BOX, 1)]), _sell(t2, [(OIL, 3)]), _sell(t3, [(RICE, 2)])]
     cashier = t3.authenticate(CASHIER, CASHIER_PIN)
     t3.refund(sales[2]["seq"], {1: 1}, "破损", cashier, _manager(t3))  # one rice back

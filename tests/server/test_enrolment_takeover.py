@@ -207,7 +207,7 @@ def test_the_log_lists_each_step_with_who(server, terminal, db_url, capsys, admi
     assert server_main(["--db", db_url, "admin", "add", "wangfang"]) == 0
     assert server_main(["--db", db_url, "admin", "revoke", "wangfang"]) == 0
     capsys.readouterr()
-    assert server_main(["--db", db_url, "audit", "--json"]) == 0
+    assert server_main(["--db", db_url, "audit", "--enrolment", "--json"]) == 0
     lines = json.loads(capsys.readouterr().out)
     steps = [(line["action"], line["actor"], line["terminal_id"]) for line in lines]
     assert steps == [
@@ -231,7 +231,7 @@ def test_the_log_lists_each_step_with_who(server, terminal, db_url, capsys, admi
     assert requests.get(route, timeout=10).status_code == 401
     assert requests.get(route, headers=bearer(token), timeout=10).status_code == 403
     # The text form, one line a step.
-    assert server_main(["--db", db_url, "audit", "--limit", "2"]) == 0
+    assert server_main(["--db", db_url, "audit", "--enrolment", "--limit", "2"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 2 and "admin_revoked" in out[1] and me in out[1]
 

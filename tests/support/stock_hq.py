@@ -66,7 +66,9 @@ def stock_day(live: LiveServer, admin_token: str, folder: Path) -> dict[str, Ter
     manager = t1.authenticate(MANAGER, MANAGER_PIN)
     for delivery in t1.booth_stock.deliveries():
         if delivery.lines[0].product_id == OIL_ID:
-            t1.booth_stock.check_in(delivery.delivery_id, manager, received={OIL: 24}, reasons={OIL: "short"})
+            t1.booth_stock.check_in(
+                delivery.delivery_id, manager, received={OIL: 24}, reasons={OIL: "short"}
+            )
         else:
             t1.booth_stock.check_in(delivery.delivery_id, manager)
     from tests.support import open_shift

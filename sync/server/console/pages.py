@@ -13,13 +13,14 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from sync.server import clock, registry
+from sync.server import audit, clock, registry
 from sync.server.console import guard, i18n, passwords, stock_pages, users, views
 from sync.server.console.guard import Admin, Form, Signed, Supervisor, Viewer
 from sync.server.console.i18n import N_
 from sync.server.console.render import SECURITY_HEADERS, render
 from sync.server.db import reading
 from sync.server.errors import ApiError
+from sync.server.rate_limits import client_address
 from sync.server.routes import reports as report_routes
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -38,8 +39,11 @@ SHOWN_WORDS = (
 
 def install(app: FastAPI) -> None:
     """Serve the console from ``app``: its pages, its files, and ``/`` leading to it."""
+    from sync.server.console import catalog_pages
+
     app.include_router(router)
     app.include_router(stock_pages.router)
+    app.include_router(catalog_pages.router)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
 
     @app.get("/", include_in_schema=False)
@@ -62,6 +66,11 @@ def install(app: FastAPI) -> None:
 
 def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+def _actor(signed: Signed) -> str:
+    """Who a console user is in the audit log."""
+    return f"user:{signed.user.name}"
 
 
 def _engine(request: Request):
@@ -137,6 +146,11 @@ def sign_in(request: Request, form: Form):
             if user
             else None
         )
+        if user is not None:
+            audit.record(
+                conn, f"user:{user.name}", "signed_in", "user", user.name, None,
+                {"address": client_address(request)},
+            )  # fmt: skip
     if user is None:
         guard.count_failed_signin(request, name)
         problem = (N_("Wrong user name or password, or the user is disabled."), {})
@@ -159,6 +173,7 @@ def sign_out(request: Request, form: Form):
     guard.check_csrf(request, form, signed.csrf)
     with _engine(request).begin() as conn:
         users.end_session(conn, signed.token)
+        audit.record(conn, _actor(signed), "signed_out", "user", signed.user.name)
     response = _redirect("/console/sign-in")
     response.delete_cookie(guard.SESSION_COOKIE, path="/")
     return response
@@ -195,7 +210,9 @@ def change_password(request: Request, signed: Viewer, form: Form):
         elif again != new:
             problems["again"] = N_("The two new passwords differ.")
         else:
-            users.change_password(conn, signed.user.name, new, keep_token=signed.token)
+            users.change_password(
+                conn, signed.user.name, new, keep_token=signed.token, by=_actor(signed)
+            )
     status = 422 if problems else 200
     page = {"problems": problems, "done": not problems}
     return render(request, "password.html", page, status, signed)
@@ -422,7 +439,7 @@ def disable_user(request: Request, signed: Admin, name: str, form: Form):
         raise guard.ConsoleRefusal(409, N_("You cannot disable yourself: ask another admin."))
     with _engine(request).begin() as conn:
         try:
-            users.disable_user(conn, name)
+            users.disable_user(conn, name, by=_actor(signed))
         except ApiError:
             raise guard.ConsoleRefusal(404, N_("There is no user {name}."), name=name) from None
         rows = users.list_users(conn)

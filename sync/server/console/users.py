@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from sync.server import auth, clock
+from sync.server import audit, auth, clock
 from sync.server.console import passwords
 from sync.server.errors import conflict, invalid, not_found
 from sync.server.registry import check_identifier
@@ -33,7 +33,7 @@ class HqUser:
         return ROLES.index(self.role) >= ROLES.index(role)
 
 
-def add_user(conn: Connection, name: str, role: str, password: str) -> None:
+def add_user(conn: Connection, name: str, role: str, password: str, by: str = "unknown") -> None:
     check_identifier(name, "A user name")
     if role not in ROLES:
         raise invalid(f"The role is {role!r}: it must be one of {', '.join(ROLES)}.")
@@ -52,6 +52,8 @@ def add_user(conn: Connection, name: str, role: str, password: str) -> None:
             password_changed_at=now,
         )
     )
+    after = {"name": name, "role": role, "created_at": now, "disabled_at": None}
+    audit.record(conn, by, "user_added", "user", name, None, after)  # never the password
 
 
 def list_users(conn: Connection) -> list[dict]:
@@ -61,14 +63,16 @@ def list_users(conn: Connection) -> list[dict]:
     return sorted((dict(row) for row in rows), key=lambda row: row["name"])
 
 
-def disable_user(conn: Connection, name: str) -> None:
+def disable_user(conn: Connection, name: str, by: str = "unknown") -> None:
     """Refuse the user from now on and end every session they have open."""
     row = conn.execute(select(hq_users.c.disabled_at).where(hq_users.c.name == name)).first()
     if row is None:
         raise not_found(f"There is no user {name}.")
     if row.disabled_at is None:
-        conn.execute(
-            update(hq_users).where(hq_users.c.name == name).values(disabled_at=clock.stamp())
+        now = clock.stamp()
+        conn.execute(update(hq_users).where(hq_users.c.name == name).values(disabled_at=now))
+        audit.record(
+            conn, by, "user_disabled", "user", name, {"disabled_at": None}, {"disabled_at": now}
         )
     conn.execute(delete(console_sessions).where(console_sessions.c.user_name == name))
 
@@ -86,13 +90,24 @@ def authenticate(conn: Connection, name: str, password: str) -> HqUser | None:
     return HqUser(row["name"], row["role"])
 
 
-def change_password(conn: Connection, name: str, new: str, keep_token: str | None) -> None:
+def change_password(
+    conn: Connection, name: str, new: str, keep_token: str | None, by: str = "unknown"
+) -> None:
     """Store a new password and end the user's other sessions (a leaked one stops working)."""
+    before = conn.execute(
+        select(hq_users.c.password_changed_at).where(hq_users.c.name == name)
+    ).scalar()
+    now = clock.stamp()
     conn.execute(
         update(hq_users)
         .where(hq_users.c.name == name)
-        .values(password_hash=passwords.hash_password(new), password_changed_at=clock.stamp())
+        .values(password_hash=passwords.hash_password(new), password_changed_at=now)
     )
+    # The hashes never go into the log: only when the password changed.
+    audit.record(
+        conn, by, "password_changed", "user", name,
+        {"password_changed_at": before}, {"password_changed_at": now},
+    )  # fmt: skip
     others = delete(console_sessions).where(console_sessions.c.user_name == name)
     if keep_token is not None:
         others = others.where(console_sessions.c.token_hash != auth.hash_secret(keep_token))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select, update
 
-from sync.server import clock
+from sync.server import audit, clock
 from sync.server.errors import ApiError
 from sync.server.tables import booth_payments, booths
 
@@ -20,6 +20,7 @@ def set_booth(
     """Set what is given (None leaves a value as it is, "" clears it); who and when are kept."""
     if conn.execute(select(booths.c.id).where(booths.c.id == booth_id)).first() is None:
         raise ApiError(404, f"There is no booth {booth_id!r}: add it with 'booth add' first.")
+    before = describe(conn, booth_id)
     values = {"updated_at": clock.stamp(), "updated_by": by}
     if wechat_sub_mchid is not None:
         values["wechat_sub_mchid"] = wechat_sub_mchid or None
@@ -34,7 +35,9 @@ def set_booth(
         )
     else:
         conn.execute(insert(booth_payments).values(booth_id=booth_id, **values))
-    return describe(conn, booth_id)
+    after = describe(conn, booth_id)  # says whether a token is set, never the token
+    audit.record(conn, by, "payments_booth_set", "booth", booth_id, before, after)
+    return after
 
 
 def key_of(conn: Connection, booth_id: str, method: str) -> str | None:

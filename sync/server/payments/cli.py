@@ -53,13 +53,15 @@ def _payments_of(settings):
     return payments
 
 
-def cmd_settle(args, engine_of, settings_of, show) -> int:
+def cmd_settle(args, engine_of, settings_of, show, actor: str = "unknown") -> int:
     from sync.server.payments.refunds import carry_out_pending
     from sync.server.payments.service import settle_all
 
     payments = _payments_of(settings_of(args))
-    results = settle_all(engine_of(args), payments)
-    refunds = carry_out_pending(engine_of(args), payments)
+    engine = engine_of(args)
+    results = settle_all(engine, payments)
+    refunds = carry_out_pending(engine, payments)
+    _audit_settle(engine, actor, results, refunds)
     still = [r for r in results if r["state"] in ("waiting", "unknown")]
     lines = [f"{r['out_trade_no']}  {r['state']}  {r['amount_fen']} fen" for r in results]
     lines.append(f"{len(results)} open payment(s) asked about; {len(still)} still open.")
@@ -102,6 +104,25 @@ def cmd_reconcile(args, engine_of, settings_of, show, actor: str) -> int:
     ]
     show(args, result, "\n".join(lines))
     return 0
+
+
+def _audit_settle(engine, actor: str, results: list[dict], refunds: list[dict]) -> None:
+    """One audit row for the whole settle. Each attempt's and refund's answer was recorded
+    with it, in its own short transaction (payment_events), since a gateway call never sits
+    inside one."""
+    from sync.server import audit
+
+    settled = [
+        {key: r.get(key) for key in ("out_trade_no", "state", "amount_fen")} for r in results
+    ]
+    returned = [
+        {key: r.get(key) for key in ("out_refund_no", "state", "amount_fen")} for r in refunds
+    ]
+    with engine.begin() as conn:
+        audit.record(
+            conn, actor, "payments_settled", "payments", "", None,
+            {"settled": settled, "refunds": returned},
+        )  # fmt: skip
 
 
 def cmd_simulate(args) -> int:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sync.server import clock
+from sync.server import audit, clock
 from sync.server.db import reading
 from sync.server.payments.bills import BillError
 from sync.server.payments.gateway import BillLine
@@ -275,6 +275,10 @@ def reconcile(engine: Engine, payments_setup, day: date, zone: ZoneInfo, by: str
             )
             .returning(reconcile_runs.c.id)
         ).scalar_one()  # fmt: skip
+        audit.record(
+            conn, by, "payments_reconciled", "reconcile_run", str(run_id), None,
+            {"business_day": day.isoformat(), "counts": dict(counts)},
+        )  # fmt: skip
         summary: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
         for r in results:
             row = summary[(r["booth_id"], r["provider"])]

@@ -230,7 +230,9 @@ def get_product(product_id: ProductId, admin: AdminDep, engine: EngineDep):
 )
 def put_product(product_id: ProductId, product: ProductFields, admin: AdminDep, engine: EngineDep):
     with engine.begin() as conn:
-        return catalog.upsert_product(conn, {"id": product_id, **product.model_dump()})
+        return catalog.upsert_product(
+            conn, {"id": product_id, **product.model_dump()}, by=f"admin:{admin}"
+        )
 
 
 @router.delete(
@@ -240,7 +242,7 @@ def put_product(product_id: ProductId, product: ProductFields, admin: AdminDep, 
 )
 def delete_product(product_id: ProductId, admin: AdminDep, engine: EngineDep):
     with engine.begin() as conn:
-        return catalog.delete_product(conn, product_id)
+        return catalog.delete_product(conn, product_id, by=f"admin:{admin}")
 
 
 @router.post(
@@ -258,7 +260,7 @@ def delete_product(product_id: ProductId, admin: AdminDep, engine: EngineDep):
 )
 async def import_catalog(request: Request, admin: AdminDep, engine: EngineDep):
     data = await request.body()
-    return await run_in_threadpool(catalog.import_csv, engine, data)
+    return await run_in_threadpool(catalog.import_csv, engine, data, f"admin:{admin}")
 
 
 @router.post(
@@ -270,5 +272,10 @@ async def import_catalog(request: Request, admin: AdminDep, engine: EngineDep):
 def add_delivery(delivery: DeliveryIn, admin: AdminDep, engine: EngineDep):
     with engine.begin() as conn:
         return catalog.add_delivery(
-            conn, delivery.booth_id, delivery.product_id, delivery.qty, delivery.note
+            conn,
+            delivery.booth_id,
+            delivery.product_id,
+            delivery.qty,
+            delivery.note,
+            by=f"admin:{admin}",
         )

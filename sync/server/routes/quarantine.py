@@ -96,7 +96,7 @@ def release_entry(
         with engine.begin() as conn:
             return quarantine.release(
                 conn, terminal, seq, release.reason, f"admin:{admin}", settings.zone
-            )
+            )  # the admin is both the name kept with the entry and the audit log's who
     except IntegrityError:
         raise conflict(
             f"{terminal} seq {seq} cannot count: it clashes with an entry already counted "
