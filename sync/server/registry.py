@@ -43,19 +43,37 @@ def add_booth(
     district: str = "",
     kind: str | None = None,
     by: str = "unknown",
+    **details: str,
 ) -> None:
+    """Register a booth; ``details`` are any of BOOTH_DETAILS (address, manager)."""
     check_identifier(booth_id, "A booth id")
     if not name.strip():
         raise invalid("A booth needs a name.")
     check_booth_kind(kind)
+    _check_details(details)
     if conn.execute(select(booths.c.id).where(booths.c.id == booth_id)).first():
         raise conflict(f"Booth {booth_id} already exists.")
     conn.execute(
         insert(booths).values(
-            id=booth_id, name=name.strip(), district=district, created_at=clock.stamp(), kind=kind
+            id=booth_id,
+            name=name.strip(),
+            district=district,
+            created_at=clock.stamp(),
+            kind=kind,
+            **details,
         )
     )
     audit.record(conn, by, "booth_added", "booth", booth_id, None, _shown(booth(conn, booth_id)))
+
+
+#: What a booth's record holds besides its id, name, district and kind (from Alembic 0013).
+BOOTH_DETAILS = ("address", "manager_name", "manager_phone")
+
+
+def _check_details(details: dict) -> None:
+    unknown = set(details) - set(BOOTH_DETAILS)
+    if unknown:
+        raise invalid(f"A booth has no {', '.join(sorted(unknown))}.")
 
 
 def check_booth_kind(kind: str | None) -> None:
@@ -74,10 +92,13 @@ def edit_booth(
     district: str | None = None,
     kind: str | None = None,
     by: str = "unknown",
+    **details: str,
 ) -> dict:
-    """Change a booth's name, district or kind (``UNKNOWN_KIND``: not known); the booth after."""
+    """Change a booth's name, district, kind (``UNKNOWN_KIND``: not known) or any of
+    BOOTH_DETAILS; the booth after."""
     before = booth(conn, booth_id)
-    values: dict = {}
+    _check_details(details)
+    values: dict = dict(details)
     if name is not None:
         if not name.strip():
             raise invalid("A booth needs a name.")
@@ -97,7 +118,7 @@ def edit_booth(
 
 def _shown(row: dict) -> dict:
     """A booth as the audit log keeps it."""
-    return {key: row.get(key) for key in ("id", "name", "district", "kind")}
+    return {key: row.get(key) for key in ("id", "name", "district", "kind", *BOOTH_DETAILS)}
 
 
 def booth(conn: Connection, booth_id: str) -> dict:
@@ -299,7 +320,10 @@ def log_refusal(conn: Connection, error: ApiError) -> None:
     log(conn, "enrol_refused", f"code of {issuer}", booth_id, terminal_id, detail)
 
 
-def revoke_terminal(conn: Connection, terminal_id: str, by: str = "unknown") -> None:
+def revoke_terminal(
+    conn: Connection, terminal_id: str, by: str = "unknown", reason: str = ""
+) -> None:
+    """Stop a terminal's token for good; ``reason`` (why IT revoked it) goes in both logs."""
     old = _terminal(conn, terminal_id)
     if old is None:
         raise not_found(f"There is no terminal {terminal_id}.")
@@ -311,11 +335,13 @@ def revoke_terminal(conn: Connection, terminal_id: str, by: str = "unknown") -> 
         .where(terminals.c.id == terminal_id)
         .values(revoked_at=clock.stamp(moment))
     )
-    log(conn, "terminal_revoked", by, old["booth_id"], terminal_id, "token revoked", moment)
+    detail = f"token revoked: {reason}" if reason else "token revoked"
+    log(conn, "terminal_revoked", by, old["booth_id"], terminal_id, detail, moment)
     audit.record(
         conn, by, "terminal_revoked", "terminal", terminal_id,
         {"booth_id": old["booth_id"], "revoked_at": None},
-        {"booth_id": old["booth_id"], "revoked_at": clock.stamp(moment)}, moment,
+        {"booth_id": old["booth_id"], "revoked_at": clock.stamp(moment), "reason": reason},
+        moment,
     )  # fmt: skip
 
 

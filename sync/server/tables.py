@@ -32,6 +32,10 @@ booths = Table(
     Column("created_at", String(32), nullable=False),
     # street_booth, store_section or shopping_centre (BOOTH_KINDS); NULL: not known. From 0008.
     Column("kind", String(32)),
+    # Its street address and its manager, as IT keeps them in the console. From 0013.
+    Column("address", Text, nullable=False, server_default=""),
+    Column("manager_name", Text, nullable=False, server_default=""),
+    Column("manager_phone", Text, nullable=False, server_default=""),
 )
 
 #: What a booth is, for the console's figures by kind of booth.

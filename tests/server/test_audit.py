@@ -193,10 +193,72 @@ def _route_exercises(server, synced, admin) -> dict:
 
 
 def extra_route_exercises(server, admin, people) -> dict:
-    """The catalog pages' forms (tests/server/test_console_catalog.py has their details)."""
+    """Routes of the console's pages added later register their checks here: the catalog
+    pages' forms (tests/server/test_console_catalog.py has their details), IT's booth,
+    enrolment and user pages."""
     from tests.server.test_console_catalog import audit_exercises
 
-    return audit_exercises(server, people)
+    return {**audit_exercises(server, people), **booth_and_user_exercises(server, people)}
+
+
+def booth_and_user_exercises(server, people) -> dict:
+    """IT's booth, enrolment and user pages (sync/server/console/booth_pages.py, user_pages.py)."""
+    from tests.support.live import enrol
+
+    def post(path: str, form: dict, page: str = "/console/registry"):
+        http = people.get("liqiang") or sign_in(server, "liqiang")
+        people["liqiang"] = http
+        csrf = csrf_of(http.get(f"{server.url}{page}", timeout=10).text)
+        answer = http.post(f"{server.url}{path}", data={"csrf_token": csrf, **form}, timeout=10)
+        assert answer.status_code == 200, answer.text
+
+    booth_form = {"name": "巫山县展销中心", "kind": "street_booth", "district": "巫山县",
+                  "address": "广东东路 88 号", "manager_name": "陈静", "manager_phone": "13800000412"}  # fmt: skip
+    me = ("user:liqiang",)
+
+    def new_booth():
+        post("/console/registry/new-booth", {"id": "BX", **booth_form})
+        return [(*me, "booth_added", "booth", "BX")]
+
+    def edit_booth():
+        post("/console/registry/booths/B1", {**booth_form, "name": "奉节县扶贫专柜（二）"})
+        return [(*me, "booth_edited", "booth", "B1")]
+
+    def code():
+        post("/console/registry/booths/B1/codes", {"hours": "2"})
+        return [(*me, "enrol_code_issued", "booth", "B1")]
+
+    def payments():
+        post("/console/registry/booths/B1/payments", {"wechat_sub_mchid": "1900000109"})
+        return [(*me, "payments_booth_set", "booth", "B1")]
+
+    def revoke():
+        enrol(server, "B1", "TX", as_selling_booth=False)
+        post("/console/registry/terminals/TX/revoke", {"reason": "stolen", "confirm": "1"})
+        return [(*me, "terminal_revoked", "terminal", "TX")]
+
+    def add_user():
+        post("/console/users", {"name": "sunmei", "role": "viewer", "mode": "one_time"})
+        return [(*me, "user_added", "user", "sunmei")]
+
+    def role():
+        post("/console/users/zhaolei/role", {"role": "viewer"})
+        return [(*me, "user_role_changed", "user", "zhaolei")]
+
+    def reset():
+        post("/console/users/zhaolei/password", {})
+        return [(*me, "password_changed", "user", "zhaolei")]
+
+    return {
+        ("POST", "/console/registry/new-booth"): new_booth,
+        ("POST", "/console/registry/booths/{booth_id}"): edit_booth,
+        ("POST", "/console/registry/booths/{booth_id}/codes"): code,
+        ("POST", "/console/registry/booths/{booth_id}/payments"): payments,
+        ("POST", "/console/registry/terminals/{terminal_id}/revoke"): revoke,
+        ("POST", "/console/users"): add_user,
+        ("POST", "/console/users/{name}/role"): role,
+        ("POST", "/console/users/{name}/password"): reset,
+    }
 
 
 def catalog_sheet(price: int) -> bytes:

@@ -14,8 +14,17 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from sync.server import audit, clock, registry
-from sync.server.console import guard, i18n, passwords, stock_pages, users, views
-from sync.server.console.guard import Admin, Form, Signed, Supervisor, Viewer
+from sync.server.console import (
+    booth_pages,
+    guard,
+    i18n,
+    passwords,
+    stock_pages,
+    user_pages,
+    users,
+    views,
+)
+from sync.server.console.guard import Form, Signed, Supervisor, Viewer
 from sync.server.console.i18n import N_
 from sync.server.console.render import SECURITY_HEADERS, render
 from sync.server.db import reading
@@ -44,6 +53,8 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(stock_pages.router)
     app.include_router(catalog_pages.router)
+    app.include_router(booth_pages.router)
+    app.include_router(user_pages.router)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
 
     @app.get("/", include_in_schema=False)
@@ -423,28 +434,6 @@ def closes(request: Request, signed: Supervisor, booth: str = "", page: str = "1
         "query": _query(query),
     }
     return render(request, "closes.html", page_ctx, 422 if problem else 200, signed)
-
-
-@router.get("/users")
-def users_page(request: Request, signed: Admin):
-    with reading(_engine(request)) as conn:
-        rows = users.list_users(conn)
-    return render(request, "users.html", {"rows": rows, "roles": users.ROLES}, signed=signed)
-
-
-@router.post("/users/{name}/disable")
-def disable_user(request: Request, signed: Admin, name: str, form: Form):
-    guard.check_csrf(request, form, signed.csrf)
-    if name == signed.user.name:
-        raise guard.ConsoleRefusal(409, N_("You cannot disable yourself: ask another admin."))
-    with _engine(request).begin() as conn:
-        try:
-            users.disable_user(conn, name, by=_actor(signed))
-        except ApiError:
-            raise guard.ConsoleRefusal(404, N_("There is no user {name}."), name=name) from None
-        rows = users.list_users(conn)
-    template = "_user_rows.html" if request.headers.get("HX-Request") else "users.html"
-    return render(request, template, {"rows": rows, "roles": users.ROLES}, signed=signed)
 
 
 __all__ = ["SECURITY_HEADERS", "Signed", "install", "router"]

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from sync.server import audit, auth, clock
 from sync.server.console import passwords
+from sync.server.console.i18n import N_
 from sync.server.errors import conflict, invalid, not_found
 from sync.server.registry import check_identifier
 from sync.server.tables import console_sessions, hq_users
@@ -152,3 +153,48 @@ def end_session(conn: Connection, token: str) -> None:
     conn.execute(
         delete(console_sessions).where(console_sessions.c.token_hash == auth.hash_secret(token))
     )
+
+
+# --- IT's users page: roles, and the rule that the console keeps an admin ---------------------
+
+#: Why a change is refused when it would leave the console without an admin.
+LAST_ADMIN = N_(
+    "This is the last admin who can sign in: make another user admin first, or nobody could manage the console."
+)
+
+
+class LastAdmin(Exception):
+    """Disabling or demoting this user would leave no admin who can sign in."""
+
+
+def exists(conn: Connection, name: str) -> bool:
+    return conn.execute(select(hq_users.c.name).where(hq_users.c.name == name)).first() is not None
+
+
+def keep_an_admin(conn: Connection, name: str) -> None:
+    """Raise LastAdmin when ``name`` is the only enabled admin (before disabling or demoting)."""
+    # FOR UPDATE: two admins demoting each other at once cannot both pass (PostgreSQL; SQLite
+    # lets one writer at a time through).
+    admins = conn.execute(
+        select(hq_users.c.name)
+        .where(hq_users.c.role == "admin", hq_users.c.disabled_at.is_(None))
+        .with_for_update()
+    ).scalars().all()  # fmt: skip
+    if admins == [name]:
+        raise LastAdmin(name)
+
+
+def set_role(conn: Connection, name: str, role: str, by: str = "unknown") -> None:
+    """Give ``name`` another role; their sessions carry on with it (a session reads the
+    role on every page)."""
+    if role not in ROLES:
+        raise invalid(f"The role is {role!r}: it must be one of {', '.join(ROLES)}.")
+    row = conn.execute(select(hq_users.c.role).where(hq_users.c.name == name)).first()
+    if row is None:
+        raise not_found(f"There is no user {name}.")
+    if row.role == role:
+        return
+    if row.role == "admin":
+        keep_an_admin(conn, name)
+    conn.execute(update(hq_users).where(hq_users.c.name == name).values(role=role))
+    audit.record(conn, by, "user_role_changed", "user", name, {"role": row.role}, {"role": role})
