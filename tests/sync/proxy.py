@@ -415,7 +415,7 @@ class FaultProxy:
                 seen.delivered = True
                 if not keep_alive:
                     return
-        except (_Closed, OSError):
+        except (_Closed, OSError, ValueError):  # ValueError: a socket closed by stop()
             return
         finally:
             with self._lock:
