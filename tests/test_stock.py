@@ -91,6 +91,27 @@ def test_a_delivery_received_short_moves_only_what_arrived_once(terminal, manage
     assert terminal.verify_journal().ok
 
 
+def test_a_reason_is_kept_with_the_scans_and_dropped_when_it_no_longer_fits(terminal, manager):  # fmt: skip
+    expect(terminal, {"id": 1129, "lines": [{"product_id": pid(terminal, OIL), "qty": 12}]})
+    terminal.booth_stock.scan_received("1129", OIL, 10)
+    line = terminal.booth_stock.set_reason("1129", OIL, "damaged")
+    assert (line.received, line.reason) == (10, "damaged")
+    terminal.booth_stock.scan_received("1129", OIL)  # still short: the reason stays
+    assert terminal.booth_stock.delivery("1129").lines[0].reason == "damaged"
+    with pytest.raises(Refused, match="short / damaged / extra"):
+        terminal.booth_stock.set_reason("1129", OIL, "stolen")
+    with pytest.raises(NotFound, match="not on delivery 1129"):
+        terminal.booth_stock.set_reason("1129", RICE, "short")
+    assert terminal.booth_stock.delivery("1129").lines[0].reason == "damaged"
+    terminal.booth_stock.scan_received("1129", OIL, 2)  # 13 of 12: "damaged" says nothing now
+    assert terminal.booth_stock.delivery("1129").lines[0].reason is None
+    with pytest.raises(Refused, match="Say why: extra"):
+        terminal.booth_stock.check_in("1129", manager)
+    terminal.booth_stock.set_reason("1129", OIL, "extra")
+    entry = terminal.booth_stock.check_in("1129", manager)  # the kept reason is taken
+    assert entry["body"]["lines"][0]["reason"] == "extra" and on_hand(terminal, OIL) == 13
+
+
 def test_an_extra_product_and_a_relayed_transfer_are_checked_in_as_transfer_in(terminal, manager):
     expect(terminal, {"id": "X-9", "transfer_id": "T2-abc", "from_booth": "B0002",
                       "lines": [{"product_id": pid(terminal, OIL), "qty": 3}]})  # fmt: skip

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pos.terminal import Terminal
 from sync.protocol.stock import stock_moves
-from tests.support import ROOT
+from tests.support import MANAGER, MANAGER_PIN, ROOT
 
 KILLS = int(os.environ.get("BOOTH_POS_STOCK_KILLS", "5"))
 
@@ -27,6 +27,7 @@ def _run_and_kill(home: Path, mode: str, seed: int, steps: int) -> list[str]:
     worker = subprocess.Popen(
         [sys.executable, "-m", "tests.stock_worker", str(home), mode, str(seed)],
         cwd=ROOT,
+        stdin=subprocess.PIPE,  # held open: a worker waiting on it waits until killed
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -94,6 +95,7 @@ def test_a_count_survives_sigkill_and_moves_stock_once(terminal, home):
 
 
 def test_a_check_in_survives_sigkill_and_moves_stock_once(terminal, home):
+    """...and keeps the scans and the reasons chosen for a check-in not yet confirmed."""
     terminal.close()
     rng = random.Random(12)
     for kill in range(KILLS):
@@ -107,16 +109,52 @@ def test_a_check_in_survives_sigkill_and_moves_stock_once(terminal, home):
                 assert (delivery.checked_in_seq is not None) == (delivery.delivery_id in ids)
             checked = {line.split()[1] for line in lines if line.startswith("checked")}
             assert checked <= set(ids)
-            scanned = {}
+            scanned, reasons = {}, {}
             for line in lines:
                 if line.startswith("scanned"):
                     _, delivery_id, product_id, received = line.split()
                     scanned[(delivery_id, product_id)] = int(received)
+                elif line.startswith("reason"):
+                    _, delivery_id, product_id, reason = line.split()
+                    reasons[(delivery_id, product_id)] = reason
             for delivery in after.booth_stock.deliveries():
                 for line in delivery.lines:
                     got = scanned.get((delivery.delivery_id, line.product_id))
                     if got is not None:
                         assert (line.received or 0) >= got
+                    # A reason chosen (after the last scan) is still there after the kill.
+                    chosen = reasons.get((delivery.delivery_id, line.product_id))
+                    if chosen is not None:
+                        assert line.reason == chosen, (delivery.delivery_id, line)
+            # A check-in confirmed without reasons took the ones chosen.
+            for entry in entries:
+                if entry["type"] == "delivery_received":
+                    for line in entry["body"]["lines"]:
+                        chosen = reasons.get((entry["body"]["delivery_id"], line["product_id"]))
+                        if chosen is not None:
+                            assert line["reason"] == chosen
         finally:
             after.close()
     assert ids
+
+
+def test_reasons_chosen_for_a_check_in_survive_sigkill(terminal, home):
+    """The manager has scanned a delivery and chosen why lines differ, and the till dies
+    before the check-in is confirmed: the scans and the reasons are there after the restart,
+    and confirming takes them without choosing again."""
+    terminal.close()
+    lines = _run_and_kill(home, "reasons", 0, 1)  # killed while it waits for the confirm
+    [chosen] = [line for line in lines if line.startswith("chosen")]
+    wanted = dict(pair.split("=") for pair in chosen.split()[2:])
+    after = Terminal.open(home)
+    try:
+        delivery = after.booth_stock.delivery(chosen.split()[1])
+        assert delivery.checked_in_seq is None
+        assert {line.product_id: line.reason for line in delivery.lines} == wanted
+        assert all(line.received is not None for line in delivery.lines)
+        manager = after.authenticate(MANAGER, MANAGER_PIN)
+        entry = after.booth_stock.check_in(delivery.delivery_id, manager)
+        assert {line["product_id"]: line["reason"] for line in entry["body"]["lines"]} == wanted
+        _stock_is_the_journals_moves(after)
+    finally:
+        after.close()

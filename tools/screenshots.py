@@ -29,6 +29,8 @@ SCREENS = (
     "close_review",
     "z_history",
     "stock_checkin",
+    "stock_weigh",
+    "stock_weigh_typed",
     "stock_count",
     "stock_transfer",
     "stock_low",
@@ -71,10 +73,20 @@ def take(out_dir: Path) -> list[Path]:
             window.resize(*SIZE)
             window.show()
 
-            def save(name: str, widget, language: str = language) -> None:
+            def save(name: str, widget, language: str = language, over=None) -> None:
+                """``over``: a dialog drawn centred on ``widget``, as the booth sees it."""
+                from PySide6.QtGui import QPainter
+
                 app.processEvents()
                 path = out_dir / f"{name}_{language}.png"
-                widget.grab().save(str(path))
+                shot = widget.grab()
+                if over is not None:
+                    top = over.grab()
+                    painter = QPainter(shot)
+                    x, y = (shot.width() - top.width()) // 2, (shot.height() - top.height()) // 2
+                    painter.drawPixmap(x, y, top)
+                    painter.end()
+                shot.save(str(path))
                 written.append(path)
 
             window.login.name.setText(CASHIER)
@@ -159,6 +171,31 @@ def _manager_screens(window, ctx, save) -> None:
     ctx.terminal.open_shift(manager, 50000)
 
 
+def _stock_weigh(window, ctx, save) -> None:
+    """Oranges of delivery 1128 on the scale, from the Deliveries page; then the typed grams
+    a booth without a scale gets."""
+    from PySide6.QtWidgets import QApplication
+
+    page = window.manager.stock.deliveries
+    ctx.devices.scale.start()
+    page.scan("10001")
+    weigh = page.weighing.dialog
+    deadline = time.monotonic() + 5
+    while not weigh.add_button.isEnabled() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    save("stock_weigh", window, over=weigh)
+    weigh.reject()
+    ctx.devices.scale.stop()
+    page.weighing.scale = None
+    page.scan("10001")
+    typed = page.weighing.dialog
+    typed.field.setText("4870")
+    save("stock_weigh_typed", window, over=typed)
+    typed.reject()
+    page.weighing.scale = ctx.devices.scale
+
+
 def _stock_setup(terminal) -> None:
     """Stock on hand, minimums from HQ, and HQ's delivery 1128 waiting to be checked in."""
     from pos.store import stock as stock_db
@@ -193,6 +230,7 @@ def _stock_screens(window, ctx, save) -> None:
     stock.setCurrentWidget(stock.deliveries)
     stock.deliveries.refresh()
     save("stock_checkin", window)
+    _stock_weigh(window, ctx, save)
     stock.setCurrentWidget(stock.counts)
     if ctx.terminal.booth_stock.current_count() is None:
         ctx.terminal.booth_stock.start_count(manager, "粮油")

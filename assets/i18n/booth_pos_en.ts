@@ -397,8 +397,8 @@
         <translation>No deliveries are expected. HQ&apos;s deliveries and other booths&apos; transfers appear here after a sync.</translation>
     </message>
     <message>
-        <source>Scan each product as it is unpacked (weighed goods: grams). Then confirm.</source>
-        <translation>Scan each product as it is unpacked (weighed goods: grams). Then confirm.</translation>
+        <source>Scan each product as it is unpacked; weighed goods go on the scale (or tap their line). Then confirm.</source>
+        <translation>Scan each product as it is unpacked; weighed goods go on the scale (or tap their line). Then confirm.</translation>
     </message>
     <message>
         <source>g</source>
@@ -1662,6 +1662,10 @@ sales {2}  variance {3}</translation>
         <translation>Add (Enter)</translation>
     </message>
     <message>
+        <source>Type grams…</source>
+        <translation>Type grams…</translation>
+    </message>
+    <message>
         <source>Net weight</source>
         <translation>Net weight</translation>
     </message>
@@ -1704,6 +1708,21 @@ sales {2}  variance {3}</translation>
     <message>
         <source>Tare needs a steady weight: put the container on and wait.</source>
         <translation>Tare needs a steady weight: put the container on and wait.</translation>
+    </message>
+</context>
+<context>
+    <name>Weighing</name>
+    <message>
+        <source>No scale is set up on this terminal (IT sets scale.port in booth.toml): weigh {0} on another scale and type the grams.</source>
+        <translation>No scale is set up on this terminal (IT sets scale.port in booth.toml): weigh {0} on another scale and type the grams.</translation>
+    </message>
+    <message>
+        <source>The scale is not answering: weigh {0} on another scale and type the grams.</source>
+        <translation>The scale is not answering: weigh {0} on another scale and type the grams.</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Weight</translation>
     </message>
 </context>
 <context>
@@ -2429,6 +2448,10 @@ sales {2}  variance {3}</translation>
         <translation>{path} is not valid TOML ({reason}): fix or remove it.</translation>
     </message>
     <message>
+        <source>{product} is not on delivery {delivery}: scan it first.</source>
+        <translation>{product} is not on delivery {delivery}: scan it first.</translation>
+    </message>
+    <message>
         <source>{qty} is not a count of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</source>
         <translation>{qty} is not a count of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</translation>
     </message>
@@ -2451,6 +2474,10 @@ sales {2}  variance {3}</translation>
     <message>
         <source>{qty} of {name} is more than one delivery can hold.</source>
         <translation>{qty} of {name} is more than one delivery can hold.</translation>
+    </message>
+    <message>
+        <source>{reason} is not a check-in reason: say {reasons}.</source>
+        <translation>{reason} is not a check-in reason: say {reasons}.</translation>
     </message>
     <message>
         <source>{value} fen is counted twice.</source>

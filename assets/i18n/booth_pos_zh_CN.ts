@@ -397,8 +397,8 @@
         <translation>没有待验收的到货。同步后，总部配送和其他专柜的调拨会显示在这里。</translation>
     </message>
     <message>
-        <source>Scan each product as it is unpacked (weighed goods: grams). Then confirm.</source>
-        <translation>拆箱时逐件扫码（称重商品填克数），然后确认。</translation>
+        <source>Scan each product as it is unpacked; weighed goods go on the scale (or tap their line). Then confirm.</source>
+        <translation>拆箱时逐件扫码；称重商品放上电子秤称重（或点一下该行）。然后确认。</translation>
     </message>
     <message>
         <source>g</source>
@@ -1662,6 +1662,10 @@ sales {2}  variance {3}</source>
         <translation>加入 (Enter)</translation>
     </message>
     <message>
+        <source>Type grams…</source>
+        <translation>手动输入克数…</translation>
+    </message>
+    <message>
         <source>Net weight</source>
         <translation>净重</translation>
     </message>
@@ -1704,6 +1708,21 @@ sales {2}  variance {3}</source>
     <message>
         <source>Tare needs a steady weight: put the container on and wait.</source>
         <translation>去皮需要稳定读数：请放上容器并稍候。</translation>
+    </message>
+</context>
+<context>
+    <name>Weighing</name>
+    <message>
+        <source>No scale is set up on this terminal (IT sets scale.port in booth.toml): weigh {0} on another scale and type the grams.</source>
+        <translation>本终端未连接电子秤（由IT在 booth.toml 中设置 scale.port）：请用其他秤称{0}，再输入克数。</translation>
+    </message>
+    <message>
+        <source>The scale is not answering: weigh {0} on another scale and type the grams.</source>
+        <translation>电子秤没有响应：请用其他秤称{0}，再输入克数。</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>重量</translation>
     </message>
 </context>
 <context>
@@ -2429,6 +2448,10 @@ sales {2}  variance {3}</source>
         <translation>{path} 不是有效的 TOML 文件（{reason}）：请修正或删除。</translation>
     </message>
     <message>
+        <source>{product} is not on delivery {delivery}: scan it first.</source>
+        <translation>{product} 不在到货单 {delivery} 上：请先扫码。</translation>
+    </message>
+    <message>
         <source>{qty} is not a count of {name}: give whole pieces, or grams for goods sold by the kg, of 0 or more.</source>
         <translation>{qty} 不是 {name} 的盘点数：请填 0 或以上的整件数，称重商品填克数。</translation>
     </message>
@@ -2451,6 +2474,10 @@ sales {2}  variance {3}</source>
     <message>
         <source>{qty} of {name} is more than one delivery can hold.</source>
         <translation>{name} 的 {qty} 超出了一次到货的上限。</translation>
+    </message>
+    <message>
+        <source>{reason} is not a check-in reason: say {reasons}.</source>
+        <translation>{reason} 不是验收原因：请选择 {reasons}。</translation>
     </message>
     <message>
         <source>{value} fen is counted twice.</source>

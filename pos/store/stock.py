@@ -168,6 +168,17 @@ def record_received(
     )
 
 
+def record_reason(
+    conn: sqlite3.Connection, delivery_id: str, product_id: str, reason: str | None
+) -> int:
+    """Why a line differs (short, damaged, extra; None to take it back), kept with its
+    scans; the number of lines changed (0: the product is not on the delivery)."""
+    return conn.execute(
+        "UPDATE expected_delivery_lines SET reason = ? WHERE delivery_id = ? AND product_id = ?",
+        (reason, delivery_id, product_id),
+    ).rowcount
+
+
 def mark_checked_in(conn: sqlite3.Connection, delivery_id: str, seq: int) -> None:
     conn.execute(
         "UPDATE expected_deliveries SET checked_in_seq = ? WHERE delivery_id = ?",

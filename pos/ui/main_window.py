@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         self.manager.shift_changed.connect(self._shift_changed)
         self.manager.printing.connect(self._wake_printer)
         self.manager.can_close = self._why_not_close
+        if ctx.devices is not None:
+            self.manager.stock.use_scale(ctx.devices.scale)  # weighed deliveries and counts
         self.stack.addWidget(self.login)
         self.stack.addWidget(self.sale)
         self.stack.addWidget(self.manager)

@@ -3,7 +3,9 @@ transfers to another booth, and what is below its minimum. Widgets call Terminal
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from pos.errors import BoothError
 from pos.paper.text import local_time
+from pos.products import Product
 from pos.ui.approval import ManagerApproval
-from pos.ui.i18n import message
-from pos.ui.widgets import button
+from pos.ui.i18n import message, product_name
+from pos.ui.widgets import KeypadDialog, button
 
 ROW_HEIGHT = 48  # a finger's row
 
@@ -50,10 +53,45 @@ def _cell(text, right: bool = True) -> QTableWidgetItem:
     return item
 
 
-class CodeEntry(QWidget):
-    """A code (scanned or typed) and a quantity (pieces, or grams), with Add and Set keys."""
+class Weighing(QObject):
+    """The weigh step of the Deliveries and Count pages: the sale screen's WeighDialog on the
+    booth's scale; typed grams, with the reason said, when there is no scale or it is out."""
 
-    add = Signal(str, int, bool)  # code, qty, replace
+    def __init__(self, page: QWidget):
+        super().__init__(page)
+        self.page = page
+        self.scale = None  # a pos.ui.weigh.ScaleSource when a scale is connected
+        self.dialog = None  # the WeighDialog or KeypadDialog open now (tests drive it)
+
+    def weigh(self, product: Product, done: Callable[[int], None]) -> None:
+        """Ask for ``product``'s grams; ``done(grams)`` once they are known, never if cancelled."""
+        if self.scale is None:
+            why = self.tr("No scale is set up on this terminal (IT sets scale.port in booth.toml): weigh {0} on another scale and type the grams.")  # fmt: skip
+            self.type_grams(product, why, done)
+            return
+        from pos.ui.weigh import WeighDialog
+
+        dialog = WeighDialog(product, self.scale, self.page, typed_way_out=True)
+        dialog.accepted.connect(lambda: done(dialog.weight_g))
+        why = self.tr("The scale is not answering: weigh {0} on another scale and type the grams.")  # fmt: skip
+        dialog.type_requested.connect(lambda: self.type_grams(product, why, done))
+        self.dialog = dialog
+        dialog.open()  # not exec(): the scale's readings keep arriving
+
+    def type_grams(self, product: Product, why: str, done: Callable[[int], None]) -> None:
+        dialog = KeypadDialog(
+            self.tr("Weight"), why.format(product_name(product)), None, 999_999, self.page
+        )
+        dialog.accepted.connect(lambda: done(dialog.value()))
+        self.dialog = dialog
+        dialog.open()
+
+
+class CodeEntry(QWidget):
+    """A code (scanned or typed) and a quantity (pieces, or grams), with Add and Set keys.
+    The quantity is None when left at 1: one piece, or the weigh step for weighed goods."""
+
+    add = Signal(str, object, bool)  # code, qty or None, replace
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -76,8 +114,9 @@ class CodeEntry(QWidget):
 
     def _emit(self, replace: bool) -> None:
         code = self.code.text().strip()
+        typed = self.qty.text().strip()
         try:
-            qty = int(self.qty.text().strip() or "1")
+            qty = None if typed in ("", "1") else int(typed)
         except ValueError:
             qty = -1  # refused by the terminal with its own sentence
         if code:
@@ -95,7 +134,7 @@ class DeliveriesPage(QWidget):
         super().__init__(parent)
         self.terminal = terminal
         self.manager = None
-        self.reasons: dict[str, dict[str, str]] = {}  # delivery -> product -> reason chosen
+        self.weighing = Weighing(self)
         root = QHBoxLayout(self)
         self.list = QListWidget()
         self.list.setWordWrap(True)
@@ -112,6 +151,7 @@ class DeliveriesPage(QWidget):
         self.table = _table(
             [self.tr("Product"), self.tr("Expected"), self.tr("Received"), self.tr("Reason")]
         )
+        self.table.cellClicked.connect(self.tapped)
         right.addWidget(self.table, 1)
         keys = QHBoxLayout()
         self.all_button = button(self.tr("All arrived as expected"))
@@ -169,10 +209,12 @@ class DeliveriesPage(QWidget):
             return
         delivery = self.terminal.booth_stock.delivery(key)
         self.heading.setText(
-            self.tr("Scan each product as it is unpacked (weighed goods: grams). Then confirm.")
+            self.tr(
+                "Scan each product as it is unpacked; weighed goods go on the scale (or tap their line). Then confirm."
+            )  # fmt: skip
         )
         names = self.reason_names()
-        chosen = self.reasons.setdefault(key, {})
+        self.lines = delivery.lines
         self.table.setRowCount(0)  # drops the reason lists of the last showing
         self.table.setRowCount(len(delivery.lines))
         for row, line in enumerate(delivery.lines):
@@ -190,18 +232,42 @@ class DeliveriesPage(QWidget):
             combo.addItem(self.tr("Why?"), "")
             for reason in allowed:
                 combo.addItem(names[reason], reason)
-            current = chosen.get(line.product_id) or line.reason or ""
-            combo.setCurrentIndex(max(combo.findData(current), 0))
+            combo.setCurrentIndex(max(combo.findData(line.reason or ""), 0))
             combo.currentIndexChanged.connect(
-                lambda _, c=combo, p=line.product_id: chosen.__setitem__(p, c.currentData())
+                lambda _, c=combo, p=line.product_id: self.choose_reason(key, p, c.currentData())
             )
             self.table.setCellWidget(row, 3, combo)
 
-    def scan(self, code: str, qty: int = 1, replace: bool = False) -> None:
+    def choose_reason(self, key: str, product_id: str, reason: str) -> None:
+        """Kept in booth.db at once, like the scans: a restart keeps the reasons chosen."""
+        try:
+            self.terminal.booth_stock.set_reason(key, product_id, reason or None)
+        except BoothError as exc:
+            self.changed.emit(message(exc), "error")
+
+    def tapped(self, row: int, column: int) -> None:
+        """A tap on a weighed product's line weighs it, as a scan of it does."""
+        key = self.current_key()
+        lines = getattr(self, "lines", ())
+        if key is None or not 0 <= row < len(lines) or lines[row].unit != "g":
+            return
+        product = self.terminal.product_by_id(lines[row].product_id)
+        if product is not None:
+            self.weighing.weigh(product, lambda grams: self.scan(product.id, grams))
+
+    def scan(self, code: str, qty: int | None = None, replace: bool = False) -> None:
+        """A scan or a typed code: ``qty`` pieces or grams; None is one piece, or the weigh
+        step for a product sold by the kg."""
         key = self.current_key()
         if key is None:
             return
         try:
+            if qty is None:
+                product = self._product(key, code)
+                if product.weighed:
+                    self.weighing.weigh(product, lambda grams: self.scan(code, grams, replace))
+                    return
+                qty = 1
             line = self.terminal.booth_stock.scan_received(key, code, qty, replace)
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
@@ -214,6 +280,14 @@ class DeliveriesPage(QWidget):
             "info",
         )
         self.show_lines()
+
+    def _product(self, key: str, code: str) -> Product:
+        """The product a code names: a product id of the delivery's lines, else a barcode or PLU."""
+        if any(line.product_id == code for line in self.terminal.booth_stock.delivery(key).lines):
+            found = self.terminal.product_by_id(code)
+            if found is not None:
+                return found
+        return self.terminal.product_for(code)[0]
 
     def all_as_expected(self) -> None:
         key = self.current_key()
@@ -241,14 +315,12 @@ class DeliveriesPage(QWidget):
     def _confirmed(self, key: str, manager) -> None:
         delivery = self.terminal.booth_stock.delivery(key)
         received = {line.product_id: line.received or 0 for line in delivery.lines}
-        reasons = {k: v for k, v in self.reasons.get(key, {}).items() if v}
-        try:
-            entry = self.terminal.booth_stock.check_in(key, manager, received, reasons)
+        try:  # the reasons chosen are the lines' own, kept in booth.db
+            entry = self.terminal.booth_stock.check_in(key, manager, received)
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
             return
         body = entry["body"]
-        self.reasons.pop(key, None)
         self.changed.emit(
             self.tr("Checked in: {0} received of {1} expected (entry {2}).").format(
                 body["received_total"], body["expected_total"], entry["seq"]
@@ -282,9 +354,12 @@ class CountPage(QWidget):
         self.entry = CodeEntry()
         self.entry.add.connect(self.count)
         root.addWidget(self.entry)
+        self.weighing = Weighing(self)
+        self.lines = ()
         self.table = _table(
             [self.tr("Product"), self.tr("At the start"), self.tr("Counted"), self.tr("Variance")]
         )
+        self.table.cellClicked.connect(self.tapped)
         root.addWidget(self.table, 1)
         keys = QHBoxLayout()
         keys.addStretch()
@@ -305,6 +380,7 @@ class CountPage(QWidget):
         self.start_button.setEnabled(not running)
         self.entry.setEnabled(running)
         self.finish_button.setEnabled(running)
+        self.lines = () if not running else count.lines
         if not running:
             self.heading.setText(self.tr("No count is in progress. Start one: cashiers keep selling while you count."))  # fmt: skip
             self.table.setRowCount(0)
@@ -341,8 +417,27 @@ class CountPage(QWidget):
         self.changed.emit(self.tr("The count started: the snapshot is taken."), "info")
         self.refresh()
 
-    def count(self, code: str, qty: int = 1, replace: bool = False) -> None:
+    def tapped(self, row: int, column: int) -> None:
+        """A tap on a weighed product's line weighs it, as a scan of it does."""
+        if not self.entry.isEnabled() or not 0 <= row < len(self.lines):
+            return
+        if self.lines[row].unit != "g":
+            return
+        product = self.terminal.product_by_id(self.lines[row].product_id)
+        if product is not None:
+            code = self.terminal.barcode_for(product) or product.plu or product.id
+            self.weighing.weigh(product, lambda grams: self.count(code, grams))
+
+    def count(self, code: str, qty: int | None = None, replace: bool = False) -> None:
+        """A scan or a typed code: ``qty`` pieces or grams; None is one piece, or the weigh
+        step for a product sold by the kg."""
         try:
+            if qty is None:
+                product = self.terminal.product_for(code)[0]
+                if product.weighed:
+                    self.weighing.weigh(product, lambda grams: self.count(code, grams, replace))
+                    return
+                qty = 1
             line = self.terminal.booth_stock.add_counted(code, qty, replace)
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
@@ -412,12 +507,13 @@ class TransferPage(QWidget):
             self.table.setItem(row, 1, _cell(qty))
         self.send_button.setEnabled(bool(rows))
 
-    def add(self, code: str, qty: int = 1, replace: bool = False) -> None:
+    def add(self, code: str, qty: int | None = None, replace: bool = False) -> None:
         try:
             product, _ = self.terminal.product_for(code)
         except BoothError as exc:
             self.changed.emit(message(exc), "error")
             return
+        qty = 1 if qty is None else qty
         if qty < 1:
             self.changed.emit(self.tr("Give a quantity of 1 or more."), "error")
             return
@@ -514,6 +610,11 @@ class StockTab(QTabWidget):
         for page in (self.deliveries, self.counts, self.transfers):
             page.manager = manager
         self.refresh()
+
+    def use_scale(self, scale) -> None:
+        """The booth's scale (a pos.ui.weigh.ScaleSource), or None: weighed goods are typed."""
+        self.deliveries.weighing.scale = scale
+        self.counts.weighing.scale = scale
 
     def refresh(self) -> None:
         page = self.currentWidget()

@@ -85,12 +85,20 @@ def shows_weight(reading: Reading) -> bool:
 
 
 class WeighDialog(QDialog):
-    """Weigh one product; on accept, ``weight_g`` is the stable net weight in grams."""
+    """Weigh one product; on accept, ``weight_g`` is the stable net weight in grams.
 
-    def __init__(self, product: Product, source: ScaleSource, parent=None):
+    With ``typed_way_out`` (the stock pages), a scale that is not answering offers a
+    "Type grams" key: it emits ``type_requested`` and closes the dialog."""
+
+    type_requested = Signal()
+
+    def __init__(
+        self, product: Product, source: ScaleSource, parent=None, typed_way_out: bool = False
+    ):
         super().__init__(parent)
         self.product = product
         self.source = source
+        self.typed_way_out = typed_way_out
         self.weight_g: int | None = None
         self.reading: Reading | None = None  # the latest, as shown
         self.fresh = False  # a reading arrived within STALE_MS
@@ -138,11 +146,14 @@ class WeighDialog(QDialog):
         self.tare_button = button(self.tr("Tare"))
         self.cancel_button = button(self.tr("Cancel (Esc)"))
         self.add_button = button(self.tr("Add (Enter)"), "primary")
+        self.type_button = button(self.tr("Type grams…"))
+        self.type_button.hide()  # only while the scale is not answering, and only if offered
+        row.addWidget(self.type_button)
         for b in (self.zero_button, self.tare_button, self.cancel_button, self.add_button):
             b.setMinimumHeight(BUTTON_HEIGHT)
             b.setAutoDefault(False)  # Enter means Add, whichever button has focus
             row.addWidget(b)
-        row.insertStretch(2)
+        row.insertStretch(3)
         self.add_button.setDefault(True)
         root.addLayout(row)
 
@@ -158,6 +169,7 @@ class WeighDialog(QDialog):
         self.tare_button.clicked.connect(self.toggle_tare)
         self.cancel_button.clicked.connect(self.reject)
         self.add_button.clicked.connect(self.add)
+        self.type_button.clicked.connect(self.type_instead)
         source.reading.connect(self._reading)
         source.fault.connect(self._fault)
         self._listening = True
@@ -200,6 +212,12 @@ class WeighDialog(QDialog):
         text, level = self._state(reading)
         self.show_state(text, level)
         self.add_button.setEnabled(self.can_add)
+        self.type_button.setVisible(self.typed_way_out and self.scale_is_out)
+
+    @property
+    def scale_is_out(self) -> bool:
+        """No reading for STALE_MS, or a fault since the last one."""
+        return not self.fresh and (bool(self.fault_text) or not self.stale_timer.isActive())
 
     def _state(self, reading: Reading | None) -> tuple[str, str]:
         if self.fault_text and (not self.fresh or self.fault_timer.isActive()):
@@ -245,6 +263,10 @@ class WeighDialog(QDialog):
         if self.can_add:
             self.weight_g = self.reading.weight_g
             self.accept()
+
+    def type_instead(self) -> None:
+        self.reject()
+        self.type_requested.emit()
 
     def done(self, result: int) -> None:
         """Stop listening to the scale: the source outlives the dialog."""

@@ -30,6 +30,9 @@ class BoothStock:
     ) -> deliveries.DeliveryLine:
         return deliveries.scan_received(self.ctx, key, code, qty, replace)
 
+    def set_reason(self, key: str, code: str, reason: str | None) -> deliveries.DeliveryLine:
+        return deliveries.set_reason(self.ctx, key, code, reason)
+
     def check_in(
         self,
         key: str,

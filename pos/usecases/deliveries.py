@@ -115,9 +115,34 @@ def scan_received(
     received = qty if replace or line is None or line.received is None else line.received + qty
     _quantity(received, product.name)
     reason = line.reason if line is not None else None
+    if reason not in _allowed(received, line.expected if line is not None else 0):
+        reason = None  # chosen for another shortfall: no longer says why this line differs
     with ctx.store.write() as conn:
         stock_db.record_received(conn, found.delivery_id, product.id, received, reason)
     return next(ln for ln in delivery(ctx, found.delivery_id).lines if ln.product_id == product.id)
+
+
+def set_reason(ctx: Context, key: str, code: str, reason: str | None) -> DeliveryLine:
+    """Why a product's line differs (short, damaged or extra; None takes it back), kept in
+    booth.db with the scans, so a check-in interrupted by a crash keeps its reasons."""
+    found = _open_delivery(ctx, key)
+    product_id = _product_id(ctx, found, code)
+    line = next((ln for ln in found.lines if ln.product_id == product_id), None)
+    if line is None:
+        raise NotFound(
+            "{product} is not on delivery {delivery}: scan it first.",
+            product=code,
+            delivery=key,
+        )
+    if reason is not None and reason not in CHECK_IN_REASONS:
+        raise Refused(
+            "{reason} is not a check-in reason: say {reasons}.",
+            reason=reason,
+            reasons=" / ".join(CHECK_IN_REASONS),
+        )
+    with ctx.store.write() as conn:
+        stock_db.record_reason(conn, found.delivery_id, product_id, reason)
+    return next(ln for ln in delivery(ctx, found.delivery_id).lines if ln.product_id == product_id)
 
 
 def check_in(
@@ -201,8 +226,15 @@ def _product_id(ctx: Context, found: Delivery, code: str) -> str:
     return product_for(ctx, code)[0].id
 
 
+def _allowed(got: int, expected: int) -> tuple[str, ...]:
+    """The reasons that can explain ``got`` against ``expected``."""
+    if got == expected:
+        return ()
+    return ("extra",) if got > expected else ("short", "damaged")
+
+
 def _reason(reason: str | None, got: int, expected: int, name: str) -> str:
-    allowed = ("extra",) if got > expected else ("short", "damaged")
+    allowed = _allowed(got, expected)
     if reason not in allowed:
         raise Refused(
             "{name}: {received} received against {expected} expected. Say why: {reasons}.",

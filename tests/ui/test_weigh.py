@@ -129,6 +129,7 @@ def test_a_scale_that_stops_answering_disables_add(qtbot):
         qtbot.waitUntil(lambda: not dialog.add_button.isEnabled(), timeout=WAIT_MS)
         assert dialog.state.text() == "The scale is not answering: check its cable and power."
         assert dialog.weight.text() == "–"
+        assert not dialog.type_button.isVisible()  # at the till, grams are never typed here
         sim.silent = False
         wait_until_addable(qtbot, dialog)
     finally:
