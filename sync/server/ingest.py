@@ -26,7 +26,14 @@ from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from sync.protocol import journal
 from sync.protocol.business import DEFAULT_TOLERANCE, BusinessProblem, business_problem
-from sync.protocol.entries import STOCK_LINE_TYPES, STOCK_TYPES, TENDER_FIGURES, Z_FIGURES, problem
+from sync.protocol.entries import (
+    STOCK_LINE_TYPES,
+    STOCK_TYPES,
+    TENDER_FIGURES,
+    TENDER_VERIFIED,
+    Z_FIGURES,
+    problem,
+)
 from sync.protocol.journal import parse_utc
 from sync.protocol.payments import split_subsidy
 from sync.server import clock, stock
@@ -931,6 +938,7 @@ def _z_close_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: d
                 "seq": entry["seq"],
                 "method": method,
                 **{key: figures[key] for key in TENDER_FIGURES},
+                "verified": figures.get(TENDER_VERIFIED),  # None: the terminal did not say
             }
         )
 

@@ -933,6 +933,8 @@ def _describe(conn: Connection, product_ids: list[str]) -> dict[str, tuple[str, 
 CLOSE_FIGURES = (*Z_FIGURES, "grand_total_fen")
 #: The figures that add up across Zs (a float, voided lines or a grand total do not).
 SUMMED_FIGURES = tuple(key for key in Z_FIGURES if key not in ("float_fen", *Z_VOIDED))
+#: Money closed on counted figures HQ verified (true) or the manager typed offline (false).
+CLOSED_BY_VERIFIED = {"closed_verified_fen": True, "closed_unverified_fen": False}
 
 
 def closes(
@@ -948,7 +950,10 @@ def closes(
     A Z's business day is the local date of its close. ``days`` has one entry per booth
     and day with a Z, ordered by day then booth id; each holds its Zs (by close time) and
     their sums: per tender ``expected_fen``, ``counted_fen`` and ``variance_fen``, the
-    total ``variance_fen`` over all tenders, and the SUMMED_FIGURES. ``total`` sums the
+    total ``variance_fen`` over all tenders, the SUMMED_FIGURES, and the money closed on
+    figures HQ verified or typed by hand (``closed_verified_fen`` / ``closed_unverified_fen``:
+    counted figures of tenders whose ``verified`` is true / false; a Z's tender says
+    ``verified`` true, false, or None when the terminal did not say). ``total`` sums the
     whole report the same way. ``limit`` and ``offset`` page ``days`` (``row_count``: how
     many there are in all).
     """
@@ -963,7 +968,8 @@ def closes(
     )
     for row in conn.execute(select(z_close_tenders).select_from(joined).where(*where)).mappings():
         tenders[(row["terminal_id"], _int(row["seq"]))][row["method"]] = {
-            key: _int(row[key]) for key in TENDER_FIGURES
+            **{key: _int(row[key]) for key in TENDER_FIGURES},
+            "verified": None if row["verified"] is None else bool(row["verified"]),
         }
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in conn.execute(select(z_closes).where(*where)).mappings():
@@ -1019,6 +1025,15 @@ def _close_sums(zs: list[dict]) -> dict:
         **{key: sum(z[key] for z in zs) for key in SUMMED_FIGURES},
         "tenders": dict(sorted(tenders.items())),
         "variance_fen": sum(figures["variance_fen"] for figures in tenders.values()),
+        **{
+            key: sum(
+                figures["counted_fen"]
+                for z in zs
+                for figures in z["tenders"].values()
+                if figures["verified"] is said
+            )
+            for key, said in CLOSED_BY_VERIFIED.items()
+        },
     }
 
 

@@ -350,6 +350,8 @@ z_close_tenders = Table(
     Column("expected_fen", BigInteger, nullable=False),
     Column("counted_fen", BigInteger, nullable=False),
     Column("variance_fen", BigInteger, nullable=False),  # counted - expected
+    # HQ's verified total (true), typed by hand offline (false), not said (NULL: cash, older Zs)
+    Column("verified", Boolean, nullable=True),
     PrimaryKeyConstraint("terminal_id", "seq", "method"),
     ForeignKeyConstraint(["terminal_id", "seq"], ["z_closes.terminal_id", "z_closes.seq"]),
 )

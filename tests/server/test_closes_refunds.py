@@ -246,11 +246,14 @@ def _sums(zs: list[dict]) -> dict:
             summed = tenders.setdefault(method, dict.fromkeys(TENDER, 0))
             for key in TENDER:
                 summed[key] += figures[key]
+    said = [figures for z in zs for figures in z["tenders"].values()]
     return {
         "z_count": len(zs),
         **{key: sum(z[key] for z in zs) for key in SUMMED},
         "tenders": tenders,
         "variance_fen": sum(figures["variance_fen"] for figures in tenders.values()),
+        "closed_verified_fen": sum(f["counted_fen"] for f in said if f["verified"] is True),
+        "closed_unverified_fen": sum(f["counted_fen"] for f in said if f["verified"] is False),
     }
 
 
@@ -271,7 +274,8 @@ def expected_closes(journals, first: str, last: str, booth: str | None = None) -
                 "closed_by": body["by"],
                 **{key: body.get(key, 0) for key in Z_FIGURES},
                 "reason": body.get("reason", ""),
-                "tenders": body["tenders"],
+                # verified as the terminal said it; not said (cash, older Zs): None
+                "tenders": {m: {"verified": None} | f for m, f in body["tenders"].items()},
                 "variance_fen": sum(f["variance_fen"] for f in body["tenders"].values()),
             }
         )
@@ -373,8 +377,12 @@ def test_per_tender_expected_counted_and_variance_worked_by_hand(server, journal
         "expected_fen": 50000 + 17600 + 20000 - 8800 - 30000,
         "counted_fen": 48800 - 1800,
         "variance_fen": -1800,
+        "verified": None,  # cash is counted in the drawer: nothing for HQ to verify
     }
-    assert first["tenders"]["wechat"] == {"expected_fen": 0, "counted_fen": 0, "variance_fen": 0}
+    # WeChat typed by hand (these tills closed without asking HQ): unverified.
+    assert first["tenders"]["wechat"] == {
+        "expected_fen": 0, "counted_fen": 0, "variance_fen": 0, "verified": False
+    }  # fmt: skip
     assert first["tenders"]["card"]["variance_fen"] == 100
     assert first["reason"] == "a ￥20 note given as change for ￥2" and second["reason"] == ""
     assert first["variance_fen"] == -1700 and second["variance_fen"] == 0
@@ -413,6 +421,7 @@ def test_the_z_report_list_as_csv(server, journals, loaded):
         assert row["method"] == method
         for key in TENDER:
             assert row[key] == str(figures[key])
+        assert row["verified"] == {None: "", True: "true", False: "false"}[figures["verified"]]
     cash = next(row for row in rows if row["method"] == "cash")  # T1's first Z
     assert (cash["variance_yuan"], cash["expected_yuan"]) == ("-18.00", "488.00")
     assert cash["booth_name"] == BOOTH_NAMES["B1"] and cash["reason"].startswith("a ￥20")

@@ -222,6 +222,14 @@ class TenderFigures(BaseModel):
     variance_fen: int = Field(description="counted - expected: negative is missing money.")
 
 
+class CloseTender(TenderFigures):
+    verified: bool | None = Field(
+        description="WeChat Pay and Alipay: true when counted is HQ's verified total of what "
+        "the gateway collected, false when the manager typed it offline; null when the "
+        "terminal did not say (cash and other tenders, Zs of older terminals)."
+    )
+
+
 class CloseSums(BaseModel):
     z_count: int = Field(description="Z reports summed.")
     sales_count: int
@@ -238,6 +246,13 @@ class CloseSums(BaseModel):
     cash_out_fen: int
     tenders: dict[str, TenderFigures] = Field(description="Per payment method, summed.")
     variance_fen: int = Field(description="The tenders' variances added up.")
+    closed_verified_fen: int = Field(
+        description="Counted figures of tenders HQ verified (verified true), added up."
+    )
+    closed_unverified_fen: int = Field(
+        description="Counted figures of WeChat Pay and Alipay typed by hand offline "
+        "(verified false), added up: mobile money closed unverified."
+    )
 
 
 class Close(BaseModel):
@@ -264,7 +279,7 @@ class Close(BaseModel):
     cash_out_fen: int
     grand_total_fen: int = Field(description="The terminal's perpetual grand total at the close.")
     reason: str = Field(description="The manager's explanation, empty if none was given.")
-    tenders: dict[str, TenderFigures]
+    tenders: dict[str, CloseTender]
     variance_fen: int = Field(description="The tenders' variances added up.")
 
 
@@ -585,6 +600,7 @@ CLOSE_COLUMNS = [
     "expected_fen",
     "counted_fen",
     "variance_fen",
+    "verified",
     "reason",
 ]
 
