@@ -20,7 +20,7 @@ from pos.cart import Cart, Payment
 from pos.terminal import Terminal
 from sync.server import catalog, catalog_schedule, clock, registry
 from sync.server.catalog_worker import ScheduleWorker
-from sync.server.cli import main
+from sync.server.cli import cli_actor, main
 from sync.server.db import reading
 from tests.support import CASHIER, CASHIER_PIN, DEMO_CATALOG, MANAGER, MANAGER_PIN, OIL, open_shift
 from tests.support.console import add_people, csrf_of, marked, sign_in
@@ -247,7 +247,7 @@ def test_a_change_for_a_withdrawn_product_is_not_applied_and_says_why(
     assert main(["--db", db_url, "catalog", "apply-due"]) == 1
     assert "was withdrawn before the change was due" in capsys.readouterr().out
     (failed,) = _audit(office.engine, "product_change_failed")
-    assert "withdrawn" in failed["after"]["problem"]
+    assert "withdrawn" in failed["after"]["problem"] and failed["actor"] == cli_actor()
     with reading(office.engine) as conn:
         assert catalog_schedule.pending(conn) == []
         assert catalog.get_product(conn, OIL_ID)["price_fen"] == 8800
