@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import __version__
+from sync.server.catalog_worker import ScheduleWorker
 from sync.server.console import pages as console
 from sync.server.db import make_engine
 from sync.server.errors import ApiError
@@ -46,7 +47,9 @@ def create_app(
         worker = None
         if app.state.payments is not None:  # refunds and reconciliation need a gateway
             worker = MoneyWorker(app.state.engine, app.state.payments, settings).start()
+        scheduled = ScheduleWorker(app.state.engine, settings).start()
         yield
+        scheduled.stop()
         if worker is not None:
             worker.stop()
 

@@ -234,7 +234,7 @@ def _plan(existing: dict[str, dict], rows: list[CatalogRow]) -> tuple[list[dict]
     return changed, counts, errors
 
 
-def _upsert_rows(conn: Connection, rows: list[dict]) -> None:
+def _upsert_rows(conn: Connection, rows: list[dict], since: str | None = None) -> None:
     """INSERT ... ON CONFLICT (id) DO UPDATE for many rows at once (executemany)."""
     if not rows:
         return
@@ -245,13 +245,14 @@ def _upsert_rows(conn: Connection, rows: list[dict]) -> None:
         set_={key: statement.excluded[key] for key in (*STATE, "version")},
     )
     conn.execute(statement, rows)
-    _record_prices(conn, rows)
+    _record_prices(conn, rows, since)
 
 
-def _record_prices(conn: Connection, rows: list[dict]) -> None:
-    """Keep each price a product takes: sales made at an older price still check out."""
+def _record_prices(conn: Connection, rows: list[dict], since: str | None = None) -> None:
+    """Keep each price a product takes (from ``since``, else now): sales made at an older
+    price still check out."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    since = clock.stamp()
+    since = since or clock.stamp()
     prices = {(row["id"], row["price_fen"]): row["version"] for row in rows}
     conn.execute(
         dialect.insert(catalog_prices).on_conflict_do_nothing(),
@@ -321,7 +322,7 @@ def import_csv(engine: Engine, data: bytes, by: str = "unknown") -> dict:
 # --- single products -------------------------------------------------------------------
 
 
-def _checked(product: dict) -> CatalogRow:
+def checked(product: dict) -> CatalogRow:
     """A product dict checked exactly like a CSV row (same rules, same messages)."""
     codes = product.get("barcodes") or []
     if any("|" in code for code in codes):
@@ -383,10 +384,17 @@ def _check_id(product_id: str) -> str:
     return product_id
 
 
-def upsert_product(conn: Connection, product: dict, by: str = "unknown") -> dict:
-    """Create or replace one product (barcodes are only added); a change takes a new version."""
+def upsert_product(
+    conn: Connection,
+    product: dict,
+    by: str = "unknown",
+    since: str | None = None,
+    action: str = "product_saved",
+) -> dict:
+    """Create or replace one product (barcodes are only added); a change takes a new version.
+    ``since``: when a new price holds from (a scheduled change's time; default now)."""
     product_id = _check_id(product.get("id"))
-    row = _checked(product)
+    row = checked(product)
     lock(conn)
     others = _owners(conn, row) - {product_id}
     if others:
@@ -400,9 +408,9 @@ def upsert_product(conn: Connection, product: dict, by: str = "unknown") -> dict
     if not _changed(old, state):
         return {**public(old), "deleted": old["deleted"], "version": old["version"]}
     version = next_version(conn)
-    _upsert_rows(conn, [{"id": product_id, **state, "version": version}])
+    _upsert_rows(conn, [{"id": product_id, **state, "version": version}], since)
     audit.record(
-        conn, by, "product_saved", "product", product_id,
+        conn, by, action, "product", product_id,
         _audited(old) if old else None, {**_audited(state), "version": version},
     )  # fmt: skip
     return {**public({"id": product_id, **state}), "deleted": False, "version": version}

@@ -388,6 +388,19 @@ def cmd_catalog_min_stock(args) -> int:
     return 0
 
 
+def cmd_catalog_apply_due(args) -> int:
+    from sync.server import catalog_schedule
+
+    done = catalog_schedule.apply_due(_engine(args), cli_actor())
+    lines = [
+        f"change {r['id']} of {r['product_id']}: "
+        + (f"not applied: {r['problem']}" if "problem" in r else f"catalog version {r['version']}")
+        for r in done
+    ]
+    _print(args, {"applied": done}, "\n".join(lines) or "No scheduled change is due.")
+    return 1 if any("problem" in r for r in done) else 0
+
+
 def cmd_journal_verify(args) -> int:
     engine = _engine(args)
     failures = 0
@@ -748,6 +761,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--booth",
         metavar="B",
         help="only at this booth (over the campaign-wide minimum); default: every booth",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        cat_sub,
+        "apply-due",
+        "Apply the scheduled catalog changes whose time has come (the server does it on its "
+        "own too); exits 1 if one could not be applied.",
+        "booth-pos-server catalog apply-due --json",
+        cmd_catalog_apply_due,
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 

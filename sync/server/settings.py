@@ -70,6 +70,9 @@ class ServerSettings(BaseSettings):
     # Booth health (the API and the console's pages): a terminal without contact for longer
     # than this is stale (shown in red).
     stale_after_s: int = Field(default=1800, ge=60, le=30 * 86_400)
+    # Scheduled catalog changes (docs/console.md): seconds between the server's checks for
+    # changes whose time has come.
+    schedule_check_s: float = Field(default=30, gt=0, le=3600)
 
     @property
     def check_tolerance(self) -> timedelta | None:

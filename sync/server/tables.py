@@ -401,6 +401,27 @@ catalog_prices = Table(
     PrimaryKeyConstraint("product_id", "price_fen"),
 )
 
+# Catalog changes the office scheduled for later (price, names, certificate): pending until
+# applied_at or cancelled_at is set; applying one takes a catalog version like an edit.
+# ``changes_json`` holds only the fields the change sets. From migration 0015.
+scheduled_changes = Table(
+    "scheduled_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("product_id", String(64), ForeignKey("products.id"), nullable=False),
+    Column("changes_json", Text, nullable=False),
+    Column("effective_at", String(32), nullable=False),  # UTC
+    Column("scheduled_at", String(32), nullable=False),
+    Column("scheduled_by", Text, nullable=False),
+    Column("cancelled_at", String(32)),
+    Column("cancelled_by", Text),
+    Column("applied_at", String(32)),
+    Column("applied_version", BigInteger),
+    Column("problem", Text),  # why applying it failed (then applied_at is set, version NULL)
+)
+Index("scheduled_changes_due", scheduled_changes.c.applied_at, scheduled_changes.c.effective_at)
+Index("scheduled_changes_product", scheduled_changes.c.product_id)
+
 deliveries = Table(
     "deliveries",
     metadata,

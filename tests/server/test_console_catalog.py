@@ -339,6 +339,26 @@ def audit_exercises(server, people) -> dict:
         assert answer.status_code == 200, answer.text
         return [("user:zhaolei", "product_withdrawn", "product", "PLU10002")]
 
+    def cancel_scheduled():
+        from datetime import datetime, timedelta
+        from zoneinfo import ZoneInfo
+
+        later = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=2)
+        page = _edit(session(), server, ORANGES_ID, price="9.90",
+                     effective_at=later.strftime("%Y-%m-%dT%H:%M"))  # fmt: skip
+        assert page.status_code == 200, page.text
+        key = re.search(r"scheduled/(\d+)/cancel", page.text).group(1)
+        answer = session().post(
+            f"{server.url}/console/catalog/products/{ORANGES_ID}/scheduled/{key}/cancel",
+            data={"csrf_token": csrf_of(page.text)},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        return [
+            ("user:zhaolei", "product_change_scheduled", "product", ORANGES_ID),
+            ("user:zhaolei", "product_change_cancelled", "product", ORANGES_ID),
+        ]
+
     def import_():
         from tests.server.test_audit import catalog_sheet
 
@@ -350,5 +370,8 @@ def audit_exercises(server, people) -> dict:
     return {
         ("POST", "/console/catalog/products/{product_id}"): edit,
         ("POST", "/console/catalog/products/{product_id}/withdraw"): withdraw,
+        ("POST", "/console/catalog/products/{product_id}/scheduled/{schedule_id}/cancel"): (
+            cancel_scheduled
+        ),
         ("POST", "/console/catalog/import"): import_,
     }

@@ -11,7 +11,7 @@ import csv
 import hashlib
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 from email.parser import BytesParser
 from email.policy import HTTP
 
@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sync.protocol.catalog import COLUMNS
-from sync.server import audit, catalog, clock
+from sync.server import audit, catalog, catalog_schedule, clock
 from sync.server.console import catalog_views, guard, views
 from sync.server.console.guard import Form, Supervisor, Viewer
 from sync.server.console.i18n import N_
@@ -43,6 +43,8 @@ SHOWN_WORDS = (
     N_("signed_out"), N_("catalog_imported"), N_("product_imported"), N_("product_saved"),
     N_("product_withdrawn"), N_("delivery_added"), N_("quarantine_released"),
     N_("payments_booth_set"), N_("payments_settled"), N_("figures_rebuilt"),
+    N_("product_change_scheduled"), N_("product_change_cancelled"),
+    N_("product_change_applied"), N_("product_change_failed"),
 )  # fmt: skip
 
 
@@ -145,7 +147,7 @@ def product_page(request: Request, signed: Viewer, product_id: str):
     return render(request, "product.html", _form_context(context, {}, {}), signed=signed)
 
 
-def _form_context(context: dict, values: dict, problems: dict, done: bool = False) -> dict:
+def _form_context(context: dict, values: dict, problems: dict, done: str = "") -> dict:
     product = context["product"]
     shown = {
         "name": product["name"],
@@ -153,18 +155,24 @@ def _form_context(context: dict, values: dict, problems: dict, done: bool = Fals
         "price": f"{product['price_fen'] // 100}.{product['price_fen'] % 100:02d}",
         "certificate_no": product["certificate_no"],
         "certificate_expires": product["certificate_expires"],
+        "effective_at": "",
     }
     return {**context, "values": {**shown, **values}, "problems": problems, "done": done}
 
 
 @router.post("/catalog/products/{product_id}")
 def edit_product(request: Request, signed: Supervisor, product_id: str, form: Form):
-    """Save the edited fields; every problem is shown beside its field and nothing changes."""
+    """Save the edited fields now, or schedule them for a later time ("takes effect at");
+    every problem is shown beside its field and nothing changes."""
     guard.check_csrf(request, form, signed.csrf)
-    values = {key: form.get(key, "").strip() for key in EDITABLE}
+    values = {key: form.get(key, "").strip() for key in (*EDITABLE, "effective_at")}
     problems: dict[str, tuple] = {}
     if not PRICE.fullmatch(values["price"]):
         problems["price"] = (N_("A price is yuan with at most two decimals, like 12.80."), {})
+    moment, problem = _effective_at(values["effective_at"], request.app.state.settings.zone)
+    if problem:
+        problems["effective_at"] = (problem, {})
+    done = ""
     with _engine(request).begin() as conn:
         context = _product(request, conn, product_id)
         current = context["product"]
@@ -175,25 +183,78 @@ def edit_product(request: Request, signed: Supervisor, product_id: str, form: Fo
             )  # fmt: skip
         if not problems:
             yuan, _, cents = values["price"].partition(".")
-            edited = {
-                **{k: current[k] for k in catalog.FIELDS},
-                "barcodes": current["barcodes"],
-                "id": product_id,
+            changes = {
                 "name": values["name"],
                 "name_en": values["name_en"],
                 "price_fen": int(yuan) * 100 + int(cents.ljust(2, "0") or 0),
                 "certificate_no": values["certificate_no"],
                 "certificate_expires": values["certificate_expires"],
             }
+            edited = {
+                **{k: current[k] for k in catalog.FIELDS},
+                "barcodes": current["barcodes"],
+                "id": product_id,
+                **changes,
+            }
             try:
-                catalog.upsert_product(conn, edited, by=_actor(signed))
+                if moment is None:
+                    catalog.upsert_product(conn, edited, by=_actor(signed))
+                    done = "saved"
+                else:
+                    catalog_schedule.schedule(conn, product_id, changes, moment, _actor(signed))
+                    done = "scheduled"
             except ApiError as exc:
                 problems = _field_problems(exc)
         if not problems:
             context = _product(request, conn, product_id)
     status = 422 if problems else 200
-    page = _form_context(context, values if problems else {}, problems, done=not problems)
+    page = _form_context(context, values if problems else {}, problems, done=done)
     return render(request, "product.html", page, status, signed)
+
+
+#: How the form's "takes effect at" may be written (local time; a browser sends the first).
+WHEN_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+
+def _effective_at(text: str, zone) -> tuple[datetime | None, str | None]:
+    """(when a change takes effect, or None for now; a problem with the time, or None)."""
+    if not text:
+        return None, None
+    for pattern in WHEN_FORMATS:
+        try:
+            moment = datetime.strptime(text, pattern).replace(tzinfo=zone)
+            break
+        except ValueError:
+            continue
+    else:
+        return None, N_("A time is written YYYY-MM-DD HH:MM, local time, like 2026-12-10 08:00.")
+    now = clock.now()
+    why = catalog_schedule.check_when(moment, now)
+    if why == "past":
+        return None, N_("This time has passed: leave it empty to change now, or give a later time.")
+    if why == "too_far":
+        return None, N_("A change can be scheduled at most a year ahead.")
+    return (moment if moment > now else None), None
+
+
+@router.post("/catalog/products/{product_id}/scheduled/{schedule_id}/cancel")
+def cancel_scheduled(
+    request: Request, signed: Supervisor, product_id: str, schedule_id: str, form: Form
+):
+    """Cancel a change scheduled for later: nothing of it reaches terminals."""
+    guard.check_csrf(request, form, signed.csrf)
+    with _engine(request).begin() as conn:
+        _product(request, conn, product_id)
+        try:
+            number = int(schedule_id) if schedule_id.isascii() and schedule_id.isdigit() else 0
+            catalog_schedule.cancel(conn, product_id, number, _actor(signed))
+        except ApiError:
+            raise guard.ConsoleRefusal(
+                409, N_("This scheduled change was already applied or cancelled: nothing changed.")
+            ) from None
+        context = _product(request, conn, product_id)
+    page = _form_context(context, {}, {}, done="cancelled")
+    return render(request, "product.html", page, signed=signed)
 
 
 #: Catalog columns as the form names its fields.
@@ -202,12 +263,17 @@ FIELD_OF = {"price_fen": "price", "certificate_expires": "certificate_expires",
 
 
 def _field_problems(exc: ApiError) -> dict[str, tuple]:
-    """The catalog's own reasons ('column: reason'), each beside its field."""
+    """The catalog's own reasons ('column: reason'), each beside its field, in the reader's
+    language (reasons.py); a reason about no field of the form goes above the form."""
     problems: dict[str, tuple] = {}
     for problem in exc.extra.get("errors") or [exc.detail]:
         column, _, reason = problem.partition(": ")
-        field = FIELD_OF.get(column.removeprefix("column ").strip(), "form")
-        problems.setdefault(field, ("{reason}", {"reason": reason or problem}))
+        column = column.removeprefix("column ").strip()
+        if column in COLUMNS and reason:
+            field = FIELD_OF.get(column, "form")
+        else:
+            field, reason = "form", problem
+        problems.setdefault(field, ("{catalog_reason}", {"catalog_reason": reason}))
     return problems
 
 

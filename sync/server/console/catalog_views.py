@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection
 
-from sync.server import audit, catalog, reports
+from sync.server import audit, catalog, catalog_schedule, reports
 from sync.server.console.views import paged
 from sync.server.pinyin import initials
 
@@ -85,7 +85,8 @@ def search(
 
 
 def product_page(conn: Connection, product_id: str, today: date) -> dict:
-    """A product, its changes (the audit log and every price it had) and its sales by booth."""
+    """A product, its changes (the audit log, every price it had, those scheduled for later)
+    and its sales by booth."""
     product = catalog.get_product(conn, product_id)
     product["certificate_state"] = certificate_state(product, today)
     first = today - timedelta(days=SALES_DAYS - 1)
@@ -93,6 +94,7 @@ def product_page(conn: Connection, product_id: str, today: date) -> dict:
         "product": product,
         "history": audit.history(conn, "product", product_id),
         "prices": catalog.price_history(conn, product_id),
+        "scheduled": catalog_schedule.pending(conn, product_id),
         "sales": reports.sales(conn, "booth", first, today, product=product_id),
         "from": first.isoformat(),
         "to": today.isoformat(),

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from sync.protocol.journal import parse_utc
-from sync.server.console import i18n
+from sync.server.console import i18n, reasons
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: What the console's pages may load: only this server's own files (the vendored scripts);
@@ -108,6 +108,8 @@ def render(
             key: translations.gettext(value) if key in TRANSLATED_PARAMS else value
             for key, value in params.items()
         }
+        if "catalog_reason" in shown:  # a reason of the catalog's (see reasons.py)
+            shown["catalog_reason"] = reasons.problem(shown["catalog_reason"], translations.gettext)
         return text.format(**shown)
 
     page = {
@@ -122,6 +124,8 @@ def render(
         "path": request.url.path,
         "here": request.url.path + ("?" + request.url.query if request.url.query else ""),
         "local": lambda stamp: local_time(stamp, zone),
+        # The catalog's English reasons ('line N, column C: reason') in the reader's language.
+        "catalog_reason": lambda text: reasons.problem(text, translations.gettext),
         "now_local": datetime.now(zone).strftime("%Y-%m-%d %H:%M"),
         **context,
     }
