@@ -180,6 +180,10 @@ def test_kiosk_mobile_payment_in_english_online_at_1920x1080(demo_home, hq):
         _dialog_has_keyboard(t)
         t.type("100", 90)  # the customer pays ￥100 by WeChat...
         t.scan(WECHAT_CODE)  # ...scanned with the amount field focused
+        # The cashier scans the second code once the first is collected and its confirm
+        # window has closed (keys typed while it is open go to it, not to the payment screen).
+        wait_for("the WeChat payment collected", lambda: _paid_attempts(t) == 1, 30, t.process)
+        _dialog_has_keyboard(t)
         t.screenshot("1920x1080-en-online-payment")
         t.scan(ALIPAY_CODE)  # the rest by Alipay
         wait_for(
