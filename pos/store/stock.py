@@ -71,19 +71,24 @@ def set_booth_minimum(
     )
 
 
-def low_stock(conn: sqlite3.Connection) -> list[tuple]:
+def low_stock(conn: sqlite3.Connection, product_ids: list[str] | None = None) -> list[tuple]:
     """(product_id, name, unit, on_hand, minimum, 'booth' | 'hq') of every active product
-    below its minimum, the emptiest first."""
+    below its minimum (or of those among ``product_ids``), the emptiest first."""
+    only, params = "", []
+    if product_ids is not None:
+        only = f" AND p.id IN ({', '.join('?' * len(product_ids))})"
+        params = list(product_ids)
     return conn.execute(
-        """SELECT id, name, unit, on_hand, minimum, source FROM (
+        f"""SELECT id, name, unit, on_hand, minimum, source FROM (
                SELECT p.id, p.name, p.unit,
                       coalesce(b.min_stock, p.min_stock) AS minimum,
                       CASE WHEN b.min_stock IS NULL THEN 'hq' ELSE 'booth' END AS source,
                       (SELECT coalesce(sum(m.delta), 0) FROM stock_movements m
                        WHERE m.product_id = p.id) AS on_hand
                FROM products p LEFT JOIN stock_minimums b ON b.product_id = p.id
-               WHERE p.active = 1 AND coalesce(b.min_stock, p.min_stock) IS NOT NULL)
-           WHERE on_hand < minimum ORDER BY on_hand - minimum, name"""
+               WHERE p.active = 1 AND coalesce(b.min_stock, p.min_stock) IS NOT NULL{only})
+           WHERE on_hand < minimum ORDER BY on_hand - minimum, name""",
+        params,
     ).fetchall()
 
 

@@ -13,8 +13,8 @@ class BoothStock:
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
-    def low_stock(self) -> list[stock.LowStock]:
-        return stock.low_stock(self.ctx)
+    def low_stock(self, product_ids: list[str] | None = None) -> list[stock.LowStock]:
+        return stock.low_stock(self.ctx, product_ids)
 
     def set_minimum(self, code: str, minimum: int | None, manager: User) -> Product:
         return stock.set_minimum(self.ctx, code, minimum, manager)

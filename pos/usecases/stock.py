@@ -64,9 +64,9 @@ class LowStock:
     source: str  # "hq" or "booth"
 
 
-def low_stock(ctx: Context) -> list[LowStock]:
-    """Every product below its minimum, the emptiest first."""
-    rows = stock_db.low_stock(ctx.reader())
+def low_stock(ctx: Context, product_ids: list[str] | None = None) -> list[LowStock]:
+    """Every product below its minimum (or those of ``product_ids``), the emptiest first."""
+    rows = stock_db.low_stock(ctx.reader(), product_ids)
     return [
         LowStock(pid, name, "g" if unit == "kg" else "piece", on_hand, minimum, source)
         for pid, name, unit, on_hand, minimum, source in rows

@@ -133,3 +133,27 @@ def test_a_transfer_is_sent_from_the_stock_tab(terminal, ui, qtbot):
     [entry] = entries(context, "transfer_out")
     assert entry["body"]["to_booth"] == "B0042" and entry["body"]["sent_total"] == 2
     assert on_hand(context, OIL) == 3 and page.table.rowCount() == 0
+
+
+def test_a_sale_that_takes_a_product_below_its_minimum_shows_it_and_keeps_the_others(ui, qtbot):
+    window, context = ui
+    terminal = context.terminal
+    terminal.receive_stock(OIL, 3)
+    terminal.receive_stock(RICE, 2)
+    with terminal.store.write() as conn:
+        stock_db.set_hq_minimum(conn, terminal.product_for(OIL)[0].id, 3)
+        stock_db.set_hq_minimum(conn, terminal.product_for(RICE)[0].id, 8)
+    login(window)
+    window._shift_changed()  # as at log-in or back from the manager screen: every product
+    assert (
+        "秀山土家米" in window.sale.low_stock.text() and "茶油" not in window.sale.low_stock.text()
+    )
+    window.session.scan(OIL)
+    window.open_payment()
+    window.payment.choose("cash")
+    with qtbot.waitSignal(context.session.sale_did_complete):
+        window.payment.finish()
+    window.preview.accept()
+    # Only the oil was read again: now 2 of 3; the rice (2 of 8) is still listed, emptiest first.
+    shown = window.sale.low_stock.text()
+    assert "（2）" in shown and shown.index("秀山土家米5kg装 2/8") < shown.index("酉阳茶油500ml 2/3")
