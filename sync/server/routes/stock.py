@@ -165,11 +165,15 @@ def _check_booth(conn, booth: str | None) -> None:
 def _answer(request: Request, format: str | None, model: type[BaseModel], rows, name: str):
     if not _wants_csv(request, format):
         return rows
-    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    return _csv_stream(list(model.model_fields), rows, name)
+
+
+def _csv_stream(columns: list[str], rows, name: str) -> StreamingResponse:
+    """``rows`` as a CSV file named ``name``.csv, streamed (sync/server/exports.py)."""
     return StreamingResponse(
-        exports.csv_chunks(list(model.model_fields), rows),
+        exports.csv_chunks(columns, rows),
         media_type=exports.CSV_TYPE,
-        headers=headers,
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
 
 
@@ -236,12 +240,7 @@ def stock_low(
         for p in rows
         for b in p["booths"]
     )
-    columns = ["product_id", "name", "unit", *LowBooth.model_fields]
-    return StreamingResponse(
-        exports.csv_chunks(columns, flat),
-        media_type=exports.CSV_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="low-stock.csv"'},
-    )
+    return _csv_stream(["product_id", "name", "unit", *LowBooth.model_fields], flat, "low-stock")
 
 
 @router.get(
