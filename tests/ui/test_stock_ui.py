@@ -156,4 +156,6 @@ def test_a_sale_that_takes_a_product_below_its_minimum_shows_it_and_keeps_the_ot
     window.preview.accept()
     # Only the oil was read again: now 2 of 3; the rice (2 of 8) is still listed, emptiest first.
     shown = window.sale.low_stock.text()
-    assert "（2）" in shown and shown.index("秀山土家米5kg装 2/8") < shown.index("酉阳茶油500ml 2/3")
+    assert "（2）" in shown and shown.index("秀山土家米5kg装 2/8") < shown.index(
+        "酉阳茶油500ml 2/3"
+    )
