@@ -151,6 +151,9 @@ def _dispose(window, context) -> None:
 
     app = QApplication.instance()
     app.removeEventFilter(context.scanner)
+    for translator in context.languages.installed:  # Chinese stays behind in this process
+        app.removeTranslator(translator)
+    context.languages.installed = []
     window.deleteLater()
     context.scanner.deleteLater()
     app.processEvents()
