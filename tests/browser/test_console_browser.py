@@ -127,6 +127,12 @@ def test_the_campaign_office_reads_filters_downloads_and_signs_out(console, page
     keys = rows.evaluate_all("rows => rows.map(r => r.dataset.key)")
     assert keys == [row["key"] for row in month["rows"]]
 
+    # Leaving the field fires the form's change trigger: let that swap land first, or the
+    # click below can hit a link htmx is replacing (the download then never starts).
+    page.locator("input[name=county]").blur()
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    expect(page.locator("#download-csv")).to_have_attribute("href", re.compile("county="))
+
     # Download the whole report as CSV and .xlsx; each is the API's, cell by cell.
     import openpyxl
 
