@@ -408,6 +408,7 @@ class Cluster:
         self.proxy: HaProxy | None = None
         self.killed: list[str] = []
         self.cpu_at_start: dict[str, float] = {}
+        self.cpu_at_kill: dict[str, float] = {}
         try:
             node_env = {**(env or {}), "FORWARDED_ALLOW_IPS": PROXY_SOURCE}
             if pgbouncer is not None:
@@ -442,6 +443,7 @@ class Cluster:
     def kill_node(self, name: str) -> None:
         """SIGKILL one node and its workers, as a machine losing power."""
         node = next(n for n in self.nodes if n.name == name)
+        self.cpu_at_kill[name] = node.cpu_s()
         node.kill()
         self.killed.append(name)
 
@@ -455,7 +457,7 @@ class Cluster:
         return timer
 
     def _cpu(self) -> dict[str, float]:
-        cpu = {node.name: node.cpu_s() for node in self.nodes}
+        cpu = {node.name: self.cpu_at_kill.get(node.name) or node.cpu_s() for node in self.nodes}
         if self.proxy:
             cpu["haproxy"] = self.proxy.daemon.cpu_s()
         if self.pooler:
@@ -475,6 +477,7 @@ class Cluster:
         out = {
             "proxy": "haproxy",
             "nodes": servers,
+            "nodes_cpu_s": round(sum(spent[node.name] for node in self.nodes), 2),
             "proxy_cpu_s": spent["haproxy"],
             "proxy_cpu_us_per_request": round(spent["haproxy"] / requests_total * 1e6, 1)
             if requests_total
@@ -496,7 +499,9 @@ class Cluster:
 
 def text(figures: dict) -> str:
     """The cluster's lines of the fleet's text report."""
-    out = [f"through {figures['proxy']}: {figures['proxy_cpu_s']:g} CPU s, "
+    out = [f"HQ as {len(figures['nodes'])} nodes (the HQ CPU above is node1's): "
+           f"{figures['nodes_cpu_s']:g} CPU s in all the nodes",
+           f"through {figures['proxy']}: {figures['proxy_cpu_s']:g} CPU s, "
            f"{figures['proxy_cpu_us_per_request']} µs of CPU per request"]  # fmt: skip
     for node in figures["nodes"]:
         out.append(

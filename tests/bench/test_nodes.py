@@ -109,7 +109,7 @@ def test_the_nodes_see_the_terminals_address_only_from_the_proxy(tmp_path):
     try:
         booth = httpx.Client(base_url=cluster.url, transport=httpx.HTTPTransport(local_address="127.0.0.3"))  # fmt: skip
         spoofed = {"X-Forwarded-For": "203.0.113.9"}
-        for n in range(4):  # through the proxy, round robin: the guesser's own address counts
+        for _ in range(4):  # through the proxy, round robin: each node sees the booth itself
             answer = booth.get("/api/v1/time", headers=spoofed)
             assert answer.status_code == 200
         assert set(_wait_logged(cluster, "/api/v1/time", 4)) == {"127.0.0.3"}
