@@ -186,3 +186,10 @@ def _busy_transactions(engine) -> str | None:
         return str(exc).splitlines()[0]
     finally:
         engine.dispose()
+
+
+def test_options_that_cannot_work_are_refused_in_one_line(capsys):
+    assert fleet.main(["--kill-node-after", "3"]) == 1
+    assert "needs --nodes 2 or more" in capsys.readouterr().err
+    assert fleet.main(["--nodes", "9"]) == 1
+    assert "--nodes is 1 to 8, not 9" in capsys.readouterr().err
