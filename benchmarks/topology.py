@@ -40,7 +40,20 @@ START_S = 60.0
 PGBOUNCER_POOL = 20
 #: Requests HAProxy sends one node at once per worker; the rest wait in its queue.
 NODE_MAXCONN_PER_WORKER = 64
-CHECK_INTER_MS = 1000
+#: Health checks as in docs/server.md: every 2 s, out after 3 failures (a node too busy to
+#: answer /healthz in 5 s three times running), back after 2 good ones.
+CHECK = "inter 2s fall 3 rise 2"
+#: HAProxy's own 503 (no node up, or a request queued past ``timeout queue``) says what the
+#: server's own 503 says, with Retry-After: a terminal waits, keeps its sales, tries again.
+BUSY_503 = (
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Content-Type: application/json\r\n"
+    "Retry-After: 5\r\n"
+    "Cache-Control: no-cache\r\n"
+    "Connection: close\r\n"
+    "\r\n"
+    '{"detail": "The server is busy; nothing was stored. Try again shortly."}\n'
+)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -295,7 +308,9 @@ def max_connections() -> int:
     return max(256, min(20_000, (usable - 100) // 2))
 
 
-def haproxy_config(port: int, stats_port: int, nodes: list[tuple[str, int]], workers: int) -> str:
+def haproxy_config(
+    port: int, stats_port: int, nodes: list[tuple[str, int]], workers: int, folder: Path
+) -> str:
     """haproxy.cfg: round robin over the nodes, health checks on /healthz, no stickiness."""
     maxconn = max_connections()
     servers = "\n".join(f"    server {name} 127.0.0.1:{p} check" for name, p in nodes)
@@ -310,6 +325,8 @@ defaults
     timeout server 120s
     timeout queue 30s
     timeout http-keep-alive 120s
+    timeout check 5s
+    errorfile 503 {folder}/503.http
     # A node that died refuses the connection: try another (redispatch); a request it
     # took and never answered is sent again where that is safe (see the backend).
     retries 2
@@ -331,7 +348,7 @@ backend nodes
     # Sent again only if repeating it changes nothing: reads, and journal pushes
     # (idempotent: the same entries again are a replay). Not enrolment, payments, forms.
     http-request disable-l7-retry if !METH_GET !{{ path /api/v1/journal }}
-    default-server inter {CHECK_INTER_MS} fall 2 rise 2 source {PROXY_SOURCE} maxconn {NODE_MAXCONN_PER_WORKER * workers}
+    default-server {CHECK} source {PROXY_SOURCE} maxconn {NODE_MAXCONN_PER_WORKER * workers}
 {servers}
 
 frontend stats
@@ -350,14 +367,17 @@ class HaProxy:
         self.folder = own_dir("booth-haproxy-", runs_as)
         self.port, self.stats_port = free_port(), free_port()
         cfg = self.folder / "haproxy.cfg"
-        cfg.write_text(haproxy_config(self.port, self.stats_port, nodes, workers))
-        cfg.chmod(0o644)
+        cfg.write_text(haproxy_config(self.port, self.stats_port, nodes, workers, self.folder))
+        (self.folder / "503.http").write_text(BUSY_503)
+        for path in (cfg, self.folder / "503.http"):
+            path.chmod(0o644)
         check = subprocess.run(["haproxy", "-c", "-q", "-f", str(cfg)], capture_output=True, text=True)  # fmt: skip
         if check.returncode != 0:
             raise RuntimeError(f"haproxy refused its config: {check.stderr.strip()}")
         self.daemon = Daemon("haproxy", ["haproxy", "-db", "-f", str(cfg)],
                              self.folder / "haproxy.log", user=runs_as, cwd=self.folder)  # fmt: skip
         self.url = f"http://127.0.0.1:{self.port}"
+        self.answered_503 = 0
         try:
             wait_healthy(self.url + "/healthz", START_S, self.daemon.alive, "haproxy")
         except RuntimeError as exc:
@@ -369,6 +389,8 @@ class HaProxy:
         rows = csv.DictReader(io.StringIO(text.lstrip("# ")))
         out = []
         for row in rows:
+            if row["pxname"] == "hq" and row["svname"] == "FRONTEND":
+                self.answered_503 = int(row.get("hrsp_5xx") or 0)
             if row["pxname"] != "nodes" or row["svname"] in ("FRONTEND", "BACKEND"):
                 continue
             answered = sum(int(row.get(f"hrsp_{c}xx") or 0) for c in range(1, 6))
@@ -380,6 +402,8 @@ class HaProxy:
                 "failed_checks": int(row.get("chkfail") or 0),
                 "retries": int(row.get("wretr") or 0),
                 "redispatched": int(row.get("wredis") or 0),
+                "went_down": int(row.get("chkdown") or 0),
+                "queue_max": int(row.get("qmax") or 0),
             })  # fmt: skip
         return out
 
@@ -479,6 +503,7 @@ class Cluster:
             "nodes": servers,
             "nodes_cpu_s": round(sum(spent[node.name] for node in self.nodes), 2),
             "proxy_cpu_s": spent["haproxy"],
+            "proxy_5xx": self.proxy.answered_503,
             "proxy_cpu_us_per_request": round(spent["haproxy"] / requests_total * 1e6, 1)
             if requests_total
             else None,  # fmt: skip
@@ -502,12 +527,14 @@ def text(figures: dict) -> str:
     out = [f"HQ as {len(figures['nodes'])} nodes (the HQ CPU above is node1's): "
            f"{figures['nodes_cpu_s']:g} CPU s in all the nodes",
            f"through {figures['proxy']}: {figures['proxy_cpu_s']:g} CPU s, "
-           f"{figures['proxy_cpu_us_per_request']} µs of CPU per request"]  # fmt: skip
+           f"{figures['proxy_cpu_us_per_request']} µs of CPU per request, "
+           f"{figures['proxy_5xx']} answers 5xx to the terminals"]  # fmt: skip
     for node in figures["nodes"]:
         out.append(
             f"  {node['name']}: {node['requests']} requests, {node['cpu_s']} CPU s, "
             f"{node['status']}{' (killed)' if node['killed'] else ''}, "
-            f"{node['retries']} retried, {node['redispatched']} redispatched"
+            f"{node['retries']} retried, {node['redispatched']} redispatched, "
+            f"went down {node['went_down']} times, queue at most {node['queue_max']}"
         )
     bouncer = figures.get("pgbouncer")
     if bouncer:
