@@ -49,6 +49,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
+from benchmarks import topology
 from benchmarks.common import (
     DEFAULT_PG,
     BenchRefused,
@@ -77,6 +78,7 @@ DRAIN_ROUNDS = 20  # rounds a terminal gets after the time is up to push what it
 PG_SAMPLE_S = 0.5
 CASHIERS = ("李娜", "王芳", "张伟")
 MAX_TERMINALS = 20_000
+MAX_NODES = 8
 GENERATOR_BUSY = 0.8  # of one core: above it the generator, not HQ, sets the latencies
 
 
@@ -492,11 +494,31 @@ def _database(args, base: Path, stack: contextlib.ExitStack) -> tuple[str, tuple
     return args.db, None
 
 
+def start_hq(args, url: str, pg: tuple | None, base: Path, env: dict):
+    """HQ: one ``serve`` process, or ``--nodes`` of them behind ``--proxy`` (and PgBouncer
+    with ``--pgbouncer``), see benchmarks/topology.py."""
+    if args.nodes == 1 and not args.proxy and not args.pgbouncer:
+        return ServerProcess(url, base / "server.log", env=env, workers=args.workers)
+    if args.pgbouncer and pg is None:
+        raise BenchRefused("--pgbouncer needs PostgreSQL: add --db pg")
+    cluster = topology.Cluster(
+        url, base, nodes=args.nodes, workers=args.workers, proxy=args.proxy or "haproxy",
+        pgbouncer=pg if args.pgbouncer else None, env=env,
+    )  # fmt: skip
+    if args.kill_node_after is not None:
+        cluster.kill_after(f"node{args.nodes}", args.kill_node_after)
+    return cluster
+
+
 def run(args) -> int:
     if not 1 <= args.terminals <= MAX_TERMINALS:
         raise BenchRefused(f"--terminals is 1 to {MAX_TERMINALS}, not {args.terminals}")
     if args.poll_s <= 0 or args.sales_per_minute <= 0:
         raise BenchRefused("--poll-s and --sales-per-minute must be more than 0")
+    if not 1 <= args.nodes <= MAX_NODES:
+        raise BenchRefused(f"--nodes is 1 to {MAX_NODES}, not {args.nodes}")
+    if args.kill_node_after is not None and args.nodes < 2:
+        raise BenchRefused("--kill-node-after needs --nodes 2 or more: one node must stay")
     if args.seconds < args.poll_s:
         raise BenchRefused(
             f"--seconds ({args.seconds:g}) must be at least --poll-s ({args.poll_s:g}): terminals start over the first poll interval"
@@ -513,7 +535,7 @@ def run(args) -> int:
             codes = [registry.add_enrol_code(conn, BOOTH_ID, 1) for _ in terms]
         engine.dispose()
         env = {"BOOTH_POS_SERVER_LOG_LEVEL": "warning"}
-        server = ServerProcess(url, base / "server.log", env=env, workers=args.workers)
+        server = start_hq(args, url, pg, base, env)
         stack.callback(server.stop)
 
         async def main() -> dict:
@@ -522,6 +544,8 @@ def run(args) -> int:
             return await load(server, terms, args, pg)
 
         result = asyncio.run(main())
+        if isinstance(server, topology.Cluster):
+            result["cluster"] = server.figures()
         with reading(engine) as conn:  # HQ's business checks held none of it back
             result["quarantined"] = conn.execute(
                 select(func.count()).select_from(quarantine)
@@ -534,10 +558,14 @@ def run(args) -> int:
         "sales_per_minute": args.sales_per_minute,
         "poll_s": args.poll_s,
         "workers": args.workers,
+        "nodes": args.nodes,
         **result,
     }
     report["pass"] = not result["journals_mismatched"] and not result["errors"]
-    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else text_report(report))
+    shown = text_report(report)
+    if "cluster" in report:
+        shown += "\n" + topology.text(report["cluster"])
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else shown)
     return 0 if report["pass"] else 1
 
 
@@ -591,6 +619,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--poll-s", type=float, default=30.0, help="seconds between sync rounds (default 30)")  # fmt: skip
     parser.add_argument("--db", metavar="PATH|pg|ADMIN_URL", help="a new SQLite file; 'pg' for the local PostgreSQL or a PostgreSQL admin URL (a temporary database is made); default: a temporary SQLite file")  # fmt: skip
     parser.add_argument("--workers", type=int, default=2, help="HQ's serve --workers (default 2, one per core)")  # fmt: skip
+    parser.add_argument("--nodes", type=int, default=1, help="HQ's app nodes (serve processes), behind --proxy when more than 1 (default 1)")  # fmt: skip
+    parser.add_argument("--proxy", choices=topology.PROXIES, help="the reverse proxy in front of the nodes (default haproxy when --nodes > 1 or --pgbouncer)")  # fmt: skip
+    parser.add_argument("--pgbouncer", action="store_true", help="the nodes reach PostgreSQL through PgBouncer in transaction mode (needs --db pg)")  # fmt: skip
+    parser.add_argument("--kill-node-after", type=float, metavar="S", help="SIGKILL the last node S seconds after HQ answered (enrolment included)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     return run_main(parser, run, argv)

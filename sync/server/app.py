@@ -35,10 +35,11 @@ RETRY_AFTER_S = 5
 def create_app(
     settings: ServerSettings | None = None,
     engine: Engine | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] = time.time,
 ) -> FastAPI:
     """Build the app on a migrated database (``booth-pos-server migrate`` or ``serve``).
-    ``clock`` (seconds, monotonic) is what the rate limits count windows with."""
+    ``clock`` (wall-clock seconds, the same on every node) is what the rate limits count
+    windows with."""
     settings = settings or get_settings()
     docs = settings.api_docs  # the API's map is not handed to whoever asks, unless wanted
 
@@ -63,12 +64,13 @@ def create_app(
         redoc_url="/redoc" if docs else None,
     )
     app.state.settings = settings
-    app.state.rate_limits = RateLimits.from_settings(settings, clock)
     # Unusable merchant settings stop the server here, with the reason (PaymentsConfigError).
     app.state.payments = Payments.from_settings(settings)
     app.state.engine = engine or make_engine(
-        settings.db_url, settings.pool_size, settings.pool_overflow, settings.pool_timeout
-    )
+        settings.db_url, settings.pool_size, settings.pool_overflow, settings.pool_timeout,
+        pooler=settings.db_pooler,
+    )  # fmt: skip
+    app.state.rate_limits = RateLimits.from_settings(settings, app.state.engine, clock)
     for module in _routers():
         app.include_router(module.router)
     console.install(app)  # the HQ console's pages under /console/, and / leading there

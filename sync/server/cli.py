@@ -39,7 +39,7 @@ def _settings(args) -> ServerSettings:
 
 def _engine(args, check_schema: bool = True):
     settings = _settings(args)
-    engine = make_engine(settings.db_url)
+    engine = make_engine(settings.db_url, pooler=settings.db_pooler)
     if check_schema and engine.dialect.name == "sqlite":
         migrate(engine)  # the embedded default works out of the box, as serve does
     elif check_schema and pending_migrations(engine):
@@ -92,7 +92,7 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     settings = _settings(args)
-    engine = make_engine(settings.db_url)
+    engine = make_engine(settings.db_url, pooler=settings.db_pooler)
     if engine.dialect.name == "sqlite":
         migrate(engine)  # the embedded default works out of the box
     elif pending_migrations(engine):

@@ -86,8 +86,11 @@ def make_engine(
     pool_size: int = POOL_SIZE,
     max_overflow: int = POOL_OVERFLOW,
     pool_timeout: float = POOL_TIMEOUT,
+    pooler: str = "",
 ) -> Engine:
-    """An engine with durable SQLite settings, or a pooled PostgreSQL engine."""
+    """An engine with durable SQLite settings, or a pooled PostgreSQL engine. ``pooler``
+    "transaction": PostgreSQL is reached through a pooler in transaction mode (PgBouncer),
+    which hands each transaction to any server connection, so nothing may outlive one."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and not path.startswith("file:"):
@@ -113,12 +116,17 @@ def make_engine(
             conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
         return engine
+    # psycopg prepares a statement on the server after its 5th run on a connection; the
+    # next transaction may land on another server connection, which has no such statement
+    # (PgBouncer 1.18 does not carry prepared statements). None: never prepare.
+    connect_args = {"prepare_threshold": None} if pooler == "transaction" else {}
     return create_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
         pool_pre_ping=True,
+        connect_args=connect_args,
     )
 
 

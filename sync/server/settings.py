@@ -35,7 +35,11 @@ class ServerSettings(BaseSettings):
     pool_size: int = Field(default=POOL_SIZE, ge=1)
     pool_overflow: int = Field(default=POOL_OVERFLOW, ge=0)
     pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0)
-    # Rate limits per worker process (see docs/security.md, "Rate limits").
+    # "transaction": PostgreSQL is reached through a pooler in transaction mode (PgBouncer);
+    # the server then never prepares statements (docs/server.md, "Several app nodes").
+    db_pooler: Literal["", "transaction"] = ""
+    # Rate limits: failures shared by every process and node, pushes per process (see
+    # docs/security.md, "Rate limits").
     failed_enrolments: int = Field(default=20, ge=1)  # wrong codes per address per window
     failed_admin_tokens: int = Field(default=20, ge=1)  # wrong admin tokens per address
     failure_window_s: float = Field(default=300, gt=0)

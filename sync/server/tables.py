@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -782,3 +783,17 @@ reconcile_items = Table(
     Column("detail", Text, nullable=False, server_default=""),
 )
 Index("reconcile_items_run_booth", reconcile_items.c.run_id, reconcile_items.c.booth_id)
+
+# Failures counted per client address or user name (wrong enrolment codes, admin tokens,
+# console passwords), shared by every server process and node (sync/server/rate_limits.py).
+# ``window_start`` is seconds on the server's wall clock; a row whose window has ended
+# counts for nothing and is deleted now and then.
+rate_limit_counts = Table(
+    "rate_limit_counts",
+    metadata,
+    Column("limiter", String(32), nullable=False),
+    Column("key", String(128), nullable=False),
+    Column("window_start", Float, nullable=False),
+    Column("events", Integer, nullable=False),
+    PrimaryKeyConstraint("limiter", "key"),
+)

@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from sync.server.console import users
 from sync.server.console.i18n import N_
 from sync.server.db import reading
-from sync.server.rate_limits import WindowCounter, client_address, limits_of
+from sync.server.rate_limits import SharedCounter, client_address, limits_of
 
 SESSION_COOKIE = "booth_console_session"
 #: Before sign-in there is no session to tie a CSRF token to: the sign-in form's token is
@@ -193,7 +193,7 @@ def count_failed_signin(request: Request, name: str) -> None:
     limits.signin_addresses.add(client_address(request))
 
 
-def _wait(counter: WindowCounter, key: str) -> int | None:
+def _wait(counter: SharedCounter, key: str) -> int | None:
     return counter.wait_s(key)
 
 
