@@ -147,6 +147,7 @@ def write_archive(engine: Engine, month: str, out_dir: Path, by: str, now: datet
     if not verdict.ok:
         partial.unlink()
         raise ArchiveRefused(f"the archive written did not verify ({verdict.reason}): nothing was kept.")  # fmt: skip
+    os.chmod(partial, 0o600)  # every sale of the month: readable by HQ's server user only
     os.replace(partial, path)
     stamp = clock.stamp()
     manifest = {
@@ -164,6 +165,7 @@ def write_archive(engine: Engine, month: str, out_dir: Path, by: str, now: datet
         },
     }
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    os.chmod(manifest_path, 0o600)
     with engine.begin() as conn:
         for p in pieces:
             values = {

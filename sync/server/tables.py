@@ -282,7 +282,7 @@ stock_movements = Table(
     Column("at", String(32)),
 )
 Index("stock_movements_booth_product", stock_movements.c.booth_id, stock_movements.c.product_id)
-Index("stock_movements_entry", stock_movements.c.terminal_id, stock_movements.c.seq)
+# (No index on (terminal_id, seq): nothing looks movements up by entry; dropped in 0016.)
 
 # --- refunds and post-voids (``refund`` entries) -------------------------------------------
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 from pos.cart import Cart, Payment
 from sync.protocol import journal
 from sync.server import journal_store
+from sync.server.cli import cli_actor
 from sync.server.cli import main as server_main
 from sync.server.tables import audit_log, journal_archives, sales
 from sync.server.tables import journal as journal_table
@@ -108,6 +109,7 @@ def test_a_closed_month_is_archived_verified_dropped_and_restored(
     done = json.loads(capsys.readouterr().out)
     path = out / f"journal-{month}.jsonl.gz"
     assert done["entries"] == AGED and done["file"] == str(path)
+    assert path.stat().st_mode & 0o777 == 0o600
     manifest = json.loads((out / f"journal-{month}.manifest.json").read_text("utf-8"))
     assert manifest["entries"] == AGED and manifest["pieces"]["T1"]["before"] == {
         "seq": 0, "hash": journal.GENESIS, "grand_total_fen": 0,
@@ -168,6 +170,17 @@ def test_a_closed_month_is_archived_verified_dropped_and_restored(
     }  # fmt: skip
     assert _feed(server, token).content == before_feed
     assert _reports(server) == before_reports
+    with server.engine.connect() as conn:
+        audited = conn.execute(
+            select(audit_log.c.actor, audit_log.c.action, audit_log.c.target_id)
+            .where(audit_log.c.target_kind == "journal_month")
+            .order_by(audit_log.c.id)
+        ).all()
+    me = cli_actor()
+    assert [tuple(r) for r in audited] == [
+        (me, "journal_archived", month), (me, "journal_month_dropped", month),
+        (me, "journal_month_restored", month),
+    ]  # fmt: skip
     with server.engine.connect() as conn:
         assert (month in journal_store.partitions(conn)) == (conn.dialect.name == "postgresql")
     assert server_main(["--db", db_url, "journal", "verify"]) == 0
