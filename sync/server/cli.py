@@ -15,13 +15,12 @@ from sqlalchemy.exc import OperationalError
 from sync import __version__
 from sync.cli_support import OneLineParser, add_command, add_group
 from sync.protocol import journal
-from sync.server import registry
+from sync.server import journal_archive, journal_store, registry
 from sync.server.db import make_engine, migrate, pending_migrations, reading
 from sync.server.errors import ApiError
 from sync.server.payments.cli import PaymentsRefusal
 from sync.server.settings import ServerSettings, normalize_db_url
 from sync.server.tables import BOOTH_KINDS, terminals
-from sync.server.tables import journal as journal_table
 
 PROG = "booth-pos-server"
 
@@ -63,6 +62,8 @@ def _print(args, data, text: str) -> None:
 def cmd_migrate(args) -> int:
     engine = _engine(args, check_schema=False)
     migrate(engine)
+    with engine.begin() as conn:
+        journal_store.ensure_partitions(conn)
     print(f"Database is current ({engine.dialect.name}).")
     return 0
 
@@ -97,6 +98,8 @@ def cmd_serve(args) -> int:
         migrate(engine)  # the embedded default works out of the box
     elif pending_migrations(engine):
         raise Refusal("The database schema is not current: run 'booth-pos-server migrate' first.")
+    with engine.begin() as conn:  # the coming months' journal partitions (PostgreSQL)
+        journal_store.ensure_partitions(conn)
     engine.dispose()
     _check_payments(settings)
     os.environ["BOOTH_POS_SERVER_DB"] = settings.db or settings.db_url
@@ -413,12 +416,7 @@ def cmd_journal_verify(args) -> int:
         if args.terminal and not rows:
             raise Refusal(f"There is no terminal {args.terminal}.")
         for row in rows:
-            lines = conn.execute(
-                select(journal_table.c.line)
-                .where(journal_table.c.terminal_id == row.id)
-                .order_by(journal_table.c.seq)
-            ).scalars()
-            verdict = journal.verify(lines, row.id)
+            verdict = journal_archive.verify_live(conn, row.id)
             ok = verdict.ok and (verdict.head_seq, verdict.head_hash) == (
                 row.acked_seq,
                 row.head_hash,
@@ -442,13 +440,55 @@ def cmd_journal_export(args) -> int:
         if not conn.execute(select(terminals.c.id).where(terminals.c.id == args.terminal)).first():
             raise Refusal(f"There is no terminal {args.terminal}.")
         out = stack.enter_context(open(args.out, "w", encoding="utf-8")) if args.out else sys.stdout
-        lines = conn.execute(
-            select(journal_table.c.line)
-            .where(journal_table.c.terminal_id == args.terminal)
-            .order_by(journal_table.c.seq)
-        ).scalars()
-        for line in lines:
+        for _, line in journal_store.walk(conn, args.terminal):
             out.write(line + "\n")
+    return 0
+
+
+def _archive_call(fn, *args):
+    try:
+        return fn(*args)
+    except journal_archive.ArchiveRefused as exc:
+        raise Refusal(str(exc)) from None
+
+
+def cmd_journal_archive(args) -> int:
+    engine = _engine(args)
+    done = _archive_call(journal_archive.write_archive, engine, args.month, Path(args.out), cli_actor())  # fmt: skip
+    text = (
+        f"Archived {done['entries']} entries of {done['terminals']} terminal(s) received in "
+        f"{args.month}: {done['file']} (SHA-256 {done['sha256']}), manifest {done['manifest']}."
+    )
+    if args.detach:
+        dropped = _archive_call(journal_archive.drop_month, engine, args.month, Path(done["file"]), cli_actor())  # fmt: skip
+        done["dropped"] = dropped["entries"]
+        text += f"\nDropped {dropped['entries']} entries of {args.month} from the live database."
+    _print(args, done, text)
+    return 0
+
+
+def cmd_journal_drop_month(args) -> int:
+    done = _archive_call(journal_archive.drop_month, _engine(args), args.month, Path(args.archive), cli_actor())  # fmt: skip
+    _print(args, done, f"Dropped {done['entries']} entries of {args.month} from the live database (archive {args.archive} verified).")  # fmt: skip
+    return 0
+
+
+def cmd_journal_restore(args) -> int:
+    done = _archive_call(journal_archive.restore, _engine(args), Path(args.file), cli_actor())
+    _print(args, done, f"Restored {done['restored']} entries of {done['month']} ({done['already_held']} already held).")  # fmt: skip
+    return 0
+
+
+def cmd_journal_partitions(args) -> int:
+    engine = _engine(args)
+    with engine.begin() as conn:
+        made = journal_store.ensure_partitions(conn, ahead=args.ahead)
+        held = sorted(journal_store.partitions(conn))
+    if engine.dialect.name != "postgresql":
+        _print(args, {"made": [], "partitions": []}, "SQLite keeps the journal in one table: nothing to make.")  # fmt: skip
+        return 0
+    text = (f"Made {', '.join(made)}. " if made else "Nothing to make. ") + f"Months held: {', '.join(held)}."  # fmt: skip
+    _print(args, {"made": made, "partitions": held}, text)
     return 0
 
 
@@ -776,7 +816,7 @@ def build_parser() -> argparse.ArgumentParser:
     jrn_sub = add_group(
         sub,
         "journal",
-        "Verify or export terminals' journals as received.",
+        "Verify, export, archive and restore terminals' journals as received.",
         "booth-pos-server journal verify",
     )
     p = add_command(
@@ -797,6 +837,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--terminal", required=True, metavar="T")
     p.add_argument("--out", metavar="FILE")
+    p = add_command(
+        jrn_sub,
+        "archive",
+        "Write a closed month's journal (received in it) to DIR as gzip JSON lines with each "
+        "terminal's chain heads, and its manifest; --detach then drops it from the live database.",
+        "booth-pos-server journal archive --month 2026-11 --out /srv/booth-archive --detach",
+        cmd_journal_archive,
+    )
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="a month before this one")
+    p.add_argument("--out", required=True, metavar="DIR", help="where the files go")
+    p.add_argument("--detach", action="store_true", help="then drop the month's lines from the live database")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        jrn_sub,
+        "drop-month",
+        "Drop an archived month's journal lines from the live database, once its archive verified.",
+        "booth-pos-server journal drop-month --month 2026-11 --archive /srv/booth-archive/journal-2026-11.jsonl.gz",
+        cmd_journal_drop_month,
+    )  # fmt: skip
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--archive", required=True, metavar="FILE", help="the month's .jsonl.gz")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        jrn_sub,
+        "restore",
+        "Bring an archived month back into the live journal (verified first; entries held are skipped).",
+        "booth-pos-server journal restore /srv/booth-archive/journal-2026-11.jsonl.gz",
+        cmd_journal_restore,
+    )  # fmt: skip
+    p.add_argument("file", metavar="FILE", help="a month's .jsonl.gz")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_command(
+        jrn_sub,
+        "partitions",
+        "Make the journal's monthly partitions ahead (PostgreSQL): this month and the next N.",
+        "booth-pos-server journal partitions --ahead 3",
+        cmd_journal_partitions,
+    )
+    p.add_argument("--ahead", type=int, default=2, metavar="N", help="months after this one (default 2)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     held_sub = add_group(
         sub,

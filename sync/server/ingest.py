@@ -36,7 +36,7 @@ from sync.protocol.entries import (
 )
 from sync.protocol.journal import parse_utc
 from sync.protocol.payments import split_subsidy
-from sync.server import clock, stock
+from sync.server import clock, journal_store, stock
 from sync.server import figures as day_figures
 from sync.server.db import safe_sum
 from sync.server.errors import ApiError, conflict, forbidden, invalid
@@ -227,14 +227,7 @@ def _check_replays(conn: Connection, caller: TerminalIdentity, replays: list[dic
     """Entries the server already holds must be byte-for-byte the same (same hash)."""
     if not replays:
         return
-    stored = dict(
-        conn.execute(
-            select(journal_table.c.seq, journal_table.c.hash).where(
-                journal_table.c.terminal_id == caller.terminal_id,
-                journal_table.c.seq.in_([e["seq"] for e in replays]),
-            )
-        ).all()
-    )
+    stored = journal_store.hashes(conn, caller.terminal_id, [e["seq"] for e in replays])
     for entry in replays:
         if stored.get(entry["seq"]) != entry["hash"]:
             raise Tamper(
@@ -405,16 +398,10 @@ def _check_z_closes(conn: Connection, caller: TerminalIdentity, fresh: list[dict
     wanted = {e["body"]["opened_seq"] for e in batch} - set(in_batch)
     opened: dict[int, tuple[str, str | None]] = {}  # seq -> (type, shift_id)
     if wanted:
-        for row in conn.execute(
-            select(journal_table.c.seq, journal_table.c.type, journal_table.c.line).where(
-                journal_table.c.terminal_id == caller.terminal_id,
-                journal_table.c.seq.in_(wanted),
-            )
-        ):
-            shift_id = (
-                json.loads(row.line)["body"].get("shift_id") if row.type == "shift_open" else None
-            )
-            opened[row.seq] = (row.type, shift_id)
+        for seq, line in journal_store.lines(conn, caller.terminal_id, wanted).items():
+            stored = json.loads(line)
+            shift_id = stored["body"].get("shift_id") if stored["type"] == "shift_open" else None
+            opened[seq] = (stored["type"], shift_id)
     for seq, entry in in_batch.items():
         opened[seq] = (entry["type"], entry["body"].get("shift_id"))
     for entry in batch:
@@ -449,22 +436,15 @@ def _held_sales(conn: Connection, caller: TerminalIdentity, seqs: set[int]) -> d
     if not seqs:
         return {}
     held = {}
-    for seq, line in conn.execute(
-        select(journal_table.c.seq, journal_table.c.line)
-        .select_from(
-            quarantine.join(
-                journal_table,
-                (journal_table.c.terminal_id == quarantine.c.terminal_id)
-                & (journal_table.c.seq == quarantine.c.seq),
-            )
-        )
-        .where(
+    quarantined = conn.execute(
+        select(quarantine.c.seq).where(
             quarantine.c.terminal_id == caller.terminal_id,
             quarantine.c.type == "sale",
             quarantine.c.seq.in_(seqs),
             quarantine.c.released_at.is_(None),
         )
-    ):
+    ).scalars()
+    for seq, line in journal_store.lines(conn, caller.terminal_id, list(quarantined)).items():
         body = json.loads(line)["body"]
         products = {item["product_id"] for item in body["lines"]}
         held[seq] = (body["sale_id"], body["total_fen"], products)
@@ -708,6 +688,7 @@ def _quarantine_row(
         "ref_id": body[ref] if ref else None,
         "sale_id": body["sale_id"] if kind == "refund" else None,
         "quarantined_at": received,
+        "received_on": journal_store.received_day(received),
     }
 
 
@@ -736,18 +717,10 @@ def projection_rows(
         "gateway_refunds": [],
         **{key: [] for _, key in stock.TABLES},
     }
+    received_on = journal_store.received_day(received)
     for entry in fresh:
-        rows["journal"].append(
-            {
-                "terminal_id": caller.terminal_id,
-                "seq": entry["seq"],
-                "type": entry["type"],
-                "at": entry["at"],
-                "hash": entry["hash"],
-                "line": journal.canonical(entry),
-                "received_at": received,
-            }
-        )
+        line = journal.canonical(entry)
+        rows["journal"].append(journal_store.row(caller.terminal_id, entry, line, received_on))
         body = entry["body"]
         if entry["seq"] in held:
             continue
@@ -768,6 +741,7 @@ def projection_rows(
                     "terminal_id": caller.terminal_id,
                     "seq": entry["seq"],
                     "ref": None,
+                    "at": entry["at"],
                 }
             )
         elif entry["type"] in STOCK_LINE_TYPES:
@@ -968,4 +942,5 @@ def _stock_move(caller: TerminalIdentity, entry: dict, line: dict, kind: str, si
         "kind": kind,
         "terminal_id": caller.terminal_id,
         "seq": entry["seq"],
+        "at": entry["at"],
     }

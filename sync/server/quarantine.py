@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from sync.server import audit, clock, figures, stock
+from sync.server import audit, clock, figures, journal_store, stock
 from sync.server.db import safe_sum
 from sync.server.errors import conflict, invalid, not_found
 from sync.server.ingest import projection_rows
@@ -123,13 +123,7 @@ def release(
             ).mappings()
         )
     seqs = [int(row["seq"]) for row in released]
-    lines = dict(
-        conn.execute(
-            select(journal.c.seq, journal.c.line).where(
-                journal.c.terminal_id == terminal_id, journal.c.seq.in_(seqs)
-            )
-        ).all()
-    )
+    lines = journal_store.lines(conn, terminal_id, seqs)
     stored = [json.loads(lines[s]) for s in sorted(seqs)]
     caller = TerminalIdentity(terminal_id, held["booth_id"])
     projections = [

@@ -168,6 +168,7 @@ def add_rows(caller: TerminalIdentity, entry: dict, rows: dict) -> None:
                 "terminal_id": caller.terminal_id,
                 "seq": entry["seq"],
                 "ref": ref,
+                "at": entry["at"],
             }
         )
     key = {"terminal_id": caller.terminal_id, "seq": entry["seq"], "at": entry["at"]}

@@ -20,7 +20,6 @@ from sync.server.tables import (
     booths,
     deliveries,
     delivery_receipts,
-    journal,
     products,
     sale_lines,
     stock_counts,
@@ -365,13 +364,9 @@ def ledger(
             m.terminal_id,
             m.seq,
             m.ref,
-            journal.c.at,
+            m.at,
         )  # fmt: skip
-        .select_from(
-            stock_movements.join(
-                journal, (journal.c.terminal_id == m.terminal_id) & (journal.c.seq == m.seq)
-            )
-        )
+        .select_from(stock_movements)
         .where(*where)
         .order_by(m.id.desc())
         .offset(offset)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -123,17 +124,42 @@ terminals = Table(
     Column("shift_opened_at", String(32)),
 )
 
+# Each entry once (sync/server/journal_store.py writes and reads every row): ``line`` is its
+# canonical JSON stored compressed (journal_store.encode; decode gives it back byte for byte),
+# ``hash`` its SHA-256 as 32 bytes, ``received_on`` the UTC day HQ received it. On PostgreSQL
+# the table is partitioned by month of ``received_on`` (from 0016), so the key includes it.
 journal = Table(
     "journal",
     metadata,
     Column("terminal_id", String(64), ForeignKey("terminals.id"), nullable=False),
     Column("seq", BigInteger, nullable=False),
-    Column("type", String(32), nullable=False),
-    Column("at", String(32), nullable=False),
-    Column("hash", String(64), nullable=False),
-    Column("line", Text, nullable=False),  # the entry exactly as received (canonical JSON)
-    Column("received_at", String(32), nullable=False),
-    PrimaryKeyConstraint("terminal_id", "seq"),
+    Column("received_on", Date, nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    Column("line", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("terminal_id", "seq", "received_on"),
+)
+
+# A month of the journal written to an archive (`booth-pos-server journal archive`), per
+# terminal: its chain head before the month and at its end, the file and its SHA-256;
+# ``dropped_at`` once the month's lines left the live database, ``restored_at`` when a
+# restore brought them back. From 0016.
+journal_archives = Table(
+    "journal_archives",
+    metadata,
+    Column("month", String(7), nullable=False),
+    Column("terminal_id", String(64), nullable=False),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("before_hash", String(64), nullable=False),
+    Column("before_grand_total_fen", BigInteger, nullable=False),
+    Column("end_hash", String(64), nullable=False),
+    Column("end_grand_total_fen", BigInteger, nullable=False),
+    Column("file", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("archived_at", String(32), nullable=False),
+    Column("dropped_at", String(32)),
+    Column("restored_at", String(32)),
+    PrimaryKeyConstraint("month", "terminal_id"),
 )
 
 tamper_alerts = Table(
@@ -171,11 +197,16 @@ quarantine = Table(
     Column("ref_id", String(64)),  # a sale's sale_id or a refund's refund_id
     Column("sale_id", String(64)),  # a refund's sale
     Column("quarantined_at", String(32), nullable=False),
+    Column("received_on", Date, nullable=False),  # the journal row's (from 0016)
     Column("released_at", String(32)),
     Column("released_by", Text),
     Column("release_reason", Text),
     PrimaryKeyConstraint("terminal_id", "seq"),
-    ForeignKeyConstraint(["terminal_id", "seq"], ["journal.terminal_id", "journal.seq"]),
+    ForeignKeyConstraint(
+        ["terminal_id", "seq", "received_on"],
+        ["journal.terminal_id", "journal.seq", "journal.received_on"],
+        deferrable=True,  # journal_store.create_partition moves rows within a transaction
+    ),
 )
 Index("quarantine_booth", quarantine.c.booth_id)
 Index("quarantine_ref", quarantine.c.ref_id)
@@ -247,9 +278,12 @@ stock_movements = Table(
     # What the entry moved it for (from 0011): a sale or refund id, a delivery id, a transfer
     # id, a count id; NULL for older movements and for stock_receive / stock_adjust.
     Column("ref", String(64)),
+    # The entry's own time (from 0016: the ledger no longer reads it from the journal, whose
+    # lines may be archived).
+    Column("at", String(32)),
 )
 Index("stock_movements_booth_product", stock_movements.c.booth_id, stock_movements.c.product_id)
-Index("stock_movements_entry", stock_movements.c.terminal_id, stock_movements.c.seq)
+# (No index on (terminal_id, seq): nothing looks movements up by entry; dropped in 0016.)
 
 # --- refunds and post-voids (``refund`` entries) -------------------------------------------
 

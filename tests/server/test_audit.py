@@ -40,7 +40,7 @@ TERMINAL_SIDE = {
 #: booth-pos-server commands that change nothing (they serve, migrate the schema or read).
 READ_ONLY_COMMANDS = {
     "serve", "migrate", "user list", "audit", "journal verify", "journal export",
-    "quarantine list", "payments simulate",
+    "quarantine list", "payments simulate", "journal partitions",
 }  # fmt: skip
 
 
@@ -346,9 +346,12 @@ def test_every_command_that_changes_data_writes_an_audit_row(
     leaves = _commands(build_parser())
     # terminal revoke and quarantine release need an enrolled terminal and a held entry:
     # test_cli_terminal_revoke_and_quarantine_release_are_audited covers them; catalog
-    # apply-due needs a change scheduled and due: tests/server/test_catalog_schedule.py.
+    # apply-due needs a change scheduled and due: tests/server/test_catalog_schedule.py;
+    # journal archive, drop-month and restore need a closed month's journal:
+    # tests/server/test_journal_archive.py checks their audit rows.
     covered = set(commands) | READ_ONLY_COMMANDS | {
         "terminal revoke", "quarantine release", "catalog apply-due",
+        "journal archive", "journal drop-month", "journal restore",
     }  # fmt: skip
     assert leaves == covered, f"commands not classified: {sorted(leaves ^ covered)}"
     for name, (argv, action, target) in commands.items():

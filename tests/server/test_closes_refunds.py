@@ -756,6 +756,28 @@ def old_engine(db_url, tmp_path):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _journal_before_0016(conn):
+    """The journal table as migrations 0001 to 0015 had it, and the live rows in its shape."""
+    import sqlalchemy as sa
+
+    from sync.server import journal_store
+
+    old = sa.Table(
+        "journal", sa.MetaData(),
+        *(sa.Column(name, sa.Text) for name in ("terminal_id", "type", "at", "hash", "line", "received_at")),
+        sa.Column("seq", sa.BigInteger),
+    )  # fmt: skip
+    rows = []
+    for terminal_id in conn.execute(select(terminals.c.id)).scalars():
+        for seq, line in journal_store.walk(conn, terminal_id):
+            entry = json.loads(line)
+            rows.append({
+                "terminal_id": terminal_id, "seq": seq, "type": entry["type"], "at": entry["at"],
+                "hash": entry["hash"], "line": line, "received_at": entry["at"],
+            })  # fmt: skip
+    return old, rows
+
+
 def test_the_migration_projects_refunds_and_zs_stored_before_it(journals, server, old_engine):
     """A database at 0001 holding these journals (terminals wrote z_close entries before HQ
     projected them) gets, on upgrade, exactly the rows ingest writes."""
@@ -765,10 +787,12 @@ def test_the_migration_projects_refunds_and_zs_stored_before_it(journals, server
     with server.engine.connect() as live, old_engine.begin() as conn:
         for table in (booths, terminals, journal, sales, stock_movements):
             rows = [dict(r) for r in live.execute(select(table)).mappings()]
+            if table is journal:  # as 0001 stored it (0016 compressed it): the line as text
+                table, rows = _journal_before_0016(live)
             if table is stock_movements:  # as 0001 had them: no refund movements, new ids
                 rows = [{**r, "id": None} for r in rows if r["kind"] != "refund"]
-                # 0011 added ref: movements stored before it have none.
-                rows = [{k: v for k, v in r.items() if k not in ("id", "ref")} for r in rows]
+                # 0011 added ref, 0016 at: movements stored before them have neither.
+                rows = [{k: v for k, v in r.items() if k not in ("id", "ref", "at")} for r in rows]
             if table is sales:  # 0004 added rounding_fen (these journals round nothing)
                 rows = [{k: v for k, v in r.items() if k != "rounding_fen"} for r in rows]
             if table is booths or table is terminals:

@@ -14,11 +14,10 @@ from sqlalchemy.exc import DBAPIError
 
 import sync.client
 from pos.cart import Cart, Payment
-from sync.server import registry
+from sync.server import journal_store, registry
 from sync.server.cli import cli_actor
 from sync.server.cli import main as server_main
 from sync.server.tables import enrol_codes, enrolment_log, terminals
-from sync.server.tables import journal as journal_table
 from tests.support.live import bearer
 
 BOOTH = "B1"
@@ -48,13 +47,7 @@ def _token(terminal) -> str:
 
 def _hq_journal(server, terminal_id: str = "T1") -> list[str]:
     with server.engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(journal_table.c.line)
-                .where(journal_table.c.terminal_id == terminal_id)
-                .order_by(journal_table.c.seq)
-            ).scalars()
-        )
+        return [line for _, line in journal_store.walk(conn, terminal_id)]
 
 
 def _enrolled_and_synced(server, terminal) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 
 from pos.cart import Cart, Payment
 from sync.protocol import journal
+from sync.server import journal_store
 from sync.server.cli import main as server_main
 from sync.server.tables import journal as journal_table
 from sync.server.tables import payments, sale_lines, sales, stock_movements, tamper_alerts
@@ -89,16 +90,10 @@ def test_entries_out_of_order_within_a_batch_are_stored_in_order(server, entries
     assert response.json() == {"acked_through": 11, "head": entries[-1]["hash"]}
     # Each seq holds its own entry, exactly as the terminal wrote it: nothing swapped.
     with server.engine.connect() as conn:
-        stored = conn.execute(
-            select(
-                journal_table.c.seq,
-                journal_table.c.type,
-                journal_table.c.hash,
-                journal_table.c.line,
-            )
-            .where(journal_table.c.terminal_id == "T1")
-            .order_by(journal_table.c.seq)
-        ).all()
+        stored = [
+            (seq, json.loads(line)["type"], json.loads(line)["hash"], line)
+            for seq, line in journal_store.walk(conn, "T1")
+        ]
         # Stock moved in chain order: the movements, in the order they were written, follow seq.
         moved = (
             conn.execute(select(stock_movements.c.seq).order_by(stock_movements.c.id))
@@ -139,9 +134,7 @@ def test_same_seq_with_a_different_hash_is_a_tamper_alert_and_overwrites_nothing
     assert response.status_code == 409
     assert response.json()["reason"] == "tamper" and "seq 3" in response.json()["detail"]
     with server.engine.connect() as conn:
-        stored = conn.execute(
-            select(journal_table.c.line).where(journal_table.c.seq == 3)
-        ).scalar_one()
+        stored = journal_store.lines(conn, "T1", [3])[3]
         alert = conn.execute(select(tamper_alerts)).mappings().one()
     assert stored == journal.canonical(entries[2])
     assert (
@@ -260,12 +253,12 @@ def test_server_journal_verify_catches_a_row_edited_in_the_database(
     token = enrol(server, "B1", "T1")
     push(server, token, entries)
     with server.engine.begin() as conn:
-        line = conn.execute(
-            select(journal_table.c.line).where(journal_table.c.seq == 5)
-        ).scalar_one()
+        line = journal_store.lines(conn, "T1", [5])[5]
+        edited = line.replace('"cashier":"李娜"', '"cashier":"某人"')
+        assert edited != line
         conn.execute(
             text("UPDATE journal SET line = :line WHERE seq = 5"),
-            {"line": line.replace('"cashier":"李娜"', '"cashier":"某人"')},
+            {"line": journal_store.encode(edited, json.loads(line)["hash"])},
         )
     capsys.readouterr()
     assert server_main(["--db", db_url, "journal", "verify"]) == 1

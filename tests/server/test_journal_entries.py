@@ -8,12 +8,10 @@ import json
 
 import pytest
 import requests
-from sqlalchemy import select
 
 from pos.cart import Cart, Payment
 from sync.protocol import journal
-from sync.server import catalog
-from sync.server.tables import journal as journal_table
+from sync.server import catalog, journal_store
 from tests.support import CASHIER, CASHIER_PIN, DEMO_CATALOG, OIL, RICE
 from tests.support.live import bearer, enrol
 
@@ -52,13 +50,7 @@ def _get(server, token: str | None, **params) -> requests.Response:
 
 def _stored(server, terminal_id: str) -> list[str]:
     with server.engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(journal_table.c.line)
-                .where(journal_table.c.terminal_id == terminal_id)
-                .order_by(journal_table.c.seq)
-            ).scalars()
-        )
+        return [line for _, line in journal_store.walk(conn, terminal_id)]
 
 
 def test_a_terminal_reads_its_journal_back_page_by_page_exactly_as_pushed(server, entries):

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from pos.cart import Cart, Payment
 from sync.protocol import journal
+from sync.server import journal_store
 from sync.server.cli import main as server_main
 from sync.server.tables import journal as journal_table
 from sync.server.tables import quarantine, tamper_alerts
@@ -165,9 +166,7 @@ def test_an_entry_breaking_a_business_rule_is_kept_counted_nowhere_then_released
     assert response.status_code == 200, response.text
     assert response.json() == {"acked_through": forged["seq"], "head": forged["hash"]}
     with server.engine.connect() as conn:
-        line = conn.execute(
-            select(journal_table.c.line).where(journal_table.c.seq == forged["seq"])
-        ).scalar_one()
+        line = journal_store.lines(conn, forged["terminal"], [forged["seq"]])[forged["seq"]]
         alert = conn.execute(
             select(tamper_alerts.c.kind, tamper_alerts.c.reason, tamper_alerts.c.resolved_at)
         ).one()

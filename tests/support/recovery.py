@@ -12,15 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
-
 import sync.client
 from pos.cart import Cart, Payment
 from pos.store import DB_NAME
 from pos.terminal import Terminal
-from sync.server import catalog, registry
+from sync.server import catalog, journal_store, registry
 from sync.server.errors import ApiError
-from sync.server.tables import journal as journal_table
 from tests.support import (
     CASHIER,
     CASHIER_PIN,
@@ -113,13 +110,7 @@ def restore(home: Path, backup: Path) -> None:
 
 def hq_lines(server, terminal_id: str = "T1") -> list[str]:
     with server.engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(journal_table.c.line)
-                .where(journal_table.c.terminal_id == terminal_id)
-                .order_by(journal_table.c.seq)
-            ).scalars()
-        )
+        return [line for _, line in journal_store.walk(conn, terminal_id)]
 
 
 def local_lines(home: Path) -> list[str]:

@@ -36,11 +36,10 @@ from sync.protocol import journal
 from sync.protocol.barcodes import ean_check_digit
 from sync.protocol.catalog import normalize_plu
 from sync.protocol.journal import parse_utc
-from sync.server import catalog, quarantine, registry, reports
+from sync.server import catalog, journal_store, quarantine, registry, reports
 from sync.server.db import reading
 from sync.server.errors import ApiError
 from sync.server.settings import ServerSettings
-from sync.server.tables import journal as journal_table
 from sync.server.tables import payments, products, sale_lines, tamper_alerts
 from sync.server.tables import sales as sales_table
 from tests.support import MANAGER, MANAGER_PIN, open_shift
@@ -128,13 +127,7 @@ class Seller:
 
 def server_lines(hq, terminal_id: str = "T1") -> list[str]:
     with reading(hq.engine) as conn:
-        return list(
-            conn.execute(
-                select(journal_table.c.line)
-                .where(journal_table.c.terminal_id == terminal_id)
-                .order_by(journal_table.c.seq)
-            ).scalars()
-        )
+        return [line for _, line in journal_store.walk(conn, terminal_id)]
 
 
 def acked_through(terminal: Terminal) -> int:
@@ -172,13 +165,7 @@ def assert_exact(terminal: Terminal, hq, booth: str = BOOTH) -> journal.Verdict:
     entries = [json.loads(line) for line in lines]
     terminal_sales = {e["body"]["sale_id"]: e for e in entries if e["type"] == "sale"}
     with reading(hq.engine) as conn:
-        held = list(
-            conn.execute(
-                select(journal_table.c.line)
-                .where(journal_table.c.terminal_id == tid)
-                .order_by(journal_table.c.seq)
-            ).scalars()
-        )
+        held = [line for _, line in journal_store.walk(conn, tid)]
         stored_sales = conn.execute(
             select(sales_table.c.sale_id, sales_table.c.seq, sales_table.c.total_fen).where(
                 sales_table.c.terminal_id == tid
