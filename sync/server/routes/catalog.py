@@ -11,9 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sync import protocol
 from sync.protocol import wire
 from sync.protocol.catalog import MAX_NAME, MAX_PRICE_FEN
-from sync.server import catalog, contact
+from sync.server import catalog, contact, registry
+from sync.server.auth import bearer_token
 from sync.server.db import reading
-from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalDep, TerminalStatusDep
+from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalStatusDep
 
 router = APIRouter(prefix="/api/v1")
 
@@ -206,7 +207,6 @@ REJECTION = {422: {"model": Rejection, "description": "Invalid input, with the r
     },
 )
 def catalog_changes(
-    caller: TerminalDep,
     engine: EngineDep,
     settings: SettingsDep,
     status: TerminalStatusDep,
@@ -222,12 +222,17 @@ def catalog_changes(
         str | None,
         Header(max_length=200, description="The ETag of the last page asked with this cursor."),
     ] = None,
+    authorization: Annotated[str | None, Header()] = None,
 ):
+    # The token's row and the feed in one read transaction on one connection: the common
+    # poll, nothing new, is two indexed reads (sync/server/deps.py current_terminal does the
+    # same token check on a connection of its own).
+    with reading(engine) as conn:
+        caller = registry.terminal_for_token(conn, bearer_token(authorization))
+        page = catalog.changes(conn, caller.booth_id, since, limit)
     # Every round ends here, so this is where an idle booth's contact, clock and status are
     # seen; written only when there is news (sync/server/contact.py).
     contact.note(engine, caller.terminal_id, caller.seen, x_terminal_clock, status, settings.stale_after_s)  # fmt: skip
-    with reading(engine) as conn:
-        page = catalog.changes(conn, caller.booth_id, since, limit)
     etag = catalog.feed_etag(caller.booth_id, since, limit, page["current"])
     head = wire.journal_head_value(caller.seen.acked_seq, caller.seen.head_hash)
     headers = {"ETag": etag, wire.JOURNAL_HEAD_HEADER: head}
