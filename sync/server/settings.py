@@ -32,7 +32,7 @@ class ServerSettings(BaseSettings):
     enroll_code_hours: int = 72
     log_level: str = "info"
     # serve's HTTP parser and event loop: auto takes httptools and uvloop when installed
-    # (the server extra installs them on Linux), else h11 and asyncio.
+    # (the server extra installs uvloop on Linux, not httptools), else h11 and asyncio.
     http: Literal["auto", "h11", "httptools"] = "auto"
     loop: Literal["auto", "asyncio", "uvloop"] = "auto"
     # PostgreSQL connections per worker process (see docs/server.md, "Connection budget").
