@@ -35,7 +35,10 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
+import multiprocessing
 import os
+import queue
 import random
 import ssl
 import sys
@@ -47,7 +50,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from benchmarks import topology
 from benchmarks.common import (
@@ -61,15 +64,25 @@ from benchmarks.common import (
 from benchmarks.server import ServerProcess, prepare_database
 from sync import protocol
 from sync.client import MAX_BACKOFF_S, next_delay
-from sync.protocol import journal
+from sync.protocol import journal, wire
 from sync.protocol.barcodes import ean_check_digit
-from sync.server import catalog, registry
-from sync.server.db import reading
-from sync.server.tables import quarantine
+from sync.server import catalog, clock, ingest, registry
+from sync.server.db import make_engine, reading
+from sync.server.registry import TerminalIdentity
+from sync.server.settings import ServerSettings, normalize_db_url
+from sync.server.tables import booths, quarantine, terminals
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CATALOG = REPO / "assets" / "demo" / "catalog.csv"
 BOOTH_ID, BOOTH_NAME = "FLEET-B1", "压力测试专柜"
+TERMINALS_PER_BOOTH = 2  # a booth has one or two tills: the fleet is many booths, not one
+
+
+def booth_of(index: int) -> str:
+    """The booth of the fleet's terminal number ``index`` (from 0)."""
+    return f"FLEET-B{index // TERMINALS_PER_BOOTH + 1:05d}"
+
+
 AFTER_SALE_S = 0.3  # pos/ui/sync_worker.py AFTER_SALE_DELAY_MS
 KINDS = ("push", "head", "poll", "time")
 HTTP_TIMEOUT_S = 60.0
@@ -80,6 +93,16 @@ CASHIERS = ("李娜", "王芳", "张伟")
 MAX_TERMINALS = 20_000
 MAX_NODES = 8
 GENERATOR_BUSY = 0.8  # of one core: above it the generator, not HQ, sets the latencies
+# Terminals one generator process drives at 1 sale a minute and a round every 30 s while
+# staying under GENERATOR_BUSY (measured: about 0.4 of a core for 3,000 in one process
+# with a head every round).
+TERMINALS_PER_PROCESS = 2000
+MAX_PROCESSES = 16
+ROLLOUT_RAISE_FEN = 100  # the price change rolled out during the run: this much dearer
+CATALOG_FIELDS = (
+    "barcodes", "plu", "name", "name_en", "unit", "price_fen", "category", "supplier_id",
+    "supplier_name", "county", "certificate_no", "certificate_expires",
+)  # fmt: skip
 
 
 @dataclass
@@ -92,12 +115,26 @@ class Terminal:
     head: str = journal.GENESIS
     grand_total: int = 0
     hashes: list[str] = field(default_factory=list)  # every entry made, in order
+    sent: list[str] = field(default_factory=list)  # every entry made, as canonical JSON
     unacked: list[str] = field(default_factory=list)  # canonical lines HQ has not acked
     cursor: int = 0
     products: dict[str, dict] = field(default_factory=dict)
+    more: bool = False  # the last catalog page said more follow
     failures: int = 0
     retry_after_s: int | None = None
     sales: int = 0
+    index: int = 0  # its place in the whole fleet (the staggered start)
+    # HQ's last word on this journal, (seq, hash), and the ETag of the last empty catalog
+    # page with its cursor: as sync/client.py keeps them, to skip the head and get 304s.
+    hq_said: tuple[int, str] | None = None
+    feed_etag: tuple[int, str] | None = None
+    rollout_seen_at: float | None = None  # wall clock when it pulled the rolled-out price
+    sold_new_price: int = 0  # lines of the rolled-out product at its new price
+    sold_old_price_after: int = 0  # ... at the old price once the new one was pulled
+
+    @property
+    def acked(self) -> int:
+        return self.seq - len(self.unacked)
 
     def headers(self) -> dict:
         return {
@@ -117,6 +154,14 @@ class Tally:
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
+
+    def merge(self, other: dict) -> None:
+        for kind, times in other["latencies"].items():
+            self.latencies[kind].extend(times)
+        for what, count in other["errors"].items():
+            self.errors[what] = self.errors.get(what, 0) + count
+        self.entries_pushed += other["entries_pushed"]
+        self.retried += other["retried"]
 
 
 class Busy(Exception):
@@ -166,8 +211,9 @@ def sale_line(product: dict, rng: random.Random) -> dict | None:
     return line
 
 
-def make_sale(term: Terminal, rng: random.Random) -> None:
-    """Ring up a sale: one sealed entry chained on the terminal's head, kept to be pushed."""
+def make_sale(term: Terminal, rng: random.Random, rollout: tuple[str, int] | None = None) -> None:
+    """Ring up a sale: one sealed entry chained on the terminal's head, kept to be pushed.
+    ``rollout``: (product id, new price) of the price change rolled out during the run."""
     choices = list(term.products.values())
     lines = []
     while not lines:
@@ -182,6 +228,13 @@ def make_sale(term: Terminal, rng: random.Random) -> None:
     else:
         paid = -(-total // 1000) * 1000  # up to whole 10 yuan
         payments, change = [{"method": "cash", "amount_fen": paid}], paid - total
+    if rollout is not None and term.rollout_seen_at is not None:
+        for line in lines:
+            if line["product_id"] == rollout[0]:
+                if line["unit_price_fen"] == rollout[1]:
+                    term.sold_new_price += 1
+                else:
+                    term.sold_old_price_after += 1
     term.grand_total += total
     body = {
         "sale_id": str(uuid.uuid4()),
@@ -198,6 +251,7 @@ def make_sale(term: Terminal, rng: random.Random) -> None:
     term.seq, term.head = entry["seq"], entry["hash"]
     term.hashes.append(entry["hash"])
     term.unacked.append(journal.canonical(entry))
+    term.sent.append(term.unacked[-1])
     term.sales += 1
 
 
@@ -225,6 +279,8 @@ async def call(http: httpx.AsyncClient, tally: Tally, kind: str, method: str, pa
             continue
         break
     tally.latencies[kind].append(time.perf_counter() - started)
+    if response.status_code == 304 and kind == "poll":
+        return response
     if response.status_code != 200:
         tally.error(str(response.status_code))
         if response.status_code in (429, 503):
@@ -233,48 +289,81 @@ async def call(http: httpx.AsyncClient, tally: Tally, kind: str, method: str, pa
     return response
 
 
-async def sync_round(http: httpx.AsyncClient, tally: Tally, term: Terminal) -> None:
-    """Clock, head, push, pull: a round of sync/client.py SyncClient.round."""
+async def sync_round(
+    http: httpx.AsyncClient, tally: Tally, term: Terminal, rollout: tuple[str, int] | None = None
+) -> None:
+    """Clock, head when in doubt, push, pull: a round of sync/client.py SyncClient.round."""
     try:
         await call(http, tally, "time", "GET", "/time")
-        await call(http, tally, "head", "GET", "/journal/head", headers=term.headers())
+        if term.hq_said is None or term.hq_said[0] != term.acked:
+            response = await call(http, tally, "head", "GET", "/journal/head", headers=term.headers())  # fmt: skip
+            answer = response.json()
+            term.hq_said = (int(answer["acked_through"]), answer["head"])
+            if term.hq_said[0] != term.acked:
+                tally.error("head not what was acked")
+                raise Failed(f"{term.id}: HQ holds {term.hq_said[0]} of {term.seq}, acked {term.acked}")  # fmt: skip
         if term.unacked:
             lines = term.unacked[: protocol.MAX_BATCH]
             body = ('{"entries":[' + ",".join(lines) + "]}").encode("utf-8")
             headers = {**term.headers(), "Content-Type": "application/json"}
             response = await call(http, tally, "push", "POST", "/journal", content=body, headers=headers)  # fmt: skip
-            acked = int(response.json()["acked_through"])
+            answer = response.json()
+            acked = int(answer["acked_through"])
             taken = len(term.unacked) - (term.seq - acked)
             if taken <= 0:
                 raise Failed(f"{term.id}: HQ acked {acked} of {term.seq}")
             tally.entries_pushed += taken
             del term.unacked[:taken]
+            term.hq_said = (acked, answer["head"])
         more = True
         while more:
-            params = {"since": term.cursor, "limit": protocol.CATALOG_PAGE_DEFAULT}
-            response = await call(http, tally, "poll", "GET", "/catalog/changes", params=params, headers=term.headers())  # fmt: skip
-            page = response.json()
-            for change in page["changes"]:
-                if change["kind"] == "product":
-                    term.products[change["product"]["id"]] = change["product"]
-                elif change["kind"] == "product_deleted":
-                    term.products.pop(change["id"], None)
-            term.cursor, more = page["next"], page["more"]
+            await _poll(http, tally, term, rollout)
+            more = term.more
         term.failures, term.retry_after_s = 0, None
     except Busy as exc:
-        term.failures, term.retry_after_s = term.failures + 1, exc.retry_after_s
+        term.failures, term.retry_after_s, term.hq_said = term.failures + 1, exc.retry_after_s, None  # fmt: skip
     except Failed:
-        term.failures, term.retry_after_s = term.failures + 1, None
+        term.failures, term.retry_after_s, term.hq_said = term.failures + 1, None, None
+
+
+async def _poll(
+    http: httpx.AsyncClient, tally: Tally, term: Terminal, rollout: tuple[str, int] | None
+) -> None:
+    """One catalog page from the terminal's cursor, with the ETag of the last empty page."""
+    params = {"since": term.cursor, "limit": protocol.CATALOG_PAGE_DEFAULT}
+    headers = term.headers()
+    if term.feed_etag is not None and term.feed_etag[0] == term.cursor:
+        headers["If-None-Match"] = term.feed_etag[1]
+    response = await call(http, tally, "poll", "GET", "/catalog/changes", params=params, headers=headers)  # fmt: skip
+    said = wire.parse_journal_head(response.headers.get(wire.JOURNAL_HEAD_HEADER))
+    if said != term.hq_said:
+        term.hq_said = None  # the next round asks the head
+    term.more = False
+    if response.status_code == 304:
+        return
+    page = response.json()
+    for change in page["changes"]:
+        if change["kind"] == "product":
+            product = change["product"]
+            term.products[product["id"]] = product
+            if rollout and product["id"] == rollout[0] and product["price_fen"] == rollout[1]:
+                term.rollout_seen_at = term.rollout_seen_at or time.time()
+        elif change["kind"] == "product_deleted":
+            term.products.pop(change["id"], None)
+    quiet = not page["changes"] and not page["more"]
+    etag = response.headers.get("ETag")
+    term.feed_etag = (term.cursor, etag) if quiet and etag else None
+    term.cursor, term.more = page["next"], page["more"]
 
 
 async def run_terminal(
     http: httpx.AsyncClient, tally: Tally, term: Terminal, start: float, end: float,
-    poll_s: float, sale_gap_s: float, rng: random.Random,
+    poll_s: float, sale_gap_s: float, rng: random.Random, rollout: tuple[str, int] | None,
 ) -> None:  # fmt: skip
     """One terminal from its staggered start to ``end``, then until HQ holds its journal."""
     loop = asyncio.get_running_loop()
     await asyncio.sleep(max(start - loop.time(), 0))
-    await sync_round(http, tally, term)
+    await sync_round(http, tally, term, rollout)
     now = loop.time()
     next_sale = now + sale_gap_s * rng.uniform(0.2, 1.0)
     next_round = now + next_delay(term.failures, poll_s, rng, term.retry_after_s)
@@ -285,19 +374,128 @@ async def run_terminal(
         await asyncio.sleep(max(wake - loop.time(), 0))
         if next_sale <= next_round:
             if term.products:
-                make_sale(term, rng)
+                make_sale(term, rng, rollout)
                 if term.failures == 0:  # the worker's "soon" timer (sync_worker.sale_recorded)
                     next_round = min(next_round, loop.time() + AFTER_SALE_S)
             next_sale += sale_gap_s * rng.uniform(0.5, 1.5)
         else:
-            await sync_round(http, tally, term)
+            await sync_round(http, tally, term, rollout)
             next_round = loop.time() + next_delay(term.failures, poll_s, rng, term.retry_after_s)
     for _ in range(DRAIN_ROUNDS):
         if not term.unacked:
             return
         if term.failures:
             await asyncio.sleep(next_delay(term.failures, 1.0, rng, term.retry_after_s))
-        await sync_round(http, tally, term)
+        await sync_round(http, tally, term, rollout)
+
+
+async def saturate_terminal(
+    http: httpx.AsyncClient, tally: Tally, term: Terminal, end: float, rng: random.Random
+) -> None:
+    """One-entry pushes back to back until ``end``: a sale, its push, the next sale."""
+    loop = asyncio.get_running_loop()
+    await sync_round(http, tally, term)  # the catalog, and HQ's head
+    while loop.time() < end:
+        make_sale(term, rng)
+        await sync_round_push_only(http, tally, term)
+    for _ in range(DRAIN_ROUNDS):
+        if not term.unacked:
+            return
+        await sync_round_push_only(http, tally, term)
+
+
+async def sync_round_push_only(http: httpx.AsyncClient, tally: Tally, term: Terminal) -> None:
+    """The push of what the terminal holds, nothing else (the saturation's round)."""
+    lines = term.unacked[: protocol.MAX_BATCH]
+    body = ('{"entries":[' + ",".join(lines) + "]}").encode("utf-8")
+    headers = {**term.headers(), "Content-Type": "application/json"}
+    try:
+        response = await call(http, tally, "push", "POST", "/journal", content=body, headers=headers)  # fmt: skip
+    except (Busy, Failed):
+        return
+    acked = int(response.json()["acked_through"])
+    taken = len(term.unacked) - (term.seq - acked)
+    if taken > 0:
+        tally.entries_pushed += taken
+        del term.unacked[:taken]
+
+
+# --- one generator process: its share of the fleet ----------------------------------------
+
+
+def generator(share: dict, go, out) -> None:
+    """A child process: drive ``share["terminals"]`` against HQ once ``go`` is set, then put
+    its figures on ``out``. Terminals keep their place in the whole fleet's stagger."""
+    terms = [Terminal(t["id"], token=t["token"], index=t["index"]) for t in share["terminals"]]
+    try:
+        result = asyncio.run(_generate(share, terms, go, out))
+    except BaseException as exc:  # the parent must hear of it rather than wait
+        out.put(("failed", share["number"], f"{type(exc).__name__}: {exc}"))
+        raise
+    out.put(("done", share["number"], result))
+
+
+async def _generate(share: dict, terms: list[Terminal], go, out) -> dict:
+    shared_tls = ssl.create_default_context()  # one context, not one per terminal (unused on http)
+    async with contextlib.AsyncExitStack() as clients:
+        # Each terminal its own client and connection, as on a booth: one shared pool of
+        # thousands of connections costs the load generator more than HQ (httpcore scans it).
+        own = [
+            await clients.enter_async_context(
+                httpx.AsyncClient(
+                    base_url=share["url"], timeout=HTTP_TIMEOUT_S, verify=shared_tls,
+                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                )
+            )
+            for _ in terms
+        ]  # fmt: skip
+        tally = Tally()
+        out.put(("ready", share["number"], None))
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, go.wait)
+        began = loop.time()
+        mine_before = time.process_time()
+        end = began + share["seconds"]
+        rollout = share["rollout"]
+        stagger = share["poll_s"] / share["fleet"]
+        rng = random.Random(share["seed"])
+        if share["saturate"]:
+            runs = [saturate_terminal(own[i], tally, term, end, random.Random(rng.random()))
+                    for i, term in enumerate(terms)]  # fmt: skip
+        else:
+            runs = [
+                run_terminal(
+                    own[i], tally, term, began + term.index * stagger, end, share["poll_s"],
+                    60.0 / share["sales_per_minute"], random.Random(rng.random()), rollout,
+                )
+                for i, term in enumerate(terms)
+            ]  # fmt: skip
+        await asyncio.gather(*runs)
+        await asyncio.sleep(max(end - loop.time(), 0))  # the run lasts its --seconds
+        wall = loop.time() - began
+    return {
+        "latencies": tally.latencies,
+        "errors": tally.errors,
+        "entries_pushed": tally.entries_pushed,
+        "retried": tally.retried,
+        "cpu_s": time.process_time() - mine_before,
+        "wall_s": wall,
+        "terminals": [
+            {
+                "id": t.id,
+                "token": t.token,
+                "seq": t.seq,
+                "hashes": t.hashes,
+                "unacked": len(t.unacked),
+                "sales": t.sales,
+                "sent": t.sent if share["saturate"] else [],
+                "rollout_seen_at": t.rollout_seen_at,
+                "sold_new_price": t.sold_new_price,
+                "sold_old_price_after": t.sold_old_price_after,
+            }
+            for t in terms
+        ],  # fmt: skip
+    }
 
 
 # --- HQ: its database, its processes, its connections ---------------------------------
@@ -399,53 +597,103 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-async def load(server: ServerProcess, terms: list[Terminal], args, pg: tuple | None) -> dict:
-    shared_tls = ssl.create_default_context()  # one context, not one per terminal (unused on http)
-    async with (
-        contextlib.AsyncExitStack() as clients,
-        httpx.AsyncClient(base_url=server.url, timeout=HTTP_TIMEOUT_S) as http,
-    ):
-        # Each terminal its own client and connection, as on a booth: one shared pool of
-        # thousands of connections costs the load generator more than HQ (httpcore scans it).
-        own = [
-            await clients.enter_async_context(
-                httpx.AsyncClient(
-                    base_url=server.url, timeout=HTTP_TIMEOUT_S, verify=shared_tls,
-                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                )
-            )
-            for _ in terms
-        ]  # fmt: skip
-        rng = random.Random(args.seed)
-        tally = Tally()
+def default_processes(terminals: int) -> int:
+    """Generator processes enough that each stays under GENERATOR_BUSY at the default rhythm."""
+    return max(1, math.ceil(terminals / TERMINALS_PER_PROCESS))
+
+
+def rollout_at_s(seconds: float, poll_s: float) -> float:
+    """When the price change is made: half-way, or earlier so that every terminal has two
+    timer rounds (``poll_s``) after it before the time is up (one round late on a busy
+    machine must not leave a terminal without it)."""
+    return max(min(seconds / 2, seconds - 2 * poll_s), 0.0)
+
+
+async def _expect(out, processes: list, what: str) -> dict[int, object]:
+    """Wait for ``what`` from every generator process; a failed or dead one stops the run."""
+    loop = asyncio.get_running_loop()
+    heard: dict[int, object] = {}
+    while len(heard) < len(processes):
+        try:
+            kind, number, payload = await loop.run_in_executor(None, out.get, True, 1.0)
+        except queue.Empty:
+            dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+            if dead:
+                raise RuntimeError(f"a load generator process died (exit {dead[0]})") from None
+            continue
+        if kind == "failed":
+            raise RuntimeError(f"load generator {number} failed: {payload}")
+        if kind == what:
+            heard[number] = payload
+    return heard
+
+
+async def change_price(server: ServerProcess, admin_token: str, product: dict, price: int) -> float:
+    """HQ's real catalog path: the admin API's PUT of the product at ``price``; returns the
+    wall-clock time HQ answered (the change is committed)."""
+    fields = {k: product[k] for k in CATALOG_FIELDS}
+    async with httpx.AsyncClient(base_url=server.url, timeout=HTTP_TIMEOUT_S) as http:
+        response = await http.put(
+            protocol.API_PREFIX + f"/catalog/products/{product['id']}",
+            json={**fields, "price_fen": price},
+            headers={"Authorization": f"Bearer {admin_token}"},
+        )
+    if response.status_code != 200:
+        raise RuntimeError(f"the price change was refused: {response.text[:200]}")
+    return time.time()
+
+
+async def load(
+    server: ServerProcess, terms: list[Terminal], args, pg: tuple | None, rollout: dict | None
+) -> dict:
+    """Spread the terminals over generator processes, start them together, make the price
+    change on time, merge their figures and compare every journal at HQ."""
+    processes_n = min(args.processes or default_processes(len(terms)), len(terms))
+    context = multiprocessing.get_context("spawn")  # a clean interpreter, nothing inherited
+    go, out = context.Event(), context.Queue()
+    plan = (rollout["product"]["id"], rollout["price_fen"]) if rollout else None
+    shares = [
+        {
+            "number": number, "url": server.url, "seconds": args.seconds, "poll_s": args.poll_s,
+            "sales_per_minute": args.sales_per_minute, "fleet": len(terms), "rollout": plan,
+            "seed": args.seed * 1000 + number, "saturate": args.saturate,
+            "terminals": [{"id": t.id, "token": t.token, "index": t.index}
+                          for t in terms[number::processes_n]],
+        }
+        for number in range(processes_n)
+    ]  # fmt: skip
+    processes = [context.Process(target=generator, args=(share, go, out), daemon=True) for share in shares]  # fmt: skip
+    for process in processes:
+        process.start()
+    try:
+        await _expect(out, processes, "ready")
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch_pg(*pg, stop)) if pg else None
-        loop = asyncio.get_running_loop()
-        sale_gap_s = 60.0 / args.sales_per_minute
-        began = loop.time()
-        cpu_before, mine_before = cpu_seconds(server.process.pid), time.process_time()
-        end = began + args.seconds
-        stagger = args.poll_s / len(terms)
-        await asyncio.gather(
-            *(
-                run_terminal(
-                    own[i],
-                    tally,
-                    term,
-                    began + i * stagger,
-                    end,
-                    args.poll_s,
-                    sale_gap_s,
-                    random.Random(rng.random()),
-                )  # fmt: skip
-                for i, term in enumerate(terms)
-            )
-        )
-        wall = loop.time() - began
+        cpu_before = cpu_seconds(server.process.pid)
+        began = time.time()
+        go.set()
+        changed_at = None
+        if rollout:
+            await asyncio.sleep(rollout_at_s(args.seconds, args.poll_s))
+            changed_at = await change_price(server, rollout["admin_token"], rollout["product"], rollout["price_fen"])  # fmt: skip
+        done = await _expect(out, processes, "done")
+        wall = time.time() - began
         hq_cpu = cpu_seconds(server.process.pid) - cpu_before
-        generator_cpu = time.process_time() - mine_before
         stop.set()
         peak = await watcher if watcher else None
+    finally:
+        for process in processes:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+    tally = Tally()
+    for result in done.values():
+        tally.merge(result)
+    held = {t["id"]: t for result in done.values() for t in result["terminals"]}
+    for term in terms:
+        mine = held[term.id]
+        term.seq, term.hashes, term.sales = mine["seq"], mine["hashes"], mine["sales"]
+    async with httpx.AsyncClient(base_url=server.url, timeout=HTTP_TIMEOUT_S) as http:
         mismatched = await verify_all(http, terms)
     kinds = {}
     for kind in KINDS:
@@ -455,10 +703,10 @@ async def load(server: ServerProcess, terms: list[Terminal], args, pg: tuple | N
             "per_s": round(len(times) / wall, 1),
             **{f"p{p}_ms": _ms(percentile(times, p)) if times else None for p in (50, 95, 99)},
         }
-    sales = sum(t.sales for t in terms)
-    return {
+    cpu = [result["cpu_s"] for result in done.values()]
+    report = {
         "wall_s": round(wall, 1),
-        "sales": sales,
+        "sales": sum(t.sales for t in terms),
         "entries_pushed": tally.entries_pushed,
         "requests": sum(k["requests"] for k in kinds.values()),
         "requests_per_s": round(sum(k["requests"] for k in kinds.values()) / wall, 1),
@@ -467,19 +715,78 @@ async def load(server: ServerProcess, terms: list[Terminal], args, pg: tuple | N
         "retried": tally.retried,
         "hq_cpu_s": round(hq_cpu, 2),
         "hq_cpu_share": round(hq_cpu / wall, 3),  # of one core
-        "generator_cpu_s": round(generator_cpu, 2),
-        "generator_cpu_share": round(generator_cpu / wall, 3),
+        "generator_processes": processes_n,
+        "generator_cpu_s": round(sum(cpu), 2),
+        "generator_cpu_share": round(max(cpu) / wall, 3),  # the busiest process, of one core
         "pg_peak_connections": peak,
-        "unpushed_entries": sum(len(t.unacked) for t in terms),
+        "unpushed_entries": sum(t["unacked"] for t in held.values()),
         "journals_checked": len(terms),
         "journals_mismatched": mismatched,
     }
+    if rollout:
+        report["rollout"] = _rollout_report(rollout, changed_at - began, changed_at, held.values())
+    if args.saturate:
+        report["sent"] = [(t.id, booth_of(t.index), held[t.id]["sent"]) for t in terms]
+    return report
 
 
-def _database(args, base: Path, stack: contextlib.ExitStack) -> tuple[str, tuple | None]:
-    """The server's database URL and, on PostgreSQL, (admin URL, database name) to watch."""
+def _rollout_report(rollout: dict, at_s: float, changed_at: float, terms) -> dict:
+    seen = [t["rollout_seen_at"] - changed_at for t in terms if t["rollout_seen_at"] is not None]
+    terms = list(terms)
+    return {
+        "product": rollout["product"]["id"],
+        "old_price_fen": rollout["product"]["price_fen"],
+        "new_price_fen": rollout["price_fen"],
+        "changed_at_s": round(at_s, 1),
+        "terminals_updated": len(seen),
+        "terminals": len(terms),
+        "p50_s": round(percentile(seen, 50), 2) if seen else None,
+        "p99_s": round(percentile(seen, 99), 2) if seen else None,
+        "all_within_s": round(max(seen), 2) if seen else None,
+        "lines_sold_at_new_price": sum(t["sold_new_price"] for t in terms),
+        "lines_sold_at_old_price_after": sum(t["sold_old_price_after"] for t in terms),
+    }
+
+
+def raw_baseline(url: str, sent: list[tuple[str, list[str]]]) -> dict:
+    """The same journal rows as the saturation's pushes (HQ's own ``projection_rows`` of each
+    entry, made before the clock starts) inserted one entry per transaction over one pooled
+    connection into a fresh database: no HTTP, no JSON, no checks."""
+    engine = make_engine(normalize_db_url(url), pool_size=1, max_overflow=0)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                insert(booths),
+                [{"id": booth, "name": BOOTH_NAME, "created_at": clock.stamp()}
+                 for booth in sorted({booth for _, booth, _ in sent})],
+            )  # fmt: skip
+            conn.execute(
+                insert(terminals),
+                [{"id": tid, "booth_id": booth, "token_hash": f"{n:064d}", "enrolled_at": clock.stamp()}
+                 for n, (tid, booth, _) in enumerate(sent)],
+            )  # fmt: skip
+        zone, received = ServerSettings().zone, clock.stamp()
+        batches = [
+            ingest.projection_rows(TerminalIdentity(tid, booth), [json.loads(line)], zone, received)
+            for tid, booth, lines in sent
+            for line in lines
+        ]
+        started = time.perf_counter()
+        for batch in batches:
+            with engine.begin() as conn:
+                for table, rows in batch:
+                    conn.execute(insert(table), rows)
+        seconds = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    return {"entries": len(batches), "seconds": round(seconds, 3), "per_s": round(len(batches) / seconds, 1)}  # fmt: skip
+
+
+def _database(args, base: Path, stack: contextlib.ExitStack) -> tuple[str, tuple | None, object]:
+    """The server's database URL; on PostgreSQL (admin URL, database name) to watch; and a
+    maker of one more fresh database of the same kind (the raw baseline's)."""
     if args.db in (None, ""):
-        return str(base / "hq.sqlite3"), None
+        return str(base / "hq.sqlite3"), None, lambda label: str(base / f"{label}.sqlite3")
     if args.db == "pg" or args.db.startswith(("postgresql://", "postgres://")):
         admin = DEFAULT_PG if args.db == "pg" else args.db
         try:
@@ -488,15 +795,25 @@ def _database(args, base: Path, stack: contextlib.ExitStack) -> tuple[str, tuple
             raise BenchRefused(f"PostgreSQL at {admin} cannot be reached ({exc}); use --db PATH for SQLite") from None  # fmt: skip
         stack.callback(databases.close)
         url = databases.create("fleet")
-        return url, (admin, databases.names[-1])
+        return url, (admin, databases.names[-1]), databases.create
     if Path(args.db).exists():
         raise BenchRefused(f"{args.db} exists: the fleet starts from a fresh database, name a new file")  # fmt: skip
-    return args.db, None
+    return args.db, None, lambda label: str(base / f"{label}.sqlite3")
+
+
+def _rollout_plan(engine, admin_token: str) -> dict:
+    """The product whose price goes up during the run: the first piece product with a barcode."""
+    with reading(engine) as conn:
+        products = catalog.all_products(conn)
+    product = next(p for p in products if p["unit"] == "piece" and p["barcodes"] and not p["deleted"])  # fmt: skip
+    return {"product": product, "price_fen": product["price_fen"] + ROLLOUT_RAISE_FEN, "admin_token": admin_token}  # fmt: skip
 
 
 def start_hq(args, url: str, pg: tuple | None, base: Path, env: dict):
     """HQ: one ``serve`` process, or ``--nodes`` of them behind ``--proxy`` (and PgBouncer
     with ``--pgbouncer``), see benchmarks/topology.py."""
+    if args.saturate:  # back-to-back pushes: the per-terminal limit would answer 429
+        env = {**env, "BOOTH_POS_SERVER_PUSHES_PER_MINUTE": str(10**9)}
     if args.nodes == 1 and not args.proxy and not args.pgbouncer:
         return ServerProcess(url, base / "server.log", env=env, workers=args.workers)
     if args.pgbouncer and pg is None:
@@ -519,20 +836,25 @@ def run(args) -> int:
         raise BenchRefused(f"--nodes is 1 to {MAX_NODES}, not {args.nodes}")
     if args.kill_node_after is not None and args.nodes < 2:
         raise BenchRefused("--kill-node-after needs --nodes 2 or more: one node must stay")
-    if args.seconds < args.poll_s:
+    if args.processes is not None and not 1 <= args.processes <= MAX_PROCESSES:
+        raise BenchRefused(f"--processes is 1 to {MAX_PROCESSES}, not {args.processes}")
+    if args.seconds < args.poll_s and not args.saturate:
         raise BenchRefused(
             f"--seconds ({args.seconds:g}) must be at least --poll-s ({args.poll_s:g}): terminals start over the first poll interval"
         )  # fmt: skip
     with contextlib.ExitStack() as stack:
         base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="booth-fleet-")))
-        url, pg = _database(args, base, stack)
+        url, pg, another = _database(args, base, stack)
         engine = prepare_database(url)
         stack.callback(engine.dispose)
         catalog.import_csv(engine, DEMO_CATALOG.read_bytes())
-        terms = [Terminal(f"FLEET-T{n:05d}") for n in range(1, args.terminals + 1)]
+        terms = [Terminal(f"FLEET-T{n:05d}", index=n - 1) for n in range(1, args.terminals + 1)]
         with engine.begin() as conn:
-            registry.add_booth(conn, BOOTH_ID, BOOTH_NAME)
-            codes = [registry.add_enrol_code(conn, BOOTH_ID, 1) for _ in terms]
+            for booth in sorted({booth_of(t.index) for t in terms}):
+                registry.add_booth(conn, booth, BOOTH_NAME)
+            codes = [registry.add_enrol_code(conn, booth_of(t.index), 1) for t in terms]
+            admin_token = registry.add_admin(conn, "fleet", by="cli:fleet")
+        rollout = None if args.saturate or args.no_rollout else _rollout_plan(engine, admin_token)
         engine.dispose()
         env = {"BOOTH_POS_SERVER_LOG_LEVEL": "warning"}
         server = start_hq(args, url, pg, base, env)
@@ -541,7 +863,7 @@ def run(args) -> int:
         async def main() -> dict:
             async with httpx.AsyncClient(base_url=server.url, timeout=HTTP_TIMEOUT_S) as http:
                 await enrol_all(http, terms, codes)
-            return await load(server, terms, args, pg)
+            return await load(server, terms, args, pg, rollout)
 
         result = asyncio.run(main())
         if isinstance(server, topology.Cluster):
@@ -550,9 +872,22 @@ def run(args) -> int:
             result["quarantined"] = conn.execute(
                 select(func.count()).select_from(quarantine)
             ).scalar_one()
+        if args.saturate:
+            server.stop()  # the raw baseline runs alone, as HQ did
+            raw_url = another("raw")
+            prepare_database(raw_url).dispose()
+            raw = raw_baseline(raw_url, result.pop("sent"))
+            ours = result["kinds"]["push"]["per_s"]
+            result["saturation"] = {
+                "pushes_per_s": ours,
+                "raw_inserts_per_s": raw["per_s"],
+                "raw_entries": raw["entries"],
+                "ratio": round(ours / raw["per_s"], 3) if raw["per_s"] else None,
+            }
     report = {
         "machine": machine(),
         "database": "postgresql" if pg else "sqlite",
+        "mode": "saturation" if args.saturate else "fleet",
         "terminals": args.terminals,
         "seconds": args.seconds,
         "sales_per_minute": args.sales_per_minute,
@@ -561,7 +896,14 @@ def run(args) -> int:
         "nodes": args.nodes,
         **result,
     }
-    report["pass"] = not result["journals_mismatched"] and not result["errors"]
+    rolled = result.get("rollout")
+    report["pass"] = (
+        not result["journals_mismatched"]
+        and not result["errors"]
+        and result["unpushed_entries"] == 0
+        and (rolled is None or (rolled["terminals_updated"] == rolled["terminals"]
+                                and rolled["lines_sold_at_old_price_after"] == 0))
+    )  # fmt: skip
     shown = text_report(report)
     if "cluster" in report:
         shown += "\n" + topology.text(report["cluster"])
@@ -571,9 +913,16 @@ def run(args) -> int:
 
 def text_report(r: dict) -> str:
     out = [
-        f"{r['terminals']} terminals for {r['seconds']:g} s on {r['database']} "
-        f"({r['workers']} worker(s)), {r['sales_per_minute']:g} sales/min each, "
-        f"a round every {r['poll_s']:g} s and after each sale",
+        (
+            f"{r['terminals']} terminals for {r['seconds']:g} s on {r['database']} "
+            f"({r['workers']} worker(s)), {r['sales_per_minute']:g} sales/min each, "
+            f"a round every {r['poll_s']:g} s and after each sale"
+        )
+        if r["mode"] == "fleet"
+        else (
+            f"{r['terminals']} terminals pushing one entry at a time, back to back, for "
+            f"{r['seconds']:g} s on {r['database']} ({r['workers']} worker(s))"
+        ),
         f"sales {r['sales']}, entries pushed {r['entries_pushed']}, "
         f"{r['requests']} requests in {r['wall_s']:g} s ({r['requests_per_s']:g}/s)",
         f"{'kind':<6}{'requests':>10}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}",
@@ -588,12 +937,30 @@ def text_report(r: dict) -> str:
     )
     out.append(
         f"HQ CPU {r['hq_cpu_s']:g} s ({r['hq_cpu_share']:.0%} of one core); "
-        f"load generator CPU {r['generator_cpu_s']:g} s"
+        f"load generator CPU {r['generator_cpu_s']:g} s in {r['generator_processes']} "
+        f"process(es), the busiest {r['generator_cpu_share']:.0%} of one core"
     )
     if r["generator_cpu_share"] > GENERATOR_BUSY:
         out.append(
-            "the load generator kept a core busy: the latencies include its own delays, "
-            "run fewer terminals per generator"
+            "a load generator process kept a core busy: the latencies include its own "
+            "delays, run more --processes"
+        )
+    rolled = r.get("rollout")
+    if rolled:
+        out.append(
+            f"price change at {rolled['changed_at_s']:g} s ({rolled['product']} "
+            f"{rolled['old_price_fen']} -> {rolled['new_price_fen']} fen, admin API): pulled by "
+            f"{rolled['terminals_updated']} of {rolled['terminals']} terminals, p50 "
+            f"{rolled['p50_s']} s, all within {rolled['all_within_s']} s; lines sold at the new "
+            f"price {rolled['lines_sold_at_new_price']}, at the old one after pulling it "
+            f"{rolled['lines_sold_at_old_price_after']}"
+        )
+    sat = r.get("saturation")
+    if sat:
+        out.append(
+            f"saturation: {sat['pushes_per_s']:g} one-entry pushes/s against "
+            f"{sat['raw_inserts_per_s']:g} raw one-entry transactions/s over one pooled "
+            f"connection ({sat['raw_entries']} entries): ratio {sat['ratio']}"
         )
     if r["pg_peak_connections"] is not None:
         out.append(f"PostgreSQL connections at peak: {r['pg_peak_connections']}")
@@ -623,6 +990,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--proxy", choices=topology.PROXIES, help="the reverse proxy in front of the nodes (default haproxy when --nodes > 1 or --pgbouncer)")  # fmt: skip
     parser.add_argument("--pgbouncer", action="store_true", help="the nodes reach PostgreSQL through PgBouncer in transaction mode (needs --db pg)")  # fmt: skip
     parser.add_argument("--kill-node-after", type=float, metavar="S", help="SIGKILL the last node S seconds after HQ answered (enrolment included)")  # fmt: skip
+    parser.add_argument("--processes", type=int, help="load generator processes, each driving a share of the terminals (default: one per 2,000 terminals)")  # fmt: skip
+    parser.add_argument("--saturate", action="store_true", help="one-entry pushes back to back for --seconds (no polls), against a raw INSERT of the same rows")  # fmt: skip
+    parser.add_argument("--no-rollout", action="store_true", help="no price change during the run")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     return run_main(parser, run, argv)

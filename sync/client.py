@@ -89,6 +89,10 @@ def next_delay(
     return max((rng or random).uniform(interval_s / 2, ceiling), retry_after_s or 0)
 
 
+class _InDoubt(Exception):
+    """HQ refused a push made on its remembered head: ask the head and start again."""
+
+
 class ServerBusy(requests.ConnectionError):
     """429 or 503: the server is there but asks the terminal to come back later."""
 
@@ -255,6 +259,14 @@ class SyncClient:
         self.server = sync_state.get(conn, "sync_server")
         token_path = terminal.home / TOKEN_FILE
         self.token = token_path.read_text(encoding="utf-8").strip() if token_path.exists() else ""
+        # HQ's last word on this journal, (seq, hash), from its answer to a head request or a
+        # push in this process: while it matches what this terminal recorded as acknowledged,
+        # the round asks no head. Forgotten on any doubt (a failed round, a 409).
+        self.hq_said: tuple[int, str] | None = None
+        # (cursor, ETag) of the last catalog page that brought nothing: sent back as
+        # If-None-Match, so an unchanged feed is answered 304 with no body.
+        self.feed_etag: tuple[int, str] | None = None
+        self.hq_doubt = False  # the poll's head differed from HQ's last answer: push again
 
     @property
     def enrolled(self) -> bool:
@@ -302,15 +314,21 @@ class SyncClient:
             result.fail(refusal)
             self._fill_counts(result)
             return result
+        self.hq_doubt = False
         try:
             result.skew_ms = self.check_clock()
             result.online = True
             result.pushed = self.push()
             result.pulled = self.pull()
+            if self.hq_doubt:  # HQ's head moved under us (restored, say): ask it and push now
+                self.hq_doubt = False
+                result.pushed += self.push()
             result.refunds = self.pull_refunds()
         except SyncError as exc:
+            self.hq_said = None
             result.fail(exc)
         except ServerBusy as exc:
+            self.hq_said = None
             result.online = False
             result.retry_after_s = exc.retry_after_s
             if exc.retry_after_s is None:
@@ -327,6 +345,7 @@ class SyncClient:
                 )
             result.fail(problem)
         except requests.RequestException as exc:
+            self.hq_said = None
             result.online = False
             result.fail(
                 SyncError(
@@ -378,16 +397,38 @@ class SyncClient:
     # --- journal --------------------------------------------------------------------------
 
     def push(self) -> int:
-        """Push unacknowledged entries oldest first; returns how many the server took."""
+        """Push unacknowledged entries oldest first; returns how many the server took.
+        HQ's head is asked first unless its last answer in this process still holds; a 409
+        after trusting that answer asks it and starts again (docs/sync.md)."""
+        trusted = self._trusted_head()
+        try:
+            return self._push(trusted)
+        except _InDoubt:
+            self.hq_said = None
+            return self._push(None)
+
+    def _trusted_head(self) -> tuple[int, str] | None:
+        """HQ's last answer when it is what this terminal recorded as acknowledged."""
+        if self.hq_said is None:
+            return None
+        acked = int(sync_state.get(self.terminal.store.conn, "acked_through", "0"))
+        if self.hq_said[0] != acked or self.terminal.behind_hq() is not None:
+            self.hq_said = None
+        return self.hq_said
+
+    def _push(self, trusted: tuple[int, str] | None) -> int:
         store = self.terminal.store
         if sync_state.get(store.conn, "sync_blocked"):
             return 0
-        held, head = self.hq_head()
-        if self.terminal.compare_with_hq(held, head) is not None:
-            return 0  # HQ holds more, or other entries: pushing would fork (journal recover)
         acked = int(sync_state.get(store.conn, "acked_through", "0"))
-        if held < acked:  # HQ restored from an older backup: send the rest again
-            acked = self._record_ack(held)
+        if trusted is None:
+            held, head = self.hq_head()
+            if self.terminal.compare_with_hq(held, head) is not None:
+                self.hq_said = None
+                return 0  # HQ holds more, or other entries: pushing would fork (journal recover)
+            if held < acked:  # HQ restored from an older backup: send the rest again
+                acked = self._record_ack(held)
+            self.hq_said = (held, head) if held == acked else None
         start_acked = acked
         batch = self.batch
         while True:
@@ -402,6 +443,7 @@ class SyncClient:
                 answer = response.json()
                 new_acked = int(answer["acked_through"])
                 if self.terminal.compare_with_hq(new_acked, answer["head"]) is not None:
+                    self.hq_said = None
                     return max(acked - start_acked, 0)
                 if new_acked < json.loads(lines[-1])["seq"]:
                     # A server that answers 200 without taking the batch would loop us forever.
@@ -409,8 +451,12 @@ class SyncClient:
                         "The server did not take the entries it was sent; try again later."
                     )
                 acked = self._record_ack(new_acked)
+                self.hq_said = (new_acked, answer["head"])
                 continue
             if response.status_code == 409:
+                self.hq_said = None
+                if trusted is not None:
+                    raise _InDoubt  # HQ's head is asked before anything else is concluded
                 answer = response.json()
                 if answer.get("reason") == "gap" and int(answer.get("expected_seq", 0)) - 1 < acked:
                     # The server holds less than it acknowledged: restored from a backup. Re-push.
@@ -584,14 +630,9 @@ class SyncClient:
         applied = 0
         while True:
             cursor = int(sync_state.get(store.conn, "catalog_cursor", "0"))
-            page = self._get(
-                "/catalog/changes",
-                {"since": cursor, "limit": self.page},
-                lambda detail: SyncError(
-                    "The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.",
-                    detail=detail,
-                ),
-            )
+            page = self._catalog_page(cursor)
+            if page is None:  # 304: nothing since the last page asked with this cursor
+                return applied
             if cursor > int(page.get("current", cursor)):
                 # The server's catalog went back (restored from a backup): pull it all again.
                 with store.write() as conn:
@@ -613,6 +654,36 @@ class SyncClient:
             applied += len(page["changes"])
             if not page["more"]:
                 return applied
+
+    def _catalog_page(self, cursor: int) -> dict | None:
+        """One page of the feed after ``cursor``; None when HQ answers 304 to the ETag of
+        the last empty page at this cursor. HQ's head of this journal comes with it
+        (``wire.JOURNAL_HEAD_HEADER``): when it is not what HQ said last, or not there (an
+        older HQ), the next push asks the head again."""
+        headers = self._headers()
+        if self.feed_etag is not None and self.feed_etag[0] == cursor:
+            headers["If-None-Match"] = self.feed_etag[1]
+        params = {"since": cursor, "limit": self.page}
+        response = self._request("GET", "/catalog/changes", params=params, headers=headers)
+        _raise_if_unavailable(response)
+        if response.status_code == 401:
+            raise _token_refused()
+        if response.status_code not in (200, 304):
+            raise SyncError(
+                "The server refused the catalog pull ({detail}); the catalog stays as it is. If this goes on, call HQ.",
+                detail=_detail(response),
+            )
+        said = wire.parse_journal_head(response.headers.get(wire.JOURNAL_HEAD_HEADER))
+        if said is None or said != self.hq_said:
+            self.hq_doubt = self.hq_said is not None and said is not None
+            self.hq_said = None
+        if response.status_code == 304:
+            return None
+        page = response.json()
+        etag = response.headers.get("ETag")
+        quiet = not page["changes"] and not page["more"]
+        self.feed_etag = (cursor, etag) if quiet and etag else None
+        return page
 
 
 def _apply(conn, change: dict) -> None:

@@ -20,6 +20,25 @@ PRINTER_HEADER = "X-Terminal-Printer"  # one of PRINTER_STATES
 #: ok; paper_out; offline (cover open, error, unreachable too); none (no printer set up).
 PRINTER_STATES = ("ok", "paper_out", "offline", "none")
 MAX_VERSION_CHARS = 32
+
+# --- HQ's head of the caller's journal on every catalog poll (additive) -------------------
+# "SEQ HASH": what GET /journal/head answers, sent with every catalog page (and its 304),
+# so a terminal whose last answer from HQ still holds need not ask the head each round.
+JOURNAL_HEAD_HEADER = "X-Journal-Head"
+
+
+def journal_head_value(seq: int, head: str) -> str:
+    return f"{seq} {head}"
+
+
+def parse_journal_head(value: str | None) -> tuple[int, str] | None:
+    """(seq, hash) from the header; None when it is missing or not that shape."""
+    parts = (value or "").split()
+    if len(parts) != 2 or not parts[0].isascii() or not parts[0].isdigit() or len(parts[1]) != 64:
+        return None
+    return int(parts[0]), parts[1]
+
+
 MAX_UNSYNCED = 10**12
 
 

@@ -33,6 +33,7 @@ are only ever added: old labels stay on shelves, so terminals must keep resolvin
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -715,6 +716,8 @@ def changes(conn: Connection, booth_id: str, since: int, limit: int) -> dict:
     """One page of the booth's feed after cursor ``since`` (see the module docstring)."""
     check_page(since, limit)
     ceiling = current_version(conn)  # read first: everything at or below it is committed
+    if since >= ceiling:  # nothing after the cursor: the common poll costs one read
+        return {"changes": [], "next": since, "more": False, "current": ceiling}
     found = [
         *_product_changes(conn, booth_id, since, ceiling, limit + 1),
         *_delivery_changes(conn, booth_id, since, ceiling, limit + 1),
@@ -731,6 +734,13 @@ def changes(conn: Connection, booth_id: str, since: int, limit: int) -> dict:
         # terminal must pull everything again (sync/client.py).
         "current": ceiling,
     }
+
+
+def feed_etag(booth_id: str, since: int, limit: int, current: int) -> str:
+    """The entity tag of a feed page: the page depends on nothing else (every row at or
+    below ``current`` is committed and keeps its version until it changes again)."""
+    key = hashlib.sha256(f"{booth_id}\x00{since}\x00{limit}".encode()).hexdigest()[:16]
+    return f'"{current}-{key}"'
 
 
 # --- reading the catalog (the console) ------------------------------------------------------

@@ -116,6 +116,8 @@ def cmd_serve(args) -> int:
         log_level=settings.log_level,
         log_config=_log_config(settings.log_level),
         proxy_headers=True,
+        http=settings.http,
+        loop=settings.loop,
     )
     return 0
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 
+from sync.protocol import wire
 from sync.server import registry
 from sync.server.auth import bearer_token
 from sync.server.console.guard import api_reader
@@ -59,5 +60,23 @@ def current_admin(
         raise
 
 
+def terminal_status(
+    x_terminal_version: Annotated[
+        str | None, Header(description="The terminal's version (additive; optional).")
+    ] = None,
+    x_terminal_unsynced: Annotated[
+        str | None,
+        Header(description="Journal entries the terminal holds unacknowledged (optional)."),
+    ] = None,
+    x_terminal_printer: Annotated[
+        str | None,
+        Header(description="ok, paper_out, offline or none (optional)."),
+    ] = None,
+) -> dict:
+    """What the terminal says of itself: valid values only; anything else is ignored."""
+    return wire.terminal_status(x_terminal_version, x_terminal_unsynced, x_terminal_printer)
+
+
 TerminalDep = Annotated[TerminalIdentity, Depends(current_terminal)]
+TerminalStatusDep = Annotated[dict, Depends(terminal_status)]
 AdminDep = Annotated[str, Depends(current_admin)]

@@ -36,7 +36,7 @@ from sync.protocol.entries import (
 )
 from sync.protocol.journal import parse_utc
 from sync.protocol.payments import split_subsidy
-from sync.server import clock, journal_store, stock
+from sync.server import clock, contact, journal_store, stock
 from sync.server import figures as day_figures
 from sync.server.db import safe_sum
 from sync.server.errors import ApiError, conflict, forbidden, invalid
@@ -198,7 +198,7 @@ def _store(
     # Stock rules always: a check-in of goods HQ never sent would move stock that never was.
     held |= stock.problems(conn, caller, fresh, held)
     _insert_all(conn, caller, fresh, zone, received, held)
-    skew = _skew_ms(terminal_clock)
+    skew = contact.skew_ms(terminal_clock)
     values = {
         "acked_seq": seq,
         "head_hash": prev,
@@ -207,7 +207,7 @@ def _store(
     }
     if skew is not None:
         values["clock_skew_ms"] = skew
-    values |= _shift_state(fresh) | _status_values(status, received)
+    values |= _shift_state(fresh) | contact.status_values(status, received)
     conn.execute(update(terminals).where(terminals.c.id == caller.terminal_id).values(**values))
     return {"acked_through": seq, "head": prev}
 
@@ -598,33 +598,6 @@ def _price_histories(conn: Connection, product_ids: list[str]) -> dict[str, set[
         ):
             histories.setdefault(pid, set()).add(int(price))
     return histories
-
-
-def _status_values(status: dict | None, now: str) -> dict:
-    return {**status, "status_at": now} if status else {}
-
-
-def record_contact(
-    conn: Connection, terminal_id: str, terminal_clock: str | None, status: dict | None = None
-) -> None:
-    """Note that a terminal called, how far its clock is from ours, and what it says of
-    itself (``wire.terminal_status``)."""
-    now = clock.stamp()
-    values = {"last_seen_at": now, **_status_values(status, now)}
-    skew = _skew_ms(terminal_clock)
-    if skew is not None:
-        values["clock_skew_ms"] = skew
-    conn.execute(update(terminals).where(terminals.c.id == terminal_id).values(**values))
-
-
-def _skew_ms(terminal_clock: str | None) -> int | None:
-    if not terminal_clock:
-        return None
-    try:
-        moment = parse_utc(terminal_clock)
-        return int((moment - clock.now()).total_seconds() * 1000)
-    except (ValueError, TypeError, OverflowError):
-        return None
 
 
 def _insert_all(

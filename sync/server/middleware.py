@@ -82,14 +82,19 @@ class AccessLog:
         try:
             await self.app(scope, receive, capture)
         finally:
-            log.info(
-                json.dumps(
-                    {
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "ms": round((time.perf_counter() - start) * 1000, 2),
-                        "client": (scope.get("client") or ["", 0])[0],
-                    }
-                )
+            if log.isEnabledFor(logging.INFO):  # the line is not even built when not wanted
+                self._line(scope, status, start)
+
+    @staticmethod
+    def _line(scope, status: int, start: float) -> None:
+        log.info(
+            json.dumps(
+                {
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round((time.perf_counter() - start) * 1000, 2),
+                    "client": (scope.get("client") or ["", 0])[0],
+                }
             )
+        )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
-from sync.server import audit, auth, clock
+from sync.server import audit, auth, clock, contact
 from sync.server.errors import ApiError, conflict, forbidden, invalid, not_found, unauthorized
 from sync.server.tables import (
     BOOTH_KINDS,
@@ -28,6 +28,9 @@ class TerminalIdentity:
 
     terminal_id: str
     booth_id: str
+    # Its row as read with the token (head, last contact, status): the head request and the
+    # poll need nothing more. None where an identity is made without a request.
+    seen: contact.Contact | None = field(default=None, compare=False)
 
 
 def check_identifier(value: str, what: str) -> str:
@@ -349,13 +352,13 @@ def terminal_for_token(conn: Connection, token: str | None) -> TerminalIdentity:
     if not token:
         raise unauthorized("This call needs 'Authorization: Bearer TOKEN' from enrolment.")
     row = conn.execute(
-        select(terminals.c.id, terminals.c.booth_id, terminals.c.revoked_at).where(
-            terminals.c.token_hash == auth.hash_secret(token)
-        )
+        select(
+            terminals.c.id, terminals.c.booth_id, terminals.c.revoked_at, *contact.COLUMNS
+        ).where(terminals.c.token_hash == auth.hash_secret(token))
     ).first()
     if row is None or row.revoked_at is not None:
         raise unauthorized()
-    return TerminalIdentity(row.id, row.booth_id)
+    return TerminalIdentity(row.id, row.booth_id, contact.from_row(row))
 
 
 def add_admin(conn: Connection, name: str, by: str = "unknown") -> str:

@@ -31,6 +31,10 @@ class ServerSettings(BaseSettings):
     max_batch: int = protocol.MAX_BATCH
     enroll_code_hours: int = 72
     log_level: str = "info"
+    # serve's HTTP parser and event loop: auto takes httptools and uvloop when installed
+    # (the server extra installs uvloop on Linux, not httptools), else h11 and asyncio.
+    http: Literal["auto", "h11", "httptools"] = "auto"
+    loop: Literal["auto", "asyncio", "uvloop"] = "auto"
     # PostgreSQL connections per worker process (see docs/server.md, "Connection budget").
     pool_size: int = Field(default=POOL_SIZE, ge=1)
     pool_overflow: int = Field(default=POOL_OVERFLOW, ge=0)

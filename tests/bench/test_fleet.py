@@ -45,12 +45,22 @@ def _check(result: dict) -> None:
     sales = result["sales"]
     assert sales >= TERMINALS  # 6 a minute for 10 to 20 s each
     assert result["entries_pushed"] == sales == kinds["push"]["requests"]
-    # Every round asks the time, then HQ's head, then polls (one page: nothing changes after
-    # the first pull of 50 products): as many of each, at least a start round per terminal
-    # and one round per sale.
+    # Every round asks the time, then polls (one page: the first pulls the 50 products, the
+    # price change is one more): as many of each, at least a start round per terminal and
+    # one round per sale. HQ's head is asked once per terminal, at its first round: after
+    # that each push's answer and each page's X-Journal-Head say it (sync/client.py).
     rounds = kinds["time"]["requests"]
-    assert rounds == kinds["head"]["requests"] == kinds["poll"]["requests"]
+    assert rounds == kinds["poll"]["requests"]
     assert rounds >= TERMINALS + sales
+    assert kinds["head"]["requests"] == TERMINALS
+    # The price change made through the admin API half-way reached every terminal before
+    # the end, and no terminal sold at the old price after pulling the new one.
+    rolled = result["rollout"]
+    assert rolled["terminals_updated"] == rolled["terminals"] == TERMINALS, rolled
+    assert rolled["new_price_fen"] == rolled["old_price_fen"] + fleet.ROLLOUT_RAISE_FEN
+    assert 0 < rolled["changed_at_s"] < SECONDS
+    assert 0 <= rolled["p50_s"] <= rolled["all_within_s"] <= SECONDS
+    assert rolled["lines_sold_at_old_price_after"] == 0
     assert result["requests"] == sum(k["requests"] for k in kinds.values())
     assert result["wall_s"] >= SECONDS
     for kind in kinds.values():
@@ -64,9 +74,36 @@ def _check(result: dict) -> None:
 
 @pytest.mark.bench
 def test_a_short_fleet_on_sqlite_loses_nothing_and_its_figures_add_up(capsys):
-    result = _short_run(capsys)
+    # Two generator processes, each driving half the terminals: their figures are merged.
+    result = _short_run(capsys, "--processes", "2")
     assert result["database"] == "sqlite" and result["pg_peak_connections"] is None
+    assert result["generator_processes"] == 2
     _check(result)
+
+
+@pytest.mark.bench
+def test_saturation_counts_pushes_against_raw_inserts_of_the_same_rows(capsys):
+    code, out, err = _run(
+        capsys, "--terminals", "8", "--seconds", "4", "--saturate", "--json"
+    )  # fmt: skip
+    result = json.loads(out)
+    assert code == 0, (result["errors"], err)
+    assert result["mode"] == "saturation" and "rollout" not in result
+    assert result["journals_mismatched"] == [] and result["unpushed_entries"] == 0
+    assert result["quarantined"] == 0
+    sat, pushes = result["saturation"], result["kinds"]["push"]
+    assert sat["pushes_per_s"] == pushes["per_s"] > 0
+    # The raw side inserted exactly the entries HQ took, one transaction each.
+    assert sat["raw_entries"] == result["entries_pushed"] == result["sales"] > 0
+    assert sat["raw_inserts_per_s"] > 0
+    assert sat["ratio"] == round(sat["pushes_per_s"] / sat["raw_inserts_per_s"], 3)
+    # No polls beyond each terminal's first round: one time, head and poll each.
+    assert result["kinds"]["poll"]["requests"] == result["kinds"]["head"]["requests"] == 8
+
+
+def test_bad_generator_options_are_refused_in_one_line(capsys):
+    code, _, err = _run(capsys, "--processes", "0")
+    assert code == 1 and "--processes is 1 to" in err and len(err.strip().splitlines()) == 1
 
 
 def _pg_reachable() -> bool:

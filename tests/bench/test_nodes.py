@@ -45,8 +45,10 @@ def test_the_short_fleet_passes_through_two_nodes_haproxy_and_pgbouncer(capsys):
         "--sales-per-minute", str(SALES_PER_MINUTE), "--db", PG_ADMIN,
         "--nodes", "2", "--workers", "1", "--pgbouncer",
     )  # fmt: skip
-    assert result["pass"] is True and result["errors"] == {}
+    assert result["errors"] == {}
     assert result["journals_checked"] == TERMINALS and result["journals_mismatched"] == []
+    assert result["rollout"]["terminals_updated"] == TERMINALS, result["rollout"]
+    assert result["pass"] is True
     assert result["unpushed_entries"] == 0 and result["quarantined"] == 0
     assert result["sales"] >= TERMINALS and result["entries_pushed"] == result["sales"]
     cluster = result["cluster"]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from sync import protocol
+from sync.protocol import wire
 from sync.protocol.catalog import MAX_NAME, MAX_PRICE_FEN
-from sync.server import catalog
+from sync.server import catalog, contact, registry
+from sync.server.auth import bearer_token
 from sync.server.db import reading
-from sync.server.deps import AdminDep, EngineDep, TerminalDep
+from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalStatusDep
 
 router = APIRouter(prefix="/api/v1")
 
@@ -197,19 +199,47 @@ REJECTION = {422: {"model": Rejection, "description": "Invalid input, with the r
     # A delivery has either product_id and qty (HQ's) or lines and transfer_id (a transfer).
     response_model_exclude_unset=True,
     summary="Catalog changes and this booth's deliveries after a cursor",
+    responses={
+        304: {
+            "description": "Nothing changed since the page whose ETag was sent in "
+            "If-None-Match: the terminal's cursor stays where it is."
+        }
+    },
 )
 def catalog_changes(
-    caller: TerminalDep,
     engine: EngineDep,
+    settings: SettingsDep,
+    status: TerminalStatusDep,
+    response: Response,
     since: Annotated[
         int, Query(ge=0, le=catalog.MAX_CURSOR, description="0 first, then the last 'next'.")
     ] = 0,
     limit: Annotated[
         int, Query(ge=1, le=protocol.CATALOG_PAGE_MAX)
     ] = protocol.CATALOG_PAGE_DEFAULT,
+    x_terminal_clock: Annotated[str | None, Header(max_length=40)] = None,
+    if_none_match: Annotated[
+        str | None,
+        Header(max_length=200, description="The ETag of the last page asked with this cursor."),
+    ] = None,
+    authorization: Annotated[str | None, Header()] = None,
 ):
+    # The token's row and the feed in one read transaction on one connection: the common
+    # poll, nothing new, is two indexed reads (sync/server/deps.py current_terminal does the
+    # same token check on a connection of its own).
     with reading(engine) as conn:
-        return catalog.changes(conn, caller.booth_id, since, limit)
+        caller = registry.terminal_for_token(conn, bearer_token(authorization))
+        page = catalog.changes(conn, caller.booth_id, since, limit)
+    # Every round ends here, so this is where an idle booth's contact, clock and status are
+    # seen; written only when there is news (sync/server/contact.py).
+    contact.note(engine, caller.terminal_id, caller.seen, x_terminal_clock, status, settings.stale_after_s)  # fmt: skip
+    etag = catalog.feed_etag(caller.booth_id, since, limit, page["current"])
+    head = wire.journal_head_value(caller.seen.acked_seq, caller.seen.head_hash)
+    headers = {"ETag": etag, wire.JOURNAL_HEAD_HEADER: head}
+    if if_none_match is not None and etag in (tag.strip() for tag in if_none_match.split(",")):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return page
 
 
 @router.get(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from sync.protocol import MAX_BATCH, wire
-from sync.server import ingest, journal_feed, registry
+from sync.protocol import MAX_BATCH
+from sync.server import contact, ingest, journal_feed, registry
 from sync.server.db import reading
-from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalDep
+from sync.server.deps import AdminDep, EngineDep, SettingsDep, TerminalDep, TerminalStatusDep
 from sync.server.errors import forbidden
 from sync.server.payments.refunds import carry_out_all, refund_numbers
 from sync.server.rate_limits import (
@@ -57,23 +57,6 @@ class JournalPush(BaseModel):
 class Ack(BaseModel):
     acked_through: int = Field(description="The highest seq the server holds for this terminal.")
     head: str = Field(description="The hash of that entry (64 zeros before the first).")
-
-
-def terminal_status(
-    x_terminal_version: Annotated[
-        str | None, Header(description="The terminal's version (additive; optional).")
-    ] = None,
-    x_terminal_unsynced: Annotated[
-        str | None,
-        Header(description="Journal entries the terminal holds unacknowledged (optional)."),
-    ] = None,
-    x_terminal_printer: Annotated[
-        str | None,
-        Header(description="ok, paper_out, offline or none (optional)."),
-    ] = None,
-) -> dict:
-    """What the terminal says of itself: valid values only; anything else is ignored."""
-    return wire.terminal_status(x_terminal_version, x_terminal_unsynced, x_terminal_printer)
 
 
 @router.post(
@@ -134,7 +117,7 @@ def push_journal(
     engine: EngineDep,
     settings: SettingsDep,
     http: Request,
-    status: Annotated[dict, Depends(terminal_status)],
+    status: TerminalStatusDep,
     later: BackgroundTasks,
     x_terminal_clock: Annotated[str | None, Header(max_length=40)] = None,
 ):
@@ -165,23 +148,19 @@ def push_journal(
 @router.get(
     "/journal/head",
     response_model=Ack,
-    summary="What the server holds of this terminal's journal (asked at the start of every round)",
+    summary="What the server holds of this terminal's journal (asked when the terminal is in doubt)",
 )
 def journal_head(
     caller: TerminalDep,
     engine: EngineDep,
-    status: Annotated[dict, Depends(terminal_status)],
+    settings: SettingsDep,
+    status: TerminalStatusDep,
     x_terminal_clock: Annotated[str | None, Header(max_length=40)] = None,
 ):
-    # Every round starts here, so this is where an idle booth's contact, clock and status
-    # are seen.
-    with engine.begin() as conn:
-        ingest.record_contact(conn, caller.terminal_id, x_terminal_clock, status)
-        row = conn.execute(
-            terminals.select().with_only_columns(terminals.c.acked_seq, terminals.c.head_hash)
-            .where(terminals.c.id == caller.terminal_id)
-        ).one()  # fmt: skip
-    return {"acked_through": row.acked_seq, "head": row.head_hash}
+    # The head came with the token's row: one indexed read, and a write only when the call
+    # says something new (sync/server/contact.py).
+    contact.note(engine, caller.terminal_id, caller.seen, x_terminal_clock, status, settings.stale_after_s)  # fmt: skip
+    return {"acked_through": caller.seen.acked_seq, "head": caller.seen.head_hash}
 
 
 class JournalPage(BaseModel):
