@@ -14,6 +14,7 @@ sales and refunds with such a line or payment, so they add up across days.
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -51,6 +52,14 @@ FIGURES = (
     "rounding_fen",
 )
 HOUR_FIGURES = ("sales", "sales_fen")
+#: Copies of each campaign-wide row (see tables.day_figures): a push adds to its terminal's.
+SHARDS = 8
+
+
+def shard_of(terminal_id: str) -> int:
+    """The day_figures shard a terminal's pushes add to (stable across processes)."""
+    return zlib.crc32(terminal_id.encode("utf-8")) % SHARDS
+
 
 DayKey = tuple[date, str, str]
 HourKey = tuple[date, int, str]
@@ -75,12 +84,12 @@ class Figures:
         row["sales"] += int(sales_count or 0)
         row["sales_fen"] += int(fen or 0)
 
-    def day_rows(self) -> list[dict]:
+    def day_rows(self, shard: int = 0) -> list[dict]:
         # Sorted: concurrent pushes lock the rows they touch in one order, so never deadlock.
         return [
-            {"business_day": d, "dimension": dim, "key": k, **v}
+            {"business_day": d, "dimension": dim, "key": k, "shard": 0 if dim == "booth" else shard, **v}
             for (d, dim, k), v in sorted(self.days.items())
-        ]
+        ]  # fmt: skip
 
     def hour_rows(self) -> list[dict]:
         return [
@@ -166,15 +175,23 @@ def _lines(figures: Figures, lines: list[dict], heads: dict, id_key: str, count:
             figures.add_day(head["business_day"], dimension, key, **values)
 
 
-def add(conn: Connection, projections: Iterable[tuple[Table, list[dict]]], zone: ZoneInfo) -> None:
-    """Add what these projection rows count to the stored figures (same transaction)."""
-    store(conn, from_projections(projections, zone), accumulate=True)
+def add(
+    conn: Connection,
+    projections: Iterable[tuple[Table, list[dict]]],
+    zone: ZoneInfo,
+    terminal_id: str = "",
+) -> None:
+    """Add what these projection rows (of ``terminal_id``'s entries) count to the stored
+    figures, in that terminal's shard (same transaction)."""
+    store(conn, from_projections(projections, zone), accumulate=True, shard=shard_of(terminal_id))
 
 
-def store(conn: Connection, figures: Figures, accumulate: bool) -> None:
-    """Write figures: added to what is stored (``accumulate``), or into empty tables."""
+def store(conn: Connection, figures: Figures, accumulate: bool, shard: int = 0) -> None:
+    """Write figures: added to what is stored in ``shard`` (``accumulate``), or into empty
+    tables."""
+    day_keys = ("business_day", "dimension", "key", "shard")
     for table, rows, keys, names in (
-        (day_figures, figures.day_rows(), ("business_day", "dimension", "key"), FIGURES),
+        (day_figures, figures.day_rows(shard), day_keys, FIGURES),
         (hour_figures, figures.hour_rows(), ("business_day", "hour", "booth_id"), HOUR_FIGURES),
     ):
         if not rows:

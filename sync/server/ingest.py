@@ -616,7 +616,7 @@ def _insert_all(
         if table is gateway_refunds:
             gateway_refund_rows.number(conn, table_rows)
         conn.execute(insert(table), table_rows)
-    day_figures.add(conn, projections, zone)
+    day_figures.add(conn, projections, zone, caller.terminal_id)
     if not held:
         return
     quarantined = [e for e in fresh if e["seq"] in held]

@@ -136,7 +136,7 @@ def release(
         if table is gateway_refunds:
             refund_feed.number(conn, rows)  # carried out by the refund worker from now on
         conn.execute(insert(table), rows)
-    figures.add(conn, projections, zone)
+    figures.add(conn, projections, zone, terminal_id)
     conn.execute(
         update(quarantine)
         .where(quarantine.c.terminal_id == terminal_id, quarantine.c.seq.in_(seqs))

@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -692,7 +693,12 @@ day_figures = Table(
     Column("refunded_qty", BigInteger, nullable=False, server_default="0"),
     Column("refunded_weight_g", BigInteger, nullable=False, server_default="0"),
     Column("rounding_fen", BigInteger, nullable=False, server_default="0"),
-    PrimaryKeyConstraint("business_day", "dimension", "key"),
+    # Campaign-wide rows (a county, a supplier, a product, a tender on a day) are touched by
+    # every terminal's push: each terminal adds to one of figures.SHARDS copies of them
+    # (its shard, from its id; 0 for the booth dimension), so concurrent pushes seldom wait
+    # on one row's lock. Readers sum over the shards (from migration 0018).
+    Column("shard", SmallInteger, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("business_day", "dimension", "key", "shard"),
 )
 Index("day_figures_dimension_day", day_figures.c.dimension, day_figures.c.business_day)
 

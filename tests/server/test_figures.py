@@ -13,7 +13,7 @@ from sync.server import figures
 from sync.server.cli import main as server_main
 from sync.server.settings import ServerSettings
 from tests.server.test_quarantine import _line, _push, _sale, booth, forge  # noqa: F401
-from tests.server.test_reports import expected_sales, journals, loaded  # noqa: F401
+from tests.server.test_reports import FIRST, LAST, _get, expected_sales, journals, loaded  # noqa: F401
 
 ZONE = ServerSettings().zone
 EVER = ("2000-01-01", "2100-12-31")
@@ -110,3 +110,38 @@ def test_a_released_sale_and_its_refund_are_counted_once(server, booth, db_url):
     assert moved["sales_fen"] - was["sales_fen"] == 2
     assert moved["refunds_fen"] - was["refunds_fen"] == 1
     assert moved["sales"] - was["sales"] == 1 and moved["refunds"] - was["refunds"] == 1
+
+
+def test_campaign_rows_are_kept_in_each_terminals_shard_and_read_summed(server, journals, loaded):
+    """Three terminals sold the same tenders: each added to its own copy of a campaign-wide
+    row (so their pushes never wait on one row's lock); booth rows stay one per booth; the
+    reports read the copies summed."""
+    from sqlalchemy import select
+
+    t = figures.day_figures.c
+    with server.engine.connect() as conn:
+        rows = conn.execute(select(t.dimension, t.key, t.shard)).all()
+    shards = {terminal: figures.shard_of(terminal) for terminal in journals}
+    assert len(set(shards.values())) == 3  # T1, T2 and T3 fall in different shards
+    cash = {shard for dimension, key, shard in rows if (dimension, key) == ("tender", "cash")}
+    sold_cash = {
+        shards[terminal]
+        for terminal, entries in journals.items()
+        for entry in entries
+        if entry["type"] == "sale" and any(p["method"] == "cash" for p in entry["body"]["payments"])
+    }
+    assert cash == sold_cash and len(cash) > 1
+    assert {shard for dimension, _, shard in rows if dimension == "booth"} == {0}
+    # What every report reads is the sum over the shards: the county report is the raw one.
+    report = _get(
+        server,
+        "/reports/sales",
+        loaded["admin"],
+        group_by="county",
+        **{"from": FIRST, "to": LAST},
+    )
+    assert report.status_code == 200, report.text
+    expected = expected_sales(journals, "county", FIRST, LAST)
+    assert {r["key"]: r["net_fen"] for r in report.json()["rows"]} == {
+        r["key"]: r["net_fen"] for r in expected["rows"]
+    }

@@ -2,7 +2,7 @@
 that every server process and every app node behind the proxy counts the same failures.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 """
 
 import sqlalchemy as sa
