@@ -696,7 +696,7 @@ day_figures = Table(
     # Campaign-wide rows (a county, a supplier, a product, a tender on a day) are touched by
     # every terminal's push: each terminal adds to one of figures.SHARDS copies of them
     # (its shard, from its id; 0 for the booth dimension), so concurrent pushes seldom wait
-    # on one row's lock. Readers sum over the shards (from migration 0018).
+    # on one row's lock. Readers sum over the shards (from migration 0019).
     Column("shard", SmallInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("business_day", "dimension", "key", "shard"),
 )

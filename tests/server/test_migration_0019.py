@@ -1,4 +1,4 @@
-"""Migration 0018 on a database holding daily figures: every row kept, as shard 0, and the
+"""Migration 0019 on a database holding daily figures: every row kept, as shard 0, and the
 downgrade sums the shards back into one row per key."""
 
 from __future__ import annotations
@@ -39,16 +39,16 @@ ROWS = [
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def engine_at_0017(request, tmp_path):
+def engine_at_0018(request, tmp_path):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'hq.db'}"
     else:
-        name = f"booth_m18_{uuid.uuid4().hex[:10]}"
+        name = f"booth_m19_{uuid.uuid4().hex[:10]}"
         with pg_admin_conn() as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         url = pg_url(name)
     engine = make_engine(url)
-    command.upgrade(alembic_config(engine), "0017")
+    command.upgrade(alembic_config(engine), "0018")
     yield engine
     engine.dispose()
     if request.param == "postgresql":
@@ -64,13 +64,13 @@ def _rows(engine) -> list[tuple]:
         return [tuple(str(v) for v in row) for row in conn.execute(query)]
 
 
-def test_daily_figures_survive_0018_as_shard_0_and_its_downgrade(engine_at_0017):
-    engine = engine_at_0017
+def test_daily_figures_survive_0019_as_shard_0_and_its_downgrade(engine_at_0018):
+    engine = engine_at_0018
     with engine.begin() as conn:
         table = sa.Table("day_figures", sa.MetaData(), autoload_with=conn)
         conn.execute(table.insert(), ROWS)
     before = _rows(engine)
-    command.upgrade(alembic_config(engine), "0018")
+    command.upgrade(alembic_config(engine), "0019")
     after = _rows(engine)
     assert [row[:3] + row[4:] for row in after] == before
     assert {row[3] for row in after} == {"0"}
@@ -80,7 +80,7 @@ def test_daily_figures_survive_0018_as_shard_0_and_its_downgrade(engine_at_0017)
         conn.execute(table.insert(), [{**ROWS[0], "shard": 5, "sales": 1, "sales_fen": 500}])
         with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():  # one per key and shard
             conn.execute(table.insert(), [{**ROWS[0], "shard": 5}])
-    command.downgrade(alembic_config(engine), "0017")
+    command.downgrade(alembic_config(engine), "0018")
     down = _rows(engine)
     cash = next(row for row in down if row[2] == "cash")
     assert cash[3:] == ("4", "9500") and len(down) == len(ROWS)

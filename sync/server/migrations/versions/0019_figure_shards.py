@@ -3,15 +3,15 @@ a day) get ``figures.SHARDS`` copies, one per group of terminals, summed by ever
 pushes from many terminals at once no longer queue on one row's lock. The rows stored so
 far become shard 0; nothing is recomputed.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
