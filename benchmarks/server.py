@@ -285,10 +285,10 @@ def raw_batches(entries: list[dict], booth_id: str, zone: ZoneInfo) -> list[list
 
 
 def raw_insert(engine: Engine, batch: list[tuple[Table, list[dict]]]) -> None:
-    """One transaction: every table's rows with one executemany each."""
+    """One transaction: every table's rows with one executemany each (the sale and ledger
+    numbers handed out as ingest does; a sale's stock moves are its lines)."""
     with engine.begin() as conn:
-        for table, rows in batch:
-            conn.execute(insert(table), rows)
+        ingest.insert_projections(conn, batch)
 
 
 # --- databases and the server process -----------------------------------------------------

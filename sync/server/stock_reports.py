@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, case, func, literal, select
+from sqlalchemy import Connection, case, func, literal, select, union_all
 
 from sync.server.db import safe_sum
 from sync.server.tables import (
@@ -22,6 +22,7 @@ from sync.server.tables import (
     delivery_receipts,
     products,
     sale_lines,
+    sales,
     stock_counts,
     stock_minimums,
     stock_movements,
@@ -127,31 +128,81 @@ def levels(
     return out
 
 
-def _movements(conn: Connection, booth_id, product_id) -> dict[tuple[str, str], dict]:
-    m = stock_movements.c
+def sale_moves(booth_id=None, product_id=None):
+    """A sale's stock moves as the ledger shows them, one per sale line: its ledger number,
+    minus the grams (or pieces) sold, the sale entry and its id (``ref``) and time."""
+    sl, s = sale_lines.c, sales.c
+    query = select(
+        sl.move_id.label("id"),
+        sl.booth_id,
+        sl.product_id,
+        (-func.coalesce(func.nullif(sl.weight_g, 0), sl.qty, 0)).label("delta"),
+        literal("sale").label("kind"),
+        s.terminal_id,
+        s.seq,
+        s.sale_id.label("ref"),
+        s.at,
+    ).select_from(sale_lines.join(sales, s.id == sl.sale_key))
+    if booth_id is not None:
+        query = query.where(sl.booth_id == booth_id)
+    if product_id is not None:
+        query = query.where(sl.product_id == product_id)
+    return query
+
+
+def moves_by_product(conn: Connection, booth_id=None, product_id=None) -> dict[tuple, dict]:
+    """(booth, product) -> ``on_hand``, ``movements`` and the sum of each kind's deltas,
+    from the booth's other moves and its sale lines (one indexed read each)."""
+    m, sl = stock_movements.c, sale_lines.c
 
     def by_kind(kind: str):
         return safe_sum(case((m.kind == kind, m.delta), else_=literal(0))).label(kind)
 
-    query = select(
+    others = select(
         m.booth_id,
         m.product_id,
         safe_sum(m.delta).label("on_hand"),
         func.count().label("movements"),
-        *(by_kind(kind) for kind in KIND_FIGURES),
+        *(by_kind(kind) for kind in KIND_FIGURES if kind != "sale"),
     ).group_by(m.booth_id, m.product_id)
+    sold = select(
+        sl.booth_id,
+        sl.product_id,
+        safe_sum(func.coalesce(func.nullif(sl.weight_g, 0), sl.qty, 0)).label("sold"),
+        func.count().label("movements"),
+    ).group_by(sl.booth_id, sl.product_id)
     if booth_id is not None:
-        query = query.where(m.booth_id == booth_id)
+        others, sold = others.where(m.booth_id == booth_id), sold.where(sl.booth_id == booth_id)
     if product_id is not None:
-        query = query.where(m.product_id == product_id)
+        others = others.where(m.product_id == product_id)
+        sold = sold.where(sl.product_id == product_id)
+    found: dict[tuple, dict] = {}
+    for row in conn.execute(others).mappings():
+        figures = {"on_hand": _int(row["on_hand"]), "movements": _int(row["movements"]), "sale": 0}
+        for kind in KIND_FIGURES:
+            if kind != "sale":
+                figures[kind] = _int(row[kind])
+        found[(row["booth_id"], row["product_id"])] = figures
+    for row in conn.execute(sold).mappings():
+        figures = found.setdefault(
+            (row["booth_id"], row["product_id"]),
+            {"on_hand": 0, "movements": 0, **dict.fromkeys(KIND_FIGURES, 0)},
+        )
+        figures["sale"] = -_int(row["sold"])
+        figures["on_hand"] += figures["sale"]
+        figures["movements"] += _int(row["movements"])
+    return found
+
+
+def _movements(conn: Connection, booth_id, product_id) -> dict[tuple[str, str], dict]:
     found = {}
-    for row in conn.execute(query).mappings():
-        figures = {"on_hand": _int(row["on_hand"]), "movements": _int(row["movements"])}
+    for key, moved in moves_by_product(conn, booth_id, product_id).items():
+        figures = {"on_hand": moved["on_hand"], "movements": moved["movements"]}
         for kind, figure in KIND_FIGURES.items():
-            figures[figure] = _int(row[kind])
+            figures[figure] = moved[kind]
         figures["sold"] = -figures["sold"]  # sale movements are negative: report what went out
         figures["transferred_out"] = -figures["transferred_out"]
-        found[(row["booth_id"], row["product_id"])] = figures
+        found[key] = figures
     return found
 
 
@@ -346,31 +397,14 @@ def ledger(
     """Every stock movement, newest first, with the journal entry (terminal, seq, its time)
     that made it and what for (``ref``: a sale, refund, delivery, transfer or count id)."""
     m = stock_movements.c
-    where = []
+    others = select(m.id, m.booth_id, m.product_id, m.delta, m.kind, m.terminal_id, m.seq, m.ref, m.at)  # fmt: skip
     if booth_id is not None:
-        where.append(m.booth_id == booth_id)
+        others = others.where(m.booth_id == booth_id)
     if product_id is not None:
-        where.append(m.product_id == product_id)
-    row_count = _int(
-        conn.execute(select(func.count()).select_from(stock_movements).where(*where)).scalar()
-    )
-    query = (
-        select(
-            m.id,
-            m.booth_id,
-            m.product_id,
-            m.kind,
-            m.delta,
-            m.terminal_id,
-            m.seq,
-            m.ref,
-            m.at,
-        )  # fmt: skip
-        .select_from(stock_movements)
-        .where(*where)
-        .order_by(m.id.desc())
-        .offset(offset)
-    )
+        others = others.where(m.product_id == product_id)
+    every = union_all(others, sale_moves(booth_id, product_id)).subquery("moves")
+    row_count = _int(conn.execute(select(func.count()).select_from(every)).scalar())
+    query = select(every).order_by(every.c.id.desc()).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     moves = [
