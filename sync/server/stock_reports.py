@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, case, func, literal, select, union_all
+from sqlalchemy import BigInteger, Connection, case, func, literal, null, select, tuple_, union_all
 
 from sync.server.db import safe_sum
 from sync.server.tables import (
@@ -148,6 +148,33 @@ def sale_moves(booth_id=None, product_id=None):
     if product_id is not None:
         query = query.where(sl.product_id == product_id)
     return query
+
+
+def _moves_of(conn: Connection, ids: list[int], lines: list[tuple[int, int]]) -> dict[int, dict]:
+    """The ledger rows of these movements and of these sale lines ((sale_key, line_no)),
+    by ledger number."""
+    m, sl = stock_movements.c, sale_lines.c
+    columns = (m.id, m.booth_id, m.product_id, m.kind, m.delta, m.terminal_id, m.seq, m.ref, m.at)
+    rows = []
+    for start in range(0, len(ids), CHUNK):
+        rows += conn.execute(select(*columns).where(m.id.in_(ids[start : start + CHUNK]))).all()
+    for start in range(0, len(lines), CHUNK):
+        chunk = lines[start : start + CHUNK]
+        rows += conn.execute(sale_moves().where(tuple_(sl.sale_key, sl.line_no).in_(chunk))).all()
+    return {
+        int(row.id): {
+            "id": int(row.id),
+            "at": row.at,
+            "booth_id": row.booth_id,
+            "product_id": row.product_id,
+            "kind": row.kind,
+            "delta": int(row.delta),
+            "terminal_id": row.terminal_id,
+            "seq": int(row.seq),
+            "ref": row.ref,
+        }
+        for row in rows
+    }
 
 
 def moves_by_product(conn: Connection, booth_id=None, product_id=None) -> dict[tuple, dict]:
@@ -396,31 +423,27 @@ def ledger(
 ) -> dict:
     """Every stock movement, newest first, with the journal entry (terminal, seq, its time)
     that made it and what for (``ref``: a sale, refund, delivery, transfer or count id)."""
-    m = stock_movements.c
-    others = select(m.id, m.booth_id, m.product_id, m.delta, m.kind, m.terminal_id, m.seq, m.ref, m.at)  # fmt: skip
+    m, sl = stock_movements.c, sale_lines.c
+    # The page is picked from the two tables' numbers alone; only its rows are read whole.
+    nothing = null().cast(BigInteger)
+    others = select(m.id, nothing.label("sale_key"), nothing.label("line_no"))
+    sold = select(sl.move_id.label("id"), sl.sale_key, sl.line_no)
     if booth_id is not None:
-        others = others.where(m.booth_id == booth_id)
+        others, sold = others.where(m.booth_id == booth_id), sold.where(sl.booth_id == booth_id)
     if product_id is not None:
         others = others.where(m.product_id == product_id)
-    every = union_all(others, sale_moves(booth_id, product_id)).subquery("moves")
-    row_count = _int(conn.execute(select(func.count()).select_from(every)).scalar())
+        sold = sold.where(sl.product_id == product_id)
+    row_count = sum(
+        _int(conn.execute(select(func.count()).select_from(part.subquery())).scalar())
+        for part in (others, sold)
+    )
+    every = union_all(others, sold).subquery("moves")
     query = select(every).order_by(every.c.id.desc()).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    moves = [
-        {
-            "id": int(row.id),
-            "at": row.at,
-            "booth_id": row.booth_id,
-            "product_id": row.product_id,
-            "kind": row.kind,
-            "delta": int(row.delta),
-            "terminal_id": row.terminal_id,
-            "seq": int(row.seq),
-            "ref": row.ref,
-        }
-        for row in conn.execute(query)
-    ]
+    page = conn.execute(query).all()
+    found = _moves_of(conn, [r.id for r in page if r.sale_key is None], [(r.sale_key, r.line_no) for r in page if r.sale_key is not None])  # fmt: skip
+    moves = [found[int(row.id)] for row in page]
     described = describe(conn, sorted({move["product_id"] for move in moves}))
     for move in moves:
         move["name"], move["unit"] = described.get(move["product_id"], ("", None))
