@@ -112,7 +112,7 @@ def seed(url: str, n_sales: int, n_booths: int, n_products: int, n_suppliers: in
         refund_rows, refund_line_rows, refund_pay_rows = [], [], []
         with (
             cur.copy(
-                "COPY sales (sale_id, terminal_id, seq, booth_id, at, business_day, cashier,"
+                "COPY sales (id, sale_id, terminal_id, seq, booth_id, at, business_day, cashier,"
                 " total_fen, change_fen, rounding_fen) FROM STDIN"
             ) as sale_copy,
         ):
@@ -138,14 +138,15 @@ def seed(url: str, n_sales: int, n_booths: int, n_products: int, n_suppliers: in
                             qty = rng.randrange(1, 4)
                             total += qty * price
                             lines_buffer.append(
-                                (sale_id, n, pid, "0", f"扶贫产品{p:05d}", qty, None, price,
-                                 qty * price, supplier, county)
+                                (made + 1, len(lines_buffer) + 1, n, f"B{b:05d}", pid,
+                                 f"扶贫产品{p:05d}", qty, None, price, qty * price, supplier,
+                                 county)
                             )  # fmt: skip
                         method = rng.choice(METHODS)
                         change = rng.randrange(0, 1000) if method == "cash" else 0
-                        pays_buffer.append((sale_id, 1, method, total + change, ""))
+                        pays_buffer.append((made + 1, 1, method, total + change, ""))
                         sale_copy.write_row(
-                            (sale_id, f"B{b:05d}-T1", seq[b], f"B{b:05d}", at_text, day,
+                            (made + 1, sale_id, f"B{b:05d}-T1", seq[b], f"B{b:05d}", at_text, day,
                              "收银员", total, change, 0)
                         )  # fmt: skip
                         made += 1
@@ -165,15 +166,21 @@ def seed(url: str, n_sales: int, n_booths: int, n_products: int, n_suppliers: in
                             refund_pay_rows.append((refund_id, 1, method, price))
             counts["sales"] = made
         with cur.copy(
-            "COPY sale_lines (sale_id, line_no, product_id, barcode, name, qty, weight_g,"
-            " unit_price_fen, amount_fen, supplier_id, county) FROM STDIN"
+            "COPY sale_lines (sale_key, move_id, line_no, booth_id, product_id, name, qty,"
+            " weight_g, unit_price_fen, amount_fen, supplier_id, county) FROM STDIN"
         ) as copy:
             for row in lines_buffer:
                 copy.write_row(row)
         counts["lines"] = len(lines_buffer)
+        # The sale and ledger numbers were given here: ingest carries on after them.
+        cur.execute("SELECT setval(pg_get_serial_sequence('sales', 'id'), %s)", (max(made, 1),))
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('stock_movements', 'id'), %s)",
+            (max(len(lines_buffer), 1),),
+        )
         del lines_buffer
         with cur.copy(
-            "COPY payments (sale_id, line_no, method, amount_fen, reference) FROM STDIN"
+            "COPY payments (sale_key, line_no, method, amount_fen, reference) FROM STDIN"
         ) as copy:
             for row in pays_buffer:
                 copy.write_row(row)
@@ -247,7 +254,7 @@ def raw_dashboard(conn, now: datetime) -> dict:
         certified = conn.execute(
             select(func.count(sale_lines.c.product_id.distinct()))
             .select_from(
-                sale_lines.join(sales, sales.c.sale_id == sale_lines.c.sale_id).join(
+                sale_lines.join(sales, sales.c.id == sale_lines.c.sale_key).join(
                     products,
                     and_(products.c.id == sale_lines.c.product_id, products.c.certificate_no != ""),
                 )

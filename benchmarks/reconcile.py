@@ -66,12 +66,13 @@ def seed(url: str, sim: Simulator, n_payments: int, n_booths: int, day: date) ->
         with cur.copy("COPY payment_attempts (out_trade_no, terminal_id, booth_id, method, amount_fen, auth_code, auth_code_hash, description, state, reason, transaction_id, created_at, updated_at, sale_seq, subsidy_fen, vouchers) FROM STDIN") as copy:  # fmt: skip
             for i, b, terminal, method, amount, no, at in rows:
                 copy.write_row((no, terminal, f"B{b:05d}", method, amount, "****1234", "x" * 64, "", "paid", "paid", f"T{i:012d}", at, at, i // n_booths + 1, 0, "[]"))  # fmt: skip
-        with cur.copy("COPY sales (sale_id, terminal_id, seq, booth_id, at, business_day, cashier, total_fen, change_fen, rounding_fen) FROM STDIN") as copy:  # fmt: skip
+        with cur.copy("COPY sales (id, sale_id, terminal_id, seq, booth_id, at, business_day, cashier, total_fen, change_fen, rounding_fen) FROM STDIN") as copy:  # fmt: skip
             for i, b, terminal, _m, amount, _no, at in rows:
-                copy.write_row((f"S{i:09d}", terminal, i // n_booths + 1, f"B{b:05d}", at, day, "李娜", amount, 0, 0))  # fmt: skip
-        with cur.copy("COPY payments (sale_id, line_no, method, amount_fen, reference, out_trade_no, transaction_id, subsidy_fen) FROM STDIN") as copy:  # fmt: skip
+                copy.write_row((i + 1, f"S{i:09d}", terminal, i // n_booths + 1, f"B{b:05d}", at, day, "李娜", amount, 0, 0))  # fmt: skip
+        with cur.copy("COPY payments (sale_key, line_no, method, amount_fen, reference, out_trade_no, transaction_id, subsidy_fen) FROM STDIN") as copy:  # fmt: skip
             for i, _b, _t, method, amount, no, _at in rows:
-                copy.write_row((f"S{i:09d}", 1, method, amount, "", no, f"T{i:012d}", 0))
+                copy.write_row((i + 1, 1, method, amount, "", no, f"T{i:012d}", 0))
+        cur.execute("SELECT setval(pg_get_serial_sequence('sales', 'id'), %s)", (max(n_payments, 1),))  # fmt: skip
         conn.commit()
     text_day = bill_day(noon.timestamp())
     for i, b, _t, method, amount, no, _at in rows:
@@ -93,7 +94,7 @@ def seed(url: str, sim: Simulator, n_payments: int, n_booths: int, day: date) ->
 RAW_JOIN = """
 WITH j AS (
   SELECT p.method AS provider, p.out_trade_no, p.amount_fen
-  FROM payments p JOIN sales s ON s.sale_id = p.sale_id
+  FROM payments p JOIN sales s ON s.id = p.sale_key
   JOIN payment_attempts a ON a.out_trade_no = p.out_trade_no
   WHERE a.created_at >= %(low)s AND a.created_at < %(high)s
 )

@@ -72,7 +72,7 @@ from pos.terminal import Terminal
 from sync import protocol
 from sync.protocol import journal
 from sync.protocol.barcodes import ean_check_digit
-from sync.server import catalog, clock, ingest, registry
+from sync.server import catalog, clock, ingest, journal_store, registry
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate, reading
 from sync.server.registry import TerminalIdentity
@@ -285,10 +285,10 @@ def raw_batches(entries: list[dict], booth_id: str, zone: ZoneInfo) -> list[list
 
 
 def raw_insert(engine: Engine, batch: list[tuple[Table, list[dict]]]) -> None:
-    """One transaction: every table's rows with one executemany each."""
+    """One transaction: every table's rows with one executemany each (the sale and ledger
+    numbers handed out as ingest does; a sale's stock moves are its lines)."""
     with engine.begin() as conn:
-        for table, rows in batch:
-            conn.execute(insert(table), rows)
+        ingest.insert_projections(conn, batch)
 
 
 # --- databases and the server process -----------------------------------------------------
@@ -366,7 +366,13 @@ def storage(engine: Engine, entries: int) -> dict:
         if engine.dialect.name == "postgresql":
             for name in INGEST_TABLES:
                 sizes[name] = conn.execute(
-                    text("SELECT pg_total_relation_size(CAST(:t AS regclass))"), {"t": name}
+                    # the journal is partitioned by month (0016): its partitions hold the rows
+                    text(
+                        "SELECT COALESCE((SELECT SUM(pg_total_relation_size(relid)) "
+                        "FROM pg_partition_tree(CAST(:t AS regclass))), "
+                        "pg_total_relation_size(CAST(:t AS regclass)))"
+                    ),
+                    {"t": name},
                 ).scalar_one()
         else:
             owners = dict(conn.execute(text("SELECT name, tbl_name FROM sqlite_schema")).all())
@@ -455,13 +461,7 @@ def bench_ingest(
     session.close()
     old_session.close()
     with reading(engine) as conn:
-        stored = list(
-            conn.execute(
-                select(journal_table.c.line)
-                .where(journal_table.c.terminal_id == BENCH_TERMINAL)
-                .order_by(journal_table.c.seq)
-            ).scalars()
-        )
+        stored = [line for _, line in journal_store.walk(conn, BENCH_TERMINAL)]
         held = conn.execute(select(func.count()).select_from(quarantine)).scalar_one()
     verdict = journal.verify(stored, BENCH_TERMINAL)
     ours_rate, raw_rate = _rate(count, sum(push_s)), _rate(count, sum(raw_s))

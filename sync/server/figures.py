@@ -281,13 +281,13 @@ def _recompute_lines(conn: Connection, figures: Figures, dimension: str, column:
         select(
             sales.c.business_day,
             sl[column].label("key"),
-            func.count(sl.sale_id.distinct()).label("n"),
+            func.count(sl.sale_key.distinct()).label("n"),
             func.count().label("lines"),
             safe_sum(sl.amount_fen).label("fen"),
             safe_sum(sl.qty).label("qty"),
             safe_sum(sl.weight_g).label("grams"),
         )
-        .select_from(sale_lines.join(sales, sales.c.sale_id == sl.sale_id))
+        .select_from(sale_lines.join(sales, sales.c.id == sl.sale_key))
         .group_by(sales.c.business_day, sl[column])
     ):
         figures.add_day(
@@ -328,8 +328,8 @@ def tender_kept(where: list | None = None):
     a sale's payments per method, its cash less its change."""
     p = payments.c
     per_sale = (
-        select(p.sale_id, p.method, safe_sum(p.amount_fen).label("paid"))
-        .group_by(p.sale_id, p.method)
+        select(p.sale_key, p.method, safe_sum(p.amount_fen).label("paid"))
+        .group_by(p.sale_key, p.method)
         .subquery()
     )
     # Cash carries the sale's change; other tenders none.
@@ -343,7 +343,7 @@ def tender_kept(where: list | None = None):
             func.count().label("n"),
             safe_sum(kept).label("fen"),
         )
-        .select_from(per_sale.join(sales, sales.c.sale_id == per_sale.c.sale_id))
+        .select_from(per_sale.join(sales, sales.c.id == per_sale.c.sale_key))
         .where(*(where or []))
         .group_by(sales.c.business_day, per_sale.c.method)
     )

@@ -22,7 +22,7 @@ import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text, update
 
 from sync.protocol import journal
 from sync.protocol.business import DEFAULT_TOLERANCE, BusinessProblem, business_problem
@@ -44,6 +44,7 @@ from sync.server.payments import refunds as gateway_refund_rows
 from sync.server.registry import TerminalIdentity
 from sync.server.tables import (
     catalog_prices,
+    counters,
     gateway_refunds,
     payment_attempts,
     payments,
@@ -315,9 +316,9 @@ def _check_refunds(conn: Connection, caller: TerminalIdentity, fresh: list[dict]
         products: dict[str, set[str]] = {row.sale_id: set() for row in stored}
         if products:
             for sale_id, product_id in conn.execute(
-                select(sale_lines.c.sale_id, sale_lines.c.product_id).where(
-                    sale_lines.c.sale_id.in_(list(products))
-                )
+                select(sales.c.sale_id, sale_lines.c.product_id)
+                .join(sale_lines, sale_lines.c.sale_key == sales.c.id)
+                .where(sales.c.sale_id.in_(list(products)))
             ):
                 products[sale_id].add(product_id)
         for row in stored:
@@ -612,10 +613,7 @@ def _insert_all(
     entries a quarantine row and an alert instead of projections."""
     projections = projection_rows(caller, fresh, zone, received, set(held))
     stock.relay_versions(conn, projections)
-    for table, table_rows in projections:
-        if table is gateway_refunds:
-            gateway_refund_rows.number(conn, table_rows)
-        conn.execute(insert(table), table_rows)
+    insert_projections(conn, projections)
     day_figures.add(conn, projections, zone, caller.terminal_id)
     if not held:
         return
@@ -740,6 +738,79 @@ def projection_rows(
     ]
 
 
+# In a sale's move (projection_rows): the sale line that stores it.
+LINE = "_line"
+
+
+def insert_projections(conn: Connection, projections: list[tuple[Table, list[dict]]]) -> None:
+    """Insert projection rows, one multi-row insert per table.
+
+    Each sale gets its compact ``id`` first, and its lines and payments point at it
+    (``sale_key``) instead of naming the ``sale_id`` again. Stock moves are numbered in
+    entry order; a sale's are stored as its lines (``move_id``), not in ``stock_movements``.
+    The rows given keep their ``sale_id`` (the figures read it)."""
+    keys: dict[str, int] = {}
+    for table, table_rows in projections:
+        if table is stock_movements:
+            for row, move_id in zip(table_rows, new_move_ids(conn, len(table_rows)), strict=True):
+                row["id"] = move_id
+                if LINE in row:
+                    row[LINE]["move_id"] = move_id
+    for table, table_rows in projections:
+        if table is sales:
+            ids = new_sale_keys(conn, len(table_rows))
+            keys = {row["sale_id"]: key for row, key in zip(table_rows, ids, strict=True)}
+            table_rows = [{**row, "id": keys[row["sale_id"]]} for row in table_rows]
+        elif table is sale_lines or table is payments:
+            table_rows = [_keyed(row, keys) for row in table_rows]
+        elif table is stock_movements:
+            table_rows = [row for row in table_rows if LINE not in row]
+        elif table is gateway_refunds:
+            gateway_refund_rows.number(conn, table_rows)
+        if table_rows:
+            conn.execute(insert(table), table_rows)
+
+
+def _keyed(row: dict, keys: dict[str, int]) -> dict:
+    keyed = {name: value for name, value in row.items() if name != "sale_id"}
+    keyed["sale_key"] = keys[row["sale_id"]]
+    return keyed
+
+
+def new_sale_keys(conn: Connection, count: int) -> list[int]:
+    """``count`` fresh sale ids: PostgreSQL's identity sequence; on SQLite the next after
+    the highest (the push holds the database's one write lock)."""
+    if conn.dialect.name == "postgresql":
+        return _from_sequence(conn, "sales", "id", count)
+    last = conn.execute(select(func.coalesce(func.max(sales.c.id), 0))).scalar()
+    return list(range(int(last) + 1, int(last) + 1 + count))
+
+
+def new_move_ids(conn: Connection, count: int) -> list[int]:
+    """``count`` fresh stock ledger numbers, for ``stock_movements`` and sale lines alike:
+    PostgreSQL's sequence of ``stock_movements.id``; on SQLite the ``moves`` counter."""
+    if conn.dialect.name == "postgresql":
+        return _from_sequence(conn, "stock_movements", "id", count)
+    conn.execute(
+        update(counters).where(counters.c.name == "moves").values(value=counters.c.value + count)
+    )
+    last = int(
+        conn.execute(select(counters.c.value).where(counters.c.name == "moves")).scalar_one()
+    )
+    return list(range(last - count + 1, last + 1))
+
+
+def _from_sequence(conn: Connection, table: str, column: str, count: int) -> list[int]:
+    return sorted(
+        conn.execute(
+            text(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', '{column}')) FROM generate_series(1, :n)"
+            ),  # fmt: skip
+            {"n": count},
+        ).scalars()
+    )
+
+
 def _business_day(entry: dict, zone: ZoneInfo):
     """The entry's local date in the server's zone (fixed when the entry is received)."""
     return parse_utc(entry["at"]).astimezone(zone).date()
@@ -763,8 +834,10 @@ def _sale_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: dict
         }
     )
     for n, line in enumerate(body["lines"], start=1):
-        rows["lines"].append({"sale_id": sale_id, "line_no": n, **_line_columns(line)})
-        rows["moves"].append(_stock_move(caller, entry, line, "sale", -1, sale_id))
+        sold = {"sale_id": sale_id, "line_no": n, "booth_id": caller.booth_id, **_line_columns(line)}  # fmt: skip
+        rows["lines"].append(sold)
+        # Numbered in the ledger with the other moves, in entry order; stored as the line.
+        rows["moves"].append({**_stock_move(caller, entry, line, "sale", -1, sale_id), LINE: sold})  # fmt: skip
     for n, pay in enumerate(body["payments"], start=1):
         rows["payments"].append(
             {
@@ -843,6 +916,7 @@ def _refund_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: di
                 "refund_id": refund_id,
                 "line_no": n,
                 "sale_line_no": line.get("line_no"),
+                "barcode": line["barcode"],
                 **_line_columns(line),
             }
         )
@@ -891,10 +965,9 @@ def _z_close_rows(caller: TerminalIdentity, entry: dict, zone: ZoneInfo, rows: d
 
 
 def _line_columns(line: dict) -> dict:
-    """A sale or refund line's columns, as sold."""
+    """A sale or refund line's columns, as sold (a refund line adds its barcode)."""
     return {
         "product_id": line["product_id"],
-        "barcode": line["barcode"],
         "name": line["name"],
         "qty": line.get("qty"),
         "weight_g": line.get("weight_g"),

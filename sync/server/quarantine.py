@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
 from sync.server import audit, clock, figures, journal_store, stock
 from sync.server.db import safe_sum
 from sync.server.errors import conflict, invalid, not_found
-from sync.server.ingest import projection_rows
-from sync.server.payments import refunds as refund_feed
+from sync.server.ingest import insert_projections, projection_rows
 from sync.server.registry import TerminalIdentity
-from sync.server.tables import gateway_refunds, journal, quarantine, tamper_alerts
+from sync.server.tables import journal, quarantine, tamper_alerts
 
 MAX_REASON = 1000
 MAX_BY = 200
@@ -132,10 +131,7 @@ def release(
         if table is not journal  # the journal rows are stored already
     ]
     stock.relay_versions(conn, projections)  # a transfer released goes to its booth's feed now
-    for table, rows in projections:
-        if table is gateway_refunds:
-            refund_feed.number(conn, rows)  # carried out by the refund worker from now on
-        conn.execute(insert(table), rows)
+    insert_projections(conn, projections)  # a gateway refund is the refund worker's from now on
     figures.add(conn, projections, zone, terminal_id)
     conn.execute(
         update(quarantine)

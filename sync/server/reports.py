@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import Connection, and_, case, func, literal, select
+from sqlalchemy import Connection, and_, case, func, select
 
 from sync.protocol.entries import TENDER_FIGURES, Z_FIGURES, Z_VOIDED
 from sync.protocol.journal import parse_utc
 from sync.server import figures as figures_module
-from sync.server import quarantine
+from sync.server import quarantine, stock_reports
 from sync.server.db import safe_sum
 from sync.server.tables import (
     booths,
@@ -33,7 +33,6 @@ from sync.server.tables import (
     refund_lines,
     refunds,
     sale_lines,
-    stock_movements,
     tamper_alerts,
     terminals,
     z_close_tenders,
@@ -429,12 +428,12 @@ def _line_rows(conn: Connection, keys: tuple, sold: list, back: list) -> tuple[l
         sale_key,
         (
             func.count().label("lines"),
-            func.count(sale_lines.c.sale_id.distinct()).label("sales"),
+            func.count(sale_lines.c.sale_key.distinct()).label("sales"),
             safe_sum(sale_lines.c.qty).label("qty"),
             safe_sum(sale_lines.c.weight_g).label("weight_g"),
             safe_sum(sale_lines.c.amount_fen).label("amount_fen"),
         ),
-        sale_lines.join(sales_table, sales_table.c.sale_id == sale_lines.c.sale_id),
+        sale_lines.join(sales_table, sales_table.c.id == sale_lines.c.sale_key),
         sold,
     )
     refunds_by, refunds_all = _grouped(
@@ -485,16 +484,18 @@ def _sold_names(conn: Connection, where: list, keys: list[str] | None = None) ->
     A sale records the name it printed; when HQ renames a product, the newest name wins.
     Ties are broken in Python so both databases agree.
     """
-    return _latest_names(conn, sale_lines, sales_table, "sale_id", where, keys)
+    on = sales_table.c.id == sale_lines.c.sale_key
+    return _latest_names(conn, sale_lines, sales_table, on, where, keys)
 
 
 def _refunded_names(conn: Connection, where: list, keys: list[str] | None = None) -> dict[str, str]:
     """The same from refund lines (for a product only refunded in a report's range)."""
-    return _latest_names(conn, refund_lines, refunds, "refund_id", where, keys)
+    on = refunds.c.refund_id == refund_lines.c.refund_id
+    return _latest_names(conn, refund_lines, refunds, on, where, keys)
 
 
 def _latest_names(
-    conn: Connection, lines, heads, id_column: str, where: list, keys: list[str] | None = None
+    conn: Connection, lines, heads, on, where: list, keys: list[str] | None = None
 ) -> dict[str, str]:
     """Only for the products in ``keys`` when given (a page of a report)."""
     if keys is not None and not keys:
@@ -504,7 +505,7 @@ def _latest_names(
         latest = func.max(heads.c.at).label("latest")
         query = (
             select(lines.c.product_id, lines.c.name, latest)
-            .select_from(lines.join(heads, heads.c[id_column] == lines.c[id_column]))
+            .select_from(lines.join(heads, on))
             .where(*where)
             .group_by(lines.c.product_id, lines.c.name)
         )
@@ -856,36 +857,16 @@ def stock(conn: Connection, booth_id: str, product_id: str | None = None) -> lis
 
 
 def _movements(conn: Connection, booth_id: str, product_id: str | None) -> dict[str, dict]:
-    m = stock_movements.c
-
-    def by_kind(kind: str):
-        return safe_sum(case((m.kind == kind, m.delta), else_=literal(0)))
-
-    query = (
-        select(
-            m.product_id,
-            safe_sum(m.delta).label("on_hand"),
-            func.count().label("movements"),
-            by_kind("sale").label("sold"),
-            by_kind("stock_receive").label("received"),
-            by_kind("stock_adjust").label("adjusted"),
-            by_kind("refund").label("refunded"),
-        )
-        .where(m.booth_id == booth_id)
-        .group_by(m.product_id)
-    )
-    if product_id is not None:
-        query = query.where(m.product_id == product_id)
     return {
-        row.product_id: {
-            "on_hand": _int(row.on_hand),
-            "movements": _int(row.movements),
-            "sold": -_int(row.sold),  # sale movements are negative; report what went out
-            "received": _int(row.received),
-            "adjusted": _int(row.adjusted),
-            "refunded": _int(row.refunded),
+        pid: {
+            "on_hand": moved["on_hand"],
+            "movements": moved["movements"],
+            "sold": -moved["sale"],  # sale movements are negative; report what went out
+            "received": moved["stock_receive"],
+            "adjusted": moved["stock_adjust"],
+            "refunded": moved["refund"],
         }
-        for row in conn.execute(query).all()
+        for (_, pid), moved in stock_reports.moves_by_product(conn, booth_id, product_id).items()
     }
 
 

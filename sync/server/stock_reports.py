@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, case, func, literal, select
+from sqlalchemy import BigInteger, Connection, case, func, literal, null, select, tuple_, union_all
 
 from sync.server.db import safe_sum
 from sync.server.tables import (
@@ -22,6 +22,7 @@ from sync.server.tables import (
     delivery_receipts,
     products,
     sale_lines,
+    sales,
     stock_counts,
     stock_minimums,
     stock_movements,
@@ -127,31 +128,108 @@ def levels(
     return out
 
 
-def _movements(conn: Connection, booth_id, product_id) -> dict[tuple[str, str], dict]:
-    m = stock_movements.c
+def sale_moves(booth_id=None, product_id=None):
+    """A sale's stock moves as the ledger shows them, one per sale line: its ledger number,
+    minus the grams (or pieces) sold, the sale entry and its id (``ref``) and time."""
+    sl, s = sale_lines.c, sales.c
+    query = select(
+        sl.move_id.label("id"),
+        sl.booth_id,
+        sl.product_id,
+        (-func.coalesce(func.nullif(sl.weight_g, 0), sl.qty, 0)).label("delta"),
+        literal("sale").label("kind"),
+        s.terminal_id,
+        s.seq,
+        s.sale_id.label("ref"),
+        s.at,
+    ).select_from(sale_lines.join(sales, s.id == sl.sale_key))
+    if booth_id is not None:
+        query = query.where(sl.booth_id == booth_id)
+    if product_id is not None:
+        query = query.where(sl.product_id == product_id)
+    return query
+
+
+def _moves_of(conn: Connection, ids: list[int], lines: list[tuple[int, int]]) -> dict[int, dict]:
+    """The ledger rows of these movements and of these sale lines ((sale_key, line_no)),
+    by ledger number."""
+    m, sl = stock_movements.c, sale_lines.c
+    columns = (m.id, m.booth_id, m.product_id, m.kind, m.delta, m.terminal_id, m.seq, m.ref, m.at)
+    rows = []
+    for start in range(0, len(ids), CHUNK):
+        rows += conn.execute(select(*columns).where(m.id.in_(ids[start : start + CHUNK]))).all()
+    for start in range(0, len(lines), CHUNK):
+        chunk = lines[start : start + CHUNK]
+        rows += conn.execute(sale_moves().where(tuple_(sl.sale_key, sl.line_no).in_(chunk))).all()
+    return {
+        int(row.id): {
+            "id": int(row.id),
+            "at": row.at,
+            "booth_id": row.booth_id,
+            "product_id": row.product_id,
+            "kind": row.kind,
+            "delta": int(row.delta),
+            "terminal_id": row.terminal_id,
+            "seq": int(row.seq),
+            "ref": row.ref,
+        }
+        for row in rows
+    }
+
+
+def moves_by_product(conn: Connection, booth_id=None, product_id=None) -> dict[tuple, dict]:
+    """(booth, product) -> ``on_hand``, ``movements`` and the sum of each kind's deltas,
+    from the booth's other moves and its sale lines (one indexed read each)."""
+    m, sl = stock_movements.c, sale_lines.c
 
     def by_kind(kind: str):
         return safe_sum(case((m.kind == kind, m.delta), else_=literal(0))).label(kind)
 
-    query = select(
+    others = select(
         m.booth_id,
         m.product_id,
         safe_sum(m.delta).label("on_hand"),
         func.count().label("movements"),
-        *(by_kind(kind) for kind in KIND_FIGURES),
+        *(by_kind(kind) for kind in KIND_FIGURES if kind != "sale"),
     ).group_by(m.booth_id, m.product_id)
+    sold = select(
+        sl.booth_id,
+        sl.product_id,
+        safe_sum(func.coalesce(func.nullif(sl.weight_g, 0), sl.qty, 0)).label("sold"),
+        func.count().label("movements"),
+    ).group_by(sl.booth_id, sl.product_id)
     if booth_id is not None:
-        query = query.where(m.booth_id == booth_id)
+        others, sold = others.where(m.booth_id == booth_id), sold.where(sl.booth_id == booth_id)
     if product_id is not None:
-        query = query.where(m.product_id == product_id)
+        others = others.where(m.product_id == product_id)
+        sold = sold.where(sl.product_id == product_id)
+    found: dict[tuple, dict] = {}
+    for row in conn.execute(others).mappings():
+        figures = {"on_hand": _int(row["on_hand"]), "movements": _int(row["movements"]), "sale": 0}
+        for kind in KIND_FIGURES:
+            if kind != "sale":
+                figures[kind] = _int(row[kind])
+        found[(row["booth_id"], row["product_id"])] = figures
+    for row in conn.execute(sold).mappings():
+        figures = found.setdefault(
+            (row["booth_id"], row["product_id"]),
+            {"on_hand": 0, "movements": 0, **dict.fromkeys(KIND_FIGURES, 0)},
+        )
+        figures["sale"] = -_int(row["sold"])
+        figures["on_hand"] += figures["sale"]
+        figures["movements"] += _int(row["movements"])
+    return found
+
+
+def _movements(conn: Connection, booth_id, product_id) -> dict[tuple[str, str], dict]:
     found = {}
-    for row in conn.execute(query).mappings():
-        figures = {"on_hand": _int(row["on_hand"]), "movements": _int(row["movements"])}
+    for key, moved in moves_by_product(conn, booth_id, product_id).items():
+        figures = {"on_hand": moved["on_hand"], "movements": moved["movements"]}
         for kind, figure in KIND_FIGURES.items():
-            figures[figure] = _int(row[kind])
+            figures[figure] = moved[kind]
         figures["sold"] = -figures["sold"]  # sale movements are negative: report what went out
         figures["transferred_out"] = -figures["transferred_out"]
-        found[(row["booth_id"], row["product_id"])] = figures
+        found[key] = figures
     return found
 
 
@@ -345,48 +423,27 @@ def ledger(
 ) -> dict:
     """Every stock movement, newest first, with the journal entry (terminal, seq, its time)
     that made it and what for (``ref``: a sale, refund, delivery, transfer or count id)."""
-    m = stock_movements.c
-    where = []
+    m, sl = stock_movements.c, sale_lines.c
+    # The page is picked from the two tables' numbers alone; only its rows are read whole.
+    nothing = null().cast(BigInteger)
+    others = select(m.id, nothing.label("sale_key"), nothing.label("line_no"))
+    sold = select(sl.move_id.label("id"), sl.sale_key, sl.line_no)
     if booth_id is not None:
-        where.append(m.booth_id == booth_id)
+        others, sold = others.where(m.booth_id == booth_id), sold.where(sl.booth_id == booth_id)
     if product_id is not None:
-        where.append(m.product_id == product_id)
-    row_count = _int(
-        conn.execute(select(func.count()).select_from(stock_movements).where(*where)).scalar()
+        others = others.where(m.product_id == product_id)
+        sold = sold.where(sl.product_id == product_id)
+    row_count = sum(
+        _int(conn.execute(select(func.count()).select_from(part.subquery())).scalar())
+        for part in (others, sold)
     )
-    query = (
-        select(
-            m.id,
-            m.booth_id,
-            m.product_id,
-            m.kind,
-            m.delta,
-            m.terminal_id,
-            m.seq,
-            m.ref,
-            m.at,
-        )  # fmt: skip
-        .select_from(stock_movements)
-        .where(*where)
-        .order_by(m.id.desc())
-        .offset(offset)
-    )
+    every = union_all(others, sold).subquery("moves")
+    query = select(every).order_by(every.c.id.desc()).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    moves = [
-        {
-            "id": int(row.id),
-            "at": row.at,
-            "booth_id": row.booth_id,
-            "product_id": row.product_id,
-            "kind": row.kind,
-            "delta": int(row.delta),
-            "terminal_id": row.terminal_id,
-            "seq": int(row.seq),
-            "ref": row.ref,
-        }
-        for row in conn.execute(query)
-    ]
+    page = conn.execute(query).all()
+    found = _moves_of(conn, [r.id for r in page if r.sale_key is None], [(r.sale_key, r.line_no) for r in page if r.sale_key is not None])  # fmt: skip
+    moves = [found[int(row.id)] for row in page]
     described = describe(conn, sorted({move["product_id"] for move in moves}))
     for move in moves:
         move["name"], move["unit"] = described.get(move["product_id"], ("", None))

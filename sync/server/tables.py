@@ -213,6 +213,8 @@ Index("quarantine_booth", quarantine.c.booth_id)
 Index("quarantine_ref", quarantine.c.ref_id)
 Index("quarantine_sale", quarantine.c.sale_id)
 
+# ``id`` (from 0018) is the compact key a sale's lines and payments point at; ``sale_id`` (the
+# terminal's UUID) is kept here once. HQ hands ids out itself (sync.server.sale_keys).
 sales = Table(
     "sales",
     metadata,
@@ -226,45 +228,61 @@ sales = Table(
     Column("total_fen", BigInteger, nullable=False),
     Column("change_fen", BigInteger, nullable=False),
     Column("rounding_fen", BigInteger, nullable=False, server_default="0"),  # 抹零
+    Column("id", BigInteger, nullable=False, unique=True),
     UniqueConstraint("terminal_id", "seq"),
 )
 Index("sales_day_booth", sales.c.business_day, sales.c.booth_id)
 
+# What was charged per line (from 0018: keyed by the sale's ``id``; the barcode, which no
+# report read, is no longer copied). Each line is also the stock move the sale made (minus
+# its pieces or grams, at the sale's booth): ``move_id`` is its number in the stock ledger,
+# from the same series as ``stock_movements.id``, which holds every other kind of move.
+# Fixed-width columns first: PostgreSQL pads each to its alignment, this order leaves no gaps.
 sale_lines = Table(
     "sale_lines",
     metadata,
-    Column("sale_id", String(64), ForeignKey("sales.sale_id"), nullable=False),
-    Column("line_no", Integer, nullable=False),
-    Column("product_id", String(64), nullable=False),
-    Column("barcode", String(32), nullable=False),
-    Column("name", Text, nullable=False),
-    Column("qty", BigInteger),
-    Column("weight_g", BigInteger),
+    Column("sale_key", BigInteger, ForeignKey("sales.id"), nullable=False),
+    Column("move_id", BigInteger, nullable=False),
     Column("unit_price_fen", BigInteger, nullable=False),
     Column("amount_fen", BigInteger, nullable=False),
+    Column("qty", BigInteger),
+    Column("weight_g", BigInteger),
+    Column("line_no", Integer, nullable=False),
+    Column("booth_id", String(64), nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("name", Text, nullable=False),
     Column("supplier_id", String(64), nullable=False),
     Column("county", Text, nullable=False),
-    PrimaryKeyConstraint("sale_id", "line_no"),
+    PrimaryKeyConstraint("sale_key", "line_no"),
 )
+# Stock on hand per booth and product reads sale lines here and the other moves below.
+Index("sale_lines_booth_product", sale_lines.c.booth_id, sale_lines.c.product_id)
 
 payments = Table(
     "payments",
     metadata,
-    Column("sale_id", String(64), ForeignKey("sales.sale_id"), nullable=False),
+    Column("sale_key", BigInteger, ForeignKey("sales.id"), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    # What vouchers covered of this tender, as the sale entry says (migration 0010).
+    Column("subsidy_fen", BigInteger, nullable=False, server_default="0"),
     Column("line_no", Integer, nullable=False),
     Column("method", String(16), nullable=False),
-    Column("amount_fen", BigInteger, nullable=False),
     Column("reference", Text, nullable=False, server_default=""),
     # A mobile tender collected through HQ (from migration 0009); NULL: recorded only as a
     # reference (unverified).
     Column("out_trade_no", String(32)),
     Column("transaction_id", String(64)),
-    # What vouchers covered of this tender, as the sale entry says (migration 0010).
-    Column("subsidy_fen", BigInteger, nullable=False, server_default="0"),
-    PrimaryKeyConstraint("sale_id", "line_no"),
+    PrimaryKeyConstraint("sale_key", "line_no"),
 )
-Index("payments_out_trade_no", payments.c.out_trade_no)
+# Only mobile tenders collected through HQ have one (from 0018: cash rows are not indexed).
+Index(
+    "payments_out_trade_no",
+    payments.c.out_trade_no,
+    postgresql_where=payments.c.out_trade_no.isnot(None),
+    sqlite_where=payments.c.out_trade_no.isnot(None),
+)
 
+# Every stock move but a sale's (a sale's lines are its moves, see sale_lines, from 0018).
 stock_movements = Table(
     "stock_movements",
     metadata,

@@ -31,6 +31,7 @@ from pos.shift import DENOMINATIONS
 from pos.terminal import Terminal
 from sync.protocol import entries as contract
 from sync.protocol.journal import parse_utc
+from sync.server import stock_reports
 from sync.server.db import alembic_config, make_engine, migrate
 from sync.server.tables import (
     booths,
@@ -789,12 +790,17 @@ def test_the_migration_projects_refunds_and_zs_stored_before_it(journals, server
             rows = [dict(r) for r in live.execute(select(table)).mappings()]
             if table is journal:  # as 0001 stored it (0016 compressed it): the line as text
                 table, rows = _journal_before_0016(live)
-            if table is stock_movements:  # as 0001 had them: no refund movements, new ids
-                rows = [{**r, "id": None} for r in rows if r["kind"] != "refund"]
+            if table is stock_movements:  # as 0001 had them: no refund movements, new ids,
+                # a sale's moves stored as movements too (0018 keeps them as its lines only)
+                moves = reversed(stock_reports.ledger(live)["moves"])
+                rows = [r for r in moves if r["kind"] != "refund"]
                 # 0011 added ref, 0016 at: movements stored before them have neither.
-                rows = [{k: v for k, v in r.items() if k not in ("id", "ref", "at")} for r in rows]
-            if table is sales:  # 0004 added rounding_fen (these journals round nothing)
-                rows = [{k: v for k, v in r.items() if k != "rounding_fen"} for r in rows]
+                kept = ("booth_id", "product_id", "delta", "kind", "terminal_id", "seq")
+                rows = [{k: r[k] for k in kept} for r in rows]
+            if table is sales:  # 0004 added rounding_fen (these journals round nothing), 0018 id
+                rows = [
+                    {k: v for k, v in r.items() if k not in ("rounding_fen", "id")} for r in rows
+                ]
             if table is booths or table is terminals:
                 later = ADDED_BY_0008 | ADDED_BY_0013
                 rows = [{k: v for k, v in r.items() if k not in later} for r in rows]

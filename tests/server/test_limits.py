@@ -132,11 +132,13 @@ def test_sums_past_int64_stored_before_the_checks_do_not_break_reports(server, p
     """Rows from before the bounds (two sales of 9x10^18 fen) still give 200 answers."""
     huge = 9 * 10**18
     with server.engine.begin() as conn:
-        two = conn.execute(select(sales.c.sale_id).limit(2)).scalars().all()
-        conn.execute(update(sales).where(sales.c.sale_id.in_(two)).values(total_fen=huge))
+        two = conn.execute(select(sales.c.id).limit(2)).scalars().all()
+        conn.execute(update(sales).where(sales.c.id.in_(two)).values(total_fen=huge))
         conn.execute(
-            update(sale_lines).where(sale_lines.c.sale_id.in_(two)).values(amount_fen=huge)
+            update(sale_lines).where(sale_lines.c.sale_key.in_(two)).values(amount_fen=huge)
         )
+        # A sale's stock moves are its lines' pieces or grams.
+        conn.execute(update(sale_lines).values(qty=huge, weight_g=None))
         conn.execute(update(stock_movements).values(delta=huge))
     after = _reports(server, pushed["admin"])
     assert after["campaign"]["amount_fen"] >= 2 * huge

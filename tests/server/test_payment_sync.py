@@ -83,7 +83,9 @@ def test_a_sale_paid_by_a_collected_payment_syncs_and_counts(till, cli, hq, simu
     assert sale["seq"] in _counted(live)
     with live.engine.connect() as conn:
         row = conn.execute(
-            select(payments).where(payments.c.sale_id == sale["body"]["sale_id"])
+            select(payments)
+            .join(sales, sales.c.id == payments.c.sale_key)
+            .where(sales.c.sale_id == sale["body"]["sale_id"])
         ).one()
         claimed = conn.execute(
             select(payment_attempts.c.state, payment_attempts.c.sale_seq)
@@ -114,7 +116,11 @@ def test_a_forged_mobile_tender_is_quarantined_and_counted_nowhere(till, cli, hq
     assert _held(live) == {forged["seq"]: "payment_not_verified"}
     assert _counted(live) == {genuine["seq"]}, "the forged sale was counted"
     with live.engine.connect() as conn:
-        tendered = set(conn.execute(select(payments.c.sale_id)).scalars())
+        tendered = set(
+            conn.execute(
+                select(sales.c.sale_id).join(payments, sales.c.id == payments.c.sale_key)
+            ).scalars()
+        )
     assert tendered == {genuine["body"]["sale_id"]}
     admin = _admin(live)
     report = requests.get(live.api("/reports/campaign"), headers=bearer(admin), timeout=30).json()

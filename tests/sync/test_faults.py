@@ -174,18 +174,18 @@ def assert_exact(terminal: Terminal, hq, booth: str = BOOTH) -> journal.Verdict:
         sold_ids = [row.sale_id for row in stored_sales]
         line_counts = dict(
             conn.execute(
-                select(sale_lines.c.sale_id, func.count())
-                .join(sales_table, sales_table.c.sale_id == sale_lines.c.sale_id)
+                select(sales_table.c.sale_id, func.count())
+                .join(sale_lines, sales_table.c.id == sale_lines.c.sale_key)
                 .where(sales_table.c.terminal_id == tid)
-                .group_by(sale_lines.c.sale_id)
+                .group_by(sales_table.c.sale_id)
             ).all()
         )
         pay_counts = dict(
             conn.execute(
-                select(payments.c.sale_id, func.count())
-                .join(sales_table, sales_table.c.sale_id == payments.c.sale_id)
+                select(sales_table.c.sale_id, func.count())
+                .join(payments, sales_table.c.id == payments.c.sale_key)
                 .where(sales_table.c.terminal_id == tid)
-                .group_by(payments.c.sale_id)
+                .group_by(sales_table.c.sale_id)
             ).all()
         )
         alerts = conn.execute(  # tamper alerts, and quarantine alerts not yet released

@@ -114,7 +114,7 @@ def journal_lines(conn: Connection, day: date, zone: ZoneInfo) -> list[JournalLi
                 s.seq,
             )  # fmt: skip
             .select_from(
-                payments.join(sales, s.sale_id == p.sale_id).join(
+                payments.join(sales, s.id == p.sale_key).join(
                     payment_attempts, a.out_trade_no == p.out_trade_no
                 )
             )
