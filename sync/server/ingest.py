@@ -308,11 +308,18 @@ def _check_refunds(conn: Connection, caller: TerminalIdentity, fresh: list[dict]
     }
     wanted = {e["body"]["sale_seq"] for e in batch} - set(sold)
     if wanted:
-        stored = conn.execute(
-            select(sales.c.seq, sales.c.sale_id, sales.c.total_fen).where(
-                sales.c.terminal_id == caller.terminal_id, sales.c.seq.in_(wanted)
+        # Found by the sale id each refund names (the sales' key); a refund whose seq and id
+        # disagree is found through its seq's journal line below, to say what that seq is.
+        named = sorted({e["body"]["sale_id"] for e in batch if e["body"]["sale_seq"] in wanted})
+        stored = [
+            row
+            for row in conn.execute(
+                select(sales.c.seq, sales.c.sale_id, sales.c.total_fen).where(
+                    sales.c.sale_id.in_(named), sales.c.terminal_id == caller.terminal_id
+                )
             )
-        ).all()
+            if row.seq in wanted
+        ]
         products: dict[str, set[str]] = {row.sale_id: set() for row in stored}
         if products:
             for sale_id, product_id in conn.execute(
@@ -324,6 +331,7 @@ def _check_refunds(conn: Connection, caller: TerminalIdentity, fresh: list[dict]
         for row in stored:
             sold[row.seq] = (row.sale_id, int(row.total_fen), products[row.sale_id])
         sold |= _held_sales(conn, caller, wanted - set(sold))
+        sold |= _sales_by_seq(conn, caller, wanted - set(sold))
     sale_ids = [sold[e["body"]["sale_seq"]][0] for e in batch if e["body"]["sale_seq"] in sold]
     refunded = dict.fromkeys(sale_ids, 0)
     if sale_ids:
@@ -430,6 +438,20 @@ def _held_ref(conn: Connection, entry_type: str, ids: list[str]) -> str | None:
         .scalars()
         .first()
     )
+
+
+def _sales_by_seq(conn: Connection, caller: TerminalIdentity, seqs: set[int]) -> dict:
+    """Sales of this terminal at ``seqs`` read from their journal lines (a refund that names
+    another sale's id; rare): seq -> (id, total, products)."""
+    found: dict = {}
+    if not seqs:
+        return found
+    for seq, line in journal_store.lines(conn, caller.terminal_id, sorted(seqs)).items():
+        entry = json.loads(line)
+        if entry["type"] == "sale":
+            body = entry["body"]
+            found[seq] = (body["sale_id"], body["total_fen"], {i["product_id"] for i in body["lines"]})  # fmt: skip
+    return found
 
 
 def _held_sales(conn: Connection, caller: TerminalIdentity, seqs: set[int]) -> dict:
