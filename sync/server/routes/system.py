@@ -28,6 +28,7 @@ def healthz(engine: EngineDep):
 
 
 @router.get("/api/v1/time", summary="Server time, for terminals' clock-skew check")
-def server_time():
+async def server_time():
+    # On the event loop: no I/O, so it never waits for a thread the pushes and polls hold.
     moment = clock.now()
     return {"utc": clock.stamp(moment), "epoch_ms": int(moment.timestamp() * 1000)}
