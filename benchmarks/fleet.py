@@ -774,8 +774,7 @@ def raw_baseline(url: str, sent: list[tuple[str, list[str]]]) -> dict:
         started = time.perf_counter()
         for batch in batches:
             with engine.begin() as conn:
-                for table, rows in batch:
-                    conn.execute(insert(table), rows)
+                ingest.insert_projections(conn, batch)  # the rows as ingest stores them
         seconds = time.perf_counter() - started
     finally:
         engine.dispose()
