@@ -13,22 +13,17 @@ import requests
 from sqlalchemy import event, select, update
 
 import sync.client
-from pos.cart import Cart, Payment
 from pos.store import sync_state
 from sync.protocol import journal, wire
 from sync.server import catalog, clock, contact, registry
 from sync.server.tables import terminals
 from tests.support.live import bearer, hold_demo_catalog
-
-OIL = "6970006000011"  # 酉阳茶油500ml, 88.00
+from tests.support.recovery import sell
 
 
 def _sell(terminal, count: int = 1) -> None:
-    cashier = terminal.authenticate("李娜", "2468")
     for _ in range(count):
-        cart = Cart()
-        terminal.add_to_cart(cart, OIL)
-        terminal.checkout(cart, [Payment("cash", 8800)], cashier)
+        sell(terminal)  # 酉阳茶油, in cash
 
 
 def _enrolled(server, terminal) -> None:
