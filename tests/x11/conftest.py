@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -135,6 +136,19 @@ class Till:
         subprocess.run([sys.executable, "-c", grab, str(out)], check=True, timeout=30,
                        env={**os.environ, "DISPLAY": self.display, "QT_QPA_PLATFORM": "xcb"})  # fmt: skip
         return out
+
+    def grab(self) -> bytes:
+        """The whole screen as PNG bytes (to see that it changed)."""
+        with tempfile.TemporaryDirectory() as folder:
+            return self.screenshot("now", Path(folder)).read_bytes()
+
+    def press_and_see_it_change(self, *keys: str, timeout_s: float = 30) -> None:
+        """Press keys, then wait until the screen no longer shows what it showed before, as
+        a cashier waits for the next screen before scanning."""
+        before = self.grab()
+        self.key(*keys)
+        wait_for("the screen changing after " + " ".join(keys), lambda: self.grab() != before,
+                 timeout_s, self.process)  # fmt: skip
 
     # --- what the booth recorded ------------------------------------------------------------
 

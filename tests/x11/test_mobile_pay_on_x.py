@@ -131,7 +131,7 @@ def test_a_cashier_takes_wechat_and_alipay_payments_with_a_wait_and_a_cancel(
         t.type(CASHIER, 60)
         t.key("Return")
         t.type(PIN, 60)
-        t.key("Return")
+        t.press_and_see_it_change("Return")  # the sale screen replaces the login screen
         before = len(t.entries())
         t.scan(OIL)  # ￥88.00
         t.key("F9")
