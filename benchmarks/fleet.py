@@ -605,8 +605,9 @@ def default_processes(terminals: int) -> int:
 def rollout_at_s(seconds: float, poll_s: float) -> float:
     """When the price change is made: half-way, or earlier so that every terminal has two
     timer rounds (``poll_s``) after it before the time is up (one round late on a busy
-    machine must not leave a terminal without it)."""
-    return max(min(seconds / 2, seconds - 2 * poll_s), 0.0)
+    machine must not leave a terminal without it), but never before a quarter of the run
+    (the terminals have started and pulled the catalog)."""
+    return max(min(seconds / 2, seconds - 2 * poll_s), seconds / 4)
 
 
 async def _expect(out, processes: list, what: str) -> dict[int, object]:
